@@ -1,0 +1,68 @@
+# Two commands: `make run` serves the demo, `make test` runs every check and test.
+# Both install what they need into .venv and find or start PostgreSQL (see scripts/devdb.py).
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install db stop migrate demo lint format messages clean-db help
+
+help:
+	@echo "make run    install, start the database, migrate, load the demo and serve on http://$(HOST):$(PORT)"
+	@echo "make test   install, find or start PostgreSQL, run lint, checks and every test"
+	@echo "make stop   stop the embedded PostgreSQL started by make run"
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@# -qq hides this machine's harmless "Location ... is ignored" warnings
+	$(PIP) install -qq --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+install: $(STAMP)
+
+# The embedded PostgreSQL (data in .pgdata/, kept between runs) unless DATABASE_URL is set.
+db: install
+	@if [ -z "$$DATABASE_URL" ]; then $(PY) scripts/devdb.py start >/dev/null; fi
+
+stop: install
+	@$(PY) scripts/devdb.py stop
+
+messages: install
+	@$(PY) manage.py compilemessages --ignore=.venv --ignore=.pgdata >/dev/null
+
+migrate: db
+	@$(PY) manage.py migrate --noinput
+
+demo: migrate
+	@$(PY) manage.py load_demo
+
+run: db messages
+	@$(PY) manage.py migrate --noinput
+	@$(PY) manage.py load_demo
+	@echo ""
+	@echo "打开 http://$(HOST):$(PORT) 使用上面的演示账号登录；按 Ctrl+C 停止服务，make stop 停止数据库。"
+	@DEBUG=$${DEBUG:-true} $(PY) manage.py runserver $(HOST):$(PORT)
+
+lint: install
+	@$(VENV)/bin/ruff check .
+	@$(VENV)/bin/ruff format --check .
+
+format: install
+	@$(VENV)/bin/ruff format .
+	@$(VENV)/bin/ruff check --fix .
+
+# Finds PostgreSQL: DATABASE_URL, else 127.0.0.1:5432 if it answers, else the embedded one.
+# Under CI=true, installs Debian's Chromium for the browser tests and fails if it cannot run.
+test: install
+	@if [ "$$CI" = "true" ]; then scripts/ensure-chromium.sh; fi
+	@DATABASE_URL="$$($(PY) scripts/devdb.py test-url)" && export DATABASE_URL && \
+	  $(VENV)/bin/ruff check . && \
+	  $(VENV)/bin/ruff format --check . && \
+	  $(PY) manage.py check --fail-level WARNING && \
+	  $(PY) manage.py makemigrations --check --dry-run >/dev/null && \
+	  $(PY) manage.py compilemessages --ignore=.venv --ignore=.pgdata >/dev/null && \
+	  $(PY) -m pytest $(PYTEST_ARGS)

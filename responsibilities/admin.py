@@ -1,0 +1,88 @@
+"""Django admin for system administrators: accounts, role assignments, and a read view of the tree.
+
+Organisations and teams are edited on the product's own pages, where the tree, scope and
+dated-membership rules are enforced; the admin does not add or delete them.
+"""
+
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from responsibilities.models import Assignment, Organisation, Person, TeamMembership
+
+
+class NoDeleteAdmin(admin.ModelAdmin):
+    """Business records are archived, never deleted (the database refuses DELETE too)."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(NoDeleteAdmin):
+    list_display = ["name", "code", "kind", "depth", "archived_at"]
+    list_filter = ["kind", "depth"]
+    search_fields = ["name", "short_name", "code"]
+    fields = ["name", "short_name", "code", "kind", "path", "depth", "numchild", "archived_at", "archive_reason"]
+    readonly_fields = ["path", "depth", "numchild", "archived_at", "archive_reason"]
+
+    def has_add_permission(self, request):
+        return False  # new organisations are placed in the tree from the 组织架构 pages
+
+
+@admin.register(Person)
+class PersonAdmin(NoDeleteAdmin):
+    list_display = ["name", "post", "post_level", "home_organisation", "user"]
+    list_filter = ["post_level"]
+    search_fields = ["name", "post", "user__username"]
+    list_select_related = ["home_organisation", "user"]
+    autocomplete_fields = ["home_organisation", "user"]
+
+
+@admin.register(TeamMembership)
+class TeamMembershipAdmin(NoDeleteAdmin):
+    list_display = ["organisation", "role", "person", "start_date", "end_date"]
+    list_filter = ["role"]
+    search_fields = ["organisation__name", "person__name"]
+    list_select_related = ["organisation", "person"]
+    readonly_fields = ["organisation", "person", "role", "areas", "start_date", "end_date", "end_reason"]
+
+    def has_add_permission(self, request):
+        return False  # teams are changed on the organisation page, where overlaps are explained
+
+
+class AssignmentInline(admin.TabularInline):
+    model = Assignment
+    fk_name = "user"
+    extra = 1
+    fields = ["organisation", "role", "department", "archived_at"]
+    readonly_fields = ["archived_at"]
+    autocomplete_fields = ["organisation"]
+    verbose_name = _("授权")
+    verbose_name_plural = _("授权（角色与组织）")
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(NoDeleteAdmin):
+    list_display = ["user", "organisation", "role", "department", "archived_at"]
+    list_filter = ["role", "department"]
+    search_fields = ["user__username", "organisation__name"]
+    list_select_related = ["user", "organisation"]
+    autocomplete_fields = ["user", "organisation"]
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    inlines = [AssignmentInline]
+
+
+admin.site.site_header = _("从严治党责任体系管理平台 · 系统管理")
+admin.site.site_title = _("系统管理")

@@ -1,0 +1,17 @@
+from django.conf import settings
+
+from responsibilities import scope
+
+
+def navigation(request):
+    """What the base layout needs: the product name and which menu entries the user's roles open."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"product_name": settings.PRODUCT_NAME}
+    roles = scope.roles_of(user)
+    return {
+        "product_name": settings.PRODUCT_NAME,
+        "nav_roles": roles,
+        "nav_can_change": scope.can_change_anything(user),
+        "nav_admin": user.is_staff,
+    }

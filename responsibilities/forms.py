@@ -1,0 +1,179 @@
+"""Forms for organisations, people and teams. Choices are always limited to the user's scope."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from responsibilities import scope
+from responsibilities.models import Organisation, OrganisationKind, Person, PostLevel, TeamMembership, TeamRole
+
+
+class StyledFormMixin:
+    """Gives every widget its Bootstrap class, so templates render fields with one include."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.HiddenInput):
+                continue
+            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            widget.attrs.setdefault("class", css)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def attach_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ValidationError at the fields it names, the rest above the form."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.error_dict.items():
+            target = field if field in form.fields else None
+            for message in messages:
+                form.add_error(target, message)
+    else:
+        form.add_error(None, error)
+
+
+class OrganisationChoiceField(forms.ModelChoiceField):
+    """Organisations shown in tree order, indented by depth."""
+
+    def label_from_instance(self, obj):
+        return f"{'　' * (obj.depth - 1)}{obj.name}（{obj.code}）"
+
+
+class VersionField(forms.IntegerField):
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(min_value=1, **kwargs)
+
+
+class OrganisationForm(StyledFormMixin, forms.ModelForm):
+    parent = OrganisationChoiceField(queryset=Organisation.objects.none(), label=_("上级组织"), required=True)
+    version = VersionField(required=False)
+
+    class Meta:
+        model = Organisation
+        fields = ["name", "short_name", "code", "kind"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = OrganisationKind.choices
+        self.fields["parent"].queryset = Organisation.objects.for_user(user, scope.CHANGE).active()
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+            self.fields["version"].required = True
+            if self.instance.depth == 1:
+                del self.fields["parent"]  # a root organisation has no parent to change
+            else:
+                self.fields["parent"].initial = Organisation.objects.filter(path=self.instance.parent_path).first()
+                # Its own subtree is never a valid new parent.
+                self.fields["parent"].queryset = self.fields["parent"].queryset.exclude(
+                    path__startswith=self.instance.path
+                )
+        elif user.is_superuser:
+            self.fields["parent"].required = False
+            self.fields["parent"].help_text = _("留空则创建顶级组织。")
+
+
+class ArchiveForm(StyledFormMixin, forms.Form):
+    reason = forms.CharField(label=_("归档原因"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+    version = VersionField(required=False)
+
+
+class PersonForm(StyledFormMixin, forms.ModelForm):
+    home_organisation = OrganisationChoiceField(queryset=Organisation.objects.none(), label=_("所在单位"))
+    version = VersionField(required=False)
+
+    class Meta:
+        model = Person
+        fields = ["name", "post", "post_level", "home_organisation"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["post_level"].choices = [("", "---------"), *PostLevel.choices]
+        self.fields["home_organisation"].queryset = Organisation.objects.for_user(user, scope.CHANGE).active()
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+            self.fields["version"].required = True
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} · {obj.post}（{obj.home_organisation.display_name}）"
+
+
+class MembershipForm(StyledFormMixin, forms.ModelForm):
+    person = PersonChoiceField(queryset=Person.objects.none(), label=_("干部"))
+
+    class Meta:
+        model = TeamMembership
+        fields = ["person", "role", "areas", "start_date", "end_date"]
+        widgets = {"start_date": DateInput(), "end_date": DateInput()}
+
+    def __init__(self, *args, organisation, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.organisation = organisation
+        self.fields["person"].queryset = candidates
+        self.fields["role"].choices = TeamRole.choices
+        self.fields["start_date"].initial = timezone.localdate()
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("任职结束日期不能早于开始日期。"))
+        return cleaned
+
+
+class MembershipEndForm(StyledFormMixin, forms.Form):
+    end_date = forms.DateField(label=_("任职结束日期"), widget=DateInput(), help_text=_("任职的最后一天。"))
+    reason = forms.CharField(label=_("结束原因"), max_length=200, required=False)
+    version = VersionField()
+
+    def __init__(self, *args, membership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.membership = membership
+        self.fields["end_date"].initial = timezone.localdate()
+        self.fields["version"].initial = membership.version
+
+    def clean_end_date(self):
+        end_date = self.cleaned_data["end_date"]
+        if end_date < self.membership.start_date:
+            raise ValidationError(
+                _("任职结束日期不能早于开始日期（%(start)s）。"), params={"start": self.membership.start_date}
+            )
+        return end_date
+
+
+class DateChoiceForm(forms.Form):
+    """The "as of" date on pages that show the team of a given day."""
+
+    on = forms.DateField(label=_("查看日期"), required=False, widget=DateInput(attrs={"class": "form-control"}))
+
+
+class PeopleFilterForm(StyledFormMixin, forms.Form):
+    q = forms.CharField(label=_("姓名或职务"), required=False, max_length=50)
+    organisation = OrganisationChoiceField(
+        queryset=Organisation.objects.none(), label=_("单位（含下级）"), required=False
+    )
+    post_level = forms.TypedChoiceField(
+        label=_("职务层次"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", _("全部")), *PostLevel.choices],
+    )
+    archived = forms.BooleanField(label=_("含已归档"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.for_user(user).active()

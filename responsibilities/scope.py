@@ -1,0 +1,79 @@
+"""Who may see and change what: the one scoping rule every page, export and chart uses.
+
+A user's assignments each reach an organisation and its whole subtree. Upper levels see
+everything below them; nobody sees sideways. Superusers see everything.
+"""
+
+from django.db.models import Q
+
+VIEW = "view"
+CHANGE = "change"
+
+# Which roles an action needs. Inspectors and leaders read; office staff and administrators edit.
+ROLES_FOR_ACTION = {
+    VIEW: {"office_staff", "inspector", "leader", "admin"},
+    CHANGE: {"office_staff", "admin"},
+}
+
+
+def assignments_of(user) -> list[tuple[str, str, str]]:
+    """(role, department, organisation path) of the user's active assignments, read once per request."""
+    if not user.is_authenticated:
+        return []
+    cached = getattr(user, "_assignment_cache", None)
+    if cached is None:
+        from responsibilities.models import Assignment
+
+        cached = list(
+            Assignment.objects.active().filter(user=user).values_list("role", "department", "organisation__path")
+        )
+        user._assignment_cache = cached
+    return cached
+
+
+def scope_paths(user, action: str, roles=None, department: str | None = None) -> list[str] | None:
+    """Tree paths of the subtrees the user may act on; None means everything (superuser)."""
+    if user.is_authenticated and user.is_superuser:
+        return None
+    allowed = ROLES_FOR_ACTION[action] if roles is None else set(roles)
+    paths = {
+        path
+        for role, dept, path in assignments_of(user)
+        if role in allowed and (department is None or dept == department)
+    }
+    return minimal_prefixes(paths)
+
+
+def minimal_prefixes(paths) -> list[str]:
+    """Drop paths that lie inside another path of the set (their subtree is already covered)."""
+    kept: list[str] = []
+    for path in sorted(paths):
+        if not kept or not path.startswith(kept[-1]):
+            kept.append(path)
+    return kept
+
+
+def within(paths: list[str] | None, field: str = "path") -> Q:
+    """A filter for rows whose organisation path lies in one of the subtrees."""
+    if paths is None:
+        return Q()
+    if not paths:
+        return Q(pk__in=[])
+    condition = Q()
+    for path in paths:
+        condition |= Q(**{f"{field}__startswith": path})
+    return condition
+
+
+def covers(paths: list[str] | None, path: str) -> bool:
+    """Whether an organisation path lies in one of the subtrees (no query)."""
+    return paths is None or any(path.startswith(prefix) for prefix in paths)
+
+
+def roles_of(user) -> set[str]:
+    return {role for role, _dept, _path in assignments_of(user)}
+
+
+def can_change_anything(user) -> bool:
+    paths = scope_paths(user, CHANGE)
+    return paths is None or bool(paths)

@@ -1,0 +1,46 @@
+/* Progressive enhancement for server-rendered pages. Loaded from a file: the CSP allows no inline script. */
+(function () {
+  "use strict";
+
+  function toggleNode(button) {
+    var item = button.closest("li");
+    var group = item.querySelector(":scope > ul");
+    var expanded = item.getAttribute("aria-expanded") === "true";
+    if (!expanded && button.dataset.loaded !== "1" && button.dataset.childrenUrl) {
+      button.dataset.loaded = "1";
+      htmx.ajax("GET", button.dataset.childrenUrl, { target: group, swap: "innerHTML" });
+    }
+    group.hidden = expanded;
+    item.setAttribute("aria-expanded", expanded ? "false" : "true");
+    button.textContent = expanded ? "▸" : "▾";
+  }
+
+  document.addEventListener("click", function (event) {
+    var toggle = event.target.closest(".tree-toggle");
+    if (toggle) {
+      toggleNode(toggle);
+      return;
+    }
+    var action = event.target.closest("[data-tree-action]");
+    if (action) {
+      var expand = action.dataset.treeAction === "expand";
+      document.querySelectorAll(".org-tree .tree-toggle").forEach(function (button) {
+        var item = button.closest("li");
+        var isOpen = item.getAttribute("aria-expanded") === "true";
+        // Expanding only opens levels already loaded, so one click never fetches the whole province.
+        if (expand && !isOpen && button.dataset.loaded === "1") toggleNode(button);
+        if (!expand && isOpen) toggleNode(button);
+      });
+      return;
+    }
+    var confirmButton = event.target.closest("[data-confirm]");
+    if (confirmButton && !window.confirm(confirmButton.dataset.confirm)) {
+      event.preventDefault();
+    }
+  });
+
+  // Auto-submit selects marked with data-autosubmit (filters).
+  document.addEventListener("change", function (event) {
+    if (event.target.matches("[data-autosubmit]")) event.target.form.submit();
+  });
+})();

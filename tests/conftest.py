@@ -1,0 +1,99 @@
+"""Shared fixtures: role users placed in a small tree with a parent, a child and a sibling.
+
+Tree used by the role fixtures:
+
+    province (P)
+    ├── city (C)            ← the "own" organisation of every role fixture
+    │   └── county (K)      ← a child
+    └── other city (S)      ← a sibling
+"""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from responsibilities import services
+from responsibilities.models import Department, OrganisationKind, Role
+from tests.responsibilities.factories import PersonFactory
+
+
+@pytest.fixture(autouse=True)
+def plain_static_storage(settings):
+    """Tests render templates without a collectstatic manifest."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def superuser(db):
+    return get_user_model().objects.create_user(
+        username="root", password="x", is_superuser=True, is_staff=True, first_name="超级管理员"
+    )
+
+
+@pytest.fixture
+def tree(superuser):
+    """The four organisations of the role fixtures, created through the services."""
+    province = services.organisation_create(
+        parent=None, name="测试省委", code="P", kind=OrganisationKind.COMMITTEE, by=superuser
+    )
+    city = services.organisation_create(
+        parent=province, name="测试市委", code="P-C", kind=OrganisationKind.COMMITTEE, by=superuser
+    )
+    county = services.organisation_create(
+        parent=city, name="测试县委", code="P-C-K", kind=OrganisationKind.COMMITTEE, by=superuser
+    )
+    sibling = services.organisation_create(
+        parent=province, name="兄弟市委", code="P-S", kind=OrganisationKind.COMMITTEE, by=superuser
+    )
+    return {"parent": province, "own": city, "child": county, "sibling": sibling}
+
+
+def make_user(username, organisation, role, by, department=""):
+    user = get_user_model().objects.create_user(username=username, password="x")
+    services.assignment_grant(user=user, organisation=organisation, role=role, department=department, by=by)
+    return user
+
+
+@pytest.fixture
+def office_staff(tree, superuser):
+    return make_user("office", tree["own"], Role.OFFICE_STAFF, superuser)
+
+
+@pytest.fixture
+def administrator(tree, superuser):
+    return make_user("orgadmin", tree["own"], Role.ADMIN, superuser)
+
+
+@pytest.fixture
+def inspector(tree, superuser):
+    return make_user("inspector", tree["own"], Role.INSPECTOR, superuser, department=Department.ORGANISATION)
+
+
+@pytest.fixture
+def leader(tree, superuser):
+    user = make_user("leader", tree["own"], Role.LEADER, superuser)
+    PersonFactory(home_organisation=tree["own"], user=user, name="李领导")
+    return user
+
+
+@pytest.fixture
+def secretary(tree, superuser):
+    """A leader who is the secretary of the own organisation."""
+    from datetime import date
+
+    from responsibilities.models import TeamRole
+
+    user = make_user("secretary", tree["own"], Role.LEADER, superuser)
+    person = PersonFactory(home_organisation=tree["own"], user=user, name="王书记")
+    services.membership_add(
+        organisation=tree["own"], person=person, role=TeamRole.SECRETARY, start_date=date(2024, 1, 1), by=superuser
+    )
+    return user
+
+
+@pytest.fixture
+def outsider(db):
+    """Logged in, but assigned nowhere."""
+    return get_user_model().objects.create_user(username="outsider", password="x")
