@@ -84,9 +84,13 @@ def organisation_search(user, text: str, *, limit=50) -> list[SearchHit]:
     return [SearchHit(org, [by_path[path] for path in org.ancestor_paths() if path in by_path]) for org in matches]
 
 
-def ancestors_of(organisation: Organisation) -> list[Organisation]:
-    """Root first, in one query."""
-    return list(Organisation.objects.filter(path__in=organisation.ancestor_paths()))
+def ancestors_of(organisation: Organisation, user) -> list[Organisation]:
+    """Root first, in one query; ``in_scope`` says whether the user may open each one."""
+    paths = scope.scope_paths(user, scope.VIEW)
+    ancestors = list(Organisation.objects.filter(path__in=organisation.ancestor_paths()))
+    for ancestor in ancestors:
+        ancestor.in_scope = scope.covers(paths, ancestor.path)
+    return ancestors
 
 
 def team_on(organisation: Organisation, day: date) -> list[TeamMembership]:

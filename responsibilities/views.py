@@ -114,7 +114,7 @@ def organisation_detail(request, pk):
     can_change = scope.covers(scope.scope_paths(request.user, scope.CHANGE), organisation.path)
     context = {
         "organisation": organisation,
-        "ancestors": selectors.ancestors_of(organisation),
+        "ancestors": selectors.ancestors_of(organisation, request.user),
         "day": day,
         "is_today": day == timezone.localdate(),
         "date_form": date_form,
