@@ -56,8 +56,9 @@ def test_office_staff_adds_a_team_member_found_through_the_tree(page, live_serve
     assert TeamMembership.objects.filter(organisation=tree["child"], person__name="陈新委").exists()
 
 
-def test_second_secretary_is_refused_with_the_message_at_the_field(page, live_server, login, shoot, tree,
-                                                                    office_staff, secretary):
+def test_second_secretary_is_refused_with_the_message_at_the_field(
+    page, live_server, login, shoot, tree, office_staff, secretary
+):
     PersonFactory(home_organisation=tree["own"], name="刘候选")
     login("office")
     page.goto(f"{live_server.url}/orgs/{tree['own'].pk}/team/add/")
