@@ -11,11 +11,15 @@ Messages go to stderr; stdout carries only the URL so that the Makefile can capt
 import os
 import subprocess
 import sys
+import warnings
 from pathlib import Path
+
+# platformdirs warns that XDG_RUNTIME_DIR is unset (root shells, CI); its /tmp fallback is fine.
+warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from config.devdb import PGDATA, embedded_url
+from config.devdb import PGDATA, embedded_url  # noqa: E402  (needs the path above)
 
 LOCAL_SERVER = "postgres://postgres@127.0.0.1:5432/postgres"
 

@@ -562,3 +562,33 @@ def test_pages_render_in_english_after_switching(client, tree, office_staff):
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     page = client.get(reverse("responsibilities:organisation_tree")).content.decode()
     assert '<html lang="en">' in page and "Organisations" in page and "组织架构" not in page
+
+
+def test_home_query_count_does_not_grow_with_the_scope(client, tree, office_staff, superuser):
+    client.force_login(office_staff)
+    few = queries_for(client, reverse("home"))
+    add_children(tree["own"], 50, superuser)
+    assert queries_for(client, reverse("home")) == few
+
+
+def test_tree_children_fragment_query_count_does_not_grow(client, tree, office_staff, superuser):
+    client.force_login(office_staff)
+    url = reverse("responsibilities:organisation_tree_children", args=[tree["own"].pk])
+    few = queries_for(client, url)
+    add_children(tree["own"], 50, superuser)
+    assert queries_for(client, url) == few
+
+
+def test_leader_home_shows_own_seat_and_team(client, tree, secretary):
+    client.force_login(secretary)
+    page = client.get(reverse("home")).content.decode()
+    assert "我的班子职务" in page and "王书记（书记）" in page
+
+
+@pytest.mark.parametrize("model", ["organisation", "person", "teammembership", "assignment"])
+def test_admin_lists_open_for_superuser_and_refuse_others(client, tree, superuser, office_staff, model):
+    url = reverse(f"admin:responsibilities_{model}_changelist")
+    client.force_login(office_staff)
+    assert client.get(url).status_code == 302  # not staff: sent to the admin login
+    client.force_login(superuser)
+    assert client.get(url).status_code == 200
