@@ -166,3 +166,9 @@ LOGGING = {
 
 # Names shown in the page title and header.
 PRODUCT_NAME = _("从严治党责任体系管理平台")
+
+# ---- Responsibility lists -----------------------------------------------------------------------
+# Largest evidence file accepted (bytes); also the request body limit for uploads.
+EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

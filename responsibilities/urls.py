@@ -1,6 +1,6 @@
 from django.urls import path
 
-from responsibilities import views
+from responsibilities.views import organisations as views
 
 app_name = "responsibilities"
 

@@ -4,12 +4,9 @@ Each service is atomic, re-checks the acting user's scope inside the transaction
 with ``full_clean()``, and raises ``ValidationError`` with a Chinese message for a broken rule.
 """
 
-import functools
 from datetime import date
 
-import pghistory
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from treebeard.exceptions import InvalidMoveToDescendant
@@ -17,27 +14,8 @@ from treebeard.exceptions import InvalidMoveToDescendant
 from responsibilities import scope
 from responsibilities.common import lock_versioned
 from responsibilities.models import Assignment, Organisation, Person, TeamMembership, TeamRole
-
-
-def service(func):
-    """Run a write atomically, with the acting user (``by=``) recorded on its history rows."""
-
-    @functools.wraps(func)
-    def wrapper(*args, by, **kwargs):
-        with transaction.atomic(), pghistory.context(user=getattr(by, "pk", None)):
-            try:
-                return func(*args, by=by, **kwargs)
-            except IntegrityError as error:  # a race that validation could not see beforehand
-                raise ValidationError(
-                    _("保存失败：数据与其他人刚保存的记录冲突，请刷新后重试。"), code="integrity"
-                ) from error
-
-    return wrapper
-
-
-def require_scope(user, organisation, action=scope.CHANGE) -> None:
-    if not scope.covers(scope.scope_paths(user, action), organisation.path):
-        raise PermissionDenied(_("您无权修改该组织的数据。"))
+from responsibilities.services.base import require_scope, service
+from responsibilities.services.lists import personal_lists_for_new_member
 
 
 def _lock_organisation(pk) -> Organisation:
@@ -170,6 +148,8 @@ def membership_add(
     _check_overlaps(membership)
     membership.full_clean()
     membership.save()
+    # Someone joining mid-year gets his or her personal list for the years already under way.
+    personal_lists_for_new_member(membership)
     return membership
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from responsibilities import history, scope, selectors, services
+from responsibilities import history, scope, services
 from responsibilities.common import EditConflict
 from responsibilities.forms import (
     ArchiveForm,
@@ -24,6 +24,7 @@ from responsibilities.forms import (
     attach_errors,
 )
 from responsibilities.models import Role
+from responsibilities.selectors import organisations as selectors
 
 PAGE_SIZE = 25
 

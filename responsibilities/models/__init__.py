@@ -1,0 +1,30 @@
+"""Tables of the responsibilities app: the organisation tree and teams, and the responsibility lists."""
+
+from responsibilities.models.lists import (  # noqa: F401
+    Evidence,
+    IssuedTask,
+    JobStatus,
+    ListItem,
+    ListKind,
+    ListStatus,
+    ListTemplateVersion,
+    ProgressEntry,
+    ResponsibilityList,
+    RolloverJob,
+    SupervisionNote,
+    Task,
+    TaskStatus,
+    TemplateItem,
+)
+from responsibilities.models.organisations import (  # noqa: F401
+    Assignment,
+    DateRange,
+    Department,
+    Organisation,
+    OrganisationKind,
+    Person,
+    PostLevel,
+    Role,
+    TeamMembership,
+    TeamRole,
+)

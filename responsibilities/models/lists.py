@@ -1,0 +1,512 @@
+"""Responsibility lists (责任清单): templates, annual lists, tasks, progress, evidence, cascade."""
+
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from responsibilities import scope
+from responsibilities.common import ArchivableModel, VersionedModel, refuse_deletes, track_history
+from responsibilities.models.organisations import Organisation, Person, TeamMembership, TeamRole
+
+
+class ListKind(models.TextChoices):
+    """The four role-based lists of the 2016 article."""
+
+    COMMITTEE = "committee", _("党委（党组）")
+    SECRETARY = "secretary", _("党委（党组）书记")
+    LEADER_IN_CHARGE = "leader_in_charge", _("党委（党组）分管领导")
+    MEMBER = "member", _("班子其他成员")
+
+    @classmethod
+    def for_team_role(cls, role: str) -> "ListKind":
+        return {
+            TeamRole.SECRETARY: cls.SECRETARY,
+            TeamRole.LEADER_IN_CHARGE: cls.LEADER_IN_CHARGE,
+            TeamRole.MEMBER: cls.MEMBER,
+        }[role]
+
+
+@track_history()
+class ListTemplateVersion(models.Model):
+    """A version of the list template (the items of the four lists), in force from a year on."""
+
+    name = models.CharField(_("版本名称"), max_length=200)
+    source = models.CharField(_("依据"), max_length=300, blank=True, default="")
+    effective_from_year = models.PositiveSmallIntegerField(
+        _("起始年度"),
+        unique=True,
+        validators=[MinValueValidator(2000), MaxValueValidator(2100)],
+        error_messages={"unique": _("该年度已有模板版本。")},
+    )
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("责任清单模板版本")
+        verbose_name_plural = _("责任清单模板版本")
+        ordering = ["-effective_from_year"]
+        triggers = [refuse_deletes()]
+
+    def __str__(self):
+        return f"{self.name}（{self.effective_from_year} 年起）"
+
+    def get_absolute_url(self):
+        return reverse("responsibilities:template_detail", args=[self.pk])
+
+
+@track_history()
+class TemplateItem(VersionedModel):
+    """One item (责任事项) of one of the four lists in a template version."""
+
+    template = models.ForeignKey(
+        ListTemplateVersion, verbose_name=_("模板版本"), on_delete=models.PROTECT, related_name="items"
+    )
+    kind = models.CharField(_("清单类别"), max_length=32, choices=ListKind.choices)
+    number = models.PositiveSmallIntegerField(_("序号"), validators=[MinValueValidator(1)])
+    title = models.CharField(_("责任事项"), max_length=200)
+
+    class Meta:
+        verbose_name = _("模板责任事项")
+        verbose_name_plural = _("模板责任事项")
+        ordering = ["template", "kind", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["template", "kind", "number"],
+                name="template_item_number_unique",
+                violation_error_message=_("同一清单中序号不能重复。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=ListKind.values),
+                name="template_item_kind_valid",
+                violation_error_message=_("清单类别无效。"),
+            ),
+        ]
+        triggers = [refuse_deletes()]
+
+    def __str__(self):
+        return f"{self.number}. {self.title}"
+
+
+class ListStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("已提交")
+    CONFIRMED = "confirmed", _("已确认")
+    CLOSED = "closed", _("年度已关闭")
+
+
+class ResponsibilityListQuerySet(models.QuerySet):
+    def for_user(self, user, action=scope.VIEW):
+        """Lists of organisations in scope; a leader also sees his or her own personal lists.
+
+        A leader's assignment gives read access to the organisations below it, but among
+        personal lists of the same team a member sees only his or her own (the secretary
+        sees the team's): that finer rule lives in ``selectors.lists_visible_to``.
+        """
+        allowed = scope.within(scope.scope_paths(user, action), field="organisation__path")
+        if action == scope.VIEW and user.is_authenticated:
+            allowed |= Q(person__user=user)
+        return self.filter(allowed)
+
+
+@track_history()
+class ResponsibilityList(VersionedModel):
+    """An organisation's committee list, or one leader's personal list, for one year."""
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("组织"), on_delete=models.PROTECT, related_name="responsibility_lists"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    kind = models.CharField(_("清单类别"), max_length=32, choices=ListKind.choices)
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("责任人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="responsibility_lists",
+    )
+    membership = models.ForeignKey(
+        TeamMembership,
+        verbose_name=_("班子任职"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="responsibility_lists",
+    )
+    template = models.ForeignKey(
+        ListTemplateVersion, verbose_name=_("模板版本"), on_delete=models.PROTECT, related_name="lists"
+    )
+    status = models.CharField(_("状态"), max_length=16, choices=ListStatus.choices, default=ListStatus.DRAFT)
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("确认人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    closed_at = models.DateTimeField(_("关闭时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("生成时间"), default=timezone.now, editable=False)
+
+    objects = ResponsibilityListQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("责任清单")
+        verbose_name_plural = _("责任清单")
+        ordering = ["organisation", "year", "kind", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=ListKind.values),
+                name="list_kind_valid",
+                violation_error_message=_("清单类别无效。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ListStatus.values),
+                name="list_status_valid",
+                violation_error_message=_("清单状态无效。"),
+            ),
+            # The committee list belongs to no person; every personal list belongs to one.
+            models.CheckConstraint(
+                condition=(Q(kind=ListKind.COMMITTEE) & Q(person__isnull=True))
+                | (~Q(kind=ListKind.COMMITTEE) & Q(person__isnull=False)),
+                name="list_person_iff_personal",
+                violation_error_message=_("党委（党组）清单不属于个人，个人清单必须有责任人。"),
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "year"],
+                condition=Q(kind=ListKind.COMMITTEE),
+                name="list_one_committee_list_per_year",
+                violation_error_message=_("该组织本年度已有党委（党组）责任清单。"),
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "year", "person"],
+                condition=Q(person__isnull=False),
+                name="list_one_personal_list_per_year",
+                violation_error_message=_("此人本年度在该组织已有个人责任清单。"),
+            ),
+        ]
+        indexes = [models.Index(fields=["year", "organisation"], name="list_year_org_idx")]
+        triggers = [refuse_deletes()]
+
+    def __str__(self):
+        owner = self.person.name if self.person_id else self.organisation.display_name
+        return f"{self.year} 年 · {owner} · {self.get_kind_display()}"
+
+    def get_absolute_url(self):
+        return reverse("responsibilities:list_detail", args=[self.pk])
+
+    @property
+    def is_personal(self) -> bool:
+        return self.kind != ListKind.COMMITTEE
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == ListStatus.CLOSED
+
+
+@track_history()
+class ListItem(models.Model):
+    """One item (责任事项) of an annual list, copied from the template in force when it was made."""
+
+    responsibility_list = models.ForeignKey(
+        ResponsibilityList, verbose_name=_("责任清单"), on_delete=models.PROTECT, related_name="items"
+    )
+    template_item = models.ForeignKey(
+        TemplateItem, verbose_name=_("模板事项"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    number = models.PositiveSmallIntegerField(_("序号"))
+    title = models.CharField(_("责任事项"), max_length=200)
+
+    class Meta:
+        verbose_name = _("清单责任事项")
+        verbose_name_plural = _("清单责任事项")
+        ordering = ["responsibility_list", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["responsibility_list", "number"],
+                name="list_item_number_unique",
+                violation_error_message=_("同一清单中序号不能重复。"),
+            ),
+        ]
+        triggers = [refuse_deletes()]
+
+    def __str__(self):
+        return f"{self.number}. {self.title}"
+
+
+class TaskStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("未开始")
+    IN_PROGRESS = "in_progress", _("进行中")
+    DONE = "done", _("已完成")
+
+
+class TaskQuerySet(models.QuerySet):
+    def for_user(self, user, action=scope.VIEW):
+        allowed = scope.within(scope.scope_paths(user, action), field="item__responsibility_list__organisation__path")
+        if action == scope.VIEW and user.is_authenticated:
+            allowed |= Q(item__responsibility_list__person__user=user)
+        return self.filter(allowed)
+
+    def active(self):
+        return self.filter(archived_at__isnull=True)
+
+    def overdue_on(self, day):
+        """Not done and past the deadline: the deadline day itself is not yet overdue."""
+        return self.exclude(status=TaskStatus.DONE).filter(deadline__lt=day)
+
+
+@track_history()
+class Task(VersionedModel, ArchivableModel):
+    """A concrete task (具体任务/举措) under a list item, quantified by 数量、时间、标准、要求."""
+
+    item = models.ForeignKey(ListItem, verbose_name=_("责任事项"), on_delete=models.PROTECT, related_name="tasks")
+    title = models.CharField(_("具体任务"), max_length=300)
+    quantity = models.DecimalField(
+        _("数量"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("定性任务可不填数量，但必须写明标准。"),
+    )
+    unit = models.CharField(_("单位"), max_length=20, blank=True, default="", help_text=_("例如：次、篇、人次。"))
+    deadline = models.DateField(_("完成时限"))
+    standard = models.TextField(_("标准"), blank=True, default="")
+    requirement = models.TextField(_("要求"), blank=True, default="")
+    responsible_person = models.ForeignKey(
+        Person, verbose_name=_("责任人"), on_delete=models.PROTECT, null=True, blank=True, related_name="tasks"
+    )
+    status = models.CharField(_("状态"), max_length=16, choices=TaskStatus.choices, default=TaskStatus.NOT_STARTED)
+    completed_on = models.DateField(_("完成日期"), null=True, blank=True)
+    source = models.ForeignKey(
+        "IssuedTask",
+        verbose_name=_("上级下发任务"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="recipient_tasks",
+    )
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now, editable=False)
+
+    objects = TaskQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("具体任务")
+        verbose_name_plural = _("具体任务")
+        ordering = ["item", "deadline", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=TaskStatus.values),
+                name="task_status_valid",
+                violation_error_message=_("任务状态无效。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity__isnull=True) | Q(quantity__gte=0),
+                name="task_quantity_not_negative",
+                violation_error_message=_("数量不能为负数。"),
+            ),
+            # A qualitative task without a number must say what standard it is held to.
+            models.CheckConstraint(
+                condition=Q(quantity__isnull=False) | ~Q(standard=""),
+                name="task_quantity_or_standard",
+                violation_error_message=_("未填写数量的任务必须写明标准。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(status=TaskStatus.DONE, completed_on__isnull=False)
+                | (~Q(status=TaskStatus.DONE) & Q(completed_on__isnull=True)),
+                name="task_completed_on_iff_done",
+                violation_error_message=_("已完成的任务必须有完成日期，未完成的任务不能有完成日期。"),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["deadline", "status"], name="task_deadline_status_idx"),
+            models.Index(fields=["source"], name="task_source_idx"),
+        ]
+        triggers = [refuse_deletes()]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("responsibilities:task_detail", args=[self.pk])
+
+    def is_overdue_on(self, day) -> bool:
+        return self.status != TaskStatus.DONE and self.deadline < day
+
+
+@track_history()
+class ProgressEntry(models.Model):
+    """A dated progress report (进展) on a task."""
+
+    task = models.ForeignKey(Task, verbose_name=_("任务"), on_delete=models.PROTECT, related_name="progress_entries")
+    date = models.DateField(_("日期"), default=timezone.localdate)
+    text = models.TextField(_("进展情况"))
+    percent = models.PositiveSmallIntegerField(
+        _("完成百分比"), validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("填报人"), on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("填报时间"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("任务进展")
+        verbose_name_plural = _("任务进展")
+        ordering = ["task", "-date", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(percent__gte=0, percent__lte=100),
+                name="progress_percent_range",
+                violation_error_message=_("完成百分比应在 0 到 100 之间。"),
+            ),
+        ]
+        triggers = [refuse_deletes()]
+
+    def __str__(self):
+        return f"{self.date} {self.percent}%"
+
+
+def evidence_path(instance, filename):
+    """A generated name: the uploaded file name is kept only as metadata, never as a path."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"evidence/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension}"
+
+
+@track_history()
+class Evidence(ArchivableModel):
+    """A file kept as proof (留痕) of a task: a document, a photo, minutes."""
+
+    task = models.ForeignKey(Task, verbose_name=_("任务"), on_delete=models.PROTECT, related_name="evidence")
+    progress_entry = models.ForeignKey(
+        ProgressEntry,
+        verbose_name=_("对应进展"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="evidence",
+    )
+    file = models.FileField(_("文件"), upload_to=evidence_path, max_length=200)
+    original_name = models.CharField(_("原文件名"), max_length=255)
+    content_type = models.CharField(_("文件类型"), max_length=100)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    description = models.CharField(_("说明"), max_length=200, blank=True, default="")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("佐证材料")
+        verbose_name_plural = _("佐证材料")
+        ordering = ["task", "-uploaded_at"]
+        triggers = [refuse_deletes()]
+
+    def __str__(self):
+        return self.original_name
+
+    def get_absolute_url(self):
+        return reverse("responsibilities:evidence_download", args=[self.pk])
+
+
+@track_history()
+class SupervisionNote(models.Model):
+    """A secretary's record of urging a team member (督促记录) on his or her list."""
+
+    responsibility_list = models.ForeignKey(
+        ResponsibilityList, verbose_name=_("责任清单"), on_delete=models.PROTECT, related_name="supervision_notes"
+    )
+    date = models.DateField(_("日期"), default=timezone.localdate)
+    text = models.TextField(_("督促内容"))
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("记录人"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("记录时间"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("督促记录")
+        verbose_name_plural = _("督促记录")
+        ordering = ["responsibility_list", "-date", "-pk"]
+        triggers = [refuse_deletes()]
+
+    def __str__(self):
+        return f"{self.date} {self.text[:20]}"
+
+
+@track_history()
+class IssuedTask(models.Model):
+    """A task an upper organisation issues to subordinate organisations (下发任务)."""
+
+    issuer = models.ForeignKey(Organisation, verbose_name=_("下发组织"), on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    item_number = models.PositiveSmallIntegerField(_("对应责任事项序号"))
+    title = models.CharField(_("具体任务"), max_length=300)
+    quantity = models.DecimalField(_("数量"), max_digits=10, decimal_places=2, null=True, blank=True)
+    unit = models.CharField(_("单位"), max_length=20, blank=True, default="")
+    deadline = models.DateField(_("完成时限"))
+    standard = models.TextField(_("标准"), blank=True, default="")
+    requirement = models.TextField(_("要求"), blank=True, default="")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("下发人"), on_delete=models.PROTECT, related_name="+"
+    )
+    issued_at = models.DateTimeField(_("下发时间"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("下发任务")
+        verbose_name_plural = _("下发任务")
+        ordering = ["-issued_at"]
+        triggers = [refuse_deletes()]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("responsibilities:issued_task_detail", args=[self.pk])
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("进行中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+class RolloverJob(models.Model):
+    """An annual roll-over of lists for a subtree, run outside the web request, with its progress."""
+
+    root = models.ForeignKey(Organisation, verbose_name=_("范围"), on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    status = models.CharField(_("状态"), max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    total = models.PositiveIntegerField(_("组织总数"), default=0)
+    done = models.PositiveIntegerField(_("已处理"), default=0)
+    lists_created = models.PositiveIntegerField(_("新建清单"), default=0)
+    lists_skipped = models.PositiveIntegerField(_("已存在跳过"), default=0)
+    error = models.TextField(_("错误"), blank=True, default="")
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("发起人"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("发起时间"), default=timezone.now)
+    heartbeat_at = models.DateTimeField(_("最近进展时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("年度清单生成任务")
+        verbose_name_plural = _("年度清单生成任务")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.year} · {self.root}"
+
+    def get_absolute_url(self):
+        return reverse("responsibilities:rollover_detail", args=[self.pk])
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.total else round(100 * self.done / self.total)

@@ -1,0 +1,120 @@
+"""Pure rules of the responsibility lists: no ORM, no request. Tested table-driven without a database."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+# ---- Templates --------------------------------------------------------------------------------
+
+
+def template_in_force(versions: list[tuple[int, int]], year: int) -> int | None:
+    """The id of the template version in force in a year: the latest one effective on or before it.
+
+    ``versions`` holds (id, effective_from_year) pairs.
+    """
+    eligible = [(effective, pk) for pk, effective in versions if effective <= year]
+    return max(eligible)[1] if eligible else None
+
+
+# ---- List workflow ----------------------------------------------------------------------------
+
+DRAFT, SUBMITTED, CONFIRMED, CLOSED = "draft", "submitted", "confirmed", "closed"
+
+# (from, to) → who may make the move: "office" (office staff/administrators in scope) or
+# "secretary" (the organisation's secretary on the day). Held as data: a move not listed is illegal.
+LIST_TRANSITIONS: dict[tuple[str, str], str] = {
+    (DRAFT, SUBMITTED): "office",
+    (SUBMITTED, CONFIRMED): "secretary",
+    (SUBMITTED, DRAFT): "secretary",  # returned for rework, with a reason
+    (CONFIRMED, CLOSED): "office",
+}
+
+# Moves that must say why.
+TRANSITIONS_NEEDING_REASON = {(SUBMITTED, DRAFT)}
+
+
+def transition_actor(current: str, target: str) -> str | None:
+    """Who may move a list from one status to another; None if the move is not allowed."""
+    return LIST_TRANSITIONS.get((current, target))
+
+
+def allowed_targets(current: str) -> list[str]:
+    return [target for (source, target) in LIST_TRANSITIONS if source == current]
+
+
+def edit_needs_reason(status: str) -> bool:
+    """After confirmation, office staff may still change a list, but each change must say why."""
+    return status == CONFIRMED
+
+
+def list_is_locked(status: str) -> bool:
+    return status == CLOSED
+
+
+# ---- Tasks ------------------------------------------------------------------------------------
+
+DUE_SOON_DAYS = 30
+
+
+def is_overdue(status_done: bool, deadline: date, today: date) -> bool:
+    """Overdue from the day after the deadline while not done; the deadline day itself is in time."""
+    return not status_done and deadline < today
+
+
+def is_due_soon(status_done: bool, deadline: date, today: date, days: int = DUE_SOON_DAYS) -> bool:
+    """Not done, not overdue, and due within the next ``days`` days (today included)."""
+    return not status_done and today <= deadline <= today + timedelta(days=days)
+
+
+def deadline_in_year(deadline: date, year: int) -> bool:
+    return deadline.year == year
+
+
+def status_after_progress(current: str, percent: int) -> str:
+    """A progress entry moves a task forward: any progress starts it, 100% completes it."""
+    if percent >= 100:
+        return "done"
+    if current == "not_started" and percent > 0:
+        return "in_progress"
+    return current
+
+
+# ---- Roll-up ----------------------------------------------------------------------------------
+
+
+def completion_rate(done: int, total: int) -> Decimal | None:
+    """Percentage of tasks done, one decimal, half up; None when there is nothing to count."""
+    if total == 0:
+        return None
+    return (Decimal(100) * done / total).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+# A child is flagged (压力层层递减) when its completion falls this many percentage points or more
+# below its parent's whole-subtree completion.
+LAG_THRESHOLD_POINTS = Decimal(20)
+
+
+def is_lagging(
+    child_rate: Decimal | None, parent_rate: Decimal | None, threshold: Decimal = LAG_THRESHOLD_POINTS
+) -> bool:
+    if child_rate is None or parent_rate is None:
+        return False
+    return parent_rate - child_rate >= threshold
+
+
+@dataclass(frozen=True)
+class Counts:
+    total: int = 0
+    done: int = 0
+    in_progress: int = 0
+    not_started: int = 0
+    overdue: int = 0
+
+    @property
+    def rate(self) -> Decimal | None:
+        return completion_rate(self.done, self.total)
+
+    def __add__(self, other: "Counts") -> "Counts":
+        return Counts(
+            *(getattr(self, f) + getattr(other, f) for f in ("total", "done", "in_progress", "not_started", "overdue"))
+        )

@@ -1,0 +1,31 @@
+"""What every service shares: one transaction, the actor on the history rows, scope re-checked."""
+
+import functools
+
+import pghistory
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from responsibilities import scope
+
+
+def service(func):
+    """Run a write atomically, with the acting user (``by=``) recorded on its history rows."""
+
+    @functools.wraps(func)
+    def wrapper(*args, by, **kwargs):
+        with transaction.atomic(), pghistory.context(user=getattr(by, "pk", None)):
+            try:
+                return func(*args, by=by, **kwargs)
+            except IntegrityError as error:  # a race that validation could not see beforehand
+                raise ValidationError(
+                    _("保存失败：数据与其他人刚保存的记录冲突，请刷新后重试。"), code="integrity"
+                ) from error
+
+    return wrapper
+
+
+def require_scope(user, organisation, action=scope.CHANGE) -> None:
+    if not scope.covers(scope.scope_paths(user, action), organisation.path):
+        raise PermissionDenied(_("您无权修改该组织的数据。"))

@@ -1,0 +1,473 @@
+"""Every write to responsibility lists: generation, workflow, tasks, progress, evidence, cascade."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import pghistory
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from responsibilities import rules, scope
+from responsibilities.common import lock_versioned
+from responsibilities.models import (
+    Evidence,
+    IssuedTask,
+    ListItem,
+    ListKind,
+    ListStatus,
+    ListTemplateVersion,
+    Organisation,
+    ProgressEntry,
+    ResponsibilityList,
+    SupervisionNote,
+    Task,
+    TaskStatus,
+    TeamMembership,
+    TeamRole,
+    TemplateItem,
+)
+from responsibilities.services.base import require_scope, service
+from responsibilities.uploads import check_evidence
+
+# ---- Templates --------------------------------------------------------------------------------
+
+
+def template_for(year: int) -> ListTemplateVersion:
+    versions = list(ListTemplateVersion.objects.values_list("pk", "effective_from_year"))
+    pk = rules.template_in_force(versions, year)
+    if pk is None:
+        raise ValidationError({"year": _("%(year)s 年没有可用的责任清单模板。") % {"year": year}}, code="no_template")
+    return ListTemplateVersion.objects.get(pk=pk)
+
+
+def _require_superuser(user) -> None:
+    if not user.is_superuser:
+        raise PermissionDenied(_("只有超级管理员可以修改责任清单模板。"))
+
+
+@service
+def template_version_create(*, name: str, source: str, effective_from_year: int, by) -> ListTemplateVersion:
+    """A new template version effective from a year, starting as a copy of the version in force then."""
+    _require_superuser(by)
+    base = template_for(effective_from_year) if ListTemplateVersion.objects.exists() else None
+    version = ListTemplateVersion(name=name, source=source, effective_from_year=effective_from_year)
+    version.full_clean()
+    version.save()
+    if base is not None:
+        TemplateItem.objects.bulk_create(
+            TemplateItem(template=version, kind=item.kind, number=item.number, title=item.title)
+            for item in base.items.all()
+        )
+    return version
+
+
+@service
+def template_item_update(*, item: TemplateItem, version: int, title: str, by) -> TemplateItem:
+    """Reword an item. Lists already made keep the words they were made with (they hold a copy)."""
+    _require_superuser(by)
+    locked = lock_versioned(TemplateItem.objects.all(), item.pk, version)
+    locked.title = title
+    locked.full_clean()
+    locked.save()
+    return locked
+
+
+# ---- Generation -------------------------------------------------------------------------------
+
+
+@dataclass
+class GenerationResult:
+    created: list[ResponsibilityList] = field(default_factory=list)
+    skipped: int = 0
+
+
+def _new_list(organisation, year, kind, template, person=None, membership=None) -> ResponsibilityList:
+    responsibility_list = ResponsibilityList.objects.create(
+        organisation=organisation, year=year, kind=kind, person=person, membership=membership, template=template
+    )
+    ListItem.objects.bulk_create(
+        ListItem(responsibility_list=responsibility_list, template_item=item, number=item.number, title=item.title)
+        for item in template.items.filter(kind=kind).order_by("number")
+    )
+    return responsibility_list
+
+
+def _generate(organisation: Organisation, year: int, on: date | None) -> GenerationResult:
+    """Create what is missing of one organisation's lists for a year; never changes an existing list."""
+    result = GenerationResult()
+    template = template_for(year)
+    existing = ResponsibilityList.objects.filter(organisation=organisation, year=year)
+    if existing.filter(kind=ListKind.COMMITTEE).exists():
+        result.skipped += 1
+    else:
+        result.created.append(_new_list(organisation, year, ListKind.COMMITTEE, template))
+    # The team on the first day of the year, and on the day the lists are made if that is later.
+    days = {date(year, 1, 1)}
+    if on is not None and on.year == year:
+        days.add(on)
+    memberships = {}
+    for day in sorted(days):
+        for membership in TeamMembership.objects.on(day).filter(organisation=organisation).select_related("person"):
+            memberships.setdefault(membership.person_id, membership)
+    have = set(existing.filter(person__isnull=False).values_list("person_id", flat=True))
+    for person_id, membership in memberships.items():
+        if person_id in have:
+            result.skipped += 1
+            continue
+        kind = ListKind.for_team_role(membership.role)
+        result.created.append(_new_list(organisation, year, kind, template, membership.person, membership))
+    return result
+
+
+@service
+def lists_generate(*, organisation: Organisation, year: int, by, on: date | None = None) -> GenerationResult:
+    """An organisation's committee list and its team's personal lists for a year. Idempotent."""
+    organisation = Organisation.objects.select_for_update(of=("self",)).get(pk=organisation.pk)
+    require_scope(by, organisation)
+    if organisation.is_archived:
+        raise ValidationError(_("已归档的组织不能生成责任清单。"), code="archived")
+    return _generate(organisation, year, on or timezone.localdate())
+
+
+def lists_generate_subtree(*, root: Organisation, year: int, by, progress=None) -> GenerationResult:
+    """The annual roll-over for a whole subtree, one organisation per transaction.
+
+    ``progress(done, total, result)`` is called after each organisation. Safe to re-run after an
+    interruption: organisations already done are skipped list by list.
+    """
+    require_scope(by, root)
+    template_for(year)  # fail early when no template covers the year
+    organisations = list(Organisation.objects.subtree(root).active().only("pk", "path"))
+    total = len(organisations)
+    overall = GenerationResult()
+    today = timezone.localdate()
+    for done, organisation in enumerate(organisations, start=1):
+        with transaction.atomic(), pghistory.context(user=by.pk, rollover_year=year):
+            locked = Organisation.objects.select_for_update(of=("self",)).get(pk=organisation.pk)
+            result = _generate(locked, year, today)
+        overall.created.extend(result.created)
+        overall.skipped += result.skipped
+        if progress is not None:
+            progress(done, total, overall)
+    return overall
+
+
+def personal_lists_for_new_member(membership: TeamMembership) -> list[ResponsibilityList]:
+    """A person who joins a team mid-year gets a list for each year the organisation already has lists."""
+    created = []
+    years = ResponsibilityList.objects.filter(organisation=membership.organisation, kind=ListKind.COMMITTEE).exclude(
+        status=ListStatus.CLOSED
+    )
+    for committee in years:
+        year_end = date(committee.year, 12, 31)
+        starts_in_time = membership.start_date <= year_end
+        ends_in_time = membership.end_date is None or membership.end_date >= date(committee.year, 1, 1)
+        taken = ResponsibilityList.objects.filter(
+            organisation=membership.organisation, year=committee.year, person=membership.person
+        ).exists()
+        if starts_in_time and ends_in_time and not taken:
+            created.append(
+                _new_list(
+                    membership.organisation,
+                    committee.year,
+                    ListKind.for_team_role(membership.role),
+                    committee.template,
+                    membership.person,
+                    membership,
+                )
+            )
+    return created
+
+
+# ---- Workflow ---------------------------------------------------------------------------------
+
+
+def is_secretary(user, organisation: Organisation, day: date) -> bool:
+    return (
+        TeamMembership.objects.on(day)
+        .filter(organisation=organisation, role=TeamRole.SECRETARY, person__user=user)
+        .exists()
+        if user.is_authenticated
+        else False
+    )
+
+
+def may_act_as(user, actor: str, organisation: Organisation) -> bool:
+    if actor == "office":
+        return scope.covers(scope.scope_paths(user, scope.CHANGE), organisation.path)
+    if actor == "secretary":
+        return is_secretary(user, organisation, timezone.localdate()) or user.is_superuser
+    return False
+
+
+@service
+def list_transition(*, responsibility_list: ResponsibilityList, version: int, target: str, by, reason: str = ""):
+    locked = lock_versioned(ResponsibilityList.objects.select_related("organisation"), responsibility_list.pk, version)
+    actor = rules.transition_actor(locked.status, target)
+    if actor is None:
+        raise ValidationError(
+            _("清单当前为“%(current)s”，不能改为“%(target)s”。")
+            % {"current": locked.get_status_display(), "target": ListStatus(target).label},
+            code="illegal_transition",
+        )
+    if not may_act_as(by, actor, locked.organisation):
+        if actor == "secretary":
+            raise PermissionDenied(_("只有本组织书记可以确认或退回责任清单。"))
+        raise PermissionDenied(_("您无权提交或关闭该责任清单。"))
+    if (locked.status, target) in rules.TRANSITIONS_NEEDING_REASON and not reason.strip():
+        raise ValidationError({"reason": _("退回时请写明原因。")}, code="reason_required")
+    now = timezone.now()
+    if target == ListStatus.SUBMITTED:
+        locked.submitted_at = now
+    elif target == ListStatus.CONFIRMED:
+        locked.confirmed_at, locked.confirmed_by = now, by
+    elif target == ListStatus.CLOSED:
+        locked.closed_at = now
+    locked.status = target
+    with pghistory.context(reason=reason.strip()):
+        locked.save()
+    return locked
+
+
+def _check_list_editable(responsibility_list: ResponsibilityList, reason: str) -> None:
+    if rules.list_is_locked(responsibility_list.status):
+        raise ValidationError(_("该清单所在年度已关闭，不能再修改。"), code="closed")
+    if rules.edit_needs_reason(responsibility_list.status) and not reason.strip():
+        raise ValidationError({"reason": _("清单已确认，修改时请写明原因。")}, code="reason_required")
+
+
+# ---- Tasks ------------------------------------------------------------------------------------
+
+TASK_FIELDS = (
+    "title",
+    "quantity",
+    "unit",
+    "deadline",
+    "standard",
+    "requirement",
+    "responsible_person",
+    "status",
+    "completed_on",
+)
+
+
+def _check_task(task: Task, responsibility_list: ResponsibilityList) -> None:
+    errors = {}
+    if task.deadline and not rules.deadline_in_year(task.deadline, responsibility_list.year):
+        errors["deadline"] = _("完成时限必须在清单年度（%(year)s 年）之内。") % {"year": responsibility_list.year}
+    if task.quantity is not None and task.quantity < 0:
+        errors["quantity"] = _("数量不能为负数。")
+    if task.quantity is None and not task.standard.strip():
+        errors["standard"] = _("未填写数量的任务必须写明标准。")
+    person = task.responsible_person
+    if person is not None and not person.home_organisation.path.startswith(responsibility_list.organisation.path):
+        errors["responsible_person"] = _("责任人必须是本组织或下级单位的干部。")
+    if task.status == TaskStatus.DONE and task.completed_on is None:
+        task.completed_on = timezone.localdate()
+    if task.status != TaskStatus.DONE:
+        task.completed_on = None
+    if errors:
+        raise ValidationError(errors)
+
+
+@service
+def task_create(*, item: ListItem, by, reason: str = "", source: IssuedTask | None = None, **fields) -> Task:
+    responsibility_list = (
+        ResponsibilityList.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .get(pk=item.responsibility_list_id)
+    )
+    require_scope(by, responsibility_list.organisation)
+    _check_list_editable(responsibility_list, reason)
+    task = Task(item=item, source=source, **{name: value for name, value in fields.items() if name in TASK_FIELDS})
+    _check_task(task, responsibility_list)
+    task.full_clean()
+    with pghistory.context(reason=reason.strip()):
+        task.save()
+    return task
+
+
+@service
+def task_update(*, task: Task, version: int, by, reason: str = "", **fields) -> Task:
+    locked = lock_versioned(Task.objects.select_related("item__responsibility_list__organisation"), task.pk, version)
+    responsibility_list = locked.item.responsibility_list
+    require_scope(by, responsibility_list.organisation)
+    if locked.is_archived:
+        raise ValidationError(_("已归档的任务不能修改。"), code="archived")
+    _check_list_editable(responsibility_list, reason)
+    for name, value in fields.items():
+        if name in TASK_FIELDS:
+            setattr(locked, name, value)
+    _check_task(locked, responsibility_list)
+    locked.full_clean()
+    with pghistory.context(reason=reason.strip()):
+        locked.save()
+    return locked
+
+
+@service
+def task_archive(*, task: Task, version: int, reason: str, by) -> Task:
+    locked = lock_versioned(Task.objects.select_related("item__responsibility_list__organisation"), task.pk, version)
+    responsibility_list = locked.item.responsibility_list
+    require_scope(by, responsibility_list.organisation)
+    if rules.list_is_locked(responsibility_list.status):
+        raise ValidationError(_("该清单所在年度已关闭，不能再修改。"), code="closed")
+    locked.mark_archived(reason=reason, by=by)
+    with pghistory.context(reason=reason.strip()):
+        locked.save()
+    return locked
+
+
+def may_report_progress(user, task: Task) -> bool:
+    """Office staff in scope, the owner of the personal list, or the task's responsible person."""
+    responsibility_list = task.item.responsibility_list
+    if scope.covers(scope.scope_paths(user, scope.CHANGE), responsibility_list.organisation.path):
+        return True
+    owner = responsibility_list.person
+    responsible = task.responsible_person
+    return user.is_authenticated and (
+        (owner is not None and owner.user_id == user.pk) or (responsible is not None and responsible.user_id == user.pk)
+    )
+
+
+@service
+def progress_record(*, task: Task, text: str, percent: int, by, day: date | None = None, files=()) -> ProgressEntry:
+    """A dated progress entry; it moves the task's status forward and may carry evidence files."""
+    locked = lock_versioned(
+        Task.objects.select_related(
+            "item__responsibility_list__organisation", "item__responsibility_list__person", "responsible_person"
+        ),
+        task.pk,
+        None,
+    )
+    if not may_report_progress(by, locked):
+        raise PermissionDenied(_("您无权填报该任务的进展。"))
+    if rules.list_is_locked(locked.item.responsibility_list.status):
+        raise ValidationError(_("该清单所在年度已关闭，不能再填报进展。"), code="closed")
+    if locked.is_archived:
+        raise ValidationError(_("已归档的任务不能填报进展。"), code="archived")
+    day = day or timezone.localdate()
+    if day > timezone.localdate():
+        raise ValidationError({"day": _("进展日期不能晚于今天。")}, code="future")
+    entry = ProgressEntry(task=locked, date=day, text=text.strip(), percent=percent, recorded_by=by)
+    entry.full_clean()
+    entry.save()
+    new_status = rules.status_after_progress(locked.status, percent)
+    if new_status != locked.status:
+        locked.status = new_status
+        locked.completed_on = day if new_status == TaskStatus.DONE else None
+        locked.save()
+    for uploaded in files:
+        _store_evidence(locked, uploaded, "", by, entry)
+    return entry
+
+
+def _store_evidence(task, uploaded, description, by, progress_entry=None) -> Evidence:
+    content_type = check_evidence(uploaded)
+    evidence = Evidence(
+        task=task,
+        progress_entry=progress_entry,
+        file=uploaded,
+        original_name=uploaded.name[:255],
+        content_type=content_type,
+        size=uploaded.size,
+        description=description,
+        uploaded_by=by,
+    )
+    evidence.full_clean(exclude=["file"])
+    evidence.save()
+    return evidence
+
+
+@service
+def evidence_upload(*, task: Task, uploaded, description: str = "", by) -> Evidence:
+    task = Task.objects.select_related(
+        "item__responsibility_list__organisation", "item__responsibility_list__person", "responsible_person"
+    ).get(pk=task.pk)
+    if not may_report_progress(by, task):
+        raise PermissionDenied(_("您无权为该任务上传佐证材料。"))
+    if rules.list_is_locked(task.item.responsibility_list.status):
+        raise ValidationError(_("该清单所在年度已关闭，不能再上传材料。"), code="closed")
+    return _store_evidence(task, uploaded, description, by)
+
+
+# ---- Supervision ------------------------------------------------------------------------------
+
+
+@service
+def supervision_note_add(*, responsibility_list: ResponsibilityList, text: str, by, day: date | None = None):
+    """The secretary urges a team member (督促班子成员认真履行分管责任和“一岗双责”)."""
+    responsibility_list = ResponsibilityList.objects.select_related("organisation", "person").get(
+        pk=responsibility_list.pk
+    )
+    if not responsibility_list.is_personal or responsibility_list.kind == ListKind.SECRETARY:
+        raise ValidationError(_("督促记录只能记在班子成员的个人清单上。"), code="not_a_member_list")
+    if not is_secretary(by, responsibility_list.organisation, timezone.localdate()):
+        raise PermissionDenied(_("只有本组织书记可以记录督促情况。"))
+    if not text.strip():
+        raise ValidationError({"text": _("请填写督促内容。")}, code="required")
+    note = SupervisionNote(
+        responsibility_list=responsibility_list, text=text.strip(), date=day or timezone.localdate(), written_by=by
+    )
+    note.full_clean()
+    note.save()
+    return note
+
+
+# ---- Cascade ----------------------------------------------------------------------------------
+
+
+@service
+def task_issue(*, issuer: Organisation, year: int, item_number: int, recipients, by, **fields) -> IssuedTask:
+    """Issue a task to subordinate organisations (下发任务): it lands in each one's committee list."""
+    require_scope(by, issuer)
+    recipients = list(recipients)
+    if not recipients:
+        raise ValidationError({"recipients": _("请至少选择一个下级组织。")}, code="no_recipients")
+    for recipient in recipients:
+        if recipient.pk == issuer.pk or not recipient.path.startswith(issuer.path):
+            raise ValidationError({"recipients": _("只能向本组织的下级组织下发任务。")}, code="not_below")
+    template = template_for(year)
+    if not template.items.filter(kind=ListKind.COMMITTEE, number=item_number).exists():
+        raise ValidationError({"item_number": _("党委（党组）清单中没有第 %(n)s 项。") % {"n": item_number}})
+    issued = IssuedTask(
+        issuer=issuer,
+        year=year,
+        item_number=item_number,
+        issued_by=by,
+        **{name: value for name, value in fields.items() if name in TASK_FIELDS and name != "responsible_person"},
+    )
+    issued.full_clean()
+    probe = Task(title=issued.title, quantity=issued.quantity, deadline=issued.deadline, standard=issued.standard)
+    _check_task(probe, ResponsibilityList(year=year, organisation=issuer))
+    issued.save()
+    today = timezone.localdate()
+    for recipient in recipients:
+        locked = Organisation.objects.select_for_update(of=("self",)).get(pk=recipient.pk)
+        if locked.is_archived:
+            raise ValidationError(
+                {"recipients": _("%(name)s 已归档，不能下发任务。") % {"name": locked.name}}, code="archived"
+            )
+        _generate(locked, year, today)
+        committee = ResponsibilityList.objects.get(organisation=locked, year=year, kind=ListKind.COMMITTEE)
+        if rules.list_is_locked(committee.status):
+            raise ValidationError(
+                {"recipients": _("%(name)s 的 %(year)s 年清单已关闭。") % {"name": locked.name, "year": year}},
+                code="closed",
+            )
+        item = committee.items.get(number=item_number)
+        task = Task(
+            item=item,
+            source=issued,
+            title=issued.title,
+            quantity=issued.quantity,
+            unit=issued.unit,
+            deadline=issued.deadline,
+            standard=issued.standard,
+            requirement=issued.requirement,
+        )
+        task.full_clean()
+        task.save()
+    return issued
