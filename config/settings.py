@@ -172,3 +172,6 @@ PRODUCT_NAME = _("从严治党责任体系管理平台")
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Tests run the roll-over job in the same process when the transaction commits; served processes
+# start it as a separate background process.
+ROLLOVER_IN_PROCESS = env.bool("ROLLOVER_IN_PROCESS", default=False)

@@ -14,4 +14,6 @@ def navigation(request):
         "nav_roles": roles,
         "nav_can_change": scope.can_change_anything(user),
         "nav_admin": user.is_staff,
+        # Leaders have a checklist of their own; the assignment list is already read for scope.
+        "nav_has_checklist": "leader" in roles,
     }

@@ -12,7 +12,7 @@ import pghistory
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from responsibilities import services
+from responsibilities import demo_lists, services
 from responsibilities.models import Department, Organisation, OrganisationKind, Person, PostLevel, Role, TeamRole
 
 DEMO_PASSWORD = "Demo@2026"
@@ -222,6 +222,7 @@ def load_demo() -> tuple[bool, list[tuple[str, str, str]]]:
         created = not Organisation.objects.filter(code=ROOT_CODE).exists()
         if created:
             DemoBuilder(admin_user).build(province(), None)
+        demo_lists.build(admin_user)
         accounts = []
         for username, full_name, role, department, code, seat in DEMO_USERS:
             organisation = Organisation.objects.get(code=code)

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from responsibilities.views import excel as excel_views
+from responsibilities.views import lists as list_views
 from responsibilities.views import organisations as views
 
 app_name = "responsibilities"
@@ -18,4 +20,32 @@ urlpatterns = [
     path("people/<int:pk>/", views.person_detail, name="person_detail"),
     path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),
     path("people/<int:pk>/archive/", views.person_archive, name="person_archive"),
+    # ---- Responsibility lists ----
+    path("orgs/<int:pk>/lists/", list_views.organisation_lists, name="organisation_lists"),
+    path("orgs/<int:pk>/lists/generate/", list_views.lists_generate, name="lists_generate"),
+    path("orgs/<int:pk>/rollover/", list_views.rollover_start, name="rollover_start"),
+    path("rollover/<int:pk>/", list_views.rollover_detail, name="rollover_detail"),
+    path("lists/<int:pk>/", list_views.list_detail, name="list_detail"),
+    path("lists/<int:pk>/transition/", list_views.list_transition, name="list_transition"),
+    path("lists/<int:pk>/notes/", list_views.supervision_note_add, name="supervision_note_add"),
+    path("items/<int:pk>/tasks/new/", list_views.task_create, name="task_create"),
+    path("tasks/<int:pk>/", list_views.task_detail, name="task_detail"),
+    path("tasks/<int:pk>/edit/", list_views.task_edit, name="task_edit"),
+    path("tasks/<int:pk>/archive/", list_views.task_archive, name="task_archive"),
+    path("tasks/<int:pk>/progress/", list_views.progress_record, name="progress_record"),
+    path("tasks/<int:pk>/evidence/", list_views.evidence_upload, name="evidence_upload"),
+    path("evidence/<int:pk>/download/", list_views.evidence_download, name="evidence_download"),
+    path("my/checklist/", list_views.my_checklist, name="my_checklist"),
+    path("orgs/<int:pk>/issue/", list_views.task_issue, name="task_issue"),
+    path("issued/<int:pk>/", list_views.issued_task_detail, name="issued_task_detail"),
+    path("templates/", list_views.template_list, name="template_list"),
+    path("templates/new/", list_views.template_version_create, name="template_version_create"),
+    path("templates/<int:pk>/", list_views.template_detail, name="template_detail"),
+    path("template-items/<int:pk>/edit/", list_views.template_item_edit, name="template_item_edit"),
+    # ---- Excel and print (responsibilities/views/excel.py) ----
+    path("orgs/<int:pk>/lists/export/", excel_views.ledger_export, name="ledger_export"),
+    path("orgs/<int:pk>/rollup/export/", excel_views.rollup_export, name="rollup_export"),
+    path("lists/<int:pk>/import/template/", excel_views.import_template, name="import_template"),
+    path("lists/<int:pk>/import/", excel_views.list_import, name="list_import"),
+    path("lists/<int:pk>/print/", excel_views.list_print, name="list_print"),
 ]

@@ -23,7 +23,9 @@ from responsibilities.forms import (
     PersonForm,
     attach_errors,
 )
+from responsibilities.list_forms import YearForm
 from responsibilities.models import Role
+from responsibilities.selectors import lists as list_selectors
 from responsibilities.selectors import organisations as selectors
 
 PAGE_SIZE = 25
@@ -113,7 +115,14 @@ def organisation_detail(request, pk):
     if date_form.is_valid() and date_form.cleaned_data["on"]:
         day = date_form.cleaned_data["on"]
     can_change = scope.covers(scope.scope_paths(request.user, scope.CHANGE), organisation.path)
+    year = YearForm(request.GET or None).year_or(timezone.localdate().year)
+    rollup = list_selectors.rollup(organisation, year, timezone.localdate())
+    sort = request.GET.get("sort", "name")
     context = {
+        "rollup": rollup,
+        "rollup_rows": list_selectors.sort_rollup(rollup.rows, sort),
+        "sort": sort,
+        "chart": rollup_chart(rollup),
         "organisation": organisation,
         "ancestors": selectors.ancestors_of(organisation, request.user),
         "day": day,
@@ -124,6 +133,18 @@ def organisation_detail(request, pk):
         "can_change": can_change and not organisation.is_archived,
     }
     return render(request, "responsibilities/organisation_detail.html", context)
+
+
+def rollup_chart(rollup) -> dict:
+    """Data for the roll-up bar chart: each child's completion against the subtree's."""
+    return {
+        "labels": [row.organisation.display_name for row in rollup.rows],
+        "rates": [float(row.rate) if row.rate is not None else 0 for row in rollup.rows],
+        "colors": ["#c62828" if row.lagging else "#2e7d32" for row in rollup.rows],
+        "parentRate": float(rollup.subtree.rate) if rollup.subtree.rate is not None else None,
+        "doneLabel": _("完成率（%）"),
+        "parentLabel": _("全辖区完成率"),
+    }
 
 
 @require_http_methods(["GET", "POST"])

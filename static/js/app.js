@@ -33,6 +33,17 @@
       });
       return;
     }
+    var checkAll = event.target.closest("[data-check-all]");
+    if (checkAll) {
+      document.querySelectorAll('input[type=checkbox][name="' + checkAll.dataset.checkAll + '"]').forEach(function (box) {
+        box.checked = true;
+      });
+      return;
+    }
+    if (event.target.closest("[data-print]")) {
+      window.print();
+      return;
+    }
     var confirmButton = event.target.closest("[data-confirm]");
     if (confirmButton && !window.confirm(confirmButton.dataset.confirm)) {
       event.preventDefault();

@@ -1,0 +1,662 @@
+"""Excel files of the responsibility lists: the ledger (台账), the roll-up (汇总表) and task import.
+
+Building and reading only: no writes to the database. The import format's headers are fixed Chinese
+words, not translated, because a file format is a contract between a download and an upload that
+may happen under different interface languages.
+"""
+
+import re
+import zipfile
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from io import BytesIO
+from typing import NamedTuple
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from responsibilities import rules
+from responsibilities.models import Person, TaskStatus
+from responsibilities.uploads import sniff
+
+CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# ---- Cells ------------------------------------------------------------------------------------
+
+# Text starting with one of these is read as a formula (or DDE payload) by spreadsheet programs.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe(value):
+    """A cell value that a spreadsheet will never evaluate: risky text gets a leading single quote."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+HEADER_FONT = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="F4D6D6")
+TITLE_FONT = Font(bold=True, size=14)
+NOTE_FONT = Font(italic=True, color="666666")
+ALERT_FONT = Font(color="B71C1C", bold=True)
+THIN = Side(style="thin", color="BBBBBB")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+WRAP = Alignment(wrap_text=True, vertical="top")
+DATE_FORMAT = "yyyy-mm-dd"
+
+
+def _put(sheet, row: int, column: int, value, *, number_format: str | None = None, font=None):
+    """Write one cell through ``safe``: the only way values reach a worksheet in this module."""
+    cell = sheet.cell(row=row, column=column, value=safe(value))
+    if number_format:
+        cell.number_format = number_format
+    if font is not None:
+        cell.font = font
+    return cell
+
+
+def _title_row(sheet, text: str, width: int) -> None:
+    _put(sheet, 1, 1, text, font=TITLE_FONT)
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+    sheet.row_dimensions[1].height = 24
+
+
+def _header_row(sheet, row: int, columns: list[tuple[str, int]]) -> None:
+    """Bold filled headers, column widths, and the panes frozen below the header row."""
+    for index, (header, width) in enumerate(columns, start=1):
+        cell = _put(sheet, row, index, header, font=HEADER_FONT)
+        cell.fill = HEADER_FILL
+        cell.border = BORDER
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = sheet.cell(row=row + 1, column=1)
+
+
+def _print_setup(sheet, header_row: int, landscape: bool = True) -> None:
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = "landscape" if landscape else "portrait"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+
+
+# Characters Excel refuses in sheet titles, and its length limit.
+_SHEET_TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+SHEET_TITLE_MAX = 31
+
+
+def sheet_title(wanted: str, taken: set[str]) -> str:
+    """A valid, unique (case-insensitively, as Excel compares) sheet title of at most 31 characters."""
+    base = _SHEET_TITLE_FORBIDDEN.sub("_", wanted).strip("'").strip() or _("清单")
+    base = base[:SHEET_TITLE_MAX]
+    title, number = base, 1
+    while title.lower() in taken:
+        number += 1
+        suffix = f"（{number}）"
+        title = base[: SHEET_TITLE_MAX - len(suffix)] + suffix
+    taken.add(title.lower())
+    return title
+
+
+def workbook_bytes(workbook: Workbook) -> bytes:
+    """The .xlsx file's bytes."""
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+# ---- Ledger (台账) -----------------------------------------------------------------------------
+
+
+def ledger_columns() -> list[tuple[str, int]]:
+    return [
+        (_("序号"), 6),
+        (_("责任事项"), 24),
+        (_("具体任务"), 36),
+        (_("数量"), 8),
+        (_("单位"), 8),
+        (_("完成时限"), 12),
+        (_("标准"), 28),
+        (_("要求"), 28),
+        (_("责任人"), 10),
+        (_("状态"), 14),
+        (_("最新进度(%)"), 10),
+        (_("完成日期"), 12),
+        (_("佐证材料数"), 10),
+    ]
+
+
+def list_label(responsibility_list) -> str:
+    """ "党委（党组）" for the committee list, "王某 · 党委（党组）书记" for a personal list."""
+    kind = responsibility_list.get_kind_display()
+    if responsibility_list.person_id:
+        return f"{responsibility_list.person.name} · {kind}"
+    return kind
+
+
+def status_text(task, today: date) -> str:
+    label = TaskStatus(task.status).label
+    if rules.is_overdue(task.status == TaskStatus.DONE, task.deadline, today):
+        return _("%(status)s（逾期）") % {"status": label}
+    return str(label)
+
+
+def _ledger_sheet(sheet, organisation, year: int, responsibility_list, items, today: date) -> None:
+    columns = ledger_columns()
+    _title_row(
+        sheet,
+        _("%(organisation)s %(year)s 年从严治党责任清单台账 · %(list)s（%(status)s，截至 %(today)s）")
+        % {
+            "organisation": organisation.name,
+            "year": year,
+            "list": list_label(responsibility_list),
+            "status": responsibility_list.get_status_display(),
+            "today": today.isoformat(),
+        },
+        len(columns),
+    )
+    _header_row(sheet, 2, columns)
+    row = 3
+    for item in items:
+        tasks = item.active_tasks or [None]
+        for task in tasks:
+            _put(sheet, row, 1, item.number)
+            _put(sheet, row, 2, item.title)
+            if task is not None:
+                overdue = rules.is_overdue(task.status == TaskStatus.DONE, task.deadline, today)
+                _put(sheet, row, 3, task.title)
+                _put(sheet, row, 4, task.quantity)
+                _put(sheet, row, 5, task.unit)
+                _put(sheet, row, 6, task.deadline, number_format=DATE_FORMAT)
+                _put(sheet, row, 7, task.standard)
+                _put(sheet, row, 8, task.requirement)
+                _put(sheet, row, 9, task.responsible_person.name if task.responsible_person else "")
+                _put(sheet, row, 10, status_text(task, today), font=ALERT_FONT if overdue else None)
+                _put(sheet, row, 11, getattr(task, "latest_percent", 0))
+                _put(sheet, row, 12, task.completed_on, number_format=DATE_FORMAT)
+                _put(sheet, row, 13, getattr(task, "evidence_count", 0))
+            for column in range(1, len(columns) + 1):
+                cell = sheet.cell(row=row, column=column)
+                cell.alignment = WRAP
+                cell.border = BORDER
+            row += 1
+    _print_setup(sheet, header_row=2)
+
+
+def ledger_workbook(organisation, year: int, lists_with_items, today: date | None = None) -> Workbook:
+    """An organisation's lists of a year, one sheet per list, each with its items and active tasks.
+
+    ``lists_with_items`` holds (list, items) pairs; each item carries ``active_tasks`` annotated with
+    ``latest_percent`` and ``evidence_count`` (see ``selectors.exports.lists_with_items``).
+    """
+    today = today or timezone.localdate()
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    taken: set[str] = set()
+    for responsibility_list, items in lists_with_items:
+        sheet = workbook.create_sheet(sheet_title(list_label(responsibility_list), taken))
+        _ledger_sheet(sheet, organisation, year, responsibility_list, items, today)
+    if not workbook.worksheets:
+        sheet = workbook.create_sheet(sheet_title(_("台账"), taken))
+        _title_row(
+            sheet,
+            _("%(organisation)s %(year)s 年从严治党责任清单台账") % {"organisation": organisation.name, "year": year},
+            len(ledger_columns()),
+        )
+        _put(sheet, 2, 1, _("该年度还没有您可查看的责任清单。"), font=NOTE_FONT)
+    return workbook
+
+
+# ---- Roll-up (汇总表) ---------------------------------------------------------------------------
+
+
+def rollup_columns() -> list[tuple[str, int]]:
+    return [
+        (_("组织"), 30),
+        (_("任务总数"), 10),
+        (_("已完成"), 10),
+        (_("进行中"), 10),
+        (_("未开始"), 10),
+        (_("逾期"), 10),
+        (_("完成率(%)"), 11),
+        (_("是否明显落后"), 13),
+    ]
+
+
+def _rollup_row(sheet, row: int, label: str, counts: rules.Counts, lagging: bool | None, font=None) -> None:
+    values = [label, counts.total, counts.done, counts.in_progress, counts.not_started, counts.overdue, counts.rate]
+    for column, value in enumerate(values, start=1):
+        _put(sheet, row, column, value, number_format="0.0" if column == 7 else None, font=font)
+    flag = "" if lagging is None else (_("是") if lagging else _("否"))
+    _put(sheet, row, 8, flag, font=ALERT_FONT if lagging else font)
+    for column in range(1, 9):
+        sheet.cell(row=row, column=column).border = BORDER
+
+
+def rollup_workbook(organisation, rollup, today: date | None = None) -> Workbook:
+    """The subtree summary: the organisation's own lists (本级), each child's subtree, and the total."""
+    today = today or timezone.localdate()
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = sheet_title(_("汇总表"), set())
+    columns = rollup_columns()
+    _title_row(
+        sheet,
+        _("%(organisation)s %(year)s 年责任清单落实情况汇总表（截至 %(today)s）")
+        % {"organisation": organisation.name, "year": rollup.year, "today": today.isoformat()},
+        len(columns),
+    )
+    _header_row(sheet, 2, columns)
+    _rollup_row(sheet, 3, _("%(name)s（本级）") % {"name": organisation.name}, rollup.own, None)
+    row = 4
+    for entry in rollup.rows:
+        _rollup_row(sheet, row, entry.organisation.name, entry.counts, entry.lagging)
+        row += 1
+    _rollup_row(sheet, row, _("合计"), rollup.subtree, None, font=HEADER_FONT)
+    _put(
+        sheet,
+        row + 2,
+        1,
+        _(
+            "完成率 = 已完成 ÷ 任务总数；“明显落后”：完成率比全辖区低 %(points)s 个百分点及以上；"
+            "逾期：未完成且已过完成时限。"
+        )
+        % {"points": rules.LAG_THRESHOLD_POINTS},
+        font=NOTE_FONT,
+    )
+    _print_setup(sheet, header_row=2, landscape=False)
+    return workbook
+
+
+# ---- Import -----------------------------------------------------------------------------------
+
+# (field, header) of the import format, in column order. Fixed words: see the module docstring.
+IMPORT_COLUMNS = [
+    ("item_number", "责任事项序号"),
+    ("title", "具体任务"),
+    ("quantity", "数量"),
+    ("unit", "单位"),
+    ("deadline", "完成时限(YYYY-MM-DD)"),
+    ("standard", "标准"),
+    ("requirement", "要求"),
+    ("responsible_person", "责任人姓名"),
+]
+HEADER_OF = dict(IMPORT_COLUMNS)
+IMPORT_WIDTHS = [12, 40, 8, 8, 20, 30, 30, 12]
+MAX_IMPORT_ROWS = 1000
+# Rows read at most, blank ones included: a file of a million styled empty rows is refused early.
+MAX_SCANNED_ROWS = 10 * MAX_IMPORT_ROWS
+MAX_IMPORT_BYTES = 2 * 1024 * 1024
+MAX_UNPACKED_BYTES = 30 * 1024 * 1024
+MAX_LENGTH = {"title": 300, "unit": 20}
+QUANTITY_MAX = Decimal("99999999.99")  # the model's 10 digits, 2 of them decimals
+
+
+def import_template_workbook(responsibility_list) -> Workbook:
+    """A file to fill in and upload: the import header, and a sheet 说明 with the list's items and the rules."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "任务导入"
+    _header_row(
+        sheet, 1, [(header, width) for (_field, header), width in zip(IMPORT_COLUMNS, IMPORT_WIDTHS, strict=True)]
+    )
+    items = list(responsibility_list.items.order_by("number").values_list("number", "title"))
+    numbers = ",".join(str(number) for number, _title in items)
+    if numbers and len(numbers) < 250:  # Excel's limit for an inline list
+        validation = DataValidation(type="list", formula1=f'"{numbers}"', allow_blank=True)
+        validation.error = _("请填写本清单的责任事项序号，见“说明”工作表。")
+        validation.errorTitle = _("责任事项序号")
+        sheet.add_data_validation(validation)
+        validation.add(f"A2:A{MAX_IMPORT_ROWS + 1}")
+    for row in range(2, MAX_IMPORT_ROWS + 2):
+        sheet.cell(row=row, column=5).number_format = "@"  # keep typed dates as text YYYY-MM-DD
+
+    notes = workbook.create_sheet("说明")
+    notes.column_dimensions["A"].width = 12
+    notes.column_dimensions["B"].width = 80
+    organisation = responsibility_list.organisation
+    _put(
+        notes,
+        1,
+        1,
+        _("%(organisation)s %(year)s 年 · %(list)s：任务导入说明")
+        % {
+            "organisation": organisation.name,
+            "year": responsibility_list.year,
+            "list": list_label(responsibility_list),
+        },
+        font=TITLE_FONT,
+    )
+    rules_text = [
+        _("在“任务导入”工作表第 2 行起逐行填写，每行一项具体任务；不要修改第 1 行表头。空行会被跳过。"),
+        _("责任事项序号：填写下表中的序号。"),
+        _("具体任务：必填，不超过 %(n)s 字。") % {"n": MAX_LENGTH["title"]},
+        _("数量：不小于 0 的数字；定性任务可不填数量，但必须填写“标准”。"),
+        _("单位：例如 次、篇、人次，不超过 %(n)s 字。") % {"n": MAX_LENGTH["unit"]},
+        _("完成时限：必填，格式 YYYY-MM-DD，必须在 %(year)s 年之内。") % {"year": responsibility_list.year},
+        _("责任人姓名：可不填；填写时必须是本组织或下级单位的干部，且姓名在其中唯一（重名的请在系统中逐条添加）。"),
+        _("一次最多导入 %(n)s 行。任何一行有错误时，整个文件都不会导入，请按提示修改后重新上传。")
+        % {"n": MAX_IMPORT_ROWS},
+        _("导入的任务状态均为“未开始”。清单已确认的，导入时须填写修改原因；年度已关闭的清单不能导入。"),
+    ]
+    for row, text in enumerate(rules_text, start=3):
+        _put(notes, row, 1, f"{row - 2}.")
+        _put(notes, row, 2, text).alignment = WRAP
+    start = len(rules_text) + 4
+    _header_row(notes, start, [(_("序号"), 12), (_("责任事项"), 80)])
+    notes.freeze_panes = None
+    for offset, (number, title) in enumerate(items, start=1):
+        _put(notes, start + offset, 1, number)
+        _put(notes, start + offset, 2, title)
+    workbook.active = 0
+    return workbook
+
+
+@dataclass
+class TaskRow:
+    """One valid row of an import file."""
+
+    row: int
+    item: object  # ListItem
+    title: str
+    quantity: Decimal | None
+    unit: str
+    deadline: date
+    standard: str
+    requirement: str
+    responsible_person: Person | None
+
+
+class RowError(NamedTuple):
+    """Why a row (or the whole file, when ``row`` is None) cannot be imported: (row, column header, reason)."""
+
+    row: int | None
+    column: str
+    reason: str
+
+    def __str__(self):
+        if self.row is None:
+            return self.reason
+        if self.column:
+            return _("第 %(row)s 行“%(column)s”：%(reason)s") % {
+                "row": self.row,
+                "column": self.column,
+                "reason": self.reason,
+            }
+        return _("第 %(row)s 行：%(reason)s") % {"row": self.row, "reason": self.reason}
+
+
+class _CellError(Exception):
+    pass
+
+
+def _is_blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _item_number(value) -> int:
+    if isinstance(value, bool):
+        raise _CellError(_("应为整数序号。"))
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    raise _CellError(_("应为整数序号。"))
+
+
+def _quantity(value) -> Decimal | None:
+    if _is_blank(value):
+        return None
+    if isinstance(value, bool) or isinstance(value, datetime | date):
+        raise _CellError(_("数量应为数字。"))
+    try:
+        number = Decimal(str(value).strip().replace(",", ""))
+    except InvalidOperation:
+        raise _CellError(_("数量应为数字。")) from None
+    if not number.is_finite():
+        raise _CellError(_("数量应为数字。"))
+    if number < 0:
+        raise _CellError(_("数量不能为负数。"))
+    if number > QUANTITY_MAX or number != number.quantize(Decimal("0.01")):
+        raise _CellError(_("数量最多 8 位整数、2 位小数。"))
+    return number
+
+
+def _deadline(value, year: int) -> date:
+    if _is_blank(value):
+        raise _CellError(_("请填写完成时限。"))
+    if isinstance(value, datetime):
+        day = value.date()
+    elif isinstance(value, date):
+        day = value
+    elif isinstance(value, str):
+        try:
+            day = datetime.strptime(value.strip(), "%Y-%m-%d").date()
+        except ValueError:
+            raise _CellError(_("日期格式不正确，应为 YYYY-MM-DD，例如 %(year)s-06-30。") % {"year": year}) from None
+    else:
+        raise _CellError(_("日期格式不正确，应为 YYYY-MM-DD，例如 %(year)s-06-30。") % {"year": year})
+    if not rules.deadline_in_year(day, year):
+        raise _CellError(_("完成时限必须在清单年度（%(year)s 年）之内。") % {"year": year})
+    return day
+
+
+def _people_by_name(responsibility_list, names: set[str]) -> dict[str, list[Person]]:
+    """Active cadres of the list's organisation and below with these names: one query."""
+    found: dict[str, list[Person]] = {name: [] for name in names}
+    if not names:
+        return found
+    people = Person.objects.active().filter(
+        name__in=names, home_organisation__path__startswith=responsibility_list.organisation.path
+    )
+    for person in people.select_related("home_organisation"):
+        found[person.name].append(person)
+    return found
+
+
+def _file_error(reason: str) -> RowError:
+    return RowError(None, "", reason)
+
+
+def _unreadable() -> RowError:
+    return _file_error(_("无法读取该 Excel 文件，文件可能已损坏，请重新另存为 .xlsx 后上传。"))
+
+
+def _open_sheet(upload):
+    """The workbook and its first worksheet, or a RowError saying why the upload cannot be read."""
+    size = getattr(upload, "size", None)
+    if size is not None and size > MAX_IMPORT_BYTES:
+        return None, _file_error(_("文件过大：导入文件不能超过 %(mb)s MB。") % {"mb": MAX_IMPORT_BYTES // 2**20})
+    if size == 0:
+        return None, _file_error(_("文件是空的。"))
+    kind = sniff(upload)
+    if kind == "ole":
+        return None, _file_error(_("不支持旧版 .xls 文件，请在 Excel 中另存为 .xlsx 后上传。"))
+    if kind != "xlsx":
+        return None, _file_error(_("文件不是 Excel（.xlsx）文件，请下载导入模板填写后上传。"))
+    try:
+        # A small file that unpacks to gigabytes (a zip bomb) is refused before openpyxl reads it.
+        with zipfile.ZipFile(upload) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+        upload.seek(0)
+        if unpacked > MAX_UNPACKED_BYTES:
+            return None, _file_error(_("文件内容过大，请删除多余的内容或分批导入。"))
+        workbook = load_workbook(upload, read_only=True, data_only=False)
+    except Exception:  # openpyxl raises many kinds of errors on a broken or crafted file
+        return None, _unreadable()
+    if not workbook.worksheets:
+        workbook.close()
+        return None, _unreadable()
+    return (workbook, workbook.worksheets[0]), None
+
+
+def _check_header(cells) -> list[RowError]:
+    values = [_text(cell.value) for cell in cells] if cells else []
+    values += [""] * (len(IMPORT_COLUMNS) - len(values))
+    errors = []
+    if not any(values):
+        return [RowError(1, "", _("缺少表头：第 1 行应为导入模板的表头，请使用导入模板。"))]
+    for (_field, header), value in zip(IMPORT_COLUMNS, values, strict=False):
+        if value != header:
+            reason = _("缺少表头“%(header)s”。") if not value else _("表头应为“%(header)s”，现为“%(value)s”。")
+            errors.append(RowError(1, header, reason % {"header": header, "value": value}))
+    return errors
+
+
+def parse_task_import(upload, responsibility_list) -> tuple[list[TaskRow], list[RowError]]:
+    """Read and check every row of an uploaded .xlsx against the list; rows are usable only without errors.
+
+    Errors are RowError(row, column header, reason): the row number as Excel shows it, and None
+    for an error of the whole file. Two queries: the list's items and the named cadres.
+    """
+    opened, error = _open_sheet(upload)
+    if error:
+        return [], [error]
+    workbook, sheet = opened
+    try:
+        return _parse_rows(sheet, responsibility_list)
+    except Exception:  # a file that opens but breaks while its rows are streamed
+        return [], [_unreadable()]
+    finally:
+        workbook.close()
+
+
+def _parse_rows(sheet, responsibility_list) -> tuple[list[TaskRow], list[RowError]]:
+    width = len(IMPORT_COLUMNS)
+    rows_iter = sheet.iter_rows(min_row=1, max_col=width)
+    header_errors = _check_header(next(rows_iter, None))
+    if header_errors:
+        return [], header_errors
+
+    raw: list[tuple[int, dict]] = []
+    errors: list[RowError] = []
+    for number, cells in enumerate(rows_iter, start=2):
+        if number > MAX_SCANNED_ROWS:
+            reason = _("文件行数过多（含空行超过 %(n)s 行），请删除多余的行后重新上传。")
+            return [], [_file_error(reason % {"n": MAX_SCANNED_ROWS})]
+        values = dict.fromkeys(HEADER_OF)
+        for (field, header), cell in zip(IMPORT_COLUMNS, cells, strict=False):
+            if getattr(cell, "data_type", None) == "f":
+                errors.append(RowError(number, header, _("请直接填写内容，不要使用公式。")))
+                values[field] = None
+            else:
+                values[field] = cell.value
+        if all(_is_blank(value) for value in values.values()):
+            continue
+        if len(raw) >= MAX_IMPORT_ROWS:
+            reason = _("一次最多导入 %(n)s 行任务，该文件超过了这个数量，请分成几个文件导入。")
+            return [], [_file_error(reason % {"n": MAX_IMPORT_ROWS})]
+        raw.append((number, values))
+    if not raw and not errors:
+        return [], [_file_error(_("文件中没有要导入的任务：请从第 2 行起填写。"))]
+
+    items = {item.number: item for item in responsibility_list.items.all()}
+    names = {_text(values["responsible_person"]) for _number, values in raw} - {""}
+    people = _people_by_name(responsibility_list, names)
+    rows: list[TaskRow] = []
+    for number, values in raw:
+        row_errors, task_row = _check_row(number, values, items, people, responsibility_list.year)
+        errors.extend(row_errors)
+        if task_row is not None:
+            rows.append(task_row)
+    errors.sort(key=lambda e: (e.row or 0, [h for _f, h in IMPORT_COLUMNS].index(e.column) if e.column else -1))
+    return (rows if not errors else []), errors
+
+
+def _check_row(number: int, values: dict, items: dict, people: dict, year: int):
+    errors: list[RowError] = []
+
+    def fail(field, reason):
+        errors.append(RowError(number, HEADER_OF[field], reason))
+
+    item = None
+    if _is_blank(values["item_number"]):
+        fail("item_number", _("请填写责任事项序号。"))
+    else:
+        try:
+            item_number = _item_number(values["item_number"])
+        except _CellError as error:
+            fail("item_number", str(error))
+        else:
+            item = items.get(item_number)
+            if item is None:
+                fail(
+                    "item_number",
+                    _("本清单没有第 %(n)s 项责任事项（可填 %(numbers)s）。")
+                    % {"n": item_number, "numbers": "、".join(str(n) for n in sorted(items)) or "—"},
+                )
+
+    title = _text(values["title"])
+    if not title:
+        fail("title", _("请填写具体任务。"))
+    unit = _text(values["unit"])
+    for field, text in (("title", title), ("unit", unit)):
+        if len(text) > MAX_LENGTH[field]:
+            fail(
+                field,
+                _("不能超过 %(max)s 字（现有 %(n)s 字）。") % {"max": MAX_LENGTH[field], "n": len(text)},
+            )
+
+    quantity = None
+    try:
+        quantity = _quantity(values["quantity"])
+    except _CellError as error:
+        fail("quantity", str(error))
+    standard = _text(values["standard"])
+    if _is_blank(values["quantity"]) and not standard:
+        fail("standard", _("未填写数量的任务必须写明标准。"))
+
+    deadline = None
+    try:
+        deadline = _deadline(values["deadline"], year)
+    except _CellError as error:
+        fail("deadline", str(error))
+
+    person = None
+    name = _text(values["responsible_person"])
+    if name:
+        matches = people.get(name, [])
+        if not matches:
+            fail("responsible_person", _("“%(name)s”不是本组织或下级单位的在册干部。") % {"name": name})
+        elif len(matches) > 1:
+            fail(
+                "responsible_person",
+                _("本组织及下级有 %(n)s 位干部名叫“%(name)s”，无法确定是哪一位，请在系统中逐条添加该任务。")
+                % {"n": len(matches), "name": name},
+            )
+        else:
+            person = matches[0]
+
+    if errors:
+        return errors, None
+    return [], TaskRow(
+        row=number,
+        item=item,
+        title=title,
+        quantity=quantity,
+        unit=unit,
+        deadline=deadline,
+        standard=standard,
+        requirement=_text(values["requirement"]),
+        responsible_person=person,
+    )

@@ -1,0 +1,242 @@
+"""Forms for responsibility lists, tasks, progress, evidence, cascade and templates."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from responsibilities.forms import DateInput, StyledFormMixin, VersionField
+from responsibilities.models import (
+    IssuedTask,
+    ListStatus,
+    ListTemplateVersion,
+    Person,
+    Task,
+    TaskStatus,
+    TemplateItem,
+)
+
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
+
+class YearField(forms.IntegerField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("年度"))
+        super().__init__(min_value=MIN_YEAR, max_value=MAX_YEAR, **kwargs)
+
+
+class YearForm(forms.Form):
+    year = YearField(required=False, widget=forms.NumberInput(attrs={"class": "form-control form-control-sm"}))
+
+    def year_or(self, default: int) -> int:
+        if self.is_valid() and self.cleaned_data["year"]:
+            return self.cleaned_data["year"]
+        return default
+
+
+class ReasonMixin(forms.Form):
+    """A reason, required once the list is confirmed (修改须说明理由)."""
+
+    reason = forms.CharField(
+        label=_("修改原因"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("清单已确认：每项修改都要写明原因，原因保存在修改记录中。"),
+    )
+
+    def setup_reason(self, responsibility_list):
+        if responsibility_list.status != ListStatus.CONFIRMED:
+            del self.fields["reason"]
+        else:
+            self.fields["reason"].required = True
+
+
+class PersonChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} · {obj.post}"
+
+
+class TaskForm(StyledFormMixin, ReasonMixin, forms.ModelForm):
+    responsible_person = PersonChoice(queryset=Person.objects.none(), label=_("责任人"), required=False)
+    version = VersionField(required=False)
+
+    class Meta:
+        model = Task
+        fields = [
+            "title",
+            "quantity",
+            "unit",
+            "deadline",
+            "standard",
+            "requirement",
+            "responsible_person",
+            "status",
+            "completed_on",
+        ]
+        widgets = {
+            "deadline": DateInput(),
+            "completed_on": DateInput(),
+            "standard": forms.Textarea(attrs={"rows": 2}),
+            "requirement": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, responsibility_list, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.responsibility_list = responsibility_list
+        self.fields["responsible_person"].queryset = (
+            Person.objects.active()
+            .filter(home_organisation__path__startswith=responsibility_list.organisation.path)
+            .order_by("-post_level", "name")
+        )
+        if responsibility_list.person_id and not self.instance.pk:
+            self.fields["responsible_person"].initial = responsibility_list.person_id
+        self.fields["status"].choices = TaskStatus.choices
+        self.fields["completed_on"].help_text = _("状态为已完成时填写；不填则记为今天。")
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+            self.fields["version"].required = True
+        self.setup_reason(responsibility_list)
+
+    def clean_deadline(self):
+        deadline = self.cleaned_data["deadline"]
+        year = self.responsibility_list.year
+        if deadline and deadline.year != year:
+            raise ValidationError(_("完成时限必须在清单年度（%(year)s 年）之内。"), params={"year": year})
+        return deadline
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("quantity") is None
+            and not cleaned.get("standard", "").strip()
+            and "standard" not in self.errors
+        ):
+            self.add_error("standard", _("未填写数量的任务必须写明标准。"))
+        return cleaned
+
+    def _post_clean(self):
+        # The service decides completed_on from the status; skip the model's cross-field checks here.
+        try:
+            self.instance = forms.models.construct_instance(self, self.instance, self._meta.fields)
+            self.instance.full_clean(exclude=self._get_validation_exclusions(), validate_constraints=False)
+        except ValidationError as error:
+            self._update_errors(error)
+
+    def task_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class ArchiveTaskForm(StyledFormMixin, forms.Form):
+    reason = forms.CharField(label=_("归档原因"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+    version = VersionField()
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data]
+        return [super().clean(data, initial)] if data else []
+
+
+class ProgressForm(StyledFormMixin, forms.Form):
+    day = forms.DateField(label=_("日期"), widget=DateInput())
+    percent = forms.IntegerField(label=_("完成百分比"), min_value=0, max_value=100)
+    text = forms.CharField(label=_("进展情况"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    files = MultipleFileField(label=_("佐证材料"), required=False, help_text=_("可多选：PDF、JPG、PNG、Word、Excel。"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["day"].initial = timezone.localdate()
+
+
+class EvidenceForm(StyledFormMixin, forms.Form):
+    file = forms.FileField(label=_("文件"), help_text=_("PDF、JPG、PNG、Word 或 Excel。"))
+    description = forms.CharField(label=_("说明"), max_length=200, required=False)
+
+
+class TransitionForm(forms.Form):
+    target = forms.ChoiceField(choices=ListStatus.choices)
+    version = VersionField()
+    reason = forms.CharField(max_length=500, required=False)
+
+
+class SupervisionNoteForm(StyledFormMixin, forms.Form):
+    text = forms.CharField(label=_("督促内容"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RolloverForm(StyledFormMixin, forms.Form):
+    year = YearField()
+
+
+class IssueTaskForm(StyledFormMixin, forms.ModelForm):
+    item_number = forms.TypedChoiceField(label=_("对应责任事项"), coerce=int)
+    recipients = forms.ModelMultipleChoiceField(
+        queryset=None,
+        label=_("下发给"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("请至少选择一个下级组织。")},
+    )
+
+    class Meta:
+        model = IssuedTask
+        fields = ["item_number", "title", "quantity", "unit", "deadline", "standard", "requirement"]
+        widgets = {
+            "deadline": DateInput(),
+            "standard": forms.Textarea(attrs={"rows": 2}),
+            "requirement": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, year, items, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.year = year
+        self.fields["item_number"].choices = [(item.number, f"{item.number}. {item.title}") for item in items]
+        self.fields["recipients"].queryset = candidates
+        self.fields["recipients"].label_from_instance = lambda org: f"{'　' * (org.depth - 1)}{org.name}"
+        self.fields["quantity"].validators.append(MinValueValidator(0))
+
+    def clean_deadline(self):
+        deadline = self.cleaned_data["deadline"]
+        if deadline and deadline.year != self.year:
+            raise ValidationError(_("完成时限必须在 %(year)s 年之内。"), params={"year": self.year})
+        return deadline
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("quantity") is None
+            and not cleaned.get("standard", "").strip()
+            and "standard" not in self.errors
+        ):
+            self.add_error("standard", _("未填写数量的任务必须写明标准。"))
+        return cleaned
+
+    def _post_clean(self):
+        pass  # the service validates the complete rows
+
+
+class TemplateVersionForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = ListTemplateVersion
+        fields = ["name", "source", "effective_from_year"]
+
+
+class TemplateItemForm(StyledFormMixin, forms.ModelForm):
+    version = VersionField()
+
+    class Meta:
+        model = TemplateItem
+        fields = ["title"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version

@@ -1,0 +1,40 @@
+"""Reads for the Excel ledger and the print view: several lists' items and tasks in a fixed number of queries."""
+
+from collections import defaultdict
+from datetime import date
+
+from django.db.models import Count, Prefetch, Q
+
+from responsibilities.models import ListItem, ResponsibilityList, Task
+from responsibilities.selectors.lists import annotate_deadline_state, latest_percent
+
+
+def lists_with_items(lists: list[ResponsibilityList], today: date) -> list[tuple[ResponsibilityList, list[ListItem]]]:
+    """Each list with its items in number order, each item with ``active_tasks`` (annotated as on the list page).
+
+    Two queries whatever the number of lists and tasks: the items of all the lists, then their tasks
+    with ``latest_percent``, ``evidence_count`` and the responsible person.
+    """
+    lists = list(lists)
+    if not lists:
+        return []
+    tasks = (
+        Task.objects.active()
+        .select_related("responsible_person")
+        .annotate(
+            latest_percent=latest_percent(),
+            evidence_count=Count("evidence", filter=Q(evidence__archived_at__isnull=True)),
+        )
+        .order_by("deadline", "pk")
+    )
+    items = (
+        ListItem.objects.filter(responsibility_list__in=[rl.pk for rl in lists])
+        .order_by("responsibility_list", "number")
+        .prefetch_related(Prefetch("tasks", queryset=tasks, to_attr="active_tasks"))
+    )
+    by_list = defaultdict(list)
+    for item in items:
+        for task in item.active_tasks:
+            annotate_deadline_state(task, today)
+        by_list[item.responsibility_list_id].append(item)
+    return [(rl, by_list[rl.pk]) for rl in lists]

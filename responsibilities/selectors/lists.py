@@ -1,0 +1,354 @@
+"""Reads of responsibility lists: who may see which list, lists with their counts, checklists, roll-up."""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, Substr
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from responsibilities import rules, scope
+from responsibilities.models import (
+    Evidence,
+    IssuedTask,
+    ListItem,
+    ListKind,
+    ListTemplateVersion,
+    Organisation,
+    ProgressEntry,
+    ResponsibilityList,
+    SupervisionNote,
+    Task,
+    TaskStatus,
+    TeamMembership,
+    TeamRole,
+)
+
+STAFF_ROLES = {"office_staff", "inspector", "admin"}
+
+
+def secretary_organisations(user, day: date):
+    """Organisations where the user is the secretary on a day (a subquery of ids)."""
+    return TeamMembership.objects.on(day).filter(person__user=user, role=TeamRole.SECRETARY).values("organisation")
+
+
+def lists_visible_to(user, day: date) -> QuerySet[ResponsibilityList]:
+    """Lists the user may read.
+
+    Office staff, inspectors and administrators: every list in their subtrees. A leader: the
+    committee lists in his or her subtree and his or her own lists; a secretary also the personal
+    lists of his or her own team (督促班子成员). A member never sees another member's list.
+    """
+    if not user.is_authenticated:
+        return ResponsibilityList.objects.none()
+    if user.is_superuser:
+        return ResponsibilityList.objects.all()
+    allowed = scope.within(scope.scope_paths(user, scope.VIEW, roles=STAFF_ROLES), field="organisation__path")
+    allowed |= Q(person__user=user)
+    leader_paths = scope.scope_paths(user, scope.VIEW, roles={"leader"})
+    if leader_paths:
+        allowed |= scope.within(leader_paths, field="organisation__path") & Q(kind=ListKind.COMMITTEE)
+    allowed |= Q(organisation__in=secretary_organisations(user, day))
+    return ResponsibilityList.objects.filter(allowed)
+
+
+def list_for(user, pk, day: date) -> ResponsibilityList:
+    return get_object_or_404(
+        lists_visible_to(user, day).select_related("organisation", "person", "template", "confirmed_by"), pk=pk
+    )
+
+
+def can_edit(user, organisation: Organisation) -> bool:
+    return scope.covers(scope.scope_paths(user, scope.CHANGE), organisation.path)
+
+
+def task_counts(prefix: str, today: date) -> dict:
+    """Count annotations over active tasks reached through ``prefix`` (e.g. "items__tasks")."""
+    active = Q(**{f"{prefix}__archived_at__isnull": True})
+    done = Q(**{f"{prefix}__status": TaskStatus.DONE})
+    return {
+        "task_total": Count(prefix, filter=active, distinct=True),
+        "task_done": Count(prefix, filter=active & done, distinct=True),
+        "task_overdue": Count(prefix, filter=active & ~done & Q(**{f"{prefix}__deadline__lt": today}), distinct=True),
+    }
+
+
+def organisation_lists(user, organisation: Organisation, year: int, today: date) -> QuerySet[ResponsibilityList]:
+    """The organisation's lists for a year that the user may see, committee list first, with counts."""
+    return (
+        lists_visible_to(user, today)
+        .filter(organisation=organisation, year=year)
+        .select_related("person", "template")
+        .annotate(**task_counts("items__tasks", today))
+        .order_by("kind", "person__name", "pk")
+    )
+
+
+def list_years(organisation: Organisation) -> list[int]:
+    return list(
+        ResponsibilityList.objects.filter(organisation=organisation)
+        .values_list("year", flat=True)
+        .distinct()
+        .order_by("-year")
+    )
+
+
+def items_with_tasks(responsibility_list: ResponsibilityList, today: date) -> list[ListItem]:
+    """The list's items, each with ``active_tasks``: one query for items, one for tasks."""
+    tasks = (
+        Task.objects.active()
+        .select_related("responsible_person", "source__issuer")
+        .annotate(
+            latest_percent=latest_percent(),
+            evidence_count=Count("evidence", filter=Q(evidence__archived_at__isnull=True)),
+        )
+        .order_by("deadline", "pk")
+    )
+    items = list(
+        responsibility_list.items.order_by("number").prefetch_related(
+            Prefetch("tasks", queryset=tasks, to_attr="active_tasks")
+        )
+    )
+    for item in items:
+        for task in item.active_tasks:
+            annotate_deadline_state(task, today)
+    return items
+
+
+def latest_percent():
+    """Subquery: the percent of a task's newest progress entry, 0 when there is none."""
+    newest = ProgressEntry.objects.filter(task=OuterRef("pk")).order_by("-date", "-pk").values("percent")[:1]
+    return Coalesce(Subquery(newest, output_field=IntegerField()), Value(0))
+
+
+def annotate_deadline_state(task: Task, today: date) -> None:
+    done = task.status == TaskStatus.DONE
+    task.overdue = rules.is_overdue(done, task.deadline, today)
+    task.due_soon = rules.is_due_soon(done, task.deadline, today)
+
+
+def task_for(user, pk, today: date) -> Task:
+    """A task whose list the user may see, or 404."""
+    task = get_object_or_404(
+        Task.objects.select_related(
+            "item__responsibility_list__organisation",
+            "item__responsibility_list__person",
+            "responsible_person",
+            "source__issuer",
+        ),
+        pk=pk,
+    )
+    if not lists_visible_to(user, today).filter(pk=task.item.responsibility_list_id).exists():
+        raise Http404
+    annotate_deadline_state(task, today)
+    return task
+
+
+def progress_of(task: Task) -> QuerySet[ProgressEntry]:
+    return task.progress_entries.select_related("recorded_by").prefetch_related(
+        Prefetch("evidence", queryset=Evidence.objects.filter(archived_at__isnull=True), to_attr="files")
+    )
+
+
+def evidence_of(task: Task) -> QuerySet[Evidence]:
+    return task.evidence.filter(archived_at__isnull=True).select_related("uploaded_by", "progress_entry")
+
+
+def evidence_for(user, pk, today: date) -> Evidence:
+    evidence = get_object_or_404(Evidence.objects.select_related("task__item"), pk=pk, archived_at__isnull=True)
+    if not lists_visible_to(user, today).filter(pk=evidence.task.item.responsibility_list_id).exists():
+        raise Http404
+    return evidence
+
+
+def supervision_notes(responsibility_list: ResponsibilityList) -> QuerySet[SupervisionNote]:
+    return responsibility_list.supervision_notes.select_related("written_by")
+
+
+# ---- My checklist -----------------------------------------------------------------------------
+
+
+@dataclass
+class Checklist:
+    lists: list
+    tasks: list
+    overdue: list
+    due_soon: list
+    team_lists: list = field(default_factory=list)
+
+
+def my_checklist(user, year: int, today: date) -> Checklist:
+    """A leader's own tasks for a year by deadline, and, for a secretary, the team's lists with counts."""
+    own_lists = list(
+        ResponsibilityList.objects.filter(person__user=user, year=year)
+        .select_related("organisation")
+        .annotate(**task_counts("items__tasks", today))
+        .order_by("organisation__path", "kind")
+    )
+    tasks = list(
+        Task.objects.active()
+        .filter(item__responsibility_list__in=[rl.pk for rl in own_lists])
+        .select_related("item__responsibility_list__organisation", "responsible_person")
+        .annotate(latest_percent=latest_percent())
+        .order_by("deadline", "pk")
+    )
+    for task in tasks:
+        annotate_deadline_state(task, today)
+    team_lists = list(
+        ResponsibilityList.objects.filter(
+            organisation__in=secretary_organisations(user, today), year=year, person__isnull=False
+        )
+        .exclude(person__user=user)
+        .select_related("organisation", "person")
+        .annotate(
+            **task_counts("items__tasks", today),
+            note_count=Count("supervision_notes", distinct=True),
+        )
+        .order_by("organisation__path", "kind", "person__name")
+    )
+    return Checklist(
+        lists=own_lists,
+        tasks=tasks,
+        overdue=[t for t in tasks if t.overdue],
+        due_soon=[t for t in tasks if t.due_soon],
+        team_lists=team_lists,
+    )
+
+
+# ---- Roll-up ----------------------------------------------------------------------------------
+
+
+@dataclass
+class RollupRow:
+    organisation: Organisation | None  # None: the organisation's own lists (本级)
+    counts: rules.Counts
+    lagging: bool = False
+
+    @property
+    def rate(self) -> Decimal | None:
+        return self.counts.rate
+
+
+@dataclass
+class Rollup:
+    year: int
+    own: rules.Counts
+    subtree: rules.Counts
+    rows: list[RollupRow]
+
+    @property
+    def lagging_count(self) -> int:
+        return sum(1 for row in self.rows if row.lagging)
+
+
+def _status_counts(today: date) -> dict:
+    done = Q(status=TaskStatus.DONE)
+    return dict(
+        total=Count("pk"),
+        done=Count("pk", filter=done),
+        in_progress=Count("pk", filter=Q(status=TaskStatus.IN_PROGRESS)),
+        not_started=Count("pk", filter=Q(status=TaskStatus.NOT_STARTED)),
+        overdue=Count("pk", filter=~done & Q(deadline__lt=today)),
+    )
+
+
+def rollup(organisation: Organisation, year: int, today: date) -> Rollup:
+    """Task counts of the organisation's own lists and of each child's whole subtree, for a year.
+
+    One grouped query over the subtree's tasks (grouped by the child branch of each task's
+    organisation path) and one for the children themselves.
+    """
+    branch_length = len(organisation.path) + Organisation.steplen
+    grouped = (
+        Task.objects.active()
+        .filter(
+            item__responsibility_list__year=year,
+            item__responsibility_list__organisation__path__startswith=organisation.path,
+        )
+        .annotate(branch=Substr("item__responsibility_list__organisation__path", 1, branch_length))
+        .values("branch")
+        .annotate(**_status_counts(today))
+    )
+    by_branch = {
+        row["branch"]: rules.Counts(row["total"], row["done"], row["in_progress"], row["not_started"], row["overdue"])
+        for row in grouped
+    }
+    children = Organisation.objects.filter(path__startswith=organisation.path, depth=organisation.depth + 1)
+    children = children.filter(Q(archived_at__isnull=True) | Q(path__in=list(by_branch)))
+    own = by_branch.pop(organisation.path, rules.Counts())
+    rows = [RollupRow(child, by_branch.get(child.path, rules.Counts())) for child in children]
+    subtree = own
+    for row in rows:
+        subtree = subtree + row.counts
+    for row in rows:
+        row.lagging = rules.is_lagging(row.rate, subtree.rate)
+    return Rollup(year=year, own=own, subtree=subtree, rows=rows)
+
+
+ROLLUP_SORTS = {
+    "name": lambda row: row.organisation.path,
+    "rate": lambda row: (row.rate is None, row.rate if row.rate is not None else 0),
+    "overdue": lambda row: -row.counts.overdue,
+    "total": lambda row: -row.counts.total,
+}
+
+
+def sort_rollup(rows: list[RollupRow], key: str) -> list[RollupRow]:
+    return sorted(rows, key=ROLLUP_SORTS.get(key, ROLLUP_SORTS["name"]))
+
+
+# ---- Cascade ----------------------------------------------------------------------------------
+
+
+def issued_tasks_of(organisation: Organisation, year: int) -> QuerySet[IssuedTask]:
+    return (
+        IssuedTask.objects.filter(issuer=organisation, year=year)
+        .annotate(
+            recipient_count=Count("recipient_tasks"),
+            done_count=Count("recipient_tasks", filter=Q(recipient_tasks__status=TaskStatus.DONE)),
+        )
+        .order_by("-issued_at")
+    )
+
+
+def issued_task_for(user, pk) -> IssuedTask:
+    issued = get_object_or_404(IssuedTask.objects.select_related("issuer", "issued_by"), pk=pk)
+    if not scope.covers(scope.scope_paths(user, scope.VIEW, roles=STAFF_ROLES | {"leader"}), issued.issuer.path):
+        raise Http404
+    return issued
+
+
+def recipients_status(issued: IssuedTask, today: date) -> list[Task]:
+    """Each recipient's copy of the issued task with its status and latest progress."""
+    tasks = list(
+        issued.recipient_tasks.select_related("item__responsibility_list__organisation")
+        .annotate(
+            latest_percent=latest_percent(),
+            evidence_count=Count("evidence", filter=Q(evidence__archived_at__isnull=True)),
+        )
+        .order_by("item__responsibility_list__organisation__path")
+    )
+    for task in tasks:
+        annotate_deadline_state(task, today)
+    return tasks
+
+
+def recipient_candidates(organisation: Organisation) -> QuerySet[Organisation]:
+    """Active organisations below the issuer, in tree order."""
+    return Organisation.objects.subtree(organisation, include_self=False).active()
+
+
+# ---- Templates --------------------------------------------------------------------------------
+
+
+def template_versions() -> QuerySet[ListTemplateVersion]:
+    return ListTemplateVersion.objects.annotate(
+        item_count=Count("items", distinct=True), list_count=Count("lists", distinct=True)
+    )
+
+
+def template_items_by_kind(version: ListTemplateVersion) -> list[tuple[str, list]]:
+    items = list(version.items.order_by("kind", "number"))
+    return [(label, [item for item in items if item.kind == kind]) for kind, label in ListKind.choices]

@@ -1,0 +1,557 @@
+"""Pages for responsibility lists: annual lists, tasks, progress, evidence, checklists, cascade, templates."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from responsibilities import rules, scope, services
+from responsibilities.common import EditConflict
+from responsibilities.jobs import is_stalled, start_rollover
+from responsibilities.list_forms import (
+    ArchiveTaskForm,
+    EvidenceForm,
+    IssueTaskForm,
+    ProgressForm,
+    RolloverForm,
+    SupervisionNoteForm,
+    TaskForm,
+    TemplateItemForm,
+    TemplateVersionForm,
+    TransitionForm,
+    YearForm,
+)
+from responsibilities.models import ListItem, ListKind, ListStatus, Organisation, RolloverJob, TemplateItem
+from responsibilities.selectors import lists as selectors
+from responsibilities.selectors import organisations as org_selectors
+from responsibilities.services.lists import is_secretary, may_act_as, may_report_progress
+from responsibilities.views.organisations import save_or_show_errors
+
+
+def _today():
+    return timezone.localdate()
+
+
+def _year(request) -> int:
+    return YearForm(request.GET or None).year_or(_today().year)
+
+
+# ---- An organisation's lists ------------------------------------------------------------------
+
+
+@require_GET
+def organisation_lists(request, pk):
+    organisation = org_selectors.organisation_for(request.user, pk)
+    year = _year(request)
+    today = _today()
+    can_edit = selectors.can_edit(request.user, organisation) and not organisation.is_archived
+    context = {
+        "organisation": organisation,
+        "ancestors": org_selectors.ancestors_of(organisation, request.user),
+        "year": year,
+        "years": sorted(set(selectors.list_years(organisation)) | {today.year, today.year + 1}, reverse=True),
+        "lists": selectors.organisation_lists(request.user, organisation, year, today),
+        "issued": selectors.issued_tasks_of(organisation, year) if can_edit else [],
+        "can_edit": can_edit,
+        "rollover_form": RolloverForm(initial={"year": year}),
+    }
+    return render(request, "responsibilities/organisation_lists.html", context)
+
+
+@require_POST
+def lists_generate(request, pk):
+    organisation = org_selectors.organisation_for(request.user, pk, scope.CHANGE)
+    form = RolloverForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("年度无效：请填写 2000 到 2100 之间的年份。"))
+        return redirect("responsibilities:organisation_lists", pk=organisation.pk)
+    year = form.cleaned_data["year"]
+    try:
+        result = services.lists_generate(organisation=organisation, year=year, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("已生成 %(year)s 年责任清单：新建 %(created)s 份，已存在跳过 %(skipped)s 份。")
+            % {"year": year, "created": len(result.created), "skipped": result.skipped},
+        )
+    return redirect(f"{reverse('responsibilities:organisation_lists', args=[organisation.pk])}?year={year}")
+
+
+@require_http_methods(["GET", "POST"])
+def rollover_start(request, pk):
+    """Annual roll-over of a whole subtree: runs in a background process, this page only starts it."""
+    organisation = org_selectors.organisation_for(request.user, pk, scope.CHANGE)
+    form = RolloverForm(request.POST or None, initial={"year": _today().year + 1})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.template_for(form.cleaned_data["year"])
+        except ValidationError as error:
+            form.add_error("year", error.message_dict["year"][0])
+        else:
+            job = start_rollover(root=organisation, year=form.cleaned_data["year"], by=request.user)
+            return redirect(job.get_absolute_url())
+    count = Organisation.objects.subtree(organisation).active().count()
+    return render(
+        request,
+        "responsibilities/rollover_form.html",
+        {"organisation": organisation, "form": form, "count": count},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_GET
+def rollover_detail(request, pk):
+    job = get_object_or_404(RolloverJob.objects.select_related("root", "started_by"), pk=pk)
+    org_selectors.organisation_for(request.user, job.root_id, scope.CHANGE)
+    template = "responsibilities/_rollover_progress.html" if request.htmx else "responsibilities/rollover_detail.html"
+    return render(request, template, {"job": job, "stalled": is_stalled(job)})
+
+
+# ---- One list ---------------------------------------------------------------------------------
+
+
+def _list_context(request, responsibility_list):
+    today = _today()
+    organisation = responsibility_list.organisation
+    can_edit = selectors.can_edit(request.user, organisation) and not responsibility_list.is_closed
+    transitions = [
+        target
+        for target in rules.allowed_targets(responsibility_list.status)
+        if may_act_as(request.user, rules.transition_actor(responsibility_list.status, target), organisation)
+    ]
+    shows_notes = responsibility_list.kind in (ListKind.LEADER_IN_CHARGE, ListKind.MEMBER)
+    return {
+        "list": responsibility_list,
+        "organisation": organisation,
+        "ancestors": org_selectors.ancestors_of(organisation, request.user),
+        "items": selectors.items_with_tasks(responsibility_list, today),
+        "can_edit": can_edit,
+        "needs_reason": rules.edit_needs_reason(responsibility_list.status),
+        "transitions": [(target, ListStatus(target).label) for target in transitions],
+        "transition_needs_reason": {t for s, t in rules.TRANSITIONS_NEEDING_REASON if s == responsibility_list.status},
+        "notes": selectors.supervision_notes(responsibility_list) if shows_notes else None,
+        "can_note": shows_notes and is_secretary(request.user, organisation, today),
+        "note_form": SupervisionNoteForm(),
+        "today": today,
+    }
+
+
+@require_GET
+def list_detail(request, pk):
+    responsibility_list = selectors.list_for(request.user, pk, _today())
+    return render(request, "responsibilities/list_detail.html", _list_context(request, responsibility_list))
+
+
+@require_POST
+def list_transition(request, pk):
+    responsibility_list = selectors.list_for(request.user, pk, _today())
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("操作无效，请刷新页面后重试。"))
+        return redirect(responsibility_list.get_absolute_url())
+    try:
+        services.list_transition(
+            responsibility_list=responsibility_list,
+            version=form.cleaned_data["version"],
+            target=form.cleaned_data["target"],
+            reason=form.cleaned_data["reason"],
+            by=request.user,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    except EditConflict as conflict:
+        messages.error(
+            request,
+            _("清单已被他人更新（现为“%(status)s”），请核对后再操作。")
+            % {"status": conflict.current.get_status_display()},
+        )
+    else:
+        messages.success(
+            request, _("清单状态已更新为“%(status)s”。") % {"status": ListStatus(form.cleaned_data["target"]).label}
+        )
+    return redirect(responsibility_list.get_absolute_url())
+
+
+@require_POST
+def supervision_note_add(request, pk):
+    responsibility_list = selectors.list_for(request.user, pk, _today())
+    form = SupervisionNoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.supervision_note_add(
+                responsibility_list=responsibility_list, text=form.cleaned_data["text"], by=request.user
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("已记录督促情况。"))
+    else:
+        messages.error(request, _("请填写督促内容。"))
+    return redirect(request.POST.get("next") if _safe_next(request) else responsibility_list.get_absolute_url())
+
+
+def _safe_next(request) -> bool:
+    target = request.POST.get("next", "")
+    return bool(target) and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
+
+
+# ---- Tasks ------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def task_create(request, pk):
+    item = get_object_or_404(ListItem.objects.select_related("responsibility_list__organisation"), pk=pk)
+    responsibility_list = selectors.list_for(request.user, item.responsibility_list_id, _today())
+    if not selectors.can_edit(request.user, responsibility_list.organisation):
+        raise Http404
+    form = TaskForm(request.POST or None, responsibility_list=responsibility_list)
+    template = "responsibilities/task_form.html"
+    context = {"form": form, "item": item, "list": responsibility_list}
+    if request.method == "POST" and form.is_valid():
+        return save_or_show_errors(
+            request,
+            form,
+            template,
+            context,
+            lambda: (
+                services.task_create(
+                    item=item, reason=form.cleaned_data.get("reason", ""), by=request.user, **form.task_fields()
+                ).item.responsibility_list
+            ),
+            _("已添加任务。"),
+        )
+    return render(request, template, context, status=400 if form.errors else 200)
+
+
+@require_GET
+def task_detail(request, pk):
+    today = _today()
+    task = selectors.task_for(request.user, pk, today)
+    responsibility_list = task.item.responsibility_list
+    can_edit = selectors.can_edit(request.user, responsibility_list.organisation) and not responsibility_list.is_closed
+    can_report = may_report_progress(request.user, task) and not responsibility_list.is_closed
+    return render(
+        request,
+        "responsibilities/task_detail.html",
+        {
+            "task": task,
+            "list": responsibility_list,
+            "progress": selectors.progress_of(task),
+            "evidence": selectors.evidence_of(task),
+            "can_edit": can_edit,
+            "can_report": can_report,
+            "progress_form": ProgressForm(),
+            "evidence_form": EvidenceForm(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def task_edit(request, pk):
+    task = selectors.task_for(request.user, pk, _today())
+    responsibility_list = task.item.responsibility_list
+    if not selectors.can_edit(request.user, responsibility_list.organisation):
+        raise Http404
+    form = TaskForm(request.POST or None, instance=task, responsibility_list=responsibility_list)
+    template = "responsibilities/task_form.html"
+    context = {"form": form, "item": task.item, "list": responsibility_list, "task": task}
+    if request.method == "POST" and form.is_valid():
+        return save_or_show_errors(
+            request,
+            form,
+            template,
+            context,
+            lambda: services.task_update(
+                task=task,
+                version=form.cleaned_data["version"],
+                reason=form.cleaned_data.get("reason", ""),
+                by=request.user,
+                **form.task_fields(),
+            ),
+            _("已保存任务。"),
+        )
+    return render(request, template, context, status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def task_archive(request, pk):
+    task = selectors.task_for(request.user, pk, _today())
+    responsibility_list = task.item.responsibility_list
+    if not selectors.can_edit(request.user, responsibility_list.organisation):
+        raise Http404
+    form = ArchiveTaskForm(request.POST or None, initial={"version": task.version})
+    template = "responsibilities/archive_form.html"
+    context = {"form": form, "object": task, "cancel_url": task.get_absolute_url()}
+    if request.method == "POST" and form.is_valid():
+        return save_or_show_errors(
+            request,
+            form,
+            template,
+            context,
+            lambda: (
+                services.task_archive(
+                    task=task, version=form.cleaned_data["version"], reason=form.cleaned_data["reason"], by=request.user
+                ).item.responsibility_list
+            ),
+            _("已归档任务。"),
+        )
+    return render(request, template, context, status=400 if form.errors else 200)
+
+
+@require_POST
+def progress_record(request, pk):
+    """Record progress; from the checklist (htmx) the task's row comes back updated in place."""
+    today = _today()
+    task = selectors.task_for(request.user, pk, today)
+    form = ProgressForm(request.POST, request.FILES)
+    error_text = None
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.progress_record(
+                task=task,
+                text=data["text"],
+                percent=data["percent"],
+                day=data["day"],
+                files=data["files"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            attach = getattr(error, "message_dict", None)
+            error_text = " ".join(sum(attach.values(), [])) if attach else " ".join(error.messages)
+        except PermissionDenied:
+            raise
+    else:
+        error_text = "；".join(f"{form.fields[name].label}：{' '.join(errs)}" for name, errs in form.errors.items())
+    if request.htmx:
+        task = selectors.task_for(request.user, pk, today)
+        task.latest_percent = selectors.progress_of(task).values_list("percent", flat=True).first() or 0
+        return render(
+            request,
+            "responsibilities/_checklist_row.html",
+            {
+                "task": task,
+                "error_text": error_text,
+                "saved": error_text is None,
+                "today": today,
+                "progress_form": ProgressForm(),
+            },
+            status=400 if error_text else 200,
+        )
+    if error_text:
+        messages.error(request, error_text)
+    else:
+        messages.success(request, _("已记录进展。"))
+    return redirect(task.get_absolute_url())
+
+
+@require_POST
+def evidence_upload(request, pk):
+    task = selectors.task_for(request.user, pk, _today())
+    form = EvidenceForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.evidence_upload(
+                task=task,
+                uploaded=form.cleaned_data["file"],
+                description=form.cleaned_data["description"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            messages.error(
+                request,
+                " ".join(sum(error.message_dict.values(), []))
+                if hasattr(error, "error_dict")
+                else " ".join(error.messages),
+            )
+        else:
+            messages.success(request, _("已上传佐证材料。"))
+    else:
+        messages.error(request, " ".join(sum(form.errors.values(), [])))
+    return redirect(task.get_absolute_url())
+
+
+@require_GET
+def evidence_download(request, pk):
+    """Evidence is served only here, after the scope check, as an attachment that browsers will not sniff."""
+    evidence = selectors.evidence_for(request.user, pk, _today())
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    response = FileResponse(
+        handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# ---- My checklist -----------------------------------------------------------------------------
+
+
+@require_GET
+def my_checklist(request):
+    today = _today()
+    year = _year(request)
+    show = request.GET.get("show", "all")
+    checklist = selectors.my_checklist(request.user, year, today)
+    tasks = {"overdue": checklist.overdue, "due_soon": checklist.due_soon}.get(show, checklist.tasks)
+    return render(
+        request,
+        "responsibilities/my_checklist.html",
+        {
+            "checklist": checklist,
+            "tasks": tasks,
+            "show": show,
+            "year": year,
+            "today": today,
+            "progress_form": ProgressForm(),
+            "note_form": SupervisionNoteForm(),
+        },
+    )
+
+
+# ---- Cascade ----------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def task_issue(request, pk):
+    organisation = org_selectors.organisation_for(request.user, pk, scope.CHANGE)
+    year = _year(request) if request.method == "GET" else YearForm(request.POST).year_or(_today().year)
+    try:
+        template = services.template_for(year)
+    except ValidationError as error:
+        messages.error(request, " ".join(sum(error.message_dict.values(), [])))
+        return redirect("responsibilities:organisation_lists", pk=organisation.pk)
+    form = IssueTaskForm(
+        request.POST or None,
+        year=year,
+        items=template.items.filter(kind=ListKind.COMMITTEE).order_by("number"),
+        candidates=selectors.recipient_candidates(organisation),
+    )
+    context = {"organisation": organisation, "form": form, "year": year}
+    template_name = "responsibilities/task_issue_form.html"
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        return save_or_show_errors(
+            request,
+            form,
+            template_name,
+            context,
+            lambda: services.task_issue(
+                issuer=organisation,
+                year=year,
+                item_number=data["item_number"],
+                recipients=data["recipients"],
+                by=request.user,
+                title=data["title"],
+                quantity=data["quantity"],
+                unit=data["unit"],
+                deadline=data["deadline"],
+                standard=data["standard"],
+                requirement=data["requirement"],
+            ),
+            _("已下发任务。"),
+        )
+    return render(request, template_name, context, status=400 if form.errors else 200)
+
+
+@require_GET
+def issued_task_detail(request, pk):
+    issued = selectors.issued_task_for(request.user, pk)
+    today = _today()
+    return render(
+        request,
+        "responsibilities/issued_task_detail.html",
+        {
+            "issued": issued,
+            "recipients": selectors.recipients_status(issued, today),
+            "today": today,
+        },
+    )
+
+
+# ---- Templates --------------------------------------------------------------------------------
+
+
+@require_GET
+def template_list(request):
+    return render(
+        request,
+        "responsibilities/template_list.html",
+        {
+            "versions": selectors.template_versions(),
+            "can_edit": request.user.is_superuser,
+        },
+    )
+
+
+@require_GET
+def template_detail(request, pk):
+    version = get_object_or_404(selectors.template_versions(), pk=pk)
+    return render(
+        request,
+        "responsibilities/template_detail.html",
+        {
+            "version": version,
+            "groups": selectors.template_items_by_kind(version),
+            "can_edit": request.user.is_superuser,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def template_version_create(request):
+    if not request.user.is_superuser:
+        raise PermissionDenied
+    form = TemplateVersionForm(request.POST or None)
+    context = {"form": form}
+    template_name = "responsibilities/template_version_form.html"
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        return save_or_show_errors(
+            request,
+            form,
+            template_name,
+            context,
+            lambda: services.template_version_create(
+                name=data["name"],
+                source=data["source"],
+                effective_from_year=data["effective_from_year"],
+                by=request.user,
+            ),
+            _("已创建模板版本：它从所选年度起适用，此前年度的清单不受影响。"),
+        )
+    return render(request, template_name, context, status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def template_item_edit(request, pk):
+    if not request.user.is_superuser:
+        raise PermissionDenied
+    item = get_object_or_404(TemplateItem.objects.select_related("template"), pk=pk)
+    form = TemplateItemForm(request.POST or None, instance=item)
+    context = {"form": form, "item": item}
+    template_name = "responsibilities/template_item_form.html"
+    if request.method == "POST" and form.is_valid():
+        return save_or_show_errors(
+            request,
+            form,
+            template_name,
+            context,
+            lambda: (
+                services.template_item_update(
+                    item=item, version=form.cleaned_data["version"], title=form.cleaned_data["title"], by=request.user
+                ).template
+            ),
+            _("已修改模板事项。已生成的清单保留原措辞。"),
+        )
+    return render(request, template_name, context, status=400 if form.errors else 200)
