@@ -12,6 +12,7 @@ from responsibilities.services.lists import (  # noqa: F401
     task_create,
     task_issue,
     task_update,
+    template_for,
     template_item_update,
     template_version_create,
 )
