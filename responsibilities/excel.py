@@ -133,7 +133,7 @@ def ledger_columns() -> list[tuple[str, int]]:
 
 
 def list_label(responsibility_list) -> str:
-    """ "党委（党组）" for the committee list, "王某 · 党委（党组）书记" for a personal list."""
+    """A list's name on its sheet tab: 党委（党组）, or 王某 · 党委（党组）书记 for a personal list."""
     kind = responsibility_list.get_kind_display()
     if responsibility_list.person_id:
         return f"{responsibility_list.person.name} · {kind}"
@@ -548,46 +548,59 @@ def _parse_rows(sheet, responsibility_list) -> tuple[list[TaskRow], list[RowErro
     if header_errors:
         return [], header_errors
 
-    raw: list[tuple[int, dict]] = []
-    errors: list[RowError] = []
+    raw: list[tuple[int, dict, set]] = []
     for number, cells in enumerate(rows_iter, start=2):
         if number > MAX_SCANNED_ROWS:
             reason = _("文件行数过多（含空行超过 %(n)s 行），请删除多余的行后重新上传。")
             return [], [_file_error(reason % {"n": MAX_SCANNED_ROWS})]
         values = dict.fromkeys(HEADER_OF)
-        for (field, header), cell in zip(IMPORT_COLUMNS, cells, strict=False):
+        formulas = set()
+        for (field, _header), cell in zip(IMPORT_COLUMNS, cells, strict=False):
+            values[field] = cell.value
             if getattr(cell, "data_type", None) == "f":
-                errors.append(RowError(number, header, _("请直接填写内容，不要使用公式。")))
-                values[field] = None
-            else:
-                values[field] = cell.value
+                formulas.add(field)
         if all(_is_blank(value) for value in values.values()):
             continue
         if len(raw) >= MAX_IMPORT_ROWS:
             reason = _("一次最多导入 %(n)s 行任务，该文件超过了这个数量，请分成几个文件导入。")
             return [], [_file_error(reason % {"n": MAX_IMPORT_ROWS})]
-        raw.append((number, values))
-    if not raw and not errors:
+        raw.append((number, values, formulas))
+    if not raw:
         return [], [_file_error(_("文件中没有要导入的任务：请从第 2 行起填写。"))]
 
     items = {item.number: item for item in responsibility_list.items.all()}
-    names = {_text(values["responsible_person"]) for _number, values in raw} - {""}
+    names = {_text(values["responsible_person"]) for _number, values, formulas in raw if not formulas} - {""}
     people = _people_by_name(responsibility_list, names)
     rows: list[TaskRow] = []
-    for number, values in raw:
-        row_errors, task_row = _check_row(number, values, items, people, responsibility_list.year)
+    errors: list[RowError] = []
+    for number, values, formulas in raw:
+        row_errors, task_row = _check_row(number, values, formulas, items, people, responsibility_list.year)
         errors.extend(row_errors)
         if task_row is not None:
             rows.append(task_row)
-    errors.sort(key=lambda e: (e.row or 0, [h for _f, h in IMPORT_COLUMNS].index(e.column) if e.column else -1))
     return (rows if not errors else []), errors
 
 
-def _check_row(number: int, values: dict, items: dict, people: dict, year: int):
+def _numbers_text(numbers: list[int]) -> str:
+    """A run of numbers as 1–15, others as 1、3、4."""
+    if not numbers:
+        return "—"
+    if len(numbers) > 2 and numbers == list(range(numbers[0], numbers[-1] + 1)):
+        return f"{numbers[0]}–{numbers[-1]}"
+    return "、".join(str(number) for number in numbers)
+
+
+def _check_row(number: int, values: dict, formulas: set, items: dict, people: dict, year: int):
+    """The row's errors in column order, or the TaskRow it describes."""
     errors: list[RowError] = []
+    # A formula cell's stored text is not what the user saw: say so, and judge nothing else in that cell.
+    for field, header in IMPORT_COLUMNS:
+        if field in formulas:
+            errors.append(RowError(number, header, _("请直接填写内容，不要使用公式。")))
 
     def fail(field, reason):
-        errors.append(RowError(number, HEADER_OF[field], reason))
+        if field not in formulas:
+            errors.append(RowError(number, HEADER_OF[field], reason))
 
     item = None
     if _is_blank(values["item_number"]):
@@ -603,7 +616,7 @@ def _check_row(number: int, values: dict, items: dict, people: dict, year: int):
                 fail(
                     "item_number",
                     _("本清单没有第 %(n)s 项责任事项（可填 %(numbers)s）。")
-                    % {"n": item_number, "numbers": "、".join(str(n) for n in sorted(items)) or "—"},
+                    % {"n": item_number, "numbers": _numbers_text(sorted(items))},
                 )
 
     title = _text(values["title"])
@@ -648,7 +661,8 @@ def _check_row(number: int, values: dict, items: dict, people: dict, year: int):
             person = matches[0]
 
     if errors:
-        return errors, None
+        order = [header for _field, header in IMPORT_COLUMNS]
+        return sorted(errors, key=lambda error: order.index(error.column)), None
     return [], TaskRow(
         row=number,
         item=item,

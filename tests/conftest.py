@@ -8,7 +8,10 @@ Tree used by the role fixtures:
     └── other city (S)      ← a sibling
 """
 
+import importlib
+
 import pytest
+from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
 
 from responsibilities import services
@@ -31,8 +34,21 @@ def fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+SEED_MIGRATION = importlib.import_module("responsibilities.migrations.0003_seed_2016_list_template")
+
+
 @pytest.fixture
-def superuser(db):
+def list_template(db):
+    """The seeded 2016 list template.
+
+    Browser journeys run in transactions that end by emptying every table, seeded rows included;
+    with a reused test database the next test would find no template. The seed is idempotent.
+    """
+    SEED_MIGRATION.seed(django_apps, None)
+
+
+@pytest.fixture
+def superuser(db, list_template):
     return get_user_model().objects.create_user(
         username="root", password="x", is_superuser=True, is_staff=True, first_name="超级管理员"
     )

@@ -62,7 +62,7 @@ def titles(queryset):
     return list(queryset.order_by("number").values_list("title", flat=True))
 
 
-def test_seeded_template_is_the_article_verbatim_and_in_order():
+def test_seeded_template_is_the_article_verbatim_and_in_order(list_template):
     version = ListTemplateVersion.objects.get(effective_from_year=2016)
     for kind, expected in ARTICLE.items():
         assert titles(version.items.filter(kind=kind)) == expected, kind
