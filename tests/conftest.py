@@ -37,18 +37,43 @@ def fast_password_hasher(settings):
 SEED_MIGRATION = importlib.import_module("responsibilities.migrations.0003_seed_2016_list_template")
 
 
-@pytest.fixture
-def list_template(db):
-    """The seeded 2016 list template.
-
-    Browser journeys run in transactions that end by emptying every table, seeded rows included;
-    with a reused test database the next test would find no template. The seed is idempotent.
-    """
+def seed_rows() -> None:
+    """Rows that data migrations seed (idempotent)."""
     SEED_MIGRATION.seed(django_apps, None)
 
 
 @pytest.fixture
-def superuser(db, list_template):
+def list_template(db):
+    seed_rows()
+
+
+@pytest.fixture(autouse=True)
+def seeded_rows(request):
+    """Put back what data migrations seeded, for every test that uses the database.
+
+    Browser journeys run in real transactions that end by emptying every table (TRUNCATE), seeded
+    rows included; without this, the tests after them, and later runs on the reused test database,
+    would find no list template.
+    """
+    if request.node.get_closest_marker("django_db") or "db" in request.fixturenames:
+        request.getfixturevalue("list_template")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def seeded_rows_kept_for_the_next_run(django_db_setup, django_db_blocker):
+    yield
+    with django_db_blocker.unblock():
+        seed_rows()
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    """Uploaded evidence goes to a temporary folder, never into the checkout's media/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def superuser(db):
     return get_user_model().objects.create_user(
         username="root", password="x", is_superuser=True, is_staff=True, first_name="超级管理员"
     )

@@ -216,6 +216,13 @@ def list_transition(*, responsibility_list: ResponsibilityList, version: int, ta
         if actor == "secretary":
             raise PermissionDenied(_("只有本组织书记可以确认或退回责任清单。"))
         raise PermissionDenied(_("您无权提交或关闭该责任清单。"))
+    if (
+        target == ListStatus.SUBMITTED
+        and not TeamMembership.objects.on(timezone.localdate())
+        .filter(organisation=locked.organisation, role=TeamRole.SECRETARY)
+        .exists()
+    ):
+        raise ValidationError(_("本组织目前没有书记，提交后无人可以确认。请先在班子中添加书记。"), code="no_secretary")
     if (locked.status, target) in rules.TRANSITIONS_NEEDING_REASON and not reason.strip():
         raise ValidationError({"reason": _("退回时请写明原因。")}, code="reason_required")
     now = timezone.now()

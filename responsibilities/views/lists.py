@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from responsibilities import rules, scope, services
 from responsibilities.common import EditConflict
+from responsibilities.forms import attach_errors
 from responsibilities.jobs import is_stalled, start_rollover
 from responsibilities.list_forms import (
     ArchiveTaskForm,
@@ -230,10 +231,8 @@ def task_create(request, pk):
     return render(request, template, context, status=400 if form.errors else 200)
 
 
-@require_GET
-def task_detail(request, pk):
-    today = _today()
-    task = selectors.task_for(request.user, pk, today)
+def _task_page(request, task, progress_form=None, evidence_form=None, status=200):
+    """The task page; after a refused progress entry or upload it shows the errors at their fields."""
     responsibility_list = task.item.responsibility_list
     can_edit = selectors.can_edit(request.user, responsibility_list.organisation) and not responsibility_list.is_closed
     can_report = may_report_progress(request.user, task) and not responsibility_list.is_closed
@@ -247,10 +246,16 @@ def task_detail(request, pk):
             "evidence": selectors.evidence_of(task),
             "can_edit": can_edit,
             "can_report": can_report,
-            "progress_form": ProgressForm(),
-            "evidence_form": EvidenceForm(),
+            "progress_form": progress_form or ProgressForm(),
+            "evidence_form": evidence_form or EvidenceForm(),
         },
+        status=status,
     )
+
+
+@require_GET
+def task_detail(request, pk):
+    return _task_page(request, selectors.task_for(request.user, pk, _today()))
 
 
 @require_http_methods(["GET", "POST"])
@@ -307,11 +312,11 @@ def task_archive(request, pk):
 
 @require_POST
 def progress_record(request, pk):
-    """Record progress; from the checklist (htmx) the task's row comes back updated in place."""
+    """Record progress. From the checklist (htmx) the task's row comes back updated in place;
+    from the task page a refused entry is shown again with the messages at its fields."""
     today = _today()
     task = selectors.task_for(request.user, pk, today)
     form = ProgressForm(request.POST, request.FILES)
-    error_text = None
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -324,32 +329,27 @@ def progress_record(request, pk):
                 by=request.user,
             )
         except ValidationError as error:
-            attach = getattr(error, "message_dict", None)
-            error_text = " ".join(sum(attach.values(), [])) if attach else " ".join(error.messages)
-        except PermissionDenied:
-            raise
-    else:
-        error_text = "；".join(f"{form.fields[name].label}：{' '.join(errs)}" for name, errs in form.errors.items())
-    if request.htmx:
-        task = selectors.task_for(request.user, pk, today)
-        task.latest_percent = selectors.progress_of(task).values_list("percent", flat=True).first() or 0
-        return render(
-            request,
-            "responsibilities/_checklist_row.html",
-            {
-                "task": task,
-                "error_text": error_text,
-                "saved": error_text is None,
-                "today": today,
-                "progress_form": ProgressForm(),
-            },
-            status=400 if error_text else 200,
-        )
-    if error_text:
-        messages.error(request, error_text)
-    else:
+            attach_errors(form, _field_names(error, {"day": "day", "file": "files"}))
+    if not request.htmx:
+        if form.errors:
+            return _task_page(request, task, progress_form=form, status=400)
         messages.success(request, _("已记录进展。"))
-    return redirect(task.get_absolute_url())
+        return redirect(task.get_absolute_url())
+    error_text = "；".join(
+        f"{form.fields[name].label}：{' '.join(errors)}" if name in form.fields else " ".join(errors)
+        for name, errors in form.errors.items()
+    )
+    task = selectors.task_for(request.user, pk, today)
+    task.latest_percent = selectors.progress_of(task).values_list("percent", flat=True).first() or 0
+    context = {"task": task, "error_text": error_text, "saved": not error_text, "today": today}
+    return render(request, "responsibilities/_checklist_row.html", context, status=400 if error_text else 200)
+
+
+def _field_names(error: ValidationError, renames: dict) -> ValidationError:
+    """A service's error with its field names mapped to the form's."""
+    if not hasattr(error, "error_dict"):
+        return error
+    return ValidationError({renames.get(field, field): messages_ for field, messages_ in error.error_dict.items()})
 
 
 @require_POST
@@ -365,16 +365,10 @@ def evidence_upload(request, pk):
                 by=request.user,
             )
         except ValidationError as error:
-            messages.error(
-                request,
-                " ".join(sum(error.message_dict.values(), []))
-                if hasattr(error, "error_dict")
-                else " ".join(error.messages),
-            )
-        else:
-            messages.success(request, _("已上传佐证材料。"))
-    else:
-        messages.error(request, " ".join(sum(form.errors.values(), [])))
+            attach_errors(form, error)
+    if form.errors:
+        return _task_page(request, task, evidence_form=form, status=400)
+    messages.success(request, _("已上传佐证材料。"))
     return redirect(task.get_absolute_url())
 
 
@@ -429,7 +423,7 @@ def task_issue(request, pk):
     try:
         template = services.template_for(year)
     except ValidationError as error:
-        messages.error(request, " ".join(sum(error.message_dict.values(), [])))
+        messages.error(request, " ".join(error.messages))
         return redirect("responsibilities:organisation_lists", pk=organisation.pk)
     form = IssueTaskForm(
         request.POST or None,

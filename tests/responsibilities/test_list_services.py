@@ -192,7 +192,7 @@ def test_responsible_person_from_another_organisation_is_refused(tree, office_st
     assert list(error.value.message_dict) == ["responsible_person"]
 
 
-def test_confirmed_list_changes_need_a_reason_which_history_keeps(tree, office_staff, superuser):
+def test_confirmed_list_changes_need_a_reason_which_history_keeps(tree, office_staff, superuser, secretary):
     listed = committee_list(tree["own"], superuser, year=2026)
     task = add_task(listed, office_staff)
     listed = services.list_transition(
@@ -207,7 +207,7 @@ def test_confirmed_list_changes_need_a_reason_which_history_keeps(tree, office_s
     assert event.title == "改" and event.pgh_context.metadata["reason"] == "上级要求调整"
 
 
-def test_a_closed_year_cannot_be_edited(tree, office_staff, superuser):
+def test_a_closed_year_cannot_be_edited(tree, office_staff, superuser, secretary):
     listed = committee_list(tree["own"], superuser, year=2026)
     task = add_task(listed, office_staff)
     for target in ("submitted", "confirmed", "closed"):
@@ -241,6 +241,17 @@ def test_only_the_secretary_confirms_and_illegal_moves_are_refused(tree, office_
         responsibility_list=listed, version=listed.version, target="confirmed", by=secretary
     )
     assert (confirmed.status, confirmed.confirmed_by) == (ListStatus.CONFIRMED, secretary)
+
+
+def test_a_list_cannot_be_submitted_while_the_organisation_has_no_secretary(tree, office_staff, superuser):
+    listed = committee_list(tree["own"], superuser)
+    with pytest.raises(ValidationError) as error:
+        services.list_transition(
+            responsibility_list=listed, version=listed.version, target="submitted", by=office_staff
+        )
+    assert "没有书记" in error.value.messages[0]
+    listed.refresh_from_db()
+    assert listed.status == ListStatus.DRAFT
 
 
 def test_returning_a_list_needs_a_reason(tree, office_staff, secretary, superuser):

@@ -251,7 +251,7 @@ def test_list_transitions_from_the_page(client, tree, office_staff, secretary, s
     assert listed.status == ListStatus.CONFIRMED
 
 
-def test_a_stale_transition_is_refused_with_a_message(client, tree, office_staff, superuser):
+def test_a_stale_transition_is_refused_with_a_message(client, tree, office_staff, superuser, secretary):
     listed = committee_list(tree["own"], superuser)
     client.force_login(office_staff)
     url = reverse("responsibilities:list_transition", args=[listed.pk])

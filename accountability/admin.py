@@ -1,0 +1,50 @@
+"""Django admin for rule sets: an administrator adds a rule-set version, its measures and consequences
+without code. Cases, decisions and restrictions are handled on the product's own pages."""
+
+from django.contrib import admin
+
+from accountability.models import Consequence, Measure, RuleSet, Situation
+
+
+class NoDeleteAdmin(admin.ModelAdmin):
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class MeasureInline(admin.TabularInline):
+    model = Measure
+    extra = 0
+    fields = ["category", "code", "name", "severity", "for_individuals", "for_organisations"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RuleSet)
+class RuleSetAdmin(NoDeleteAdmin):
+    list_display = ["name", "effective_from"]
+    inlines = [MeasureInline]
+
+
+class ConsequenceInline(admin.TabularInline):
+    model = Consequence
+    extra = 1
+    fields = ["kind", "months"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Measure)
+class MeasureAdmin(NoDeleteAdmin):
+    list_display = ["name", "rule_set", "category", "severity", "for_individuals", "for_organisations"]
+    list_filter = ["rule_set", "category"]
+    list_select_related = ["rule_set"]
+    inlines = [ConsequenceInline]
+
+
+@admin.register(Situation)
+class SituationAdmin(NoDeleteAdmin):
+    list_display = ["code", "title", "is_active"]
+    search_fields = ["code", "title", "description"]
+    filter_horizontal = ["failed_items"]

@@ -1,0 +1,436 @@
+"""Accountability (问责): versioned rule sets, the negative list, cases, decisions, restrictions, early signs."""
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accountability import rules
+from responsibilities.common import VersionedModel, refuse_deletes, track_history
+from responsibilities.models import Organisation, Person, ResponsibilityList, Task, TeamRole, TemplateItem
+
+
+@track_history()
+class RuleSet(models.Model):
+    """A set of accountability rules (measures, sanctions, consequences) in force from a date on."""
+
+    name = models.CharField(_("名称"), max_length=200)
+    source = models.TextField(_("依据"), blank=True, default="")
+    effective_from = models.DateField(
+        _("施行日期"), unique=True, error_messages={"unique": _("该日期已有施行的规则版本。")}
+    )
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("问责规则版本")
+        verbose_name_plural = _("问责规则版本")
+        ordering = ["-effective_from"]
+        triggers = [refuse_deletes()]
+
+    def __str__(self):
+        return f"{self.name}（{self.effective_from:%Y-%m-%d} 起）"
+
+    def get_absolute_url(self):
+        return reverse("accountability:rule_set_detail", args=[self.pk])
+
+
+class MeasureCategory(models.TextChoices):
+    ACCOUNTABILITY = "accountability", _("问责方式")
+    PARTY_DISCIPLINE = "party_discipline", _("党纪处分")
+    GOVERNMENT_SANCTION = "government_sanction", _("政务处分")
+
+
+@track_history()
+class Measure(models.Model):
+    """A measure of a rule set: an accountability measure (约谈诫勉 …) or a discipline sanction."""
+
+    rule_set = models.ForeignKey(RuleSet, verbose_name=_("规则版本"), on_delete=models.PROTECT, related_name="measures")
+    category = models.CharField(_("类别"), max_length=32, choices=MeasureCategory.choices)
+    code = models.SlugField(_("代码"), max_length=40)
+    name = models.CharField(_("名称"), max_length=50)
+    severity = models.PositiveSmallIntegerField(_("轻重顺序"), help_text=_("数字越大越重。"))
+    for_individuals = models.BooleanField(_("适用于个人"), default=True)
+    for_organisations = models.BooleanField(_("适用于组织"), default=False)
+
+    class Meta:
+        verbose_name = _("问责方式或处分")
+        verbose_name_plural = _("问责方式和处分")
+        ordering = ["rule_set", "category", "severity"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rule_set", "code"],
+                name="measure_code_unique",
+                violation_error_message=_("同一规则版本中代码不能重复。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(category__in=MeasureCategory.values),
+                name="measure_category_valid",
+                violation_error_message=_("类别无效。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(for_individuals=True) | Q(for_organisations=True),
+                name="measure_has_subject",
+                violation_error_message=_("至少适用于个人或组织之一。"),
+            ),
+        ]
+        triggers = [refuse_deletes()]
+
+    def __str__(self):
+        return self.name
+
+
+class RestrictionKind(models.TextChoices):
+    NO_AWARD = rules.NO_AWARD, _("取消当年考核评优和评选各类先进的资格")
+    NO_PROMOTION = rules.NO_PROMOTION, _("不得提拔（提升职务）")
+    NO_POST = rules.NO_POST, _("不得安排职务")
+    NO_HIGHER_POST = rules.NO_HIGHER_POST, _("不得担任高于原任职务层次的职务")
+    NO_EQUAL_OR_HIGHER_POST = rules.NO_EQUAL_OR_HIGHER_POST, _("不得担任与原任职务相当或者更高的职务")
+    NO_REJOIN_PARTY = rules.NO_REJOIN_PARTY, _("不得重新入党")
+
+
+@track_history()
+class Consequence(models.Model):
+    """What a measure entails (动真碰硬): a kind of restriction for a number of months, or for that year."""
+
+    measure = models.ForeignKey(
+        Measure, verbose_name=_("问责方式或处分"), on_delete=models.PROTECT, related_name="consequences"
+    )
+    kind = models.CharField(_("影响"), max_length=32, choices=RestrictionKind.choices)
+    months = models.PositiveSmallIntegerField(
+        _("期限（月）"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("留空表示“当年”：到作出决定那一年的 12 月 31 日为止。"),
+    )
+
+    class Meta:
+        verbose_name = _("影响期规则")
+        verbose_name_plural = _("影响期规则")
+        ordering = ["measure", "kind"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=RestrictionKind.values),
+                name="consequence_kind_valid",
+                violation_error_message=_("影响类别无效。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(months__isnull=True) | Q(months__gte=1),
+                name="consequence_months_positive",
+                violation_error_message=_("期限至少 1 个月。"),
+            ),
+        ]
+        triggers = [refuse_deletes()]
+
+    def __str__(self):
+        span = _("当年") if self.months is None else _("%(n)s 个月") % {"n": self.months}
+        return f"{self.get_kind_display()}（{span}）"
+
+
+class Subject(models.TextChoices):
+    """Whom a situation of the negative list, or a case, concerns (实事求是：是谁的责任就追究谁的责任)."""
+
+    COMMITTEE = "committee", _("党委（党组）")
+    DEPARTMENT = "department", _("职能部门")
+    SECRETARY = "secretary", _("党委（党组）书记")
+    LEADER_IN_CHARGE = "leader_in_charge", _("分管领导")
+    MEMBER = "member", _("班子其他成员")
+
+    @classmethod
+    def for_team_role(cls, role: str) -> "Subject":
+        return {
+            TeamRole.SECRETARY: cls.SECRETARY,
+            TeamRole.LEADER_IN_CHARGE: cls.LEADER_IN_CHARGE,
+            TeamRole.MEMBER: cls.MEMBER,
+        }[role]
+
+
+@track_history()
+class Situation(VersionedModel):
+    """A situation of the negative list (负面清单 · 追责情形), written so officials can check themselves."""
+
+    code = models.CharField(_("编号"), max_length=20, unique=True, error_messages={"unique": _("编号已被使用。")})
+    title = models.CharField(_("情形"), max_length=200)
+    description = models.TextField(_("具体表现"))
+    subjects = models.JSONField(
+        _("适用对象"), default=list, help_text=_("党委（党组）、职能部门、书记、分管领导、班子其他成员中的一个或多个。")
+    )
+    failed_items = models.ManyToManyField(TemplateItem, verbose_name=_("对应责任事项"), blank=True, related_name="+")
+    is_active = models.BooleanField(_("在用"), default=True)
+
+    class Meta:
+        verbose_name = _("追责情形")
+        verbose_name_plural = _("负面清单")
+        ordering = ["code"]
+        triggers = [refuse_deletes()]
+
+    def __str__(self):
+        return f"{self.code} {self.title}"
+
+    def subject_labels(self) -> list[str]:
+        labels = dict(Subject.choices)
+        return [labels[s] for s in self.subjects if s in labels]
+
+
+class CaseStatus(models.TextChoices):
+    FILED = rules.FILED, _("立案")
+    INVESTIGATING = rules.INVESTIGATING, _("调查")
+    REVIEWING = rules.REVIEWING, _("审理")
+    DECIDED = rules.DECIDED, _("已决定")
+    EXECUTED = rules.EXECUTED, _("已执行")
+    CLOSED = rules.CLOSED, _("结案")
+
+
+class Responsibility(models.TextChoices):
+    COLLECTIVE = "collective", _("集体责任")
+    INDIVIDUAL = "individual", _("个人责任")
+
+
+class Severity(models.TextChoices):
+    MINOR = "minor", _("情节较轻")
+    SERIOUS = "serious", _("情节较重")
+    GRAVE = "grave", _("情节严重")
+
+
+class CaseQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Confidential: 纪检 and 组织 inspectors and administrators of the subject's organisation and
+        above, and the subject person for his or her own case. Not other office staff."""
+        from responsibilities import scope
+
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        allowed = scope.within(
+            scope.scope_paths(user, scope.VIEW, roles={"inspector"}, department="discipline"),
+            field="organisation__path",
+        )
+        allowed |= scope.within(
+            scope.scope_paths(user, scope.VIEW, roles={"inspector"}, department="organisation"),
+            field="organisation__path",
+        )
+        allowed |= scope.within(scope.scope_paths(user, scope.VIEW, roles={"admin"}), field="organisation__path")
+        allowed |= Q(person__user=user, status__in=[CaseStatus.DECIDED, CaseStatus.EXECUTED, CaseStatus.CLOSED])
+        return self.filter(allowed)
+
+
+@track_history()
+class Case(VersionedModel):
+    """An accountability case (问责案件) about an organisation or a person."""
+
+    number = models.CharField(
+        _("案件编号"), max_length=40, unique=True, error_messages={"unique": _("案件编号已被使用。")}
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("所在组织"), on_delete=models.PROTECT, related_name="accountability_cases"
+    )
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("被问责人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="accountability_cases",
+    )
+    subject = models.CharField(_("责任主体"), max_length=32, choices=Subject.choices)
+    responsibility = models.CharField(_("责任类型"), max_length=16, choices=Responsibility.choices)
+    situations = models.ManyToManyField(Situation, verbose_name=_("追责情形"), related_name="cases")
+    facts = models.TextField(_("主要事实"))
+    facts_date = models.DateField(_("事实发生日期"))
+    severity = models.CharField(_("情节"), max_length=16, choices=Severity.choices)
+    circumstances = models.TextField(_("从轻、减轻或免责情节"), blank=True, default="")
+    exempted = models.BooleanField(_("不予或免予问责"), default=False)
+    status = models.CharField(_("状态"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.FILED)
+    closing_note = models.TextField(_("结案说明"), blank=True, default="")
+    filed_on = models.DateField(_("立案日期"), default=timezone.localdate)
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("立案人"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("问责案件")
+        verbose_name_plural = _("问责案件")
+        ordering = ["-filed_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=CaseStatus.values),
+                name="case_status_valid",
+                violation_error_message=_("案件状态无效。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(subject__in=Subject.values),
+                name="case_subject_valid",
+                violation_error_message=_("责任主体无效。"),
+            ),
+            # An organisation as committee or department has no person; a person subject has one.
+            models.CheckConstraint(
+                condition=(Q(subject__in=[Subject.COMMITTEE, Subject.DEPARTMENT]) & Q(person__isnull=True))
+                | (~Q(subject__in=[Subject.COMMITTEE, Subject.DEPARTMENT]) & Q(person__isnull=False)),
+                name="case_person_iff_individual_subject",
+                violation_error_message=_("问责组织时不填被问责人；问责个人时必须选择被问责人。"),
+            ),
+        ]
+        triggers = [refuse_deletes()]
+
+    def __str__(self):
+        who = self.person.name if self.person_id else self.organisation.display_name
+        return f"{self.number} {who}"
+
+    def get_absolute_url(self):
+        return reverse("accountability:case_detail", args=[self.pk])
+
+    @property
+    def is_about_person(self) -> bool:
+        return self.person_id is not None
+
+
+@track_history()
+class Decision(models.Model):
+    """The decision on a case (问责决定): measures, date, deciding body, sanctions; judged by the rule set
+    in force on its date."""
+
+    case = models.OneToOneField(Case, verbose_name=_("案件"), on_delete=models.PROTECT, related_name="decision")
+    rule_set = models.ForeignKey(RuleSet, verbose_name=_("适用规则版本"), on_delete=models.PROTECT, related_name="+")
+    decided_on = models.DateField(_("决定日期"))
+    deciding_body = models.CharField(_("决定机关"), max_length=100)
+    document_number = models.CharField(_("决定文号"), max_length=60, blank=True, default="")
+    measures = models.ManyToManyField(Measure, verbose_name=_("问责方式和处分"), related_name="decisions")
+    judicial_transfer = models.BooleanField(_("移送司法机关"), default=False)
+    reasoning = models.TextField(_("决定理由"), blank=True, default="")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("录入人"), on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("录入时间"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("问责决定")
+        verbose_name_plural = _("问责决定")
+        ordering = ["-decided_on"]
+        triggers = [refuse_deletes()]
+
+    def __str__(self):
+        return f"{self.case.number} · {self.decided_on:%Y-%m-%d}"
+
+
+class RestrictionQuerySet(models.QuerySet):
+    def in_force_on(self, day):
+        return self.filter(starts_on__lte=day, ends_on__gt=day)
+
+
+@track_history()
+class Restriction(models.Model):
+    """A restriction (影响期) a decision imposed on a person, from the decision date up to ``ends_on``
+    (the first day of eligibility again), and the rule that imposed it."""
+
+    person = models.ForeignKey(Person, verbose_name=_("干部"), on_delete=models.PROTECT, related_name="restrictions")
+    decision = models.ForeignKey(
+        Decision, verbose_name=_("问责决定"), on_delete=models.PROTECT, related_name="restrictions"
+    )
+    consequence = models.ForeignKey(
+        Consequence, verbose_name=_("依据的影响期规则"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("影响"), max_length=32, choices=RestrictionKind.choices)
+    starts_on = models.DateField(_("起始日期"))
+    ends_on = models.DateField(_("恢复资格日期"), help_text=_("从这一天起不再受限。"))
+
+    objects = RestrictionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("影响期")
+        verbose_name_plural = _("影响期")
+        ordering = ["person", "kind", "starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gt=models.F("starts_on")),
+                name="restriction_dates_ordered",
+                violation_error_message=_("恢复资格日期必须晚于起始日期。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=RestrictionKind.values),
+                name="restriction_kind_valid",
+                violation_error_message=_("影响类别无效。"),
+            ),
+        ]
+        indexes = [models.Index(fields=["person", "kind", "ends_on"], name="restriction_person_kind_idx")]
+        triggers = [refuse_deletes()]
+
+    def __str__(self):
+        return f"{self.person} · {self.get_kind_display()} · {self.starts_on:%Y-%m-%d}—{self.ends_on:%Y-%m-%d}"
+
+
+class InterventionKind(models.TextChoices):
+    REMIND = rules.REMIND, _("提醒")
+    CRITICISE = rules.CRITICISE, _("批评教育")
+    TALK = rules.TALK, _("约谈")
+
+
+class InterventionQuerySet(models.QuerySet):
+    def for_user(self, user):
+        from responsibilities import scope
+
+        return self.filter(
+            scope.within(
+                scope.scope_paths(user, scope.VIEW, roles={"office_staff", "admin", "inspector"}),
+                field="organisation__path",
+            )
+        )
+
+
+@track_history()
+class Intervention(models.Model):
+    """An early-sign measure (苗头性、倾向性问题): a reminder, a criticism or a talk, with its follow-up."""
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("组织"), on_delete=models.PROTECT, related_name="interventions"
+    )
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("对象"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="interventions",
+        help_text=_("对组织的提醒、约谈可不填个人。"),
+    )
+    task = models.ForeignKey(
+        Task, verbose_name=_("相关任务"), on_delete=models.PROTECT, null=True, blank=True, related_name="interventions"
+    )
+    responsibility_list = models.ForeignKey(
+        ResponsibilityList,
+        verbose_name=_("相关清单"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="interventions",
+    )
+    kind = models.CharField(_("方式"), max_length=16, choices=InterventionKind.choices)
+    date = models.DateField(_("日期"), default=timezone.localdate)
+    reason = models.TextField(_("事由"))
+    follow_up = models.TextField(_("跟进情况"), blank=True, default="")
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("实施人"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = InterventionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("提醒、批评和约谈")
+        verbose_name_plural = _("提醒、批评和约谈")
+        ordering = ["-date", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=InterventionKind.values),
+                name="intervention_kind_valid",
+                violation_error_message=_("方式无效。"),
+            ),
+        ]
+        triggers = [refuse_deletes()]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.get_kind_display()} {self.person or self.organisation}"
