@@ -1,9 +1,12 @@
 """Responsibility lists in the browser: office staff, the secretary, the annual roll-over, a refusal."""
 
+import io
 import re
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 
+import openpyxl
 import pytest
 from django.conf import settings as django_settings
 from django.utils import timezone
@@ -127,6 +130,16 @@ def test_office_staff_generates_lists_adds_a_task_with_evidence_and_completes_it
     task = Task.objects.get(title="党委理论学习中心组专题学习")
     assert task.status == TaskStatus.DONE
     assert task.completed_on == timezone.localdate()
+
+    # The ledger (台账) of the year, downloaded from the organisation's lists page, holds the task.
+    page.goto(f"{live_server.url}/orgs/{tree['own'].pk}/lists/?year={year}")
+    with page.expect_download() as download_info:
+        page.get_by_test_id("export-ledger").click()
+    download = download_info.value
+    assert download.suggested_filename == f"台账-P-C-{year}.xlsx"
+    workbook = openpyxl.load_workbook(io.BytesIO(Path(download.path()).read_bytes()))
+    cells = {cell for sheet in workbook for row in sheet.iter_rows(values_only=True) for cell in row}
+    assert {"党委理论学习中心组专题学习", "每月至少一次，每次不少于半天，有记录"} <= cells
 
 
 # ---- 2. The secretary: supervision of the team and inline progress -----------------------------
