@@ -13,5 +13,6 @@ urlpatterns = [
     # The language switch works on the login page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
+    path("accountability/", include("accountability.urls")),
     path("", include("responsibilities.urls")),
 ]

@@ -16,4 +16,11 @@ def navigation(request):
         "nav_admin": user.is_staff,
         # Leaders have a checklist of their own; the assignment list is already read for scope.
         "nav_has_checklist": "leader" in roles,
+        # 纪检 and 组织 inspectors and administrators handle accountability cases (confidential).
+        "nav_handles_cases": user.is_superuser
+        or any(
+            role == "admin" or (role == "inspector" and dept in ("discipline", "organisation"))
+            for role, dept, _path in scope.assignments_of(user)
+        ),
+        "nav_early_warning": user.is_superuser or bool(roles),
     }

@@ -16,6 +16,9 @@ from responsibilities import demo_lists, services
 from responsibilities.models import Department, Organisation, OrganisationKind, Person, PostLevel, Role, TeamRole
 
 DEMO_PASSWORD = "Demo@2026"
+
+# Functions(admin_user) that add other apps' demo data after the organisations and lists exist.
+DEMO_BUILDERS = []
 ROOT_CODE = "SH"
 
 SURNAMES = (
@@ -223,6 +226,9 @@ def load_demo() -> tuple[bool, list[tuple[str, str, str]]]:
         if created:
             DemoBuilder(admin_user).build(province(), None)
         demo_lists.build(admin_user)
+        # Apps built on this one add their part of the demo (registered in their AppConfig.ready).
+        for builder in DEMO_BUILDERS:
+            builder(admin_user)
         accounts = []
         for username, full_name, role, department, code, seat in DEMO_USERS:
             organisation = Organisation.objects.get(code=code)

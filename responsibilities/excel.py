@@ -111,6 +111,28 @@ def workbook_bytes(workbook: Workbook) -> bytes:
     return buffer.getvalue()
 
 
+def table_workbook(title: str, sheet_name: str, columns: list[tuple[str, int]], rows) -> Workbook:
+    """A one-sheet workbook: a title row, the styled header frozen in place, then one row per item.
+
+    For the other apps' exports (eligibility screening, assessment results); every cell goes
+    through ``safe``.
+    """
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = sheet_title(sheet_name, set())
+    _title_row(sheet, title, len(columns))
+    _header_row(sheet, 2, columns)
+    for row_number, values in enumerate(rows, start=3):
+        for column, value in enumerate(values, start=1):
+            cell = _put(
+                sheet, row_number, column, value, number_format=DATE_FORMAT if isinstance(value, date) else None
+            )
+            cell.border = BORDER
+            cell.alignment = WRAP
+    _print_setup(sheet, 2)
+    return workbook
+
+
 # ---- Ledger (台账) -----------------------------------------------------------------------------
 
 

@@ -54,9 +54,13 @@ def minimal_prefixes(paths) -> list[str]:
 
 
 def within(paths: list[str] | None, field: str = "path") -> Q:
-    """A filter for rows whose organisation path lies in one of the subtrees."""
+    """A filter for rows whose organisation path lies in one of the subtrees.
+
+    For everything (None) it is a condition that always holds rather than an empty Q(), because an
+    empty Q() OR'ed with another condition would silently narrow to that other condition.
+    """
     if paths is None:
-        return Q()
+        return ~Q(pk__in=[])
     if not paths:
         return Q(pk__in=[])
     condition = Q()

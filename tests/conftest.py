@@ -34,12 +34,16 @@ def fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-SEED_MIGRATION = importlib.import_module("responsibilities.migrations.0003_seed_2016_list_template")
+SEED_MIGRATIONS = [
+    importlib.import_module("responsibilities.migrations.0003_seed_2016_list_template"),
+    importlib.import_module("accountability.migrations.0002_seed_rule_sets_and_negative_list"),
+]
 
 
 def seed_rows() -> None:
     """Rows that data migrations seed (idempotent)."""
-    SEED_MIGRATION.seed(django_apps, None)
+    for migration in SEED_MIGRATIONS:
+        migration.seed(django_apps, None)
 
 
 @pytest.fixture

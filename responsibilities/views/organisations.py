@@ -25,6 +25,7 @@ from responsibilities.forms import (
 )
 from responsibilities.list_forms import YearForm
 from responsibilities.models import Role
+from responsibilities.panels import person_panels
 from responsibilities.selectors import lists as list_selectors
 from responsibilities.selectors import organisations as selectors
 
@@ -322,6 +323,7 @@ def person_detail(request, pk):
         {
             "person": person,
             "memberships": selectors.person_memberships(person),
+            "panels": person_panels(request, person),
             "today": timezone.localdate(),
             "can_change": can_change and not person.is_archived,
         },

@@ -50,6 +50,28 @@
     }
   });
 
+  // 问责立案: prefill the responsible subject from the team membership on the date of the facts.
+  var caseForm = document.querySelector("form[data-attribution-url]");
+  if (caseForm) {
+    var refreshAttribution = function () {
+      var value = function (name) { return caseForm.querySelector("[name=" + name + "]").value; };
+      var params = new URLSearchParams({
+        person: value("person"), organisation: value("organisation"), facts_date: value("facts_date")
+      });
+      htmx.ajax("GET", caseForm.dataset.attributionUrl + "?" + params.toString(),
+        { target: "#attribution-hint", swap: "outerHTML" }).then(function () {
+        var hint = document.getElementById("attribution-subject");
+        if (hint && hint.value) {
+          caseForm.querySelector("[name=subject]").value = hint.value;
+          caseForm.querySelector("[name=responsibility]").value = "individual";
+        }
+      });
+    };
+    ["person", "organisation", "facts_date"].forEach(function (name) {
+      caseForm.querySelector("[name=" + name + "]").addEventListener("change", refreshAttribution);
+    });
+  }
+
   // Auto-submit selects marked with data-autosubmit (filters).
   document.addEventListener("change", function (event) {
     if (event.target.matches("[data-autosubmit]")) event.target.form.submit();

@@ -1,0 +1,281 @@
+"""Reads of accountability: confidential cases, eligibility on a date, screening, early warning."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Count, Min, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+
+from accountability import rules
+from accountability.models import Case, Intervention, Restriction, RestrictionKind, Situation, Subject
+from responsibilities import scope
+from responsibilities.models import Organisation, Person, Task, TaskStatus, TeamMembership
+
+
+def cases_visible_to(user) -> QuerySet[Case]:
+    return Case.objects.for_user(user).select_related("organisation", "person")
+
+
+def case_for(user, pk) -> Case:
+    return get_object_or_404(cases_visible_to(user).select_related("filed_by").prefetch_related("situations"), pk=pk)
+
+
+def attribution(person: Person, organisation: Organisation, facts_date: date) -> dict:
+    """Prefill per 实事求是: the role the person held in the organisation's team on the date of the facts."""
+    membership = TeamMembership.objects.on(facts_date).filter(person=person, organisation=organisation).first()
+    if membership is None:
+        return {"subject": "", "membership": None}
+    return {"subject": Subject.for_team_role(membership.role), "membership": membership}
+
+
+def negative_list() -> QuerySet[Situation]:
+    return Situation.objects.filter(is_active=True).prefetch_related("failed_items").annotate(case_count=Count("cases"))
+
+
+def situations_for_subject(subject: str) -> list[Situation]:
+    return [s for s in Situation.objects.filter(is_active=True) if not subject or subject in s.subjects]
+
+
+# ---- Eligibility ------------------------------------------------------------------------------
+
+
+@dataclass
+class Eligibility:
+    """Whether a person may be rated 优秀 / receive 先进, promoted, given a post, given a higher post, on a day."""
+
+    day: date
+    bars: dict[str, rules.Bar]
+    reasons: dict[str, list[Restriction]] = field(default_factory=dict)
+
+    def barred(self, kind: str) -> bool:
+        return kind in self.bars
+
+    @property
+    def panel(self) -> list[dict]:
+        """One row per question the 选拔任用 and 评先评优 ask, with the answer, reason and lift date."""
+        questions = [
+            (RestrictionKind.NO_AWARD, _("评优评先（当年考核评优、评选各类先进）")),
+            (RestrictionKind.NO_PROMOTION, _("提拔（提升职务）")),
+            (RestrictionKind.NO_POST, _("安排职务")),
+            (RestrictionKind.NO_HIGHER_POST, _("担任高于原任职务层次的职务")),
+            (RestrictionKind.NO_EQUAL_OR_HIGHER_POST, _("担任与原任职务相当或更高的职务")),
+        ]
+        rows = []
+        for kind, question in questions:
+            bar = self.bars.get(kind)
+            rows.append(
+                {
+                    "kind": kind,
+                    "question": question,
+                    "allowed": bar is None,
+                    "lifts_on": bar.lifts_on if bar else None,
+                    "reasons": self.reasons.get(kind, []),
+                }
+            )
+        return rows
+
+
+def restrictions_of(person: Person) -> QuerySet[Restriction]:
+    return person.restrictions.select_related("decision__case", "consequence__measure").order_by("-starts_on", "kind")
+
+
+def eligibility(person: Person, day: date, restrictions=None) -> Eligibility:
+    restrictions = list(restrictions if restrictions is not None else restrictions_of(person))
+    periods = [rules.Period(r.kind, r.starts_on, r.ends_on) for r in restrictions]
+    bars = rules.bars_on(periods, day)
+    reasons = defaultdict(list)
+    for restriction in restrictions:
+        if restriction.kind in bars and restriction.starts_on <= day < restriction.ends_on:
+            reasons[restriction.kind].append(restriction)
+    return Eligibility(day=day, bars=bars, reasons=dict(reasons))
+
+
+def award_bar(person: Person, year: int) -> Restriction | None:
+    """The decision that bars the person from the top grade and 先进 awards of a year, if any: a
+    评优 restriction in force on any day of that year."""
+    return (
+        Restriction.objects.filter(
+            person=person,
+            kind=RestrictionKind.NO_AWARD,
+            starts_on__lte=date(year, 12, 31),
+            ends_on__gt=date(year, 1, 1),
+        )
+        .select_related("decision__case", "consequence__measure")
+        .order_by("-ends_on")
+        .first()
+    )
+
+
+def award_bars(people_ids, year: int) -> dict[int, Restriction]:
+    """``award_bar`` for many people in one query."""
+    rows = (
+        Restriction.objects.filter(
+            person_id__in=list(people_ids),
+            kind=RestrictionKind.NO_AWARD,
+            starts_on__lte=date(year, 12, 31),
+            ends_on__gt=date(year, 1, 1),
+        )
+        .select_related("decision__case", "consequence__measure")
+        .order_by("person_id", "-ends_on")
+    )
+    bars = {}
+    for row in rows:
+        bars.setdefault(row.person_id, row)
+    return bars
+
+
+def may_see_restrictions(user, person: Person) -> bool:
+    """Confidential like the cases: 纪检 and 组织 inspectors and administrators in scope, and the person."""
+    from accountability.services import may_handle_cases
+
+    return (person.user_id is not None and person.user_id == user.pk) or may_handle_cases(
+        user, person.home_organisation
+    )
+
+
+@dataclass
+class ScreeningRow:
+    person: Person
+    bars: list[tuple[str, date, list[Restriction]]]
+
+
+def screening(root: Organisation, day: date) -> list[ScreeningRow]:
+    """Everyone in a subtree barred on a day, and why: one query for all restrictions in force."""
+    restrictions = list(
+        Restriction.objects.in_force_on(day)
+        .filter(person__home_organisation__path__startswith=root.path)
+        .select_related("person__home_organisation", "decision__case", "consequence__measure")
+        .order_by("person__home_organisation__path", "person__name", "person_id", "kind")
+    )
+    by_person: dict[int, list[Restriction]] = defaultdict(list)
+    people = {}
+    for restriction in restrictions:
+        by_person[restriction.person_id].append(restriction)
+        people[restriction.person_id] = restriction.person
+    labels = dict(RestrictionKind.choices)
+    rows = []
+    for person_id, person_restrictions in by_person.items():
+        result = eligibility(people[person_id], day, person_restrictions)
+        rows.append(
+            ScreeningRow(
+                person=people[person_id],
+                bars=[
+                    (labels[kind], bar.lifts_on, result.reasons.get(kind, []))
+                    for kind, bar in sorted(result.bars.items(), key=lambda item: rules.KIND_ORDER.index(item[0]))
+                ],
+            )
+        )
+    return rows
+
+
+def screening_scope(user) -> list[str] | None:
+    """Subtrees whose screening the user may run: the same people as the cases."""
+    if user.is_superuser:
+        return None
+    paths = list(scope.scope_paths(user, scope.VIEW, roles={"admin"}) or [])
+    for department in ("discipline", "organisation"):
+        paths += scope.scope_paths(user, scope.VIEW, roles={"inspector"}, department=department) or []
+    return scope.minimal_prefixes(paths)
+
+
+# ---- Early warning ----------------------------------------------------------------------------
+
+
+@dataclass
+class WarningRow:
+    """Overdue work of one person (or of an organisation's committee list), with what was done so far."""
+
+    organisation: Organisation
+    person: Person | None
+    count: int
+    tasks: list[Task]
+    interventions: list[Intervention]
+    suggestion: str | None
+
+    @property
+    def repeat(self) -> bool:
+        return self.count >= 2
+
+
+def overdue_tasks(user, day: date, root: Organisation | None = None) -> QuerySet[Task]:
+    """Open tasks past their deadline in the lists the user may see (closed years excluded)."""
+    paths = scope.scope_paths(user, scope.VIEW, roles={"office_staff", "admin", "inspector", "leader"})
+    tasks = (
+        Task.objects.active()
+        .exclude(status=TaskStatus.DONE)
+        .exclude(item__responsibility_list__status="closed")
+        .filter(deadline__lt=day)
+        .filter(scope.within(paths, field="item__responsibility_list__organisation__path"))
+    )
+    if root is not None:
+        tasks = tasks.filter(item__responsibility_list__organisation__path__startswith=root.path)
+    return tasks
+
+
+LIST_ORG = "item__responsibility_list__organisation"
+LIST_PERSON = "item__responsibility_list__person"
+
+
+def warning_groups(user, day: date, root: Organisation | None = None, repeat_only: bool = False):
+    """Who is late: one row per (organisation, person) with the count of overdue tasks, worst first.
+
+    A grouped query, so that a page of it can be taken without loading every task.
+    """
+    groups = (
+        overdue_tasks(user, day, root)
+        .values(LIST_ORG, LIST_PERSON)
+        .annotate(count=Count("pk"), earliest=Min("deadline"))
+        .order_by("-count", "earliest", LIST_ORG, LIST_PERSON)
+    )
+    return groups.filter(count__gte=2) if repeat_only else groups
+
+
+def warning_rows(user, day: date, groups, shown_tasks: int = 3) -> list[WarningRow]:
+    """The rows of one page of ``warning_groups``, each with its first overdue tasks, the early-sign
+    measures already taken and the suggested next step: four queries whatever the page size."""
+    groups = list(groups)
+    if not groups:
+        return []
+    org_ids = {g[LIST_ORG] for g in groups}
+    person_ids = {g[LIST_PERSON] for g in groups if g[LIST_PERSON]}
+    organisations = Organisation.objects.in_bulk(org_ids)
+    people = Person.objects.in_bulk(person_ids)
+    tasks = defaultdict(list)
+    for task in (
+        overdue_tasks(user, day)
+        .filter(**{f"{LIST_ORG}__in": org_ids})
+        .select_related("item__responsibility_list")
+        .order_by("deadline", "pk")
+    ):
+        key = (task.item.responsibility_list.organisation_id, task.item.responsibility_list.person_id)
+        tasks[key].append(task)
+    interventions = defaultdict(list)
+    for intervention in (
+        Intervention.objects.filter(organisation_id__in=org_ids).select_related("done_by").order_by("date", "pk")
+    ):
+        interventions[(intervention.organisation_id, intervention.person_id)].append(intervention)
+    rows = []
+    for group in groups:
+        key = (group[LIST_ORG], group[LIST_PERSON])
+        past = interventions.get(key, [])
+        rows.append(
+            WarningRow(
+                organisation=organisations[key[0]],
+                person=people.get(key[1]),
+                count=group["count"],
+                tasks=tasks.get(key, [])[:shown_tasks],
+                interventions=past,
+                suggestion=rules.next_intervention([i.kind for i in past]),
+            )
+        )
+    return rows
+
+
+def interventions_visible_to(user) -> QuerySet[Intervention]:
+    return Intervention.objects.for_user(user).select_related("organisation", "person", "task", "done_by")
+
+
+def person_cases(user, person: Person) -> QuerySet[Case]:
+    return cases_visible_to(user).filter(Q(person=person)).select_related("decision")

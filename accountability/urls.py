@@ -1,0 +1,23 @@
+from django.urls import path
+
+from accountability import views
+
+app_name = "accountability"
+
+urlpatterns = [
+    path("negative-list/", views.negative_list, name="negative_list"),
+    path("rules/", views.rule_set_list, name="rule_set_list"),
+    path("rules/<int:pk>/", views.rule_set_detail, name="rule_set_detail"),
+    path("cases/", views.case_list, name="case_list"),
+    path("cases/new/", views.case_create, name="case_create"),
+    path("cases/attribution/", views.case_attribution, name="case_attribution"),
+    path("cases/<int:pk>/", views.case_detail, name="case_detail"),
+    path("cases/<int:pk>/transition/", views.case_transition, name="case_transition"),
+    path("cases/<int:pk>/decide/", views.case_decide, name="case_decide"),
+    path("cases/<int:pk>/decision/print/", views.decision_print, name="decision_print"),
+    path("people/<int:pk>/", views.person_record, name="person_record"),
+    path("screening/", views.screening, name="screening"),
+    path("early-warning/", views.early_warning, name="early_warning"),
+    path("interventions/new/", views.intervention_create, name="intervention_create"),
+    path("interventions/<int:pk>/follow-up/", views.intervention_follow_up, name="intervention_follow_up"),
+]
