@@ -3,7 +3,7 @@
 Added once (when no case exists yet), after the demo organisations and lists.
 """
 
-from datetime import date, timedelta
+from datetime import date
 
 from accountability import services
 from accountability.models import Case, InterventionKind, Measure, Responsibility, Severity, Situation, Subject
