@@ -70,10 +70,12 @@ def case_file(
     severity: str,
     person: Person | None = None,
     circumstances: str = "",
+    filed_on: date | None = None,
     by,
 ) -> Case:
     """File a case (立案) with its attribution (实事求是: whose responsibility it is)."""
     _require_case_handler(by, organisation)
+    filed_on = filed_on or timezone.localdate()
     situations = list(situations)
     errors = {}
     if not situations:
