@@ -96,7 +96,7 @@ def case_file(
     if errors:
         raise ValidationError(errors)
     case = Case(
-        number=_next_number(timezone.localdate().year),
+        number=_next_number(filed_on.year),
         organisation=organisation,
         person=person,
         subject=subject,
@@ -105,6 +105,7 @@ def case_file(
         facts_date=facts_date,
         severity=severity,
         circumstances=circumstances.strip(),
+        filed_on=filed_on,
         filed_by=by,
     )
     case.full_clean()
