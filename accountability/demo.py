@@ -3,7 +3,7 @@
 Added once (when no case exists yet), after the demo organisations and lists.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 from accountability import services
 from accountability.models import Case, InterventionKind, Measure, Responsibility, Severity, Situation, Subject
@@ -73,6 +73,7 @@ def build(admin_user) -> int:
             situations=Situation.objects.filter(code=situation),
             facts=facts,
             facts_date=facts_date,
+            filed_on=facts_date + timedelta(days=10),
             severity=Severity.SERIOUS,
             by=admin_user,
         )

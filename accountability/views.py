@@ -128,6 +128,7 @@ def case_create(request):
                 facts_date=data["facts_date"],
                 severity=data["severity"],
                 circumstances=data["circumstances"],
+                filed_on=data["filed_on"],
                 by=request.user,
             )
         except ValidationError as error:
