@@ -35,7 +35,7 @@ class CaseForm(StyledFormMixin, forms.Form):
         queryset=Person.objects.none(),
         label=_("被问责人"),
         required=False,
-        help_text=_("问责个人时选择；问责党委（党组）或职能部门时留空。"),
+        help_text=_("问责个人时选择；问责党委（党组）或整个职能部门时留空。"),
     )
     responsibility = forms.ChoiceField(label=_("责任类型"), choices=Responsibility.choices)
     facts_date = forms.DateField(label=_("事实发生日期"), widget=DateInput())
@@ -59,11 +59,10 @@ class CaseForm(StyledFormMixin, forms.Form):
     def clean(self):
         cleaned = super().clean()
         subject, person = cleaned.get("subject"), cleaned.get("person")
-        about_organisation = subject in (Subject.COMMITTEE, Subject.DEPARTMENT)
-        if subject and about_organisation and person is not None:
-            self.add_error("person", _("问责组织时不填被问责人。"))
-        if subject and not about_organisation and person is None:
-            self.add_error("person", _("问责个人时必须选择被问责人。"))
+        if subject == Subject.COMMITTEE and person is not None:
+            self.add_error("person", _("问责党委（党组）时不填被问责人。"))
+        if subject in (Subject.SECRETARY, Subject.LEADER_IN_CHARGE, Subject.MEMBER) and person is None:
+            self.add_error("person", _("问责书记、分管领导或班子其他成员时必须选择被问责人。"))
         return cleaned
 
 

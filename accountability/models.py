@@ -268,12 +268,24 @@ class Case(VersionedModel):
                 name="case_subject_valid",
                 violation_error_message=_("责任主体无效。"),
             ),
-            # An organisation as committee or department has no person; a person subject has one.
+            # The committee is answerable as a body (no person); the secretary, the leader in charge and
+            # other members as persons; a functional department either as a body or through the person
+            # responsible in it.
             models.CheckConstraint(
-                condition=(Q(subject__in=[Subject.COMMITTEE, Subject.DEPARTMENT]) & Q(person__isnull=True))
+                condition=(Q(subject=Subject.COMMITTEE) & Q(person__isnull=True))
+                | Q(subject=Subject.DEPARTMENT)
                 | (~Q(subject__in=[Subject.COMMITTEE, Subject.DEPARTMENT]) & Q(person__isnull=False)),
-                name="case_person_iff_individual_subject",
-                violation_error_message=_("问责组织时不填被问责人；问责个人时必须选择被问责人。"),
+                name="case_person_matches_subject",
+                violation_error_message=_(
+                    "问责党委（党组）时不填被问责人；问责书记、分管领导或班子成员时必须选择被问责人。"
+                ),
+            ),
+            # Collective responsibility is a body's; a person answers individually.
+            models.CheckConstraint(
+                condition=(Q(person__isnull=True) & Q(responsibility="collective"))
+                | (Q(person__isnull=False) & Q(responsibility="individual")),
+                name="case_responsibility_matches_person",
+                violation_error_message=_("问责组织为集体责任，问责个人为个人责任。"),
             ),
         ]
         triggers = [refuse_deletes()]

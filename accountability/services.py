@@ -19,7 +19,6 @@ from accountability.models import (
     Responsibility,
     Restriction,
     RuleSet,
-    Subject,
 )
 from responsibilities import scope
 from responsibilities.common import lock_versioned
@@ -91,8 +90,10 @@ def case_file(
         errors["filed_on"] = _("立案日期不能早于事实发生日期。")
     if person is not None and not person.home_organisation.path.startswith(organisation.path):
         errors["person"] = _("被问责人必须是该组织或其下级单位的干部。")
-    if subject in (Subject.COMMITTEE, Subject.DEPARTMENT) and responsibility != Responsibility.COLLECTIVE:
-        errors["responsibility"] = _("问责组织时应为集体责任。")
+    if person is None and responsibility != Responsibility.COLLECTIVE:
+        errors["responsibility"] = _("问责组织（不指明个人）时应为集体责任。")
+    if person is not None and responsibility != Responsibility.INDIVIDUAL:
+        errors["responsibility"] = _("问责个人时应为个人责任。")
     if errors:
         raise ValidationError(errors)
     case = Case(

@@ -61,10 +61,12 @@ def seeded_rows(request):
     """
     if request.node.get_closest_marker("django_db") or "db" in request.fixturenames:
         request.getfixturevalue("list_template")
+        request.getfixturevalue("seeded_rows_kept_for_the_next_run")
 
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(scope="session")
 def seeded_rows_kept_for_the_next_run(django_db_setup, django_db_blocker):
+    """At the end of a session that used the test database, leave the seeded rows in it."""
     yield
     with django_db_blocker.unblock():
         seed_rows()

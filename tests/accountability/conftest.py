@@ -1,0 +1,31 @@
+import pytest
+from django.contrib.auth import get_user_model
+
+from responsibilities import services
+from responsibilities.models import Department, Role, TeamRole
+from tests.conftest import make_user
+from tests.responsibilities.factories import PersonFactory
+
+
+@pytest.fixture
+def discipline_inspector(tree, superuser):
+    return make_user("jijian", tree["own"], Role.INSPECTOR, superuser, department=Department.DISCIPLINE)
+
+
+@pytest.fixture
+def propaganda_inspector(tree, superuser):
+    return make_user("xuanchuan", tree["own"], Role.INSPECTOR, superuser, department=Department.PROPAGANDA)
+
+
+@pytest.fixture
+def county_secretary(tree, superuser):
+    """A person who has been the county's secretary since 2020, with a login of his own."""
+    from datetime import date
+
+    user = get_user_model().objects.create_user(username="xianwei", password="x")
+    services.assignment_grant(user=user, organisation=tree["child"], role=Role.LEADER, by=superuser)
+    person = PersonFactory(home_organisation=tree["child"], name="县委书记甲", user=user)
+    services.membership_add(
+        organisation=tree["child"], person=person, role=TeamRole.SECRETARY, start_date=date(2020, 1, 1), by=superuser
+    )
+    return person

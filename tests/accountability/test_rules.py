@@ -1,0 +1,177 @@
+"""Accountability rules as pure functions, table-driven: periods, boundaries, leap years, overlaps."""
+
+from datetime import date
+
+import pytest
+
+from accountability import rules
+from accountability.rules import (
+    NO_AWARD,
+    NO_EQUAL_OR_HIGHER_POST,
+    NO_HIGHER_POST,
+    NO_POST,
+    NO_PROMOTION,
+    Consequence,
+    Period,
+    add_months,
+    bars_on,
+    period_for,
+    restrictions_for,
+)
+
+# The article's table, as consequences per measure (months; None = that year).
+ARTICLE = {
+    "约谈诫勉": [],
+    "责令作出书面检查": [Consequence(NO_AWARD, None)],
+    "通报批评": [Consequence(NO_AWARD, None)],
+    "调整职务": [Consequence(NO_AWARD, None), Consequence(NO_PROMOTION, 12)],
+    "停职检查": [Consequence(NO_AWARD, None)],
+    "引咎辞职": [Consequence(NO_AWARD, None), Consequence(NO_POST, 12), Consequence(NO_HIGHER_POST, 24)],
+    "责令辞职": [Consequence(NO_AWARD, None), Consequence(NO_POST, 12), Consequence(NO_HIGHER_POST, 24)],
+    "免职": [Consequence(NO_AWARD, None), Consequence(NO_POST, 12), Consequence(NO_HIGHER_POST, 24)],
+    "降职": [Consequence(NO_AWARD, None), Consequence(NO_PROMOTION, 24)],
+}
+
+
+@pytest.mark.parametrize(
+    ("day", "months", "expected"),
+    [
+        (date(2024, 3, 15), 12, date(2025, 3, 15)),
+        (date(2024, 2, 29), 12, date(2025, 2, 28)),  # the domain's example
+        (date(2024, 2, 29), 24, date(2026, 2, 28)),
+        (date(2024, 2, 29), 48, date(2028, 2, 29)),  # a leap year again
+        (date(2024, 1, 31), 1, date(2024, 2, 29)),
+        (date(2023, 1, 31), 1, date(2023, 2, 28)),
+        (date(2024, 8, 31), 6, date(2025, 2, 28)),
+        (date(2024, 12, 31), 18, date(2026, 6, 30)),
+    ],
+)
+def test_a_period_ends_on_the_same_calendar_day_or_the_months_last_day(day, months, expected):
+    assert add_months(day, months) == expected
+
+
+@pytest.mark.parametrize(
+    ("measure", "decided_on", "kind", "day", "holds"),
+    [
+        # 调整职务: no promotion for one year from 2025-06-20: eligible again on 2026-06-20.
+        ("调整职务", date(2025, 6, 20), NO_PROMOTION, date(2025, 6, 19), False),  # before the decision
+        ("调整职务", date(2025, 6, 20), NO_PROMOTION, date(2025, 6, 20), True),  # the decision day
+        ("调整职务", date(2025, 6, 20), NO_PROMOTION, date(2026, 6, 19), True),  # the day before the end
+        ("调整职务", date(2025, 6, 20), NO_PROMOTION, date(2026, 6, 20), False),  # the end day: eligible
+        ("调整职务", date(2025, 6, 20), NO_PROMOTION, date(2026, 6, 21), False),  # the day after
+        # 降职: no promotion for two years.
+        ("降职", date(2024, 2, 29), NO_PROMOTION, date(2026, 2, 27), True),
+        ("降职", date(2024, 2, 29), NO_PROMOTION, date(2026, 2, 28), False),
+        # 免职 / 引咎辞职 / 责令辞职: no post for one year, no higher post for two.
+        ("免职", date(2024, 2, 29), NO_POST, date(2025, 2, 27), True),
+        ("免职", date(2024, 2, 29), NO_POST, date(2025, 2, 28), False),
+        ("免职", date(2024, 2, 29), NO_HIGHER_POST, date(2026, 2, 27), True),
+        ("免职", date(2024, 2, 29), NO_HIGHER_POST, date(2026, 2, 28), False),
+        ("引咎辞职", date(2025, 1, 10), NO_POST, date(2026, 1, 9), True),
+        ("引咎辞职", date(2025, 1, 10), NO_HIGHER_POST, date(2026, 1, 10), True),
+        ("责令辞职", date(2025, 1, 10), NO_POST, date(2026, 1, 10), False),
+        # "That year": the award bar lasts to 31 December of the decision's year.
+        ("责令作出书面检查", date(2025, 11, 30), NO_AWARD, date(2025, 12, 31), True),
+        ("责令作出书面检查", date(2025, 11, 30), NO_AWARD, date(2026, 1, 1), False),
+        ("通报批评", date(2024, 12, 31), NO_AWARD, date(2024, 12, 31), True),
+        ("停职检查", date(2025, 1, 1), NO_AWARD, date(2024, 12, 31), False),
+    ],
+)
+def test_each_measure_restricts_exactly_its_period(measure, decided_on, kind, day, holds):
+    periods = [p for p in restrictions_for(ARTICLE[measure], decided_on) if p.kind == kind]
+    assert len(periods) == 1
+    assert periods[0].holds_on(day) is holds
+
+
+def test_an_admonishing_talk_imposes_nothing():
+    assert restrictions_for(ARTICLE["约谈诫勉"], date(2025, 5, 5)) == []
+
+
+@pytest.mark.parametrize("measure", [m for m in ARTICLE if m != "约谈诫勉"])
+def test_every_measure_heavier_than_a_talk_bars_awards_for_that_year(measure):
+    kinds = {c.kind: c.months for c in ARTICLE[measure]}
+    assert kinds[NO_AWARD] is None
+
+
+def test_overlapping_restrictions_of_one_kind_last_until_the_latest_end():
+    first = period_for(NO_PROMOTION, date(2024, 1, 10), 24)  # to 2026-01-10
+    second = period_for(NO_PROMOTION, date(2025, 3, 1), 12)  # to 2026-03-01
+    assert bars_on([first, second], date(2025, 6, 1))[NO_PROMOTION].lifts_on == date(2026, 3, 1)
+    assert bars_on([first, second], date(2026, 1, 10))[NO_PROMOTION].lifts_on == date(2026, 3, 1)
+    assert NO_PROMOTION not in bars_on([first, second], date(2026, 3, 1))
+
+
+def test_a_decision_taken_later_does_not_count_on_an_earlier_day():
+    first = period_for(NO_PROMOTION, date(2024, 1, 10), 12)
+    later = period_for(NO_PROMOTION, date(2024, 6, 1), 24)
+    assert bars_on([first, later], date(2024, 3, 1))[NO_PROMOTION].lifts_on == date(2025, 1, 10)
+
+
+def test_the_longer_of_a_discipline_and_an_accountability_period_governs():
+    removal = period_for(NO_HIGHER_POST, date(2025, 1, 1), 24)
+    revoked_party_post = period_for(NO_EQUAL_OR_HIGHER_POST, date(2025, 1, 1), 24)
+    serious_warning = period_for(NO_PROMOTION, date(2025, 1, 1), 18)
+    adjusted = period_for(NO_PROMOTION, date(2025, 1, 1), 12)
+    bars = bars_on([removal, revoked_party_post, serious_warning, adjusted], date(2026, 3, 1))
+    assert bars[NO_PROMOTION].lifts_on == date(2026, 7, 1)
+    assert set(bars) == {NO_HIGHER_POST, NO_EQUAL_OR_HIGHER_POST, NO_PROMOTION}
+
+
+@pytest.mark.parametrize(
+    ("bars", "former", "new", "allowed"),
+    [
+        ({}, 30, 40, True),
+        ({NO_POST: rules.Bar(NO_POST, date(2030, 1, 1))}, 30, 20, False),
+        ({NO_HIGHER_POST: rules.Bar(NO_HIGHER_POST, date(2030, 1, 1))}, 30, 30, True),
+        ({NO_HIGHER_POST: rules.Bar(NO_HIGHER_POST, date(2030, 1, 1))}, 30, 40, False),
+        ({NO_EQUAL_OR_HIGHER_POST: rules.Bar(NO_EQUAL_OR_HIGHER_POST, date(2030, 1, 1))}, 30, 30, False),
+        ({NO_EQUAL_OR_HIGHER_POST: rules.Bar(NO_EQUAL_OR_HIGHER_POST, date(2030, 1, 1))}, 30, 20, True),
+    ],
+)
+def test_posts_above_the_former_level(bars, former, new, allowed):
+    assert rules.may_hold_post_at_level(bars, former, new) is allowed
+
+
+def test_a_period_never_lasts_less_than_a_month():
+    with pytest.raises(ValueError):
+        period_for(NO_PROMOTION, date(2025, 1, 1), 0)
+
+
+@pytest.mark.parametrize(
+    ("current", "target", "allowed"),
+    [
+        ("filed", "investigating", True),
+        ("investigating", "reviewing", True),
+        ("reviewing", "decided", True),
+        ("decided", "executed", True),
+        ("executed", "closed", True),
+        ("investigating", "closed", True),  # 不予问责
+        ("filed", "decided", False),
+        ("filed", "closed", False),
+        ("decided", "reviewing", False),
+        ("closed", "investigating", False),
+        ("executed", "decided", False),
+    ],
+)
+def test_case_moves_follow_the_table(current, target, allowed):
+    assert rules.case_may_move(current, target) is allowed
+
+
+@pytest.mark.parametrize(
+    ("previous", "suggested"),
+    [
+        ([], "remind"),
+        (["remind"], "criticise"),
+        (["remind", "remind"], "criticise"),
+        (["remind", "criticise"], "talk"),
+        (["talk"], None),
+        (["criticise", "remind"], "talk"),
+    ],
+)
+def test_early_sign_measures_escalate(previous, suggested):
+    assert rules.next_intervention(previous) == suggested
+
+
+def test_period_end_is_exclusive():
+    period = Period(NO_POST, date(2025, 1, 1), date(2026, 1, 1))
+    assert period.holds_on(date(2025, 12, 31)) and not period.holds_on(date(2026, 1, 1))
