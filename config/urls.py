@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from assessments import views as assessment_views
 from responsibilities import views as responsibilities_views
 
 urlpatterns = [
@@ -14,5 +15,8 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("accountability/", include("accountability.urls")),
+    path("assessments/", include("assessments.urls")),
+    # The public ballot page of the mass evaluation (no login; see assessments.views.ballot).
+    path("ballot/", assessment_views.ballot, name="ballot"),
     path("", include("responsibilities.urls")),
 ]

@@ -121,8 +121,14 @@ def table_workbook(title: str, sheet_name: str, columns: list[tuple[str, int]], 
     through ``safe``.
     """
     workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = sheet_title(sheet_name, set())
+    workbook.remove(workbook.active)
+    add_table_sheet(workbook, title, sheet_name, columns, rows)
+    return workbook
+
+
+def add_table_sheet(workbook: Workbook, title: str, sheet_name: str, columns: list[tuple[str, int]], rows) -> None:
+    """Another sheet like ``table_workbook``'s in an existing workbook."""
+    sheet = workbook.create_sheet(sheet_title(sheet_name, {s.title.lower() for s in workbook.worksheets}))
     _title_row(sheet, title, len(columns))
     _header_row(sheet, 2, columns)
     for row_number, values in enumerate(rows, start=3):
@@ -133,7 +139,6 @@ def table_workbook(title: str, sheet_name: str, columns: list[tuple[str, int]], 
             cell.border = BORDER
             cell.alignment = WRAP
     _print_setup(sheet, 2)
-    return workbook
 
 
 # ---- Ledger (台账) -----------------------------------------------------------------------------

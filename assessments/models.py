@@ -1,0 +1,587 @@
+"""Assessment (考核评价): schemes, quantified indicators, inspections and scores, mass evaluation,
+merged results, grades and the use of results."""
+
+import secrets
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from responsibilities import scope
+from responsibilities.common import ArchivableModel, VersionedModel, refuse_deletes, track_history
+from responsibilities.models import Department, Organisation, Person, TemplateItem
+
+PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
+
+
+class SchemeKind(models.TextChoices):
+    ROUTINE = "routine", _("平时考核")
+    ANNUAL = "annual", _("年度考核")
+    SPECIAL = "special", _("专项考核")
+
+
+class SchemeQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Schemes of an assessing organisation in scope, or assessing an organisation in scope."""
+        paths = scope.scope_paths(user, scope.VIEW)
+        return self.filter(
+            scope.within(paths, field="assessor__path")
+            | Q(targets__in=Organisation.objects.filter(scope.within(paths)))
+        ).distinct()
+
+
+@track_history()
+class Scheme(VersionedModel):
+    """An upper organisation's assessment of the organisations below it for a year (考核方案)."""
+
+    assessor = models.ForeignKey(
+        Organisation, verbose_name=_("考核组织"), on_delete=models.PROTECT, related_name="assessment_schemes"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    kind = models.CharField(_("考核类型"), max_length=16, choices=SchemeKind.choices, default=SchemeKind.ANNUAL)
+    name = models.CharField(_("方案名称"), max_length=200)
+    party_building_weight = models.DecimalField(
+        _("党建考核在综合考核中的权重（%）"),
+        max_digits=5,
+        decimal_places=2,
+        validators=PERCENT,
+        help_text=_("党建工作在本单位年度综合考核中所占比重，显示在每个考核结果上。"),
+    )
+    weight_routine = models.DecimalField(_("平时检查权重（%）"), max_digits=5, decimal_places=2, validators=PERCENT)
+    weight_annual = models.DecimalField(_("年终考核权重（%）"), max_digits=5, decimal_places=2, validators=PERCENT)
+    weight_mass = models.DecimalField(_("群众评价权重（%）"), max_digits=5, decimal_places=2, validators=PERCENT)
+    team_top_quota = models.DecimalField(
+        _("班子“好”等次比例上限（%）"), max_digits=5, decimal_places=2, validators=PERCENT, default=30
+    )
+    leader_top_quota = models.DecimalField(
+        _("书记“优秀”等次比例上限（%）"), max_digits=5, decimal_places=2, validators=PERCENT, default=20
+    )
+    secretary_org_weight = models.DecimalField(
+        _("书记个人考核中组织党建结果权重（%）"),
+        max_digits=5,
+        decimal_places=2,
+        validators=PERCENT,
+        default=70,
+        help_text=_("书记个人考核首先看抓党建实效：以所在组织的党建考核结果为主，其余为对书记的民主测评。"),
+    )
+    targets = models.ManyToManyField(Organisation, verbose_name=_("被考核组织"), related_name="assessed_in")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("创建人"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now, editable=False)
+
+    objects = SchemeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("考核方案")
+        verbose_name_plural = _("考核方案")
+        ordering = ["-year", "assessor", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(weight_routine__gte=0, weight_annual__gte=0, weight_mass__gte=0)
+                & Q(weight_routine__lte=100, weight_annual__lte=100, weight_mass__lte=100),
+                name="scheme_weights_in_range",
+                violation_error_message=_("权重应在 0 到 100 之间。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(weight_routine=100 - F("weight_annual") - F("weight_mass")),
+                name="scheme_weights_sum_100",
+                violation_error_message=_("平时检查、年终考核、群众评价三项权重之和必须为 100。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=SchemeKind.values),
+                name="scheme_kind_valid",
+                violation_error_message=_("考核类型无效。"),
+            ),
+        ]
+        triggers = [refuse_deletes()]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("assessments:scheme_detail", args=[self.pk])
+
+    @property
+    def secretary_mass_weight(self):
+        return 100 - self.secretary_org_weight
+
+
+class GradeSubject(models.TextChoices):
+    TEAM = "team", _("领导班子")
+    LEADER = "leader", _("领导干部")
+
+
+@track_history()
+class GradeBand(models.Model):
+    """A grade of a scheme and the lowest composite score that reaches it (configurable per scheme)."""
+
+    scheme = models.ForeignKey(Scheme, verbose_name=_("考核方案"), on_delete=models.PROTECT, related_name="bands")
+    subject = models.CharField(_("对象"), max_length=16, choices=GradeSubject.choices)
+    grade = models.SlugField(_("等次代码"), max_length=20)
+    label = models.CharField(_("等次"), max_length=20)
+    min_score = models.DecimalField(_("最低分"), max_digits=5, decimal_places=2, validators=PERCENT)
+
+    class Meta:
+        verbose_name = _("等次分数线")
+        verbose_name_plural = _("等次分数线")
+        ordering = ["scheme", "subject", "-min_score"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scheme", "subject", "grade"],
+                name="band_grade_unique",
+                violation_error_message=_("同一方案中等次不能重复。"),
+            ),
+            models.UniqueConstraint(
+                fields=["scheme", "subject", "min_score"],
+                name="band_min_unique",
+                violation_error_message=_("两个等次的最低分不能相同。"),
+            ),
+        ]
+        triggers = [refuse_deletes()]
+
+    def __str__(self):
+        return f"{self.label} ≥ {self.min_score}"
+
+
+# The defaults a new scheme starts from (an administrator may change them per scheme).
+DEFAULT_BANDS = {
+    GradeSubject.TEAM: [("good", "好", 90), ("fairly_good", "较好", 80), ("average", "一般", 60), ("poor", "差", 0)],
+    GradeSubject.LEADER: [
+        ("excellent", "优秀", 90),
+        ("competent", "称职", 70),
+        ("basically_competent", "基本称职", 60),
+        ("incompetent", "不称职", 0),
+    ],
+}
+
+
+class IndicatorQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(archived_at__isnull=True)
+
+
+@track_history()
+class Indicator(VersionedModel, ArchivableModel):
+    """A quantified indicator (考核指标) owned by one assessing department."""
+
+    scheme = models.ForeignKey(Scheme, verbose_name=_("考核方案"), on_delete=models.PROTECT, related_name="indicators")
+    department = models.CharField(_("考核部门"), max_length=32, choices=Department.choices)
+    title = models.CharField(_("指标"), max_length=300)
+    max_score = models.DecimalField(_("分值"), max_digits=6, decimal_places=2, validators=[MinValueValidator(0.01)])
+    quantity = models.DecimalField(
+        _("数量"), max_digits=10, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    unit = models.CharField(_("单位"), max_length=20, blank=True, default="")
+    deadline = models.DateField(_("时间"), null=True, blank=True)
+    standard = models.TextField(_("标准"), blank=True, default="")
+    requirement = models.TextField(_("要求"), blank=True, default="")
+    deduction_per_shortfall = models.DecimalField(
+        _("每项差距扣分"), max_digits=6, decimal_places=2, validators=[MinValueValidator(0)], default=1
+    )
+    bonus_cap = models.DecimalField(
+        _("加分上限"), max_digits=6, decimal_places=2, validators=[MinValueValidator(0)], default=0
+    )
+    list_items = models.ManyToManyField(TemplateItem, verbose_name=_("考核的责任事项"), blank=True, related_name="+")
+    is_vague = models.BooleanField(
+        _("偏虚"), default=False, editable=False, help_text=_("没有数量、时间、标准，只问是否成立、是否发文的指标。")
+    )
+
+    objects = IndicatorQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("考核指标")
+        verbose_name_plural = _("考核指标")
+        ordering = ["scheme", "department", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(department__in=Department.values),
+                name="indicator_department_valid",
+                violation_error_message=_("考核部门无效。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(max_score__gt=0),
+                name="indicator_max_positive",
+                violation_error_message=_("分值必须大于 0。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity__isnull=True) | Q(quantity__gte=0),
+                name="indicator_quantity_not_negative",
+                violation_error_message=_("数量不能为负数。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(bonus_cap__gte=0, deduction_per_shortfall__gte=0),
+                name="indicator_rule_not_negative",
+                violation_error_message=_("扣分和加分上限不能为负数。"),
+            ),
+        ]
+        triggers = [refuse_deletes()]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("assessments:indicator_edit", args=[self.pk])
+
+
+class InspectionKind(models.TextChoices):
+    ROUTINE = "routine", _("平时检查")
+    ANNUAL = "annual", _("年终考核")
+
+
+class InspectionStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("已提交")
+    CONFIRMED = "confirmed", _("已确认")
+
+
+@track_history()
+class Inspection(VersionedModel):
+    """One department's inspection of one organisation: a routine check through the year, or the year-end assessment."""
+
+    scheme = models.ForeignKey(Scheme, verbose_name=_("考核方案"), on_delete=models.PROTECT, related_name="inspections")
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("被考核组织"), on_delete=models.PROTECT, related_name="inspections"
+    )
+    department = models.CharField(_("考核部门"), max_length=32, choices=Department.choices)
+    kind = models.CharField(_("方式"), max_length=16, choices=InspectionKind.choices)
+    date = models.DateField(_("检查日期"), default=timezone.localdate)
+    inspector = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("考核人员"), on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        _("状态"), max_length=16, choices=InspectionStatus.choices, default=InspectionStatus.DRAFT
+    )
+    summary = models.TextField(_("检查情况"), blank=True, default="")
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("确认人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("检查考核记录")
+        verbose_name_plural = _("检查考核记录")
+        ordering = ["-date", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=InspectionStatus.values),
+                name="inspection_status_valid",
+                violation_error_message=_("状态无效。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=InspectionKind.values),
+                name="inspection_kind_valid",
+                violation_error_message=_("方式无效。"),
+            ),
+            models.UniqueConstraint(
+                fields=["scheme", "organisation", "department"],
+                condition=Q(kind="annual"),
+                name="inspection_one_annual_per_department",
+                violation_error_message=_("该部门对这个组织已有年终考核记录。"),
+            ),
+        ]
+        triggers = [refuse_deletes()]
+
+    def __str__(self):
+        return f"{self.organisation} · {self.get_department_display()} · {self.get_kind_display()} · {self.date}"
+
+    def get_absolute_url(self):
+        return reverse("assessments:inspection_detail", args=[self.pk])
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status == InspectionStatus.CONFIRMED
+
+
+@track_history()
+class IndicatorScore(models.Model):
+    """The score an inspection gives one indicator: the maximum less its deductions, plus a capped bonus."""
+
+    inspection = models.ForeignKey(
+        Inspection, verbose_name=_("检查考核记录"), on_delete=models.PROTECT, related_name="scores"
+    )
+    indicator = models.ForeignKey(Indicator, verbose_name=_("指标"), on_delete=models.PROTECT, related_name="scores")
+    bonus = models.DecimalField(_("加分"), max_digits=6, decimal_places=2, default=0, validators=[MinValueValidator(0)])
+    score = models.DecimalField(_("得分"), max_digits=7, decimal_places=2)
+    note = models.TextField(_("说明"), blank=True, default="")
+
+    class Meta:
+        verbose_name = _("指标得分")
+        verbose_name_plural = _("指标得分")
+        ordering = ["inspection", "indicator"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["inspection", "indicator"],
+                name="score_one_per_indicator",
+                violation_error_message=_("该指标在这次检查中已有得分。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(score__gte=0), name="score_not_negative", violation_error_message=_("得分不能低于 0。")
+            ),
+            models.CheckConstraint(
+                condition=Q(bonus__gte=0), name="bonus_not_negative", violation_error_message=_("加分不能为负数。")
+            ),
+        ]
+        triggers = [refuse_deletes()]
+
+    def __str__(self):
+        return f"{self.indicator} {self.score}"
+
+
+@track_history()
+class Deduction(models.Model):
+    """One deduction with its reason (扣分及理由)."""
+
+    indicator_score = models.ForeignKey(
+        IndicatorScore, verbose_name=_("指标得分"), on_delete=models.PROTECT, related_name="deductions"
+    )
+    points = models.DecimalField(_("扣分"), max_digits=6, decimal_places=2, validators=[MinValueValidator(0.01)])
+    reason = models.CharField(_("扣分理由"), max_length=300)
+    withdrawn = models.BooleanField(_("已撤回"), default=False)
+
+    class Meta:
+        verbose_name = _("扣分")
+        verbose_name_plural = _("扣分")
+        ordering = ["indicator_score", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(points__gt=0), name="deduction_positive", violation_error_message=_("扣分必须大于 0。")
+            ),
+        ]
+        triggers = [refuse_deletes()]
+
+    def __str__(self):
+        return f"-{self.points} {self.reason}"
+
+
+class EvaluationSubject(models.TextChoices):
+    ORGANISATION = "organisation", _("领导班子")
+    SECRETARY = "secretary", _("党委（党组）书记")
+
+
+class Rating(models.TextChoices):
+    GOOD = "good", _("好")
+    FAIRLY_GOOD = "fairly_good", _("较好")
+    AVERAGE = "average", _("一般")
+    POOR = "poor", _("差")
+
+
+DEFAULT_QUESTIONS = [
+    "落实全面从严治党主体责任情况",
+    "班子成员履行“一岗双责”情况",
+    "作风建设和党风廉政建设情况",
+    "联系服务群众、解决群众反映问题情况",
+]
+
+
+@track_history()
+class EvaluationRound(VersionedModel):
+    """A mass evaluation (民主测评 / 群众评价) of an organisation's team or its secretary, with single-use codes."""
+
+    scheme = models.ForeignKey(
+        Scheme, verbose_name=_("考核方案"), on_delete=models.PROTECT, related_name="evaluation_rounds"
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("被测评组织"), on_delete=models.PROTECT, related_name="evaluation_rounds"
+    )
+    subject = models.CharField(_("测评对象"), max_length=16, choices=EvaluationSubject.choices)
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("被测评书记"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="evaluation_rounds",
+    )
+    questions = models.JSONField(_("测评项目"), default=list)
+    issued = models.PositiveIntegerField(_("发放票数"), validators=[MinValueValidator(1), MaxValueValidator(5000)])
+    quorum_percent = models.DecimalField(
+        _("有效参与率（%）"), max_digits=5, decimal_places=2, validators=PERCENT, default=80
+    )
+    opens_on = models.DateField(_("开始日期"))
+    closes_on = models.DateField(_("截止日期"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("组织人"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("民主测评")
+        verbose_name_plural = _("民主测评")
+        ordering = ["-opens_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_on__gte=F("opens_on")),
+                name="round_dates_ordered",
+                violation_error_message=_("截止日期不能早于开始日期。"),
+            ),
+            models.CheckConstraint(
+                condition=(Q(subject="secretary") & Q(person__isnull=False))
+                | (Q(subject="organisation") & Q(person__isnull=True)),
+                name="round_person_iff_secretary",
+                violation_error_message=_("测评书记时须指明书记；测评班子时不填个人。"),
+            ),
+        ]
+        triggers = [refuse_deletes()]
+
+    def __str__(self):
+        who = self.person.name if self.person_id else self.organisation.display_name
+        return f"{who} · {self.get_subject_display()}"
+
+    def get_absolute_url(self):
+        return reverse("assessments:round_detail", args=[self.pk])
+
+    def is_open_on(self, day) -> bool:
+        return self.opens_on <= day <= self.closes_on
+
+
+# Ballot codes and tallies deliberately keep no history and no time of use: a history row or a
+# timestamp would let someone line up a code's use with a change in the tallies.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
+
+
+class BallotCode(models.Model):
+    """A single-use code printed on a ballot slip. It records only whether it was used."""
+
+    round = models.ForeignKey(
+        EvaluationRound, verbose_name=_("民主测评"), on_delete=models.PROTECT, related_name="codes"
+    )
+    code = models.CharField(_("票码"), max_length=16, unique=True)
+    used = models.BooleanField(_("已使用"), default=False)
+
+    class Meta:
+        verbose_name = _("测评票码")
+        verbose_name_plural = _("测评票码")
+        ordering = ["round", "pk"]
+        triggers = [refuse_deletes()]
+
+    def __str__(self):
+        return self.code
+
+
+class Tally(models.Model):
+    """How many ballots gave one answer to one question: votes are counted, never stored one by one."""
+
+    round = models.ForeignKey(
+        EvaluationRound, verbose_name=_("民主测评"), on_delete=models.PROTECT, related_name="tallies"
+    )
+    question = models.PositiveSmallIntegerField(_("测评项目序号"))
+    rating = models.CharField(_("评价"), max_length=16, choices=Rating.choices)
+    count = models.PositiveIntegerField(_("票数"), default=0)
+
+    class Meta:
+        verbose_name = _("计票")
+        verbose_name_plural = _("计票")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "question", "rating"], name="tally_unique"),
+            models.CheckConstraint(condition=Q(rating__in=Rating.values), name="tally_rating_valid"),
+        ]
+        triggers = [refuse_deletes()]
+
+    def __str__(self):
+        return f"{self.question + 1}. {self.get_rating_display()}: {self.count}"
+
+
+@track_history()
+class Result(models.Model):
+    """An organisation's merged result for a scheme (整合考核项目): parts, composite, grade, rank."""
+
+    scheme = models.ForeignKey(Scheme, verbose_name=_("考核方案"), on_delete=models.PROTECT, related_name="results")
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("组织"), on_delete=models.PROTECT, related_name="assessment_results"
+    )
+    routine = models.DecimalField(_("平时检查"), max_digits=6, decimal_places=2, null=True, blank=True)
+    annual = models.DecimalField(_("年终考核"), max_digits=6, decimal_places=2, null=True, blank=True)
+    mass = models.DecimalField(_("群众评价"), max_digits=6, decimal_places=2, null=True, blank=True)
+    composite = models.DecimalField(_("综合得分"), max_digits=6, decimal_places=2, null=True, blank=True)
+    grade = models.CharField(_("等次代码"), max_length=20, blank=True, default="")
+    grade_label = models.CharField(_("等次"), max_length=20, blank=True, default="")
+    rank = models.PositiveIntegerField(_("排名"), null=True, blank=True)
+    note = models.CharField(_("说明"), max_length=300, blank=True, default="")
+    computed_at = models.DateTimeField(_("计算时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("考核结果")
+        verbose_name_plural = _("考核结果")
+        ordering = ["scheme", "rank", "organisation"]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "organisation"], name="result_one_per_organisation"),
+        ]
+        triggers = [refuse_deletes()]
+
+    def __str__(self):
+        return f"{self.organisation} {self.composite} {self.grade_label}"
+
+
+@track_history()
+class LeaderResult(models.Model):
+    """A secretary's personal result: it starts from the organisation's Party-building result."""
+
+    scheme = models.ForeignKey(
+        Scheme, verbose_name=_("考核方案"), on_delete=models.PROTECT, related_name="leader_results"
+    )
+    organisation = models.ForeignKey(Organisation, verbose_name=_("组织"), on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(
+        Person, verbose_name=_("书记"), on_delete=models.PROTECT, related_name="assessment_results"
+    )
+    organisation_part = models.DecimalField(_("组织党建结果"), max_digits=6, decimal_places=2, null=True, blank=True)
+    mass = models.DecimalField(_("民主测评"), max_digits=6, decimal_places=2, null=True, blank=True)
+    score = models.DecimalField(_("个人得分"), max_digits=6, decimal_places=2, null=True, blank=True)
+    grade = models.CharField(_("等次代码"), max_length=20, blank=True, default="")
+    grade_label = models.CharField(_("等次"), max_length=20, blank=True, default="")
+    rank = models.PositiveIntegerField(_("排名"), null=True, blank=True)
+    note = models.CharField(_("说明"), max_length=300, blank=True, default="")
+    computed_at = models.DateTimeField(_("计算时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("书记考核结果")
+        verbose_name_plural = _("书记考核结果")
+        ordering = ["scheme", "rank", "person"]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "person"], name="leader_result_one_per_person"),
+        ]
+        triggers = [refuse_deletes()]
+
+    def __str__(self):
+        return f"{self.person} {self.score} {self.grade_label}"
+
+
+@track_history()
+class AwardNomination(models.Model):
+    """A nomination for a 先进 award (评先评优), refused when the person is barred for that year."""
+
+    scheme = models.ForeignKey(Scheme, verbose_name=_("考核方案"), on_delete=models.PROTECT, related_name="awards")
+    person = models.ForeignKey(Person, verbose_name=_("推荐对象"), on_delete=models.PROTECT, related_name="awards")
+    title = models.CharField(_("先进称号"), max_length=100)
+    nominated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("推荐人"), on_delete=models.PROTECT, related_name="+"
+    )
+    nominated_at = models.DateTimeField(_("推荐时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("评先评优推荐")
+        verbose_name_plural = _("评先评优推荐")
+        ordering = ["scheme", "-nominated_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scheme", "person", "title"],
+                name="award_unique",
+                violation_error_message=_("此人已被推荐该称号。"),
+            ),
+        ]
+        triggers = [refuse_deletes()]
+
+    def __str__(self):
+        return f"{self.person} · {self.title}"

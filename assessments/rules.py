@@ -1,0 +1,178 @@
+"""Pure rules of assessment: indicator scores, merging the parts, rounding, grades and quotas, ballots.
+
+Rounding, stated once: scores are kept exact (Decimal) while they are combined; each part and the
+composite are rounded half up to two decimals when stored or shown; ranks use the rounded composite,
+and equal composites share a rank.
+"""
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+TWO_PLACES = Decimal("0.01")
+HUNDRED = Decimal(100)
+
+
+def round2(value: Decimal) -> Decimal:
+    return value.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+
+
+# ---- Indicators ---------------------------------------------------------------------------------
+
+
+def vague_reasons(quantity, deadline, standard: str) -> list[str]:
+    """Why an indicator only asks whether something formally exists (偏虚): no 数量, no 时间, no 标准."""
+    missing = []
+    if quantity is None:
+        missing.append("数量")
+    if deadline is None:
+        missing.append("时间")
+    if not (standard or "").strip():
+        missing.append("标准")
+    return missing
+
+
+def is_vague(quantity, deadline, standard: str) -> bool:
+    """Flagged when all three are missing: the indicator then can only ask "was it set up / issued"."""
+    return len(vague_reasons(quantity, deadline, standard)) == 3
+
+
+def indicator_score(max_score: Decimal, deductions: list[Decimal], bonus: Decimal, bonus_cap: Decimal) -> Decimal:
+    """Points deducted per shortfall from the maximum, floored at zero, plus a bonus up to its cap."""
+    if any(d < 0 for d in deductions):
+        raise ValueError("a deduction is never negative")
+    if bonus < 0 or bonus > bonus_cap:
+        raise ValueError("the bonus lies between zero and its cap")
+    return max(Decimal(0), max_score - sum(deductions, Decimal(0))) + bonus
+
+
+# ---- Merging ------------------------------------------------------------------------------------
+
+
+def percent(score: Decimal, maximum: Decimal) -> Decimal | None:
+    if maximum <= 0:
+        return None
+    return score * HUNDRED / maximum
+
+
+def routine_percent(department_averages: dict[str, Decimal], department_maxima: dict[str, Decimal]) -> Decimal | None:
+    """Routine inspections: each department's average inspection total over the maxima of the
+    departments that inspected (a department that did not inspect neither helps nor hurts)."""
+    inspected = [d for d in department_averages if department_maxima.get(d)]
+    if not inspected:
+        return None
+    return percent(
+        sum((department_averages[d] for d in inspected), Decimal(0)),
+        sum((department_maxima[d] for d in inspected), Decimal(0)),
+    )
+
+
+RATING_VALUES = {"good": Decimal(100), "fairly_good": Decimal(80), "average": Decimal(60), "poor": Decimal(0)}
+
+
+def mass_percent(tallies: dict[str, int]) -> Decimal | None:
+    """The masses' rating as a percentage: 好 100, 较好 80, 一般 60, 差 0, averaged over every answer."""
+    answers = sum(tallies.values())
+    if answers == 0:
+        return None
+    return sum((RATING_VALUES[rating] * count for rating, count in tallies.items()), Decimal(0)) / answers
+
+
+def quorum_met(turnout: int, issued: int, quorum_percent: Decimal) -> bool:
+    return issued > 0 and Decimal(turnout) * HUNDRED >= quorum_percent * issued
+
+
+@dataclass(frozen=True)
+class Part:
+    name: str
+    weight: Decimal
+    value: Decimal | None  # percent, None when the part has nothing that counts
+
+
+def composite(parts: list[Part]) -> Decimal | None:
+    """The weighted mean of the parts that count; the weights of missing parts are shared out
+    proportionally among the others (a quorum not met, or no routine inspection at all)."""
+    counted = [p for p in parts if p.value is not None and p.weight > 0]
+    total_weight = sum((p.weight for p in counted), Decimal(0))
+    if total_weight == 0:
+        return None
+    return sum((p.weight * p.value for p in counted), Decimal(0)) / total_weight
+
+
+def weights_valid(*weights: Decimal) -> bool:
+    return all(w >= 0 for w in weights) and sum(weights, Decimal(0)) == HUNDRED
+
+
+# ---- Grades, quotas, ranking -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Band:
+    grade: str
+    label: str
+    min_score: Decimal
+
+
+def grade_for(score: Decimal | None, bands: list[Band]) -> Band | None:
+    """The highest band whose minimum the score reaches (bands in any order)."""
+    if score is None:
+        return None
+    for band in sorted(bands, key=lambda b: b.min_score, reverse=True):
+        if score >= band.min_score:
+            return band
+    return None
+
+
+def quota_count(peers: int, quota_percent: Decimal) -> int:
+    """How many peers may hold the top grade: the quota's share of them, rounded down."""
+    return int((Decimal(peers) * quota_percent / HUNDRED).to_integral_value(rounding="ROUND_FLOOR"))
+
+
+@dataclass
+class Graded:
+    key: object
+    score: Decimal | None
+    band: Band | None
+    rank: int | None = None
+    note: str = ""
+
+
+def ranks(scores: list[Decimal | None]) -> list[int | None]:
+    """Competition ranking (1, 2, 2, 4) of rounded scores, highest first; None for no score."""
+    rounded = [round2(s) if s is not None else None for s in scores]
+    ordered = sorted((s for s in rounded if s is not None), reverse=True)
+    return [ordered.index(s) + 1 if s is not None else None for s in rounded]
+
+
+def apply_quota(items: list[Graded], bands: list[Band], quota_percent: Decimal, barred: dict | None = None) -> None:
+    """Give the top grade to at most the quota, highest scores first; those who reached it beyond
+    the quota, and anyone barred (``barred[key]`` = the reason), get the next band down, with the
+    reason in ``note``.
+
+    Ties at the quota's edge are not broken arbitrarily: when the last place within the quota ties
+    with the first place beyond it, none of the tied get the top grade.
+    """
+    barred = barred or {}
+    ordered_bands = sorted(bands, key=lambda b: b.min_score, reverse=True)
+    top = ordered_bands[0]
+    below = ordered_bands[1] if len(ordered_bands) > 1 else None
+    limit = quota_count(len(items), quota_percent)
+    reached = sorted((i for i in items if i.band == top), key=lambda i: round2(i.score), reverse=True)
+    eligible = [i for i in reached if i.key not in barred]
+    granted = eligible[:limit]
+    edge = None
+    if 0 < limit < len(eligible) and round2(eligible[limit].score) == round2(eligible[limit - 1].score):
+        edge = round2(eligible[limit - 1].score)
+        granted = [i for i in granted if round2(i.score) > edge]
+    for item in reached:
+        if item.key in barred:
+            item.band, item.note = below, barred[item.key]
+        elif item not in granted:
+            item.band = below
+            item.note = f"超出“{top.label}”等次比例：同级 {len(items)} 个单位中最多 {limit} 个（{quota_percent}%）"
+            if edge is not None and round2(item.score) == edge:
+                item.note += "；与比例边界上的单位同分，不能全部评为该等次"
+
+
+def quota_feasible(peers: int, quota_percent: Decimal) -> bool:
+    """A quota that allows no one the top grade among these peers cannot be met."""
+    return quota_count(peers, quota_percent) >= 1

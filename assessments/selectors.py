@@ -1,0 +1,261 @@
+"""Reads of assessments: schemes in scope, scoring pages with evidence, round results, results with
+their breakdown and year-on-year comparison."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from assessments import rules
+from assessments.models import (
+    BallotCode,
+    Deduction,
+    EvaluationRound,
+    Indicator,
+    IndicatorScore,
+    Inspection,
+    InspectionStatus,
+    LeaderResult,
+    Rating,
+    Result,
+    Scheme,
+    SchemeKind,
+    Tally,
+)
+from responsibilities import scope
+from responsibilities.models import Department, Evidence, Organisation, Task
+
+
+def schemes_visible_to(user) -> QuerySet[Scheme]:
+    return Scheme.objects.for_user(user).select_related("assessor")
+
+
+def scheme_for(user, pk) -> Scheme:
+    return get_object_or_404(schemes_visible_to(user), pk=pk)
+
+
+def visible_targets(user, scheme: Scheme) -> QuerySet[Organisation]:
+    """The scheme's targets the user may see (an assessed county sees itself, not its peers)."""
+    targets = scheme.targets.all()
+    if scope.covers(scope.scope_paths(user, scope.VIEW), scheme.assessor.path):
+        return targets
+    return targets.filter(scope.within(scope.scope_paths(user, scope.VIEW)))
+
+
+def indicators_by_department(scheme: Scheme) -> list[tuple[str, str, list[Indicator]]]:
+    indicators = list(scheme.indicators.active().prefetch_related("list_items").order_by("department", "pk"))
+    return [(value, label, [i for i in indicators if i.department == value]) for value, label in Department.choices]
+
+
+def inspections_of(user, scheme: Scheme) -> QuerySet[Inspection]:
+    inspections = scheme.inspections.select_related("organisation", "inspector").annotate(
+        total=Sum("scores__score"), scored=Count("scores")
+    )
+    if scope.covers(scope.scope_paths(user, scope.VIEW), scheme.assessor.path):
+        return inspections
+    return inspections.filter(scope.within(scope.scope_paths(user, scope.VIEW), field="organisation__path"))
+
+
+def inspection_for(user, pk) -> Inspection:
+    inspection = get_object_or_404(
+        Inspection.objects.select_related("scheme__assessor", "organisation", "inspector", "confirmed_by"), pk=pk
+    )
+    if not inspections_of(user, inspection.scheme).filter(pk=inspection.pk).exists():
+        raise Http404
+    return inspection
+
+
+@dataclass
+class ScoringRow:
+    indicator: Indicator
+    score: IndicatorScore | None
+    deductions: list[Deduction]
+    tasks: list[Task]
+
+
+def scoring_rows(inspection: Inspection) -> list[ScoringRow]:
+    """The department's indicators with this inspection's scores and deductions, and beside each, the
+    organisation's tasks under the list items it measures, with their evidence: four queries."""
+    indicators = list(
+        Indicator.objects.active()
+        .filter(scheme=inspection.scheme, department=inspection.department)
+        .prefetch_related("list_items")
+        .order_by("pk")
+    )
+    scores = {
+        s.indicator_id: s
+        for s in inspection.scores.prefetch_related(
+            Prefetch("deductions", queryset=Deduction.objects.filter(withdrawn=False), to_attr="current")
+        )
+    }
+    item_ids = {item.pk for indicator in indicators for item in indicator.list_items.all()}
+    tasks_by_item = defaultdict(list)
+    for task in (
+        Task.objects.active()
+        .filter(
+            item__template_item_id__in=item_ids,
+            item__responsibility_list__organisation=inspection.organisation,
+            item__responsibility_list__year=inspection.scheme.year,
+        )
+        .select_related("item")
+        .prefetch_related(
+            Prefetch("evidence", queryset=Evidence.objects.filter(archived_at__isnull=True), to_attr="files")
+        )
+        .order_by("deadline", "pk")
+    ):
+        tasks_by_item[task.item.template_item_id].append(task)
+    rows = []
+    for indicator in indicators:
+        score = scores.get(indicator.pk)
+        tasks = [t for item in indicator.list_items.all() for t in tasks_by_item.get(item.pk, [])]
+        rows.append(ScoringRow(indicator, score, score.current if score else [], tasks))
+    return rows
+
+
+# ---- Mass evaluation ----------------------------------------------------------------------------
+
+
+def rounds_of(user, scheme: Scheme) -> QuerySet[EvaluationRound]:
+    rounds = scheme.evaluation_rounds.select_related("organisation", "person").annotate(
+        turnout=Count("codes", filter=Q(codes__used=True))
+    )
+    if scope.covers(scope.scope_paths(user, scope.VIEW), scheme.assessor.path):
+        return rounds
+    return rounds.filter(scope.within(scope.scope_paths(user, scope.VIEW), field="organisation__path"))
+
+
+def round_for(user, pk) -> EvaluationRound:
+    evaluation = get_object_or_404(EvaluationRound.objects.select_related("scheme__assessor"), pk=pk)
+    found = rounds_of(user, evaluation.scheme).filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+@dataclass
+class RoundSummary:
+    turnout: int
+    issued: int
+    quorum_met: bool
+    percent: Decimal | None
+    questions: list[tuple[str, list[tuple[str, int, Decimal]]]]
+
+
+def round_summary(evaluation: EvaluationRound) -> RoundSummary:
+    turnout = BallotCode.objects.filter(round=evaluation, used=True).count()
+    counts = defaultdict(dict)
+    for question, rating, count in Tally.objects.filter(round=evaluation).values_list("question", "rating", "count"):
+        counts[question][rating] = count
+    questions = []
+    for index, text in enumerate(evaluation.questions):
+        answers = sum(counts[index].values())
+        questions.append(
+            (
+                text,
+                [
+                    (
+                        label,
+                        counts[index].get(value, 0),
+                        rules.round2(Decimal(100) * counts[index].get(value, 0) / answers) if answers else Decimal(0),
+                    )
+                    for value, label in Rating.choices
+                ],
+            )
+        )
+    all_counts = defaultdict(int)
+    for per_question in counts.values():
+        for rating, count in per_question.items():
+            all_counts[rating] += count
+    met = rules.quorum_met(turnout, evaluation.issued, evaluation.quorum_percent)
+    return RoundSummary(
+        turnout,
+        evaluation.issued,
+        met,
+        rules.round2(p) if (p := rules.mass_percent(dict(all_counts))) is not None else None,
+        questions,
+    )
+
+
+# ---- Results ------------------------------------------------------------------------------------
+
+
+def results_of(user, scheme: Scheme) -> QuerySet[Result]:
+    return (
+        Result.objects.filter(scheme=scheme, organisation__in=visible_targets(user, scheme))
+        .select_related("organisation")
+        .order_by("rank", "organisation__path")
+    )
+
+
+def leader_results_of(user, scheme: Scheme) -> QuerySet[LeaderResult]:
+    return (
+        LeaderResult.objects.filter(scheme=scheme, organisation__in=visible_targets(user, scheme))
+        .select_related("organisation", "person")
+        .order_by("rank", "organisation__path")
+    )
+
+
+def result_for(user, pk) -> Result:
+    result = get_object_or_404(Result.objects.select_related("scheme__assessor", "organisation"), pk=pk)
+    if not visible_targets(user, result.scheme).filter(pk=result.organisation_id).exists():
+        raise Http404
+    return result
+
+
+@dataclass
+class Breakdown:
+    annual: list[Inspection]
+    routine: list[Inspection]
+    rounds: list[EvaluationRound]
+
+
+def breakdown(result: Result) -> Breakdown:
+    """From the total down to each deduction: the confirmed inspections with their scores and deductions."""
+    inspections = list(
+        Inspection.objects.filter(
+            scheme=result.scheme, organisation=result.organisation, status=InspectionStatus.CONFIRMED
+        )
+        .select_related("inspector")
+        .prefetch_related(
+            Prefetch(
+                "scores",
+                queryset=IndicatorScore.objects.select_related("indicator").prefetch_related(
+                    Prefetch("deductions", queryset=Deduction.objects.filter(withdrawn=False), to_attr="current")
+                ),
+            )
+        )
+        .order_by("department", "kind", "date")
+    )
+    for inspection in inspections:
+        inspection.total = sum((s.score for s in inspection.scores.all()), Decimal(0))
+    rounds = list(
+        EvaluationRound.objects.filter(scheme=result.scheme, organisation=result.organisation)
+        .select_related("person")
+        .annotate(turnout=Count("codes", filter=Q(codes__used=True)))
+    )
+    for evaluation in rounds:
+        evaluation.counts = rules.quorum_met(evaluation.turnout, evaluation.issued, evaluation.quorum_percent)
+    return Breakdown(
+        annual=[i for i in inspections if i.kind == "annual"],
+        routine=[i for i in inspections if i.kind == "routine"],
+        rounds=rounds,
+    )
+
+
+def history(scheme: Scheme, organisations) -> tuple[list[int], dict[int, dict[int, Decimal | None]]]:
+    """Year-on-year: the composites of the same assessor's annual schemes, by organisation and year."""
+    rows = Result.objects.filter(
+        scheme__assessor=scheme.assessor,
+        scheme__kind=SchemeKind.ANNUAL,
+        scheme__year__lte=scheme.year,
+        organisation__in=organisations,
+    ).values_list("organisation_id", "scheme__year", "composite")
+    by_org = defaultdict(dict)
+    years = set()
+    for organisation_id, year, composite in rows:
+        by_org[organisation_id][year] = composite
+        years.add(year)
+    return sorted(years), by_org

@@ -1,0 +1,680 @@
+"""Every write of assessments: schemes, indicators, inspections and scores, mass evaluation, results, awards."""
+
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accountability import selectors as accountability
+from assessments import rules
+from assessments.models import (
+    DEFAULT_BANDS,
+    AwardNomination,
+    BallotCode,
+    Deduction,
+    EvaluationRound,
+    EvaluationSubject,
+    GradeBand,
+    GradeSubject,
+    Indicator,
+    IndicatorScore,
+    Inspection,
+    InspectionKind,
+    InspectionStatus,
+    LeaderResult,
+    Rating,
+    Result,
+    Scheme,
+    Tally,
+    new_code,
+)
+from responsibilities import scope
+from responsibilities.common import lock_versioned
+from responsibilities.models import Department, Organisation, Person, TeamMembership, TeamRole
+from responsibilities.services import service
+
+# ---- Who may do what ----------------------------------------------------------------------------
+
+
+def may_manage(user, scheme_or_assessor) -> bool:
+    """Office staff and administrators over the assessing organisation run the scheme."""
+    assessor = getattr(scheme_or_assessor, "assessor", scheme_or_assessor)
+    return scope.covers(scope.scope_paths(user, scope.CHANGE), assessor.path)
+
+
+def inspector_departments(user, organisation: Organisation) -> list[str]:
+    """The assessing departments the user inspects for, at this organisation."""
+    return sorted(
+        {
+            dept
+            for role, dept, path in scope.assignments_of(user)
+            if role == "inspector" and organisation.path.startswith(path)
+        }
+    )
+
+
+def may_define_indicators(user, scheme: Scheme, department: str) -> bool:
+    return may_manage(user, scheme) or department in inspector_departments(user, scheme.assessor)
+
+
+def _require(condition: bool, message: str) -> None:
+    if not condition:
+        raise PermissionDenied(message)
+
+
+# ---- Schemes ------------------------------------------------------------------------------------
+
+
+def _check_scheme(scheme: Scheme, targets: list[Organisation]) -> None:
+    errors = {}
+    if not rules.weights_valid(scheme.weight_routine, scheme.weight_annual, scheme.weight_mass):
+        errors["weight_routine"] = _("平时检查、年终考核、群众评价三项权重之和必须为 100（现为 %(sum)s）。") % {
+            "sum": scheme.weight_routine + scheme.weight_annual + scheme.weight_mass
+        }
+    if not targets:
+        errors["targets"] = _("请选择被考核组织。")
+    elif any(t.pk == scheme.assessor_id or not t.path.startswith(scheme.assessor.path) for t in targets):
+        errors["targets"] = _("只能考核本组织的下级组织。")
+    else:
+        for field, quota, label in (
+            ("team_top_quota", scheme.team_top_quota, "好"),
+            ("leader_top_quota", scheme.leader_top_quota, "优秀"),
+        ):
+            if not rules.quota_feasible(len(targets), quota):
+                errors[field] = _(
+                    "按 %(quota)s%% 计算，%(n)s 个被考核单位中没有一个能评为“%(grade)s”：请调高比例或增加被考核单位。"
+                ) % {"quota": quota, "n": len(targets), "grade": label}
+    if errors:
+        raise ValidationError(errors)
+
+
+SCHEME_FIELDS = (
+    "name",
+    "kind",
+    "year",
+    "party_building_weight",
+    "weight_routine",
+    "weight_annual",
+    "weight_mass",
+    "team_top_quota",
+    "leader_top_quota",
+    "secretary_org_weight",
+)
+
+
+@service
+def scheme_create(*, assessor: Organisation, targets, by, **fields) -> Scheme:
+    _require(may_manage(by, assessor), _("只有考核组织的党建工作人员或系统管理员可以制定考核方案。"))
+    targets = list(targets)
+    scheme = Scheme(assessor=assessor, created_by=by, **{k: v for k, v in fields.items() if k in SCHEME_FIELDS})
+    _check_scheme(scheme, targets)
+    scheme.full_clean()
+    scheme.save()
+    scheme.targets.set(targets)
+    GradeBand.objects.bulk_create(
+        GradeBand(scheme=scheme, subject=subject, grade=grade, label=label, min_score=minimum)
+        for subject, bands in DEFAULT_BANDS.items()
+        for grade, label, minimum in bands
+    )
+    return scheme
+
+
+@service
+def scheme_update(*, scheme: Scheme, version: int, targets, by, **fields) -> Scheme:
+    locked = lock_versioned(Scheme.objects.select_related("assessor"), scheme.pk, version)
+    _require(may_manage(by, locked), _("只有考核组织的党建工作人员或系统管理员可以修改考核方案。"))
+    for name, value in fields.items():
+        if name in SCHEME_FIELDS:
+            setattr(locked, name, value)
+    targets = list(targets)
+    _check_scheme(locked, targets)
+    locked.full_clean()
+    locked.save()
+    locked.targets.set(targets)
+    return locked
+
+
+@service
+def bands_update(*, scheme: Scheme, subject: str, minima: dict[str, Decimal], by) -> list[GradeBand]:
+    """Change the lowest score of each grade; the order of the grades must stay strictly descending."""
+    _require(may_manage(by, scheme), _("只有考核组织的党建工作人员或系统管理员可以修改等次分数线。"))
+    bands = list(GradeBand.objects.select_for_update().filter(scheme=scheme, subject=subject).order_by("-min_score"))
+    values = [minima.get(band.grade, band.min_score) for band in bands]
+    if any(v < 0 or v > 100 for v in values) or any(a <= b for a, b in zip(values, values[1:], strict=False)):
+        raise ValidationError(_("各等次的最低分应在 0 到 100 之间，且从高到低依次递减。"), code="bands_order")
+    for band, value in zip(bands, values, strict=True):
+        if band.min_score != value:
+            band.min_score = value
+            band.save(update_fields=["min_score"])
+    return bands
+
+
+# ---- Indicators ---------------------------------------------------------------------------------
+
+INDICATOR_FIELDS = (
+    "title",
+    "max_score",
+    "quantity",
+    "unit",
+    "deadline",
+    "standard",
+    "requirement",
+    "deduction_per_shortfall",
+    "bonus_cap",
+)
+
+
+@service
+def indicator_save(
+    *,
+    scheme: Scheme,
+    department: str,
+    list_items=(),
+    by,
+    indicator: Indicator | None = None,
+    version: int | None = None,
+    **fields,
+) -> Indicator:
+    """Create or change an indicator; it is flagged 偏虚 when it has no 数量, no 时间 and no 标准."""
+    _require(may_define_indicators(by, scheme, department), _("您只能制定本部门的考核指标。"))
+    if indicator is None:
+        indicator = Indicator(scheme=scheme, department=department)
+    else:
+        indicator = lock_versioned(Indicator.objects.all(), indicator.pk, version)
+        if indicator.department != department:
+            raise ValidationError({"department": _("指标所属部门不能更改。")})
+    for name, value in fields.items():
+        if name in INDICATOR_FIELDS:
+            setattr(indicator, name, value)
+    if indicator.deadline is not None and indicator.deadline.year != scheme.year:
+        raise ValidationError({"deadline": _("时间应在考核年度（%(year)s 年）之内。") % {"year": scheme.year}})
+    indicator.is_vague = rules.is_vague(indicator.quantity, indicator.deadline, indicator.standard)
+    indicator.full_clean()
+    indicator.save()
+    indicator.list_items.set(list_items)
+    return indicator
+
+
+# ---- Inspections and scores ---------------------------------------------------------------------
+
+
+@service
+def inspection_start(
+    *,
+    scheme: Scheme,
+    organisation: Organisation,
+    kind: str,
+    department: str,
+    by,
+    day: date | None = None,
+    summary: str = "",
+) -> Inspection:
+    _require(department in inspector_departments(by, organisation), _("您只能以本部门考核人员身份检查分配给您的组织。"))
+    if not scheme.targets.filter(pk=organisation.pk).exists():
+        raise ValidationError({"organisation": _("该组织不在本方案的被考核范围内。")})
+    day = day or timezone.localdate()
+    if day > timezone.localdate():
+        raise ValidationError({"day": _("检查日期不能晚于今天。")})
+    if (
+        kind == InspectionKind.ANNUAL
+        and Inspection.objects.filter(
+            scheme=scheme, organisation=organisation, department=department, kind=InspectionKind.ANNUAL
+        ).exists()
+    ):
+        raise ValidationError({"kind": _("本部门对该组织的年终考核已经开始，请在原记录上评分。")})
+    inspection = Inspection(
+        scheme=scheme,
+        organisation=organisation,
+        department=department,
+        kind=kind,
+        date=day,
+        inspector=by,
+        summary=summary,
+    )
+    inspection.full_clean()
+    inspection.save()
+    return inspection
+
+
+def _lock_inspection(inspection, version, by) -> Inspection:
+    locked = lock_versioned(Inspection.objects.select_related("scheme", "organisation"), inspection.pk, version)
+    if locked.is_locked:
+        raise ValidationError(_("该检查考核记录已确认，不能再修改。"), code="locked")
+    _require(locked.department in inspector_departments(by, locked.organisation), _("只有本部门的考核人员可以评分。"))
+    return locked
+
+
+@service
+def score_record(
+    *,
+    inspection: Inspection,
+    version: int,
+    indicator: Indicator,
+    deductions: list[tuple],
+    by,
+    bonus: Decimal = Decimal(0),
+    note: str = "",
+) -> IndicatorScore:
+    """Score one indicator: its deductions (points, reason) replace the previous ones, which are kept
+    as withdrawn; the score follows the indicator's rule."""
+    locked = _lock_inspection(inspection, version, by)
+    if indicator.scheme_id != locked.scheme_id or indicator.department != locked.department:
+        raise ValidationError({"indicator": _("只能为本部门在本方案中的指标评分。")}, code="other_department")
+    if indicator.is_archived:
+        raise ValidationError({"indicator": _("该指标已归档。")})
+    errors = {}
+    if bonus < 0:
+        errors["bonus"] = _("加分不能为负数。")
+    elif bonus > indicator.bonus_cap:
+        errors["bonus"] = _("加分不能超过上限 %(cap)s 分。") % {"cap": indicator.bonus_cap}
+    for points, reason in deductions:
+        if points <= 0:
+            errors["deductions"] = _("每项扣分必须大于 0。")
+        elif not reason.strip():
+            errors["deductions"] = _("每项扣分都要写明理由。")
+    if errors:
+        raise ValidationError(errors)
+    total_deducted = sum((points for points, _reason in deductions), Decimal(0))
+    if total_deducted > indicator.max_score:
+        raise ValidationError(
+            {
+                "deductions": _("扣分合计 %(sum)s 分，超过该指标分值 %(max)s 分（最低为 0 分）。")
+                % {"sum": total_deducted, "max": indicator.max_score}
+            },
+            code="over_max",
+        )
+    score = rules.indicator_score(indicator.max_score, [p for p, _r in deductions], bonus, indicator.bonus_cap)
+    indicator_score, _created = IndicatorScore.objects.update_or_create(
+        inspection=locked, indicator=indicator, defaults={"bonus": bonus, "score": score, "note": note.strip()}
+    )
+    indicator_score.deductions.filter(withdrawn=False).update(withdrawn=True)
+    Deduction.objects.bulk_create(
+        Deduction(indicator_score=indicator_score, points=points, reason=reason.strip())
+        for points, reason in deductions
+    )
+    locked.save()  # the new version tells a second editor that the scores changed
+    return indicator_score
+
+
+@service
+def inspection_submit(*, inspection: Inspection, version: int, by) -> Inspection:
+    locked = _lock_inspection(inspection, version, by)
+    if locked.status != InspectionStatus.DRAFT:
+        raise ValidationError(_("只有草稿可以提交。"), code="not_draft")
+    missing = (
+        Indicator.objects.active()
+        .filter(scheme=locked.scheme, department=locked.department)
+        .exclude(scores__inspection=locked)
+    )
+    if missing.exists():
+        raise ValidationError(
+            _("还有指标未评分：%(titles)s。") % {"titles": "、".join(missing.values_list("title", flat=True)[:5])},
+            code="unscored",
+        )
+    locked.status = InspectionStatus.SUBMITTED
+    locked.save()
+    return locked
+
+
+@service
+def inspection_confirm(*, inspection: Inspection, version: int, by) -> Inspection:
+    locked = lock_versioned(Inspection.objects.select_related("scheme__assessor"), inspection.pk, version)
+    _require(may_manage(by, locked.scheme), _("只有考核组织的党建工作人员或系统管理员可以确认。"))
+    if locked.status != InspectionStatus.SUBMITTED:
+        raise ValidationError(_("只有已提交的记录可以确认。"), code="not_submitted")
+    locked.status = InspectionStatus.CONFIRMED
+    locked.confirmed_by, locked.confirmed_at = by, timezone.now()
+    locked.save()
+    return locked
+
+
+# ---- Mass evaluation ----------------------------------------------------------------------------
+
+
+@service
+def round_create(
+    *,
+    scheme: Scheme,
+    organisation: Organisation,
+    subject: str,
+    questions: list[str],
+    issued: int,
+    quorum_percent: Decimal,
+    opens_on: date,
+    closes_on: date,
+    by,
+) -> EvaluationRound:
+    """A round with ``issued`` single-use codes, and zeroed tallies for every question and rating."""
+    _require(may_manage(by, scheme), _("只有考核组织的党建工作人员或系统管理员可以组织民主测评。"))
+    if not scheme.targets.filter(pk=organisation.pk).exists():
+        raise ValidationError({"organisation": _("该组织不在本方案的被考核范围内。")})
+    person = None
+    if subject == EvaluationSubject.SECRETARY:
+        membership = (
+            TeamMembership.objects.on(opens_on)
+            .filter(organisation=organisation, role=TeamRole.SECRETARY)
+            .select_related("person")
+            .first()
+        )
+        if membership is None:
+            raise ValidationError({"subject": _("该组织在测评开始日没有书记。")})
+        person = membership.person
+    questions = [q.strip() for q in questions if q.strip()]
+    if not questions:
+        raise ValidationError({"questions": _("请至少填写一个测评项目。")})
+    evaluation = EvaluationRound(
+        scheme=scheme,
+        organisation=organisation,
+        subject=subject,
+        person=person,
+        questions=questions,
+        issued=issued,
+        quorum_percent=quorum_percent,
+        opens_on=opens_on,
+        closes_on=closes_on,
+        created_by=by,
+    )
+    evaluation.full_clean()
+    evaluation.save()
+    codes = set()
+    while len(codes) < issued:
+        codes.add(new_code())
+    taken = set(BallotCode.objects.filter(code__in=codes).values_list("code", flat=True))
+    while taken:  # astronomically unlikely with 31^10 codes, but a collision must not fail the round
+        codes -= taken
+        while len(codes) < issued:
+            codes.add(new_code())
+        taken = set(BallotCode.objects.filter(code__in=codes).values_list("code", flat=True))
+    BallotCode.objects.bulk_create(BallotCode(round=evaluation, code=code) for code in sorted(codes))
+    Tally.objects.bulk_create(
+        Tally(round=evaluation, question=index, rating=rating)
+        for index in range(len(questions))
+        for rating in Rating.values
+    )
+    return evaluation
+
+
+class BallotRefused(ValidationError):
+    pass
+
+
+def ballot_round(code_text: str) -> EvaluationRound:
+    """The round of a code that may still vote today, or a refusal saying why (no login: no ``by``)."""
+    code = (
+        BallotCode.objects.select_related("round__organisation", "round__person")
+        .filter(code=code_text.strip().upper())
+        .first()
+    )
+    if code is None:
+        raise BallotRefused({"code": _("票码无效，请核对票上的票码。")}, code="unknown")
+    if code.used:
+        raise BallotRefused({"code": _("该票码已经使用过，每张票只能投一次。")}, code="used")
+    today = timezone.localdate()
+    if today < code.round.opens_on:
+        raise BallotRefused(
+            {"code": _("测评尚未开始（%(day)s 开始）。") % {"day": code.round.opens_on}}, code="not_open"
+        )
+    if today > code.round.closes_on:
+        raise BallotRefused(
+            {"code": _("测评已于 %(day)s 截止，票码已过期。") % {"day": code.round.closes_on}}, code="expired"
+        )
+    return code.round
+
+
+def ballot_cast(*, code_text: str, answers: dict[int, str]) -> None:
+    """Cast one anonymous ballot: the code is spent and the tallies count the answers, in one transaction.
+
+    The code is marked used with a conditional UPDATE, so of two submissions racing with one code
+    exactly one counts. Nothing records which code gave which answers, or when.
+    """
+    with transaction.atomic():
+        evaluation = ballot_round(code_text)
+        if set(answers) != set(range(len(evaluation.questions))) or any(
+            rating not in Rating.values for rating in answers.values()
+        ):
+            raise BallotRefused({"answers": _("请对每个测评项目都作出评价。")}, code="incomplete")
+        spent = BallotCode.objects.filter(code=code_text.strip().upper(), used=False).update(used=True)
+        if spent != 1:
+            raise BallotRefused({"code": _("该票码已经使用过，每张票只能投一次。")}, code="used")
+        for question, rating in answers.items():
+            Tally.objects.filter(round=evaluation, question=question, rating=rating).update(count=F("count") + 1)
+
+
+# ---- Results ------------------------------------------------------------------------------------
+
+
+def _bands(scheme: Scheme, subject: str) -> list[rules.Band]:
+    return [rules.Band(b.grade, b.label, b.min_score) for b in scheme.bands.filter(subject=subject)]
+
+
+def compute(scheme: Scheme, year_end: date | None = None) -> tuple[list[Result], list[LeaderResult]]:
+    """Merge every department's confirmed scores, routine and year-end, and the mass evaluation into one
+    result per organisation, then the secretaries' personal results. Nothing is saved here."""
+    targets = list(scheme.targets.all())
+    maxima = defaultdict(Decimal)
+    for department, max_score in (
+        Indicator.objects.active().filter(scheme=scheme).values_list("department", "max_score")
+    ):
+        maxima[department] += max_score
+    totals = defaultdict(Decimal)  # inspection id → total score
+    inspections = {}
+    for inspection_id, organisation_id, department, kind, score in IndicatorScore.objects.filter(
+        inspection__scheme=scheme, inspection__status=InspectionStatus.CONFIRMED
+    ).values_list(
+        "inspection_id", "inspection__organisation_id", "inspection__department", "inspection__kind", "score"
+    ):
+        totals[inspection_id] += score
+        inspections[inspection_id] = (organisation_id, department, kind)
+    routine = defaultdict(lambda: defaultdict(list))  # org → department → inspection totals
+    annual = defaultdict(dict)  # org → department → total
+    for inspection_id, (organisation_id, department, kind) in inspections.items():
+        if kind == InspectionKind.ROUTINE:
+            routine[organisation_id][department].append(totals[inspection_id])
+        else:
+            annual[organisation_id][department] = totals[inspection_id]
+    mass = _mass_by_subject(scheme)
+    results = []
+    for organisation in targets:
+        averages = {d: sum(v, Decimal(0)) / len(v) for d, v in routine[organisation.pk].items()}
+        routine_part = rules.routine_percent(averages, maxima)
+        annual_part = rules.routine_percent(annual[organisation.pk], maxima)
+        mass_part = mass.get((organisation.pk, EvaluationSubject.ORGANISATION))
+        total = rules.composite(
+            [
+                rules.Part("routine", scheme.weight_routine, routine_part),
+                rules.Part("annual", scheme.weight_annual, annual_part),
+                rules.Part("mass", scheme.weight_mass, mass_part),
+            ]
+        )
+        missing = [
+            label for dept, label in Department.choices if maxima.get(dept) and dept not in annual[organisation.pk]
+        ]
+        note = _("未完成年终考核的部门：%(d)s") % {"d": "、".join(missing)} if missing and total is not None else ""
+        results.append(
+            Result(
+                scheme=scheme,
+                organisation=organisation,
+                routine=_rounded(routine_part),
+                annual=_rounded(annual_part),
+                mass=_rounded(mass_part),
+                composite=_rounded(total),
+                note=note,
+            )
+        )
+    _grade(results, _bands(scheme, GradeSubject.TEAM), scheme.team_top_quota, key=lambda r: r.organisation_id)
+    leaders = _leader_results(scheme, results, mass, year_end or date(scheme.year, 12, 31))
+    return results, leaders
+
+
+def _rounded(value):
+    return rules.round2(value) if value is not None else None
+
+
+def _mass_by_subject(scheme: Scheme) -> dict:
+    """(organisation, subject) → the masses' rating in percent, counting only rounds whose turnout met the quorum."""
+    rounds = {evaluation.pk: evaluation for evaluation in EvaluationRound.objects.filter(scheme=scheme)}
+    used = _used_counts(rounds)
+    counted = {
+        pk
+        for pk, evaluation in rounds.items()
+        if rules.quorum_met(used.get(pk, 0), evaluation.issued, evaluation.quorum_percent)
+    }
+    tallies = defaultdict(lambda: defaultdict(int))
+    for round_id, rating, count in Tally.objects.filter(round_id__in=counted).values_list(
+        "round_id", "rating", "count"
+    ):
+        evaluation = rounds[round_id]
+        tallies[(evaluation.organisation_id, evaluation.subject)][rating] += count
+    return {key: rules.mass_percent(dict(value)) for key, value in tallies.items()}
+
+
+def _used_counts(round_ids) -> dict[int, int]:
+    """Turnout of each round: how many of its codes were used."""
+    return dict(
+        BallotCode.objects.filter(round_id__in=list(round_ids), used=True)
+        .values("round")
+        .annotate(n=Count("pk"))
+        .values_list("round", "n")
+    )
+
+
+def _grade(items, bands, quota, key, barred=None) -> None:
+    graded = [rules.Graded(key(item), item_score(item), rules.grade_for(item_score(item), bands)) for item in items]
+    rules.apply_quota(graded, bands, quota, barred)
+    for item, rank in zip(items, rules.ranks([g.score for g in graded]), strict=True):
+        item.rank = rank
+    for item, result in zip(items, graded, strict=True):
+        item.grade = result.band.grade if result.band else ""
+        item.grade_label = result.band.label if result.band else ""
+        item.note = "；".join(filter(None, [item.note, result.note]))
+
+
+def item_score(item):
+    return item.composite if isinstance(item, Result) else item.score
+
+
+def _leader_results(scheme, results, mass, day) -> list[LeaderResult]:
+    secretaries = {
+        m.organisation_id: m.person
+        for m in TeamMembership.objects.on(day)
+        .filter(organisation__in=[r.organisation for r in results], role=TeamRole.SECRETARY)
+        .select_related("person")
+    }
+    leaders = []
+    for result in results:
+        person = secretaries.get(result.organisation_id)
+        if person is None:
+            continue
+        personal_mass = mass.get((result.organisation_id, EvaluationSubject.SECRETARY))
+        score = (
+            rules.composite(
+                [
+                    rules.Part("organisation", scheme.secretary_org_weight, result.composite),
+                    rules.Part("mass", Decimal(100) - scheme.secretary_org_weight, personal_mass),
+                ]
+            )
+            if result.composite is not None
+            else None
+        )
+        leaders.append(
+            LeaderResult(
+                scheme=scheme,
+                organisation_id=result.organisation_id,
+                person=person,
+                organisation_part=result.composite,
+                mass=_rounded(personal_mass),
+                score=_rounded(score),
+            )
+        )
+    bars = accountability.award_bars([leader.person_id for leader in leaders], scheme.year)
+    barred = {
+        person_id: _("受问责影响不得评为优秀：%(case)s %(measure)s（%(day)s 决定），%(until)s 前不得评优评先")
+        % {
+            "case": bar.decision.case.number,
+            "measure": bar.consequence.measure.name,
+            "day": bar.decision.decided_on,
+            "until": bar.ends_on,
+        }
+        for person_id, bar in bars.items()
+    }
+    _grade(
+        leaders, _bands(scheme, GradeSubject.LEADER), scheme.leader_top_quota, key=lambda r: r.person_id, barred=barred
+    )
+    return leaders
+
+
+@service
+def results_compute(*, scheme: Scheme, by) -> tuple[list[Result], list[LeaderResult]]:
+    """Recompute and store a scheme's results (the previous ones are updated in place, with history)."""
+    _require(may_manage(by, scheme), _("只有考核组织的党建工作人员或系统管理员可以计算考核结果。"))
+    results, leaders = compute(scheme)
+    now = timezone.now()
+    stored = []
+    for result in results:
+        row, _created = Result.objects.update_or_create(
+            scheme=scheme,
+            organisation=result.organisation,
+            defaults={
+                f: getattr(result, f)
+                for f in ("routine", "annual", "mass", "composite", "grade", "grade_label", "rank", "note")
+            }
+            | {"computed_at": now},
+        )
+        stored.append(row)
+    stored_leaders = []
+    for leader in leaders:
+        row, _created = LeaderResult.objects.update_or_create(
+            scheme=scheme,
+            person=leader.person,
+            defaults={
+                f: getattr(leader, f)
+                for f in (
+                    "organisation_id",
+                    "organisation_part",
+                    "mass",
+                    "score",
+                    "grade",
+                    "grade_label",
+                    "rank",
+                    "note",
+                )
+            }
+            | {"computed_at": now},
+        )
+        stored_leaders.append(row)
+    return stored, stored_leaders
+
+
+# ---- Use of results -----------------------------------------------------------------------------
+
+
+@service
+def award_nominate(*, scheme: Scheme, person: Person, title: str, by) -> AwardNomination:
+    """Nominate for a 先进 award; refused, with the reason, to anyone barred for the year by a decision."""
+    _require(may_manage(by, scheme), _("只有考核组织的党建工作人员或系统管理员可以推荐评先评优。"))
+    if not person.home_organisation.path.startswith(scheme.assessor.path):
+        raise ValidationError({"person": _("只能推荐本组织及下级单位的干部。")})
+    bar = accountability.award_bar(person, scheme.year)
+    if bar is not None:
+        raise ValidationError(
+            {
+                "person": _("%(name)s 受问责影响，%(year)s 年不得参加评先评优：%(case)s %(measure)s（%(day)s 决定）。")
+                % {
+                    "name": person.name,
+                    "year": scheme.year,
+                    "case": bar.decision.case.number,
+                    "measure": bar.consequence.measure.name,
+                    "day": bar.decision.decided_on,
+                }
+            },
+            code="barred",
+        )
+    nomination = AwardNomination(scheme=scheme, person=person, title=title.strip(), nominated_by=by)
+    nomination.full_clean()
+    nomination.save()
+    return nomination

@@ -1,0 +1,26 @@
+from django.urls import path
+
+from assessments import views
+
+app_name = "assessments"
+
+urlpatterns = [
+    path("", views.scheme_list, name="scheme_list"),
+    path("new/", views.scheme_create, name="scheme_create"),
+    path("<int:pk>/", views.scheme_detail, name="scheme_detail"),
+    path("<int:pk>/edit/", views.scheme_edit, name="scheme_edit"),
+    path("<int:pk>/bands/<str:subject>/", views.bands_update, name="bands_update"),
+    path("<int:pk>/indicators/new/", views.indicator_create, name="indicator_create"),
+    path("indicators/<int:pk>/edit/", views.indicator_edit, name="indicator_edit"),
+    path("<int:pk>/inspections/new/", views.inspection_start, name="inspection_start"),
+    path("inspections/<int:pk>/", views.inspection_detail, name="inspection_detail"),
+    path("inspections/<int:pk>/scores/<int:indicator_pk>/", views.score_record, name="score_record"),
+    path("inspections/<int:pk>/<str:action>/", views.inspection_transition, name="inspection_transition"),
+    path("<int:pk>/rounds/new/", views.round_create, name="round_create"),
+    path("rounds/<int:pk>/", views.round_detail, name="round_detail"),
+    path("rounds/<int:pk>/slips/", views.round_slips, name="round_slips"),
+    path("<int:pk>/results/", views.results, name="results"),
+    path("<int:pk>/results/export/", views.results_export, name="results_export"),
+    path("results/<int:pk>/", views.result_detail, name="result_detail"),
+    path("<int:pk>/awards/", views.awards, name="awards"),
+]
