@@ -276,8 +276,12 @@ def decision_print(request, pk):
 
 
 def _day(request):
+    """The day asked for (?day=), else today; the returned form shows the day actually used."""
     form = DayForm(request.GET or None)
-    return (form.cleaned_data["day"] if form.is_valid() and form.cleaned_data["day"] else _today()), form
+    day = form.cleaned_data["day"] if form.is_valid() and form.cleaned_data["day"] else _today()
+    if not form.is_bound:
+        form = DayForm(initial={"day": day})
+    return day, form
 
 
 def eligibility_panel(request, person):
@@ -304,6 +308,7 @@ def person_record(request, pk):
         raise Http404
     day, form = _day(request)
     restrictions = list(selectors.restrictions_of(person))
+    eligibility = selectors.eligibility(person, day, restrictions)
     return render(
         request,
         "accountability/person_record.html",
@@ -311,7 +316,8 @@ def person_record(request, pk):
             "person": person,
             "day": day,
             "day_form": form,
-            "eligibility": selectors.eligibility(person, day, restrictions),
+            "eligibility": eligibility,
+            "panel": {"person": person, "day": day, "eligibility": eligibility},
             "restrictions": restrictions,
             "cases": selectors.person_cases(request.user, person),
         },

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accountability import selectors as accountability
 from accountability.models import RestrictionKind
-from assessments import selectors, services
+from assessments import rules, selectors, services
 from assessments.forms import (
     AwardForm,
     BallotCodeForm,
@@ -505,6 +505,9 @@ def results(request, pk):
         row.history = [history[row.organisation_id].get(year) for year in years]
         previous = [v for y, v in history[row.organisation_id].items() if y < scheme.year and v is not None]
         row.change = row.composite - previous[-1] if previous and row.composite is not None else None
+        row.contribution = (
+            rules.round2(row.composite * scheme.party_building_weight / 100) if row.composite is not None else None
+        )
     chart = {
         "years": years,
         "series": [

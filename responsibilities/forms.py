@@ -19,7 +19,7 @@ class StyledFormMixin:
             if isinstance(widget, forms.HiddenInput):
                 continue
             css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-            if isinstance(widget, forms.CheckboxInput):
+            if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple | forms.RadioSelect):
                 css = "form-check-input"
             widget.attrs.setdefault("class", css)
 

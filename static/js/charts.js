@@ -23,4 +23,21 @@
       }
     });
   });
+
+  document.querySelectorAll("canvas[data-line-chart-source]").forEach(function (canvas) {
+    var source = document.getElementById(canvas.dataset.lineChartSource);
+    if (!source || typeof Chart === "undefined") return;
+    var data = JSON.parse(source.textContent);
+    new Chart(canvas, {
+      type: "line",
+      data: {
+        labels: data.years,
+        datasets: data.series.map(function (series) {
+          return { label: series.label, data: series.values, spanGaps: true, tension: 0.2 };
+        })
+      },
+      options: { maintainAspectRatio: false, animation: false, scales: { y: { min: 0, max: 100 } },
+        plugins: { legend: { position: "bottom" } } }
+    });
+  });
 })();

@@ -185,9 +185,14 @@ def test_eligibility_panel_on_the_person_page_only_for_those_entitled(
 def test_person_record_answers_on_any_date(client, decided, discipline_inspector, county_secretary):
     client.force_login(discipline_inspector)
     url = reverse("accountability:person_record", args=[county_secretary.pk])
-    barred = client.get(url, {"day": "2027-06-19"}).context["eligibility"]
-    free = client.get(url, {"day": "2027-06-20"}).context["eligibility"]
-    assert barred.barred("no_promotion") and not free.barred("no_promotion")
+    barred = client.get(url, {"day": "2027-06-19"})
+    free = client.get(url, {"day": "2027-06-20"})
+    assert barred.context["eligibility"].barred("no_promotion") and not free.context["eligibility"].barred(
+        "no_promotion"
+    )
+    # The rendered panel says so too, with the date asked for.
+    assert "资格情况（2027-06-19）" in barred.content.decode() and "2027-06-20 起恢复" in barred.content.decode()
+    assert "资格情况（2027-06-20）" in free.content.decode() and "起恢复" not in free.content.decode()
     bad = client.get(url, {"day": "2027-13-40"})
     assert bad.status_code == 200 and "日期格式不正确" in bad.content.decode()
 
