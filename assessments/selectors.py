@@ -51,8 +51,10 @@ def indicators_by_department(scheme: Scheme) -> list[tuple[str, str, list[Indica
 
 
 def inspections_of(user, scheme: Scheme) -> QuerySet[Inspection]:
-    inspections = scheme.inspections.select_related("organisation", "inspector").annotate(
-        total=Sum("scores__score"), scored=Count("scores")
+    inspections = (
+        scheme.inspections.select_related("organisation", "inspector")
+        .annotate(total=Sum("scores__score"), scored=Count("scores"))
+        .order_by("organisation__path", "department", "kind", "-date")
     )
     if scope.covers(scope.scope_paths(user, scope.VIEW), scheme.assessor.path):
         return inspections

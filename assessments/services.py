@@ -492,7 +492,7 @@ def compute(scheme: Scheme, year_end: date | None = None) -> tuple[list[Result],
             ]
         )
         missing = [
-            label for dept, label in Department.choices if maxima.get(dept) and dept not in annual[organisation.pk]
+            str(label) for dept, label in Department.choices if maxima.get(dept) and dept not in annual[organisation.pk]
         ]
         note = _("未完成年终考核的部门：%(d)s") % {"d": "、".join(missing)} if missing and total is not None else ""
         results.append(

@@ -442,7 +442,7 @@ def ballot(request):
             return render(
                 request,
                 "assessments/ballot_code.html",
-                {"form": _refused(BallotCodeForm(initial={"code": code}), error)},
+                {"form": _refused(BallotCodeForm({"code": code}), error)},
                 status=400,
             )
         form = BallotForm(request.POST, questions=evaluation.questions)
@@ -453,7 +453,7 @@ def ballot(request):
                 return render(
                     request,
                     "assessments/ballot_code.html",
-                    {"form": _refused(BallotCodeForm(initial={"code": code}), error)},
+                    {"form": _refused(BallotCodeForm({"code": code}), error)},
                     status=400,
                 )
             return render(request, "assessments/ballot_done.html", {"round": evaluation})
@@ -478,9 +478,11 @@ def ballot(request):
 
 
 def _refused(form, error):
+    """The code form again, with the reason the ballot was refused at the code field."""
     form.is_valid()
-    for field, errors in getattr(error, "error_dict", {"code": error.error_list}).items():
-        form.add_error("code" if field in ("code", "answers") else None, errors)
+    errors = error.error_dict if hasattr(error, "error_dict") else {"code": error.error_list}
+    for field, messages_ in errors.items():
+        form.add_error("code" if field in ("code", "answers") else None, messages_)
     return form
 
 

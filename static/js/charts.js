@@ -36,7 +36,7 @@
           return { label: series.label, data: series.values, spanGaps: true, tension: 0.2 };
         })
       },
-      options: { maintainAspectRatio: false, animation: false, scales: { y: { min: 0, max: 100 } },
+      options: { maintainAspectRatio: false, animation: false, scales: { y: { suggestedMin: 0, suggestedMax: 100 } },
         plugins: { legend: { position: "bottom" } } }
     });
   });

@@ -1,0 +1,447 @@
+"""Assessment services: schemes, indicators, scoring, the ballot, merged results, quotas, the accountability
+guardrail and award nominations."""
+
+import threading
+from datetime import date, timedelta
+from decimal import Decimal as D
+
+import pytest
+from django.apps import apps
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.utils import timezone
+
+from assessments import services
+from assessments.models import (
+    AwardNomination,
+    BallotCode,
+    Deduction,
+    IndicatorScore,
+    Inspection,
+    LeaderResult,
+    Result,
+    Scheme,
+    Tally,
+)
+from responsibilities.models import TeamRole
+from tests.accountability.factories import decide, file_case
+from tests.assessments.conftest import add_indicator, inspect
+from tests.responsibilities.factories import PersonFactory
+from tests.responsibilities.list_factories import THIS_YEAR
+
+pytestmark = pytest.mark.django_db
+
+
+def scheme_fields(**change):
+    return {
+        "name": "方案",
+        "year": THIS_YEAR,
+        "kind": "annual",
+        "party_building_weight": D(20),
+        "weight_routine": D(30),
+        "weight_annual": D(50),
+        "weight_mass": D(20),
+        "team_top_quota": D(50),
+        "leader_top_quota": D(50),
+        "secretary_org_weight": D(70),
+    } | change
+
+
+def test_weights_not_summing_to_100_are_refused(tree, superuser):
+    with pytest.raises(ValidationError) as error:
+        services.scheme_create(
+            assessor=tree["own"], targets=[tree["child"]], by=superuser, **scheme_fields(weight_mass=D(25))
+        )
+    assert "三项权重之和必须为 100" in error.value.message_dict["weight_routine"][0]
+    assert not Scheme.objects.exists()
+
+
+def test_a_quota_that_cannot_be_met_is_refused(tree, superuser):
+    with pytest.raises(ValidationError) as error:
+        services.scheme_create(
+            assessor=tree["own"], targets=[tree["child"]], by=superuser, **scheme_fields(team_top_quota=D(30))
+        )
+    assert "没有一个能评为“好”" in error.value.message_dict["team_top_quota"][0]
+
+
+def test_targets_must_lie_below_the_assessor(tree, superuser):
+    with pytest.raises(ValidationError) as error:
+        services.scheme_create(assessor=tree["own"], targets=[tree["sibling"]], by=superuser, **scheme_fields())
+    assert "targets" in error.value.message_dict
+
+
+def test_office_staff_of_another_organisation_cannot_create_a_scheme(tree, office_staff):
+    with pytest.raises(PermissionDenied):
+        services.scheme_create(assessor=tree["sibling"], targets=[], by=office_staff, **scheme_fields())
+
+
+def test_a_vague_indicator_is_flagged_when_saved(scheme, inspectors):
+    vague = add_indicator(scheme, "propaganda", inspectors["propaganda"], "成立意识形态领导小组", quantity=None)
+    precise = add_indicator(scheme, "propaganda", inspectors["propaganda"], "中心组学习", quantity=12)
+    assert vague.is_vague and not precise.is_vague
+
+
+def test_an_inspector_defines_indicators_of_his_department_only(scheme, inspectors):
+    with pytest.raises(PermissionDenied):
+        add_indicator(scheme, "discipline", inspectors["propaganda"])
+
+
+def test_deductions_beyond_the_maximum_are_refused_and_change_nothing(scheme, tree, inspectors, indicators):
+    inspection = services.inspection_start(
+        scheme=scheme,
+        organisation=tree["child"],
+        kind="annual",
+        department="organisation",
+        by=inspectors["organisation"],
+    )
+    indicator = indicators["organisation"][1]  # 10 points
+    with pytest.raises(ValidationError) as error:
+        services.score_record(
+            inspection=inspection,
+            version=inspection.version,
+            indicator=indicator,
+            deductions=[(D(6), "a"), (D(6), "b")],
+            by=inspectors["organisation"],
+        )
+    assert "超过该指标分值" in error.value.message_dict["deductions"][0]
+    assert not IndicatorScore.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("deductions", "bonus", "field"),
+    [
+        ([(D(-1), "负数")], D(0), "deductions"),
+        ([(D(1), " ")], D(0), "deductions"),
+        ([], D(3), "bonus"),
+        ([], D(-1), "bonus"),
+    ],
+)
+def test_bad_scores_are_refused_at_their_field(scheme, tree, inspectors, indicators, deductions, bonus, field):
+    inspection = services.inspection_start(
+        scheme=scheme,
+        organisation=tree["child"],
+        kind="annual",
+        department="organisation",
+        by=inspectors["organisation"],
+    )
+    with pytest.raises(ValidationError) as error:
+        services.score_record(
+            inspection=inspection,
+            version=inspection.version,
+            indicator=indicators["organisation"][0],
+            deductions=deductions,
+            bonus=bonus,
+            by=inspectors["organisation"],
+        )
+    assert field in error.value.message_dict
+    assert not IndicatorScore.objects.exists()
+
+
+def test_an_inspector_cannot_score_another_departments_indicator(scheme, tree, inspectors, indicators):
+    inspection = services.inspection_start(
+        scheme=scheme,
+        organisation=tree["child"],
+        kind="annual",
+        department="organisation",
+        by=inspectors["organisation"],
+    )
+    with pytest.raises(ValidationError) as error:
+        services.score_record(
+            inspection=inspection,
+            version=inspection.version,
+            indicator=indicators["discipline"][0],
+            deductions=[],
+            by=inspectors["organisation"],
+        )
+    assert "indicator" in error.value.message_dict
+    with pytest.raises(PermissionDenied):
+        services.score_record(
+            inspection=inspection,
+            version=inspection.version,
+            indicator=indicators["organisation"][0],
+            deductions=[],
+            by=inspectors["discipline"],
+        )
+
+
+def test_an_inspector_cannot_score_an_organisation_outside_his_assignment(scheme, tree, superuser, indicators):
+    from responsibilities.models import Role
+    from tests.conftest import make_user
+
+    elsewhere = make_user("insp-sibling", tree["sibling"], Role.INSPECTOR, superuser, department="organisation")
+    with pytest.raises(PermissionDenied):
+        services.inspection_start(
+            scheme=scheme, organisation=tree["child"], kind="annual", department="organisation", by=elsewhere
+        )
+
+
+def test_rescoring_keeps_the_old_deductions_as_withdrawn(scheme, tree, inspectors, indicators):
+    inspector = inspectors["organisation"]
+    inspection = services.inspection_start(
+        scheme=scheme, organisation=tree["child"], kind="annual", department="organisation", by=inspector
+    )
+    indicator = indicators["organisation"][0]
+    first = services.score_record(
+        inspection=inspection,
+        version=inspection.version,
+        indicator=indicator,
+        deductions=[(D(2), "旧理由")],
+        by=inspector,
+    )
+    second = services.score_record(
+        inspection=first.inspection,
+        version=first.inspection.version,
+        indicator=indicator,
+        deductions=[(D(4), "新理由")],
+        by=inspector,
+    )
+    assert second.score == D(16)
+    assert list(Deduction.objects.order_by("pk").values_list("reason", "withdrawn")) == [
+        ("旧理由", True),
+        ("新理由", False),
+    ]
+
+
+def test_submission_needs_every_indicator_scored_and_a_confirmed_record_is_locked(
+    scheme, tree, inspectors, indicators, office_staff
+):
+    inspector = inspectors["organisation"]
+    inspection = services.inspection_start(
+        scheme=scheme, organisation=tree["child"], kind="annual", department="organisation", by=inspector
+    )
+    with pytest.raises(ValidationError) as error:
+        services.inspection_submit(inspection=inspection, version=inspection.version, by=inspector)
+    assert "还有指标未评分" in error.value.messages[0]
+    confirmed = (
+        inspect(
+            scheme,
+            tree["own"].get_children().first() or tree["child"],
+            "discipline",
+            inspectors["discipline"],
+            confirm_by=office_staff,
+        )
+        if False
+        else None
+    )
+    assert confirmed is None
+    done = inspect(scheme, tree["child"], "discipline", inspectors["discipline"], confirm_by=office_staff)
+    with pytest.raises(ValidationError) as error:
+        services.score_record(
+            inspection=done,
+            version=done.version,
+            indicator=indicators["discipline"][0],
+            deductions=[],
+            by=inspectors["discipline"],
+        )
+    assert "已确认" in error.value.messages[0]
+
+
+def test_only_the_assessing_office_confirms(scheme, tree, inspectors, indicators):
+    inspection = inspect(scheme, tree["child"], "discipline", inspectors["discipline"])
+    with pytest.raises(PermissionDenied):
+        services.inspection_confirm(inspection=inspection, version=inspection.version, by=inspectors["discipline"])
+
+
+def test_one_annual_inspection_per_department_and_organisation(scheme, tree, inspectors, indicators):
+    services.inspection_start(
+        scheme=scheme, organisation=tree["child"], kind="annual", department="discipline", by=inspectors["discipline"]
+    )
+    with pytest.raises(ValidationError):
+        services.inspection_start(
+            scheme=scheme,
+            organisation=tree["child"],
+            kind="annual",
+            department="discipline",
+            by=inspectors["discipline"],
+        )
+    services.inspection_start(
+        scheme=scheme, organisation=tree["child"], kind="routine", department="discipline", by=inspectors["discipline"]
+    )
+    services.inspection_start(
+        scheme=scheme, organisation=tree["child"], kind="routine", department="discipline", by=inspectors["discipline"]
+    )
+    assert Inspection.objects.filter(kind="routine").count() == 2
+
+
+# ---- Ballots ----------------------------------------------------------------------------------
+
+
+def make_round(scheme, organisation, by, issued=3, opens=None, closes=None, subject="organisation"):
+    today = timezone.localdate()
+    return services.round_create(
+        scheme=scheme,
+        organisation=organisation,
+        subject=subject,
+        questions=["问题一", "问题二"],
+        issued=issued,
+        quorum_percent=D(60),
+        opens_on=opens or today,
+        closes_on=closes or today + timedelta(days=7),
+        by=by,
+    )
+
+
+def test_a_code_votes_once_and_the_stored_rows_cannot_be_linked_to_it(scheme, tree, superuser):
+    evaluation = make_round(scheme, tree["child"], superuser)
+    code = evaluation.codes.first().code
+    services.ballot_cast(code_text=code.lower(), answers={0: "good", 1: "poor"})
+    with pytest.raises(ValidationError) as error:
+        services.ballot_cast(code_text=code, answers={0: "good", 1: "good"})
+    assert error.value.message_dict["code"] == ["该票码已经使用过，每张票只能投一次。"]
+    counts = {(t.question, t.rating): t.count for t in Tally.objects.filter(round=evaluation)}
+    assert counts[(0, "good")] == 1 and counts[(1, "poor")] == 1 and sum(counts.values()) == 2
+    # Anonymity on the stored rows: a code keeps only a used flag; votes are counters with no link to
+    # a code, no time, and neither table keeps a history that could be lined up with a code's use.
+    assert {f.name for f in BallotCode._meta.concrete_fields} == {"id", "round", "code", "used"}
+    assert {f.name for f in Tally._meta.concrete_fields} == {"id", "round", "question", "rating", "count"}
+    event_models = {m.__name__ for m in apps.get_models()}
+    assert "BallotCodeEvent" not in event_models and "TallyEvent" not in event_models
+
+
+@pytest.mark.parametrize(
+    ("opens", "closes", "message"),
+    [(1, 5, "尚未开始"), (-10, -1, "已过期")],
+)
+def test_a_code_outside_the_rounds_dates_is_refused(scheme, tree, superuser, opens, closes, message):
+    today = timezone.localdate()
+    evaluation = make_round(
+        scheme, tree["child"], superuser, opens=today + timedelta(days=opens), closes=today + timedelta(days=closes)
+    )
+    with pytest.raises(ValidationError) as error:
+        services.ballot_cast(code_text=evaluation.codes.first().code, answers={0: "good", 1: "good"})
+    assert message in error.value.message_dict["code"][0]
+    assert not evaluation.codes.filter(used=True).exists()
+
+
+def test_an_unknown_code_or_an_incomplete_ballot_is_refused(scheme, tree, superuser):
+    evaluation = make_round(scheme, tree["child"], superuser)
+    with pytest.raises(ValidationError) as error:
+        services.ballot_cast(code_text="NOTACODE00", answers={0: "good", 1: "good"})
+    assert "票码无效" in error.value.message_dict["code"][0]
+    code = evaluation.codes.first()
+    with pytest.raises(ValidationError):
+        services.ballot_cast(code_text=code.code, answers={0: "good"})
+    code.refresh_from_db()
+    assert not code.used
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_submissions_racing_with_one_code_count_once(scheme, tree, superuser):
+    evaluation = make_round(scheme, tree["child"], superuser)
+    code = evaluation.codes.first().code
+    barrier, outcomes = threading.Barrier(2), []
+
+    def vote():
+        barrier.wait()
+        try:
+            services.ballot_cast(code_text=code, answers={0: "good", 1: "good"})
+            outcomes.append("counted")
+        except ValidationError:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=vote) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["counted", "refused"]
+    assert sum(Tally.objects.filter(round=evaluation, question=0).values_list("count", flat=True)) == 1
+
+
+# ---- Results ----------------------------------------------------------------------------------
+
+
+def test_results_merge_departments_routine_annual_and_mass_by_the_weights(
+    scheme, tree, organ, inspectors, indicators, office_staff, superuser
+):
+    # Maxima: organisation 30 (20 + 10), discipline 20.
+    inspect(
+        scheme,
+        tree["child"],
+        "organisation",
+        inspectors["organisation"],
+        deductions_by_indicator={"组织生活会": [4]},
+        confirm_by=office_staff,
+    )  # 16 + 10 = 26
+    inspect(
+        scheme,
+        tree["child"],
+        "discipline",
+        inspectors["discipline"],
+        deductions_by_indicator={"警示教育": [2, 2]},
+        confirm_by=office_staff,
+    )  # 16
+    inspect(
+        scheme,
+        tree["child"],
+        "organisation",
+        inspectors["organisation"],
+        kind="routine",
+        deductions_by_indicator={"支部达标": [10]},
+        confirm_by=office_staff,
+    )  # 20 of 30
+    inspect(
+        scheme, tree["child"], "organisation", inspectors["organisation"], kind="routine", confirm_by=office_staff
+    )  # 30 of 30 → routine average 25 of 30
+    inspect(scheme, tree["child"], "discipline", inspectors["discipline"], kind="routine")  # submitted only
+    evaluation = make_round(scheme, tree["child"], superuser, issued=2)
+    for code in evaluation.codes.values_list("code", flat=True):
+        services.ballot_cast(code_text=code, answers={0: "good", 1: "fairly_good"})  # 90
+    results, _leaders = services.results_compute(scheme=scheme, by=office_staff)
+    county = next(r for r in results if r.organisation == tree["child"])
+    annual = D(42) * 100 / D(50)  # 84
+    routine = D(25) * 100 / D(30)  # 83.33…
+    assert (county.annual, county.routine, county.mass) == (D("84.00"), D("83.33"), D("90.00"))
+    assert county.composite == (D(30) * routine + D(50) * annual + D(20) * D(90)).__truediv__(100).quantize(D("0.01"))
+    other = next(r for r in results if r.organisation == organ)
+    assert other.composite is None and other.rank is None
+
+
+def test_a_round_below_its_quorum_does_not_count(scheme, tree, inspectors, indicators, office_staff, superuser):
+    inspect(scheme, tree["child"], "discipline", inspectors["discipline"], confirm_by=office_staff)  # 100%
+    evaluation = make_round(scheme, tree["child"], superuser, issued=3)
+    services.ballot_cast(code_text=evaluation.codes.first().code, answers={0: "poor", 1: "poor"})  # 1 of 3 < 60%
+    results, _ = services.results_compute(scheme=scheme, by=office_staff)
+    county = next(r for r in results if r.organisation == tree["child"])
+    assert county.mass is None and county.composite == D("100.00")
+
+
+def test_a_barred_secretary_is_refused_the_top_grade_with_the_reason(
+    scheme, tree, organ, inspectors, indicators, office_staff, superuser
+):
+    from responsibilities import services as team
+
+    secretaries = []
+    for organisation in (tree["child"], organ):
+        person = PersonFactory(home_organisation=organisation)
+        team.membership_add(
+            organisation=organisation, person=person, role=TeamRole.SECRETARY, start_date=date(2020, 1, 1), by=superuser
+        )
+        secretaries.append(person)
+        inspect(scheme, organisation, "discipline", inspectors["discipline"], confirm_by=office_staff)
+    decide(
+        file_case(tree["child"], superuser, person=secretaries[0], facts_date=date(THIS_YEAR, 1, 2)),
+        superuser,
+        date(THIS_YEAR, 1, 10) if timezone.localdate() >= date(THIS_YEAR, 1, 10) else timezone.localdate(),
+        "通报",
+    )
+    services.results_compute(scheme=scheme, by=office_staff)
+    barred = LeaderResult.objects.get(person=secretaries[0])
+    free = LeaderResult.objects.get(person=secretaries[1])
+    assert barred.score == free.score == D("100.00")
+    assert (barred.grade_label, free.grade_label) == ("称职", "优秀")
+    assert "受问责影响不得评为优秀" in barred.note
+    with pytest.raises(ValidationError) as error:
+        services.award_nominate(scheme=scheme, person=secretaries[0], title="优秀党务工作者", by=office_staff)
+    assert "不得参加评先评优" in error.value.message_dict["person"][0]
+    services.award_nominate(scheme=scheme, person=secretaries[1], title="优秀党务工作者", by=office_staff)
+    assert list(AwardNomination.objects.values_list("person", flat=True)) == [secretaries[1].pk]
+
+
+def test_recomputing_updates_results_in_place(scheme, tree, inspectors, indicators, office_staff):
+    inspect(scheme, tree["child"], "discipline", inspectors["discipline"], confirm_by=office_staff)
+    services.results_compute(scheme=scheme, by=office_staff)
+    services.results_compute(scheme=scheme, by=office_staff)
+    assert Result.objects.filter(scheme=scheme).count() == 2

@@ -1,0 +1,305 @@
+"""Assessment pages: scope, the scheme form's bad input, scoring, the public ballot, results, exports,
+nominations, and query counts that stay flat."""
+
+import io
+from datetime import timedelta
+from decimal import Decimal as D
+
+import openpyxl
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments import services
+from assessments.models import AwardNomination, IndicatorScore, Result, Scheme, Tally
+from tests.assessments.conftest import add_indicator, inspect
+from tests.helpers import queries_for
+from tests.responsibilities.factories import PersonFactory, make_organisation
+from tests.responsibilities.list_factories import THIS_YEAR
+
+pytestmark = pytest.mark.django_db
+
+
+def test_anonymous_is_sent_to_login_except_for_the_ballot(client, scheme):
+    for url in [
+        reverse("assessments:scheme_list"),
+        scheme.get_absolute_url(),
+        reverse("assessments:results", args=[scheme.pk]),
+    ]:
+        response = client.get(url)
+        assert response.status_code == 302 and response.url.startswith(reverse("login")), url
+    assert client.get(reverse("ballot")).status_code == 200
+
+
+def test_a_sibling_cannot_see_the_scheme(client, tree, superuser, scheme):
+    from responsibilities.models import Role
+    from tests.conftest import make_user
+
+    stranger = make_user("sibling-office", tree["sibling"], Role.OFFICE_STAFF, superuser)
+    client.force_login(stranger)
+    for url in [
+        scheme.get_absolute_url(),
+        reverse("assessments:results", args=[scheme.pk]),
+        reverse("assessments:scheme_edit", args=[scheme.pk]),
+    ]:
+        assert client.get(url).status_code == 404, url
+
+
+def test_an_assessed_county_sees_its_own_result_but_not_its_peers(
+    client, tree, superuser, scheme, organ, inspectors, indicators, office_staff
+):
+    from responsibilities.models import Role
+    from tests.conftest import make_user
+
+    inspect(scheme, tree["child"], "discipline", inspectors["discipline"], confirm_by=office_staff)
+    inspect(scheme, organ, "discipline", inspectors["discipline"], confirm_by=office_staff)
+    services.results_compute(scheme=scheme, by=office_staff)
+    county_staff = make_user("county-office", tree["child"], Role.OFFICE_STAFF, superuser)
+    client.force_login(county_staff)
+    rows = client.get(reverse("assessments:results", args=[scheme.pk])).context["rows"]
+    assert [r.organisation for r in rows] == [tree["child"]]
+    peer = Result.objects.get(organisation=organ)
+    assert client.get(reverse("assessments:result_detail", args=[peer.pk])).status_code == 404
+
+
+def scheme_post(tree, **change):
+    return {
+        "name": "考核",
+        "year": THIS_YEAR,
+        "kind": "annual",
+        "party_building_weight": "20",
+        "weight_routine": "30",
+        "weight_annual": "50",
+        "weight_mass": "20",
+        "team_top_quota": "50",
+        "leader_top_quota": "50",
+        "secretary_org_weight": "70",
+        "targets": [tree["child"].pk, make_organisation(parent=tree["own"]).pk],
+    } | change
+
+
+def test_creating_a_scheme_from_the_form(client, tree, office_staff):
+    client.force_login(office_staff)
+    response = client.post(f"{reverse('assessments:scheme_create')}?assessor={tree['own'].pk}", scheme_post(tree))
+    scheme = Scheme.objects.get()
+    assert response.status_code == 302 and response.url == scheme.get_absolute_url()
+    assert scheme.bands.count() == 8
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"weight_mass": "25"}, "weight_routine"),
+        ({"team_top_quota": "10"}, "team_top_quota"),
+        ({"party_building_weight": "120"}, "party_building_weight"),
+        ({"targets": []}, "targets"),
+    ],
+)
+def test_bad_scheme_input_is_shown_at_its_field(client, tree, office_staff, change, field):
+    client.force_login(office_staff)
+    response = client.post(
+        f"{reverse('assessments:scheme_create')}?assessor={tree['own'].pk}", scheme_post(tree, **change)
+    )
+    assert response.status_code == 400 and field in response.context["form"].errors
+    assert not Scheme.objects.exists()
+
+
+def test_saving_a_vague_indicator_warns_with_the_articles_reason(client, scheme, inspectors):
+    client.force_login(inspectors["propaganda"])
+    response = client.post(
+        f"{reverse('assessments:indicator_create', args=[scheme.pk])}?department=propaganda",
+        {
+            "title": "成立意识形态工作领导小组",
+            "max_score": "10",
+            "deduction_per_shortfall": "2",
+            "bonus_cap": "0",
+        },
+        follow=True,
+    )
+    assert "偏“虚”" in response.content.decode()
+    assert scheme.indicators.get().is_vague
+    assert 'data-testid="vague-count"' in client.get(scheme.get_absolute_url()).content.decode()
+
+
+def test_an_inspector_cannot_add_another_departments_indicator(client, scheme, inspectors):
+    client.force_login(inspectors["propaganda"])
+    url = f"{reverse('assessments:indicator_create', args=[scheme.pk])}?department=discipline"
+    assert client.get(url).status_code == 404
+
+
+def test_scoring_from_the_page_with_evidence_beside_the_indicator(
+    client, tree, superuser, scheme, inspectors, indicators
+):
+    from responsibilities import services as lists
+    from tests.responsibilities.list_factories import add_task, committee_list, pdf
+
+    task = add_task(committee_list(tree["child"], superuser), superuser, number=5, title="召开民主生活会")
+    lists.evidence_upload(task=task, uploaded=pdf("民主生活会纪要.pdf"), by=superuser)
+    inspection = services.inspection_start(
+        scheme=scheme,
+        organisation=tree["child"],
+        kind="annual",
+        department="organisation",
+        by=inspectors["organisation"],
+    )
+    client.force_login(inspectors["organisation"])
+    page = client.get(inspection.get_absolute_url()).content.decode()
+    assert "召开民主生活会" in page and "民主生活会纪要.pdf" in page
+    indicator = indicators["organisation"][0]
+    url = reverse("assessments:score_record", args=[inspection.pk, indicator.pk])
+    prefix = f"i{indicator.pk}-"
+    bad = client.post(url, {prefix + "version": inspection.version, prefix + "bonus": "5"})
+    assert bad.status_code == 400 and not IndicatorScore.objects.exists()
+    assert "加分不能超过上限" in bad.content.decode()
+    ok = client.post(
+        url,
+        {prefix + "version": inspection.version, prefix + "points_0": "3", prefix + "reason_0": "会前谈心谈话未全覆盖"},
+    )
+    assert ok.status_code == 302
+    assert IndicatorScore.objects.get().score == D(17)
+
+
+def test_the_public_ballot_takes_a_code_once(client, scheme, tree, superuser):
+    today = timezone.localdate()
+    evaluation = services.round_create(
+        scheme=scheme,
+        organisation=tree["child"],
+        subject="organisation",
+        questions=["问题一"],
+        issued=2,
+        quorum_percent=D(50),
+        opens_on=today,
+        closes_on=today + timedelta(days=1),
+        by=superuser,
+    )
+    code = evaluation.codes.first().code
+    step = client.post(reverse("ballot"), {"code": code})
+    assert step.status_code == 200 and "问题一" in step.content.decode()
+    done = client.post(reverse("ballot"), {"code": code, "q0": "good"})
+    assert 'data-testid="ballot-done"' in done.content.decode()
+    again = client.post(reverse("ballot"), {"code": code, "q0": "poor"})
+    assert again.status_code == 400 and "已经使用过" in again.content.decode()
+    unknown = client.post(reverse("ballot"), {"code": "ZZZZZZZZZZ"})
+    assert unknown.status_code == 400 and "票码无效" in unknown.content.decode()
+    assert Tally.objects.get(round=evaluation, question=0, rating="good").count == 1
+    assert Tally.objects.get(round=evaluation, question=0, rating="poor").count == 0
+
+
+def test_results_export_joins_eligibility(client, tree, superuser, scheme, inspectors, indicators, office_staff):
+    from datetime import date
+
+    from responsibilities import services as team
+    from responsibilities.models import TeamRole
+
+    person = PersonFactory(home_organisation=tree["child"], name="县委书记乙")
+    team.membership_add(
+        organisation=tree["child"], person=person, role=TeamRole.SECRETARY, start_date=date(2020, 1, 1), by=superuser
+    )
+    inspect(scheme, tree["child"], "discipline", inspectors["discipline"], confirm_by=office_staff)
+    services.results_compute(scheme=scheme, by=office_staff)
+    client.force_login(office_staff)
+    response = client.get(reverse("assessments:results_export", args=[scheme.pk]))
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    assert workbook.sheetnames == ["班子结果", "书记结果与资格"]
+    leaders = [row for row in workbook["书记结果与资格"].iter_rows(values_only=True)]
+    assert leaders[2][1] == "县委书记乙" and leaders[2][7] == "是"
+
+
+def test_nominating_a_barred_person_shows_the_reason_at_the_field(client, tree, superuser, scheme, office_staff):
+    from datetime import date
+
+    from tests.accountability.factories import decide, file_case
+
+    person = PersonFactory(home_organisation=tree["child"])
+    today = timezone.localdate()
+    decide(
+        file_case(
+            tree["child"],
+            superuser,
+            person=person,
+            subject="department",
+            situation="FQ-04",
+            facts_date=date(THIS_YEAR, 1, 1),
+        ),
+        superuser,
+        today,
+        "通报",
+    )
+    client.force_login(office_staff)
+    response = client.post(
+        reverse("assessments:awards", args=[scheme.pk]), {"person": person.pk, "title": "优秀党务工作者"}
+    )
+    assert response.status_code == 400 and "不得参加评先评优" in response.context["form"].errors["person"][0]
+    assert not AwardNomination.objects.exists()
+
+
+# ---- Query counts -----------------------------------------------------------------------------
+
+
+def test_scheme_page_query_count_does_not_grow(client, scheme, inspectors, office_staff):
+    client.force_login(office_staff)
+    add_indicator(scheme, "discipline", inspectors["discipline"])
+    few = queries_for(client, scheme.get_absolute_url())
+    for index in range(20):
+        add_indicator(scheme, "organisation", inspectors["organisation"], title=f"指标{index}", items=[1, 2])
+    assert queries_for(client, scheme.get_absolute_url()) == few
+
+
+def test_scoring_page_query_count_does_not_grow(client, tree, scheme, inspectors):
+    client.force_login(inspectors["organisation"])
+    first = add_indicator(scheme, "organisation", inspectors["organisation"], items=[5])
+    inspection = services.inspection_start(
+        scheme=scheme,
+        organisation=tree["child"],
+        kind="annual",
+        department="organisation",
+        by=inspectors["organisation"],
+    )
+    inspection = services.score_record(
+        inspection=inspection,
+        version=inspection.version,
+        indicator=first,
+        deductions=[(D(1), "差")],
+        by=inspectors["organisation"],
+    ).inspection
+    few = queries_for(client, inspection.get_absolute_url())
+    for index in range(20):
+        indicator = add_indicator(scheme, "organisation", inspectors["organisation"], title=f"指标{index}", items=[5])
+        inspection = services.score_record(
+            inspection=inspection,
+            version=inspection.version,
+            indicator=indicator,
+            deductions=[(D(1), "差")],
+            by=inspectors["organisation"],
+        ).inspection
+    assert queries_for(client, inspection.get_absolute_url()) == few
+
+
+def test_results_page_query_count_does_not_grow(client, tree, superuser, inspectors, office_staff):
+    targets = [make_organisation(parent=tree["own"]) for _ in range(2)]
+    scheme = services.scheme_create(
+        assessor=tree["own"],
+        targets=targets,
+        by=superuser,
+        name="x",
+        year=THIS_YEAR,
+        kind="annual",
+        party_building_weight=D(20),
+        weight_routine=D(30),
+        weight_annual=D(50),
+        weight_mass=D(20),
+        team_top_quota=D(50),
+        leader_top_quota=D(50),
+        secretary_org_weight=D(70),
+    )
+    add_indicator(scheme, "discipline", inspectors["discipline"])
+    client.force_login(office_staff)
+    url = reverse("assessments:results", args=[scheme.pk])
+    services.results_compute(scheme=scheme, by=office_staff)
+    few = queries_for(client, url)
+    targets += [make_organisation(parent=tree["own"]) for _ in range(20)]
+    scheme.targets.set(targets)
+    for target in targets:
+        inspect(scheme, target, "discipline", inspectors["discipline"], confirm_by=office_staff)
+    services.results_compute(scheme=scheme, by=office_staff)
+    assert queries_for(client, url) == few
