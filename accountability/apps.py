@@ -13,4 +13,8 @@ class AccountabilityConfig(AppConfig):
         from responsibilities.panels import register_person_panel
 
         register_person_panel(eligibility_panel)
+        from accountability.models import Case
+        from responsibilities.history import register_history
+
+        register_history("case", Case, lambda user: Case.objects.for_user(user))
         DEMO_BUILDERS.append(demo.build)

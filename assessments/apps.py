@@ -11,3 +11,21 @@ class AssessmentsConfig(AppConfig):
         from responsibilities.demo import DEMO_BUILDERS
 
         DEMO_BUILDERS.append(demo.build)
+        from assessments.models import Indicator, Inspection, Scheme
+        from responsibilities import scope
+        from responsibilities.history import register_history
+
+        def schemes(user):
+            return Scheme.objects.for_user(user)
+
+        register_history("scheme", Scheme, schemes)
+        register_history("indicator", Indicator, lambda user: Indicator.objects.filter(scheme__in=schemes(user)))
+
+        def inspections(user):
+            # The assessing level sees every inspection; an assessed organisation only its own.
+            paths = scope.scope_paths(user, scope.VIEW)
+            return Inspection.objects.filter(
+                scope.within(paths, field="scheme__assessor__path") | scope.within(paths, field="organisation__path")
+            )
+
+        register_history("inspection", Inspection, inspections)

@@ -20,6 +20,7 @@ urlpatterns = [
     path("people/<int:pk>/", views.person_detail, name="person_detail"),
     path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),
     path("people/<int:pk>/archive/", views.person_archive, name="person_archive"),
+    path("history/<str:key>/<int:pk>/", views.record_history, name="history"),
     # ---- Responsibility lists ----
     path("orgs/<int:pk>/lists/", list_views.organisation_lists, name="organisation_lists"),
     path("orgs/<int:pk>/lists/generate/", list_views.lists_generate, name="lists_generate"),

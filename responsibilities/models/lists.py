@@ -500,6 +500,7 @@ class RolloverJob(models.Model):
         verbose_name = _("年度清单生成任务")
         verbose_name_plural = _("年度清单生成任务")
         ordering = ["-created_at"]
+        triggers = [refuse_deletes()]
 
     def __str__(self):
         return f"{self.year} · {self.root}"

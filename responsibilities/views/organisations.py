@@ -5,7 +5,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -405,3 +406,21 @@ def person_archive(request, pk):
             _("已归档干部信息。"),
         )
     return render(request, template, context, status=400 if form.errors else 200)
+
+
+@require_GET
+def record_history(request, key, pk):
+    """修改记录: who changed which field from what to what, for any record kind registered in history."""
+    if key not in history.HISTORY_MODELS:
+        raise Http404
+    _model, visible_to = history.HISTORY_MODELS[key]
+    record = get_object_or_404(visible_to(request.user), pk=pk)
+    return render(
+        request,
+        "responsibilities/history.html",
+        {
+            "record": record,
+            "entries": history.entries(record),
+            "back_url": record.get_absolute_url() if hasattr(record, "get_absolute_url") else None,
+        },
+    )
