@@ -246,7 +246,7 @@ class BallotForm(forms.Form):
             self.fields[f"q{index}"] = forms.ChoiceField(
                 label=text,
                 choices=Rating.choices,
-                widget=forms.RadioSelect,
+                widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
                 error_messages={"required": _("请对这一项作出评价。")},
             )
 

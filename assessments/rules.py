@@ -16,6 +16,12 @@ def round2(value: Decimal) -> Decimal:
     return value.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
 
 
+def plain(value: Decimal) -> str:
+    """A number as people write it: 35, 2.5 — not 35.00."""
+    text = format(Decimal(value).normalize(), "f")
+    return text
+
+
 # ---- Indicators ---------------------------------------------------------------------------------
 
 
@@ -143,19 +149,27 @@ def ranks(scores: list[Decimal | None]) -> list[int | None]:
     return [ordered.index(s) + 1 if s is not None else None for s in rounded]
 
 
-def apply_quota(items: list[Graded], bands: list[Band], quota_percent: Decimal, barred: dict | None = None) -> None:
+def apply_quota(
+    items: list[Graded],
+    bands: list[Band],
+    quota_percent: Decimal,
+    barred: dict | None = None,
+    peers: int | None = None,
+) -> None:
     """Give the top grade to at most the quota, highest scores first; those who reached it beyond
     the quota, and anyone barred (``barred[key]`` = the reason), get the next band down, with the
     reason in ``note``.
 
     Ties at the quota's edge are not broken arbitrarily: when the last place within the quota ties
-    with the first place beyond it, none of the tied get the top grade.
+    with the first place beyond it, none of the tied get the top grade. ``peers`` is the size of the
+    peer group the quota is a share of (default: the items graded).
     """
     barred = barred or {}
     ordered_bands = sorted(bands, key=lambda b: b.min_score, reverse=True)
     top = ordered_bands[0]
     below = ordered_bands[1] if len(ordered_bands) > 1 else None
-    limit = quota_count(len(items), quota_percent)
+    peers = len(items) if peers is None else peers
+    limit = quota_count(peers, quota_percent)
     reached = sorted((i for i in items if i.band == top), key=lambda i: round2(i.score), reverse=True)
     eligible = [i for i in reached if i.key not in barred]
     granted = eligible[:limit]
@@ -168,7 +182,7 @@ def apply_quota(items: list[Graded], bands: list[Band], quota_percent: Decimal, 
             item.band, item.note = below, barred[item.key]
         elif item not in granted:
             item.band = below
-            item.note = f"超出“{top.label}”等次比例：同级 {len(items)} 个单位中最多 {limit} 个（{quota_percent}%）"
+            item.note = f"超出“{top.label}”等次比例：同级 {peers} 个单位中最多 {limit} 个（{plain(quota_percent)}%）"
             if edge is not None and round2(item.score) == edge:
                 item.note += "；与比例边界上的单位同分，不能全部评为该等次"
 

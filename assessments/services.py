@@ -271,7 +271,7 @@ def score_record(
     if bonus < 0:
         errors["bonus"] = _("加分不能为负数。")
     elif bonus > indicator.bonus_cap:
-        errors["bonus"] = _("加分不能超过上限 %(cap)s 分。") % {"cap": indicator.bonus_cap}
+        errors["bonus"] = _("加分不能超过上限 %(cap)s 分。") % {"cap": rules.plain(indicator.bonus_cap)}
     for points, reason in deductions:
         if points <= 0:
             errors["deductions"] = _("每项扣分必须大于 0。")
@@ -284,7 +284,7 @@ def score_record(
         raise ValidationError(
             {
                 "deductions": _("扣分合计 %(sum)s 分，超过该指标分值 %(max)s 分（最低为 0 分）。")
-                % {"sum": total_deducted, "max": indicator.max_score}
+                % {"sum": rules.plain(total_deducted), "max": rules.plain(indicator.max_score)}
             },
             code="over_max",
         )
@@ -494,7 +494,9 @@ def compute(scheme: Scheme, year_end: date | None = None) -> tuple[list[Result],
         missing = [
             str(label) for dept, label in Department.choices if maxima.get(dept) and dept not in annual[organisation.pk]
         ]
-        note = _("未完成年终考核的部门：%(d)s") % {"d": "、".join(missing)} if missing and total is not None else ""
+        # A result is graded and ranked only once every department has done its year-end assessment:
+        # until then the composite rests on part of the indicators and would take a quota place unfairly.
+        note = _("待%(d)s部门完成年终考核后评定等次和排名") % {"d": "、".join(missing)} if missing else ""
         results.append(
             Result(
                 scheme=scheme,
@@ -506,8 +508,15 @@ def compute(scheme: Scheme, year_end: date | None = None) -> tuple[list[Result],
                 note=note,
             )
         )
-    _grade(results, _bands(scheme, GradeSubject.TEAM), scheme.team_top_quota, key=lambda r: r.organisation_id)
-    leaders = _leader_results(scheme, results, mass, year_end or date(scheme.year, 12, 31))
+    complete = [r for r in results if not r.note]
+    _grade(
+        complete,
+        _bands(scheme, GradeSubject.TEAM),
+        scheme.team_top_quota,
+        key=lambda r: r.organisation_id,
+        peers=len(results),
+    )
+    leaders = _leader_results(scheme, complete, mass, year_end or date(scheme.year, 12, 31), peers=len(results))
     return results, leaders
 
 
@@ -543,9 +552,10 @@ def _used_counts(round_ids) -> dict[int, int]:
     )
 
 
-def _grade(items, bands, quota, key, barred=None) -> None:
+def _grade(items, bands, quota, key, peers, barred=None) -> None:
+    """Grade, apply the quota over all ``peers`` (graded or not) and rank the items."""
     graded = [rules.Graded(key(item), item_score(item), rules.grade_for(item_score(item), bands)) for item in items]
-    rules.apply_quota(graded, bands, quota, barred)
+    rules.apply_quota(graded, bands, quota, barred, peers=peers)
     for item, rank in zip(items, rules.ranks([g.score for g in graded]), strict=True):
         item.rank = rank
     for item, result in zip(items, graded, strict=True):
@@ -558,7 +568,7 @@ def item_score(item):
     return item.composite if isinstance(item, Result) else item.score
 
 
-def _leader_results(scheme, results, mass, day) -> list[LeaderResult]:
+def _leader_results(scheme, results, mass, day, peers) -> list[LeaderResult]:
     secretaries = {
         m.organisation_id: m.person
         for m in TeamMembership.objects.on(day)
@@ -603,7 +613,12 @@ def _leader_results(scheme, results, mass, day) -> list[LeaderResult]:
         for person_id, bar in bars.items()
     }
     _grade(
-        leaders, _bands(scheme, GradeSubject.LEADER), scheme.leader_top_quota, key=lambda r: r.person_id, barred=barred
+        leaders,
+        _bands(scheme, GradeSubject.LEADER),
+        scheme.leader_top_quota,
+        key=lambda r: r.person_id,
+        peers=peers,
+        barred=barred,
     )
     return leaders
 

@@ -346,6 +346,7 @@ def score_record(request, pk, indicator_pk):
             messages.success(request, _("已保存“%(title)s”的得分。") % {"title": indicator.title})
             return redirect(f"{inspection.get_absolute_url()}#indicator-{indicator.pk}")
     context = _inspection_context(request, inspection, forms={indicator.pk: form})
+    context["error_indicator"] = indicator
     return render(request, "assessments/inspection_detail.html", context, status=400)
 
 
@@ -530,7 +531,7 @@ def results(request, pk):
             "contribution_note": _(
                 "党建考核在综合考核中的权重为 %(w)s%%：综合考核中的党建得分 = 党建综合得分 × %(w)s%%。"
             )
-            % {"w": scheme.party_building_weight},
+            % {"w": rules.plain(scheme.party_building_weight)},
         },
     )
 

@@ -226,9 +226,6 @@ def load_demo() -> tuple[bool, list[tuple[str, str, str]]]:
         if created:
             DemoBuilder(admin_user).build(province(), None)
         demo_lists.build(admin_user)
-        # Apps built on this one add their part of the demo (registered in their AppConfig.ready).
-        for builder in DEMO_BUILDERS:
-            builder(admin_user)
         accounts = []
         for username, full_name, role, department, code, seat in DEMO_USERS:
             organisation = Organisation.objects.get(code=code)
@@ -264,4 +261,8 @@ def load_demo() -> tuple[bool, list[tuple[str, str, str]]]:
                 label = f"{label}·{dict(Department.choices)[department]}"
             who = f"（{user.first_name}）" if seat else ""
             accounts.append((username, label, f"{organisation.name}{who}"))
+        # Apps built on this one add their part of the demo once the accounts exist (each builder
+        # is registered in its app's AppConfig.ready and does nothing when its data is already there).
+        for builder in DEMO_BUILDERS:
+            builder(admin_user)
     return created, accounts

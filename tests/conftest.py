@@ -29,6 +29,12 @@ def plain_static_storage(settings):
 
 
 @pytest.fixture(autouse=True)
+def login_throttling_off(settings):
+    """django-axes counts failed logins across tests; the throttling tests turn it back on."""
+    settings.AXES_ENABLED = False
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hasher(settings):
     """Production hashing takes a third of a second per user; tests create many users."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

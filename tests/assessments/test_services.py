@@ -25,7 +25,7 @@ from assessments.models import (
 )
 from responsibilities.models import TeamRole
 from tests.accountability.factories import decide, file_case
-from tests.assessments.conftest import add_indicator, inspect
+from tests.assessments.conftest import add_indicator, inspect, inspect_all
 from tests.responsibilities.factories import PersonFactory
 from tests.responsibilities.list_factories import THIS_YEAR
 
@@ -400,7 +400,7 @@ def test_results_merge_departments_routine_annual_and_mass_by_the_weights(
 
 
 def test_a_round_below_its_quorum_does_not_count(scheme, tree, inspectors, indicators, office_staff, superuser):
-    inspect(scheme, tree["child"], "discipline", inspectors["discipline"], confirm_by=office_staff)  # 100%
+    inspect_all(scheme, tree["child"], inspectors, confirm_by=office_staff)  # 100%
     evaluation = make_round(scheme, tree["child"], superuser, issued=3)
     services.ballot_cast(code_text=evaluation.codes.first().code, answers={0: "poor", 1: "poor"})  # 1 of 3 < 60%
     results, _ = services.results_compute(scheme=scheme, by=office_staff)
@@ -420,7 +420,7 @@ def test_a_barred_secretary_is_refused_the_top_grade_with_the_reason(
             organisation=organisation, person=person, role=TeamRole.SECRETARY, start_date=date(2020, 1, 1), by=superuser
         )
         secretaries.append(person)
-        inspect(scheme, organisation, "discipline", inspectors["discipline"], confirm_by=office_staff)
+        inspect_all(scheme, organisation, inspectors, confirm_by=office_staff)
     decide(
         file_case(tree["child"], superuser, person=secretaries[0], facts_date=date(THIS_YEAR, 1, 2)),
         superuser,
@@ -441,7 +441,20 @@ def test_a_barred_secretary_is_refused_the_top_grade_with_the_reason(
 
 
 def test_recomputing_updates_results_in_place(scheme, tree, inspectors, indicators, office_staff):
-    inspect(scheme, tree["child"], "discipline", inspectors["discipline"], confirm_by=office_staff)
+    inspect_all(scheme, tree["child"], inspectors, confirm_by=office_staff)
     services.results_compute(scheme=scheme, by=office_staff)
     services.results_compute(scheme=scheme, by=office_staff)
     assert Result.objects.filter(scheme=scheme).count() == 2
+
+
+def test_a_result_waits_for_every_departments_year_end_assessment(scheme, tree, inspectors, indicators, office_staff):
+    inspect(scheme, tree["child"], "discipline", inspectors["discipline"], confirm_by=office_staff)
+    results, leaders = services.results_compute(scheme=scheme, by=office_staff)
+    county = next(r for r in results if r.organisation == tree["child"])
+    assert county.composite == D("100.00")  # shown, but on the discipline indicators alone
+    assert (county.grade, county.rank) == ("", None)
+    assert county.note == "待组织部门完成年终考核后评定等次和排名"
+    inspect(scheme, tree["child"], "organisation", inspectors["organisation"], confirm_by=office_staff)
+    results, _ = services.results_compute(scheme=scheme, by=office_staff)
+    county = next(r for r in results if r.organisation == tree["child"])
+    assert (county.grade_label, county.rank, county.note) == ("好", 1, "")

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from assessments import services
 from assessments.models import AwardNomination, IndicatorScore, Result, Scheme, Tally
-from tests.assessments.conftest import add_indicator, inspect
+from tests.assessments.conftest import add_indicator, inspect, inspect_all
 from tests.helpers import queries_for
 from tests.responsibilities.factories import PersonFactory, make_organisation
 from tests.responsibilities.list_factories import THIS_YEAR
@@ -195,7 +195,7 @@ def test_results_export_joins_eligibility(client, tree, superuser, scheme, inspe
     team.membership_add(
         organisation=tree["child"], person=person, role=TeamRole.SECRETARY, start_date=date(2020, 1, 1), by=superuser
     )
-    inspect(scheme, tree["child"], "discipline", inspectors["discipline"], confirm_by=office_staff)
+    inspect_all(scheme, tree["child"], inspectors, confirm_by=office_staff)
     services.results_compute(scheme=scheme, by=office_staff)
     client.force_login(office_staff)
     response = client.get(reverse("assessments:results_export", args=[scheme.pk]))

@@ -248,12 +248,27 @@ def test_inspector_scores_beside_the_evidence_and_submits(page, live_server, log
 def test_office_staff_confirm_and_compute_results(page, live_server, login, shoot, tree, superuser):
     built = build_scheme(tree, superuser)
     inspection = scored_and_submitted(built, tree, organisation_inspector(tree, superuser))
-    office(tree, superuser)
+    office_user = office(tree, superuser)
+    # The 宣传 department's year-end assessment of the county is done too (15 of 15), so that the
+    # county's result can be graded: a result waits for every department's year-end assessment.
+    propaganda = make_user("xuanchuan", tree["own"], Role.INSPECTOR, superuser, department=Department.PROPAGANDA)
+    study = services.inspection_start(
+        scheme=built["scheme"],
+        organisation=tree["child"],
+        kind=InspectionKind.ANNUAL,
+        department=Department.PROPAGANDA,
+        by=propaganda,
+    )
+    study = services.score_record(
+        inspection=study, version=study.version, indicator=built["study"], deductions=[], by=propaganda
+    ).inspection
+    study = services.inspection_submit(inspection=study, version=study.version, by=propaganda)
+    services.inspection_confirm(inspection=study, version=study.version, by=office_user)
 
     login("office")
     nav_link(page, "考核评价").click()
     page.get_by_test_id("scheme-table").get_by_role("link", name=SCHEME_NAME).click()
-    row = page.get_by_test_id("inspections").locator("tbody tr", has_text="测试县委")
+    row = page.get_by_test_id("inspections").locator("tbody tr", has_text="测试县委").filter(has_text="组织")
     expect(row).to_contain_text("已提交")
     expect(row).to_contain_text("29")
     row.get_by_role("link", name="测试县委").click()
@@ -279,22 +294,22 @@ def test_office_staff_confirm_and_compute_results(page, live_server, login, shoo
     page.get_by_test_id("compute-results").click()
     expect(page.locator(".alert-success")).to_contain_text("已重新计算 2 个组织和 0 名书记的考核结果。")
     county = page.get_by_test_id("team-results").locator("tbody tr", has_text="测试县委")
-    # Only the 组织 year-end inspection is confirmed: 29 / 30 → 96.67, the weights of the missing
-    # routine and mass parts shared out; 好 (≥ 90), within the quota of one among two.
+    # The year-end inspections of both departments: (29 + 15) / (30 + 15) → 97.78, the weights of the
+    # missing routine and mass parts shared out; 好 (≥ 90), within the quota of one among two.
     expect(county.locator("td").nth(0)).to_have_text("1")
-    expect(county.locator("td").nth(3)).to_have_text("96.67")
-    expect(county.locator("td").nth(5)).to_have_text("96.67")
+    expect(county.locator("td").nth(3)).to_have_text("97.78")
+    expect(county.locator("td").nth(5)).to_have_text("97.78")
     expect(county.locator("td").nth(7)).to_have_text("好")
     district = page.get_by_test_id("team-results").locator("tbody tr", has_text="测试区委")
     expect(district.locator("td").nth(0)).to_have_text("—")
     expect(district.locator("td").nth(5)).to_have_text("—")
     shoot("asm-13-results-computed")
     result = Result.objects.get(organisation=tree["child"])
-    assert (result.rank, result.composite, result.grade_label) == (1, Decimal("96.67"), "好")
+    assert (result.rank, result.composite, result.grade_label) == (1, Decimal("97.78"), "好")
 
     county.get_by_role("link", name="测试县委").click()
     expect(page.locator("h1")).to_have_text("测试县委")
-    expect(page.get_by_test_id("composite")).to_have_text("96.67")
+    expect(page.get_by_test_id("composite")).to_have_text("97.78")
     expect(page.locator("main")).to_contain_text("第 1 名")
     breakdown = page.get_by_test_id(f"breakdown-{inspection.pk}")
     breakdown.locator("summary").click()

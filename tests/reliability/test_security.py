@@ -1,0 +1,85 @@
+"""Hardened settings: deploy checks, login throttling, password rules, idle sessions, CSP, upload serving."""
+
+from datetime import timedelta
+
+import pytest
+from axes.models import AccessAttempt
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+pytestmark = pytest.mark.django_db
+
+PRODUCTION = {
+    "DEBUG": False,
+    "SECRET_KEY": "a-production-secret-of-more-than-fifty-characters-0123456789-abcdefghij",
+    "SECURE_SSL_REDIRECT": True,
+    "SECURE_HSTS_SECONDS": 31_536_000,
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS": True,
+    "SECURE_HSTS_PRELOAD": True,
+    "SESSION_COOKIE_SECURE": True,
+    "CSRF_COOKIE_SECURE": True,
+    "ALLOWED_HOSTS": ["dangjian.example.gov.cn"],
+}
+
+
+def test_deploy_checks_pass_with_the_production_environment(settings, monkeypatch):
+    # Set only for the browser tests' Playwright (see conftest.py); a served process never has it.
+    monkeypatch.delenv("DJANGO_ALLOW_ASYNC_UNSAFE", raising=False)
+    for name, value in PRODUCTION.items():
+        setattr(settings, name, value)
+    call_command("check", deploy=True, fail_level="WARNING")
+
+
+def test_deploy_checks_fail_with_the_development_defaults(settings):
+    from django.core.management.base import SystemCheckError
+
+    settings.DEBUG = True
+    with pytest.raises(SystemCheckError):
+        call_command("check", deploy=True, fail_level="WARNING")
+
+
+@pytest.fixture
+def throttled(settings):
+    settings.AXES_ENABLED = True
+    return settings
+
+
+def attempt(client, password):
+    return client.post(reverse("login"), {"username": "office", "password": password}, REMOTE_ADDR="10.0.0.7")
+
+
+def test_five_failures_lock_the_username_from_that_address_for_a_cool_off(client, office_staff, throttled):
+    statuses = [attempt(client, "wrong").status_code for _ in range(5)]
+    assert statuses == [200, 200, 200, 200, 429]  # the fifth failure locks
+    locked = attempt(client, "x")  # even the right password, while cooling off
+    assert locked.status_code == 429 and "登录失败次数过多" in locked.content.decode()
+    assert "_auth_user_id" not in client.session
+    # Another address is not locked out.
+    other = client.post(reverse("login"), {"username": "office", "password": "x"}, REMOTE_ADDR="10.0.0.8")
+    assert other.status_code == 302
+    # After the cool-off the lock lifts by itself: never a permanent lock.
+    client.logout()
+    AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=16))
+    assert attempt(client, "x").status_code == 302
+
+
+def test_weak_passwords_are_refused_in_chinese():
+    with pytest.raises(ValidationError) as error:
+        validate_password("12345678")
+    assert any("密码" in message for message in error.value.messages)
+
+
+def test_sessions_expire_after_eight_hours_without_activity(settings):
+    assert settings.SESSION_COOKIE_AGE == 8 * 60 * 60 and settings.SESSION_SAVE_EVERY_REQUEST
+
+
+def test_pages_send_a_content_security_policy_without_inline_script(client, office_staff):
+    client.force_login(office_staff)
+    response = client.get(reverse("home"))
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+    assert "<script>" not in response.content.decode()
+    assert response["X-Frame-Options"] == "DENY" and response["X-Content-Type-Options"] == "nosniff"

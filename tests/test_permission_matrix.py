@@ -1,0 +1,1141 @@
+"""The permission matrix: every URL of the URLconf × role × scope × GET and POST against a declared policy.
+
+How to read it
+--------------
+``POLICIES`` (the table below) declares, for every URL name, how to build the URL for a target in each
+scope, the payload of a POST, and the outcome each role must get. The test walks ``get_resolver()``
+recursively: a URL name with no policy fails (with its name), and so does a policy whose URL is gone.
+Django's admin and the language switch are exempt, each with its reason, in ``EXEMPT``.
+
+The world (built once for the module, inside a transaction rolled back at the end)::
+
+    N  矩阵上级党委 (MXN)       assesses P, so that "parent" has assessment records too
+    └── P  矩阵省委 (MXP)       ← parent
+        ├── C  矩阵市委 (MXC)   ← own: every role below is assigned here
+        │   └── K  矩阵县委 (MXK)   ← child
+        │       └── Q  (MXQ)        recipient of K's issued task
+        └── S  矩阵兄弟市委 (MXS)   ← sibling
+            └── T  (MXT)            recipient of S's issued task
+
+Each of P, C, K and S has a team (a secretary and a member), a committee list and the member's personal
+list (submitted), a task (overdue, the member responsible) with evidence, an issued task, a roll-over
+job, a decided case about the member with an intervention, and in assessments the scheme that assesses
+it (its indicator, its inspection, its round and its result). The scheme "about" C is P's annual scheme,
+which also assesses S: C sees its own records in it but not its peer's; "about" S for the scheme pages is
+a P special scheme that assesses S alone. C's member is the leader below, so "own" also exercises the
+rules for one's own list, task and decided case.
+
+Roles (all assigned at C): office staff, administrator, a leader (C's member), C's secretary (a leader
+too), an inspector of each department, the superuser, and anonymous.
+
+Outcomes
+--------
+``ok``       200, or a redirect that is not to the login page; for a POST also 400/409 (a refused
+             payload is fine: the permission was granted)
+``shown``    ok, and the policy's marker (a name or number of the scope's record) is on the page
+``hidden``   ok, and the marker is not on the page (lists, search, panels, peers in a scheme)
+``login``    302 to the login page
+``404``      out of scope, or a record the role may not open at all: always 404, never 403
+``403``      only where the view or its service refuses an action on a record the role may read
+             (each such case says why in ``why``)
+``400``      a form refuses a choice outside the user's scope (the choice is not even offered)
+``405``      method not allowed
+``unchanged`` any status but 500, and no business or history row written
+
+Every request runs inside a savepoint that is rolled back, so one request never changes the next. Each
+POST whose expected outcome is a refusal must leave the row count of every business table, every
+many-to-many table and every history (pghistory) table unchanged. No request may answer 500.
+
+A permission bug found by the matrix is recorded in ``KNOWN_BUGS`` with what happens instead, rather
+than by loosening a policy; the test fails when a recorded bug no longer happens (remove the entry).
+"""
+
+import json
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, timedelta
+from types import SimpleNamespace
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.db import connection, transaction
+from django.test import Client, override_settings
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from accountability import services as accountability_services
+from accountability.models import Measure, Situation
+from assessments import services as assessment_services
+from assessments.models import Result
+from responsibilities import services
+from responsibilities.history import HISTORY_MODELS
+from responsibilities.jobs import start_rollover
+from responsibilities.models import (
+    Department,
+    ListKind,
+    ListTemplateVersion,
+    OrganisationKind,
+    ResponsibilityList,
+    Role,
+    TeamMembership,
+    TeamRole,
+)
+from tests.accountability.factories import decide, file_case
+from tests.assessments.conftest import add_indicator
+from tests.conftest import make_user, seed_rows
+from tests.responsibilities.factories import PersonFactory
+from tests.responsibilities.list_factories import THIS_YEAR, add_task, pdf
+
+pytestmark = pytest.mark.django_db
+
+# ---- Roles, scopes and outcomes --------------------------------------------------------------------
+
+ANONYMOUS, OFFICE, ADMIN, LEADER, SECRETARY, SUPERUSER = (
+    "anonymous",
+    "office",
+    "admin",
+    "leader",
+    "secretary",
+    "superuser",
+)
+INSPECTOR = {dept: f"inspector_{dept}" for dept in Department.values}  # organisation, discipline, propaganda, …
+ROLES = (ANONYMOUS, OFFICE, ADMIN, LEADER, SECRETARY, *INSPECTOR.values(), SUPERUSER)
+ASSIGNED = frozenset(ROLES) - {ANONYMOUS, SUPERUSER}
+STAFF = frozenset({OFFICE, ADMIN})
+LEADERS = frozenset({LEADER, SECRETARY})
+INSPECTORS = frozenset(INSPECTOR.values())
+# Confidential accountability pages: 纪检 and 组织 inspectors and administrators (README “Confidentiality”).
+CASE_HANDLERS = frozenset({ADMIN, INSPECTOR["organisation"], INSPECTOR["discipline"]})
+
+OWN, CHILD, PARENT, SIBLING = "own", "child", "parent", "sibling"
+SCOPES = (OWN, CHILD, PARENT, SIBLING)
+OUTSIDE = {PARENT, SIBLING}
+
+OK, SHOWN, HIDDEN, LOGIN = "ok", "shown", "hidden", "login"
+NOT_FOUND, FORBIDDEN, INVALID, NOT_ALLOWED, UNCHANGED = "404", "403", "400", "405", "unchanged"
+REFUSALS = {LOGIN, NOT_FOUND, FORBIDDEN, INVALID, NOT_ALLOWED, UNCHANGED}
+
+
+def at(roles, *scopes) -> set[str]:
+    """Role specs limited to scopes: at({OFFICE}, CHILD) == {"office@child"}."""
+    return {f"{role}@{scope}" for role in ([roles] if isinstance(roles, str) else roles) for scope in scopes}
+
+
+class Rule:
+    """The expected outcome of one method for every (role, scope).
+
+    ``ok`` holds roles ("office") or role specs ("leader@own"). A granted role gets ``granted`` inside
+    its scope (own, child, or an unscoped URL) and ``outside`` for parent and sibling targets (records
+    there are invisible: 404). A role not granted gets ``inside``, or 403 when listed in ``forbidden``
+    (it may read the record but not do this). With ``role_first`` the role is checked before the
+    target: a role not granted gets ``inside`` whatever the scope. ``special`` pins single specs.
+    """
+
+    def __init__(
+        self,
+        ok=(),
+        *,
+        granted=OK,
+        inside=NOT_FOUND,
+        outside=NOT_FOUND,
+        forbidden=(),
+        role_first=False,
+        superuser=OK,
+        anonymous=LOGIN,
+        special=None,
+    ):
+        self.ok, self.forbidden = frozenset(ok), frozenset(forbidden)
+        self.granted, self.inside, self.outside = granted, inside, outside
+        self.role_first, self.superuser, self.anonymous = role_first, superuser, anonymous
+        self.special = special or {}
+
+    def __call__(self, role: str, scope: str | None) -> str:
+        spec = f"{role}@{scope}"
+        if spec in self.special:
+            return self.special[spec]
+        if role == ANONYMOUS:
+            return self.anonymous
+        if role == SUPERUSER:
+            return self.superuser
+        if spec in self.ok:
+            return self.granted
+        granted, outside = role in self.ok, scope in OUTSIDE
+        if self.role_first and not granted:
+            return self.inside
+        if outside:
+            return self.outside
+        if granted:
+            return self.granted
+        if role in self.forbidden or spec in self.forbidden:
+            return FORBIDDEN
+        return self.inside
+
+
+METHOD_NOT_ALLOWED = Rule(inside=NOT_ALLOWED, superuser=NOT_ALLOWED, role_first=True)
+PUBLIC = Rule(ASSIGNED, anonymous=OK)
+EVERYONE = Rule(ASSIGNED)  # every logged-in user; on a record: every role that reads its scope
+STAFF_ONLY = Rule(STAFF)  # office staff and administrators change their subtree; others: 404
+SUPERUSER_ONLY = Rule(inside=FORBIDDEN, role_first=True)
+MEMBER_LIST = Rule(STAFF | INSPECTORS | at(LEADERS, OWN))  # a member never sees another member's list
+CASE_PAGE = Rule(CASE_HANDLERS | at(LEADER, OWN))  # … and the person sees his or her own decided case
+MANAGES_CHILD_SCHEME = Rule(at(STAFF, CHILD))  # C's office manages C's scheme, not P's scheme about C
+
+
+def listed(ok=ASSIGNED, **kwargs) -> Rule:
+    """A list or search every user opens; the scope's record is shown to ``ok`` and hidden from others."""
+    return Rule(ok, granted=SHOWN, inside=HIDDEN, outside=HIDDEN, superuser=SHOWN, **kwargs)
+
+
+# ---- The policies -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Policy:
+    get: Rule
+    post: Rule | None = METHOD_NOT_ALLOWED  # None: not checked again in a second variant
+    args: object = None  # (world, scope) -> reverse() args
+    query: object = None  # (world, scope) -> query string
+    data: object = None  # (world, scope, role) -> POST data
+    marker: object = None  # (world, scope) -> text that ``shown``/``hidden`` look for (None: no check)
+    variant: str = ""
+    scoped: bool = True
+    why: str = ""  # every 403 and every other non-obvious outcome is explained here
+
+
+def pk(kind):
+    return lambda w, s: [getattr(w, kind)[s].pk]
+
+
+def name_of(kind, attribute="name"):
+    return lambda w, s: getattr(getattr(w, kind)[s], attribute)
+
+
+def history(key, kind, get, why=""):
+    return Policy(get, args=lambda w, s: [key, getattr(w, kind)[s].pk], variant=key, why=why)
+
+
+POLICIES = {
+    # ---- Home, login, ballot ----
+    "home": Policy(EVERYONE, scoped=False),
+    "login": Policy(
+        PUBLIC,
+        post=PUBLIC,
+        data=lambda w, s, r: {"username": "office", "password": "wrong"},
+        scoped=False,
+        why="Logged-in users are redirected home; a wrong password answers the form again.",
+    ),
+    "logout": Policy(
+        METHOD_NOT_ALLOWED, post=Rule(ASSIGNED), scoped=False, why="Logout is POST only (Django 5); not public."
+    ),
+    "ballot": Policy(
+        PUBLIC,
+        post=PUBLIC,
+        data=lambda w, s, r: {"code": w.ballot_code},
+        scoped=False,
+        why="The mass-evaluation ballot is public: no login, the single-use code is the credential.",
+    ),
+    # ---- Organisations, people, teams ----
+    "responsibilities:organisation_tree": [
+        Policy(EVERYONE, scoped=False),
+        Policy(
+            listed(),
+            post=None,
+            query=lambda w, s: f"q={w.org[s].code}",
+            marker=name_of("org"),
+            variant="search",
+            why="Search finds organisations in scope only.",
+        ),
+    ],
+    "responsibilities:organisation_create": Policy(
+        STAFF_ONLY,
+        post=STAFF_ONLY,
+        query=lambda w, s: f"parent={w.org[s].pk}",
+        data=lambda w, s, r: {"parent": w.org[s].pk, "name": "矩阵新组织", "code": "MXNEW", "kind": "committee"},
+    ),
+    "responsibilities:organisation_detail": Policy(EVERYONE, args=pk("org"), why="Shows the roll-up bar chart."),
+    "responsibilities:organisation_tree_children": Policy(EVERYONE, args=pk("org")),
+    "responsibilities:organisation_edit": Policy(
+        STAFF_ONLY,
+        post=STAFF_ONLY,
+        args=pk("org"),
+        data=lambda w, s, r: {
+            "parent": w.parent_of[s].pk,
+            "name": w.org[s].name,
+            "short_name": "",
+            "code": w.org[s].code,
+            "kind": "committee",
+            "version": w.org[s].version,
+        },
+    ),
+    "responsibilities:organisation_archive": Policy(
+        STAFF_ONLY, post=STAFF_ONLY, args=pk("org"), data=lambda w, s, r: {"reason": "撤并", "version": 1}
+    ),
+    "responsibilities:membership_add": Policy(
+        STAFF_ONLY,
+        post=STAFF_ONLY,
+        args=pk("org"),
+        data=lambda w, s, r: {"person": w.person[s].pk, "role": "member", "start_date": "2024-01-01"},
+    ),
+    "responsibilities:membership_end": Policy(
+        STAFF_ONLY,
+        post=STAFF_ONLY,
+        args=pk("membership"),
+        data=lambda w, s, r: {"end_date": str(w.today), "reason": "调动", "version": w.membership[s].version},
+    ),
+    "responsibilities:person_list": Policy(
+        listed(), marker=name_of("person"), why="The roster lists people in scope only."
+    ),
+    "responsibilities:person_create": Policy(
+        STAFF_ONLY,
+        post=STAFF_ONLY,
+        query=lambda w, s: f"organisation={w.org[s].pk}",
+        data=lambda w, s, r: {"name": "矩阵新干部", "post": "干部", "post_level": 30, "home_organisation": w.org[s].pk},
+    ),
+    "responsibilities:person_detail": Policy(
+        Rule(
+            ASSIGNED,
+            granted=HIDDEN,
+            superuser=SHOWN,
+            special={spec: SHOWN for spec in at(CASE_HANDLERS, OWN, CHILD) | at(LEADER, OWN)},
+        ),
+        args=pk("person"),
+        marker=name_of("case", "number"),
+        why="The eligibility panel (with the case number) is confidential: case handlers and the person only.",
+    ),
+    "responsibilities:person_edit": Policy(
+        STAFF_ONLY,
+        post=STAFF_ONLY,
+        args=pk("person"),
+        data=lambda w, s, r: {
+            "name": w.person[s].name,
+            "post": "干部",
+            "post_level": 30,
+            "home_organisation": w.org[s].pk,
+            "version": w.person[s].version,
+        },
+    ),
+    "responsibilities:person_archive": Policy(
+        STAFF_ONLY, post=STAFF_ONLY, args=pk("person"), data=lambda w, s, r: {"reason": "退休", "version": 1}
+    ),
+    "responsibilities:history": [
+        history("organisation", "org", EVERYONE),
+        history("person", "person", EVERYONE),
+        history("membership", "membership", EVERYONE),
+        history("list", "committee", EVERYONE),
+        Policy(MEMBER_LIST, args=lambda w, s: ["list", w.memberlist[s].pk], variant="list:member"),
+        history("task", "task", EVERYONE),
+        history("scheme", "scheme", EVERYONE),
+        history("indicator", "indicator", EVERYONE),
+        history("inspection", "inspection", EVERYONE),
+        history("case", "case", CASE_PAGE),
+    ],
+    # ---- Responsibility lists ----
+    "responsibilities:organisation_lists": Policy(EVERYONE, args=pk("org")),
+    "responsibilities:lists_generate": Policy(
+        METHOD_NOT_ALLOWED, post=STAFF_ONLY, args=pk("org"), data=lambda w, s, r: {"year": THIS_YEAR}
+    ),
+    "responsibilities:rollover_start": Policy(
+        STAFF_ONLY, post=STAFF_ONLY, args=pk("org"), data=lambda w, s, r: {"year": THIS_YEAR + 1}
+    ),
+    "responsibilities:rollover_detail": Policy(STAFF_ONLY, args=pk("job")),
+    "responsibilities:list_detail": [
+        Policy(EVERYONE, args=pk("committee"), variant="committee"),
+        Policy(MEMBER_LIST, post=None, args=pk("memberlist"), variant="member"),
+    ],
+    "responsibilities:list_transition": [
+        Policy(
+            METHOD_NOT_ALLOWED,
+            post=Rule(STAFF, forbidden=LEADERS | INSPECTORS),
+            args=pk("committee"),
+            data=lambda w, s, r: {"target": "submitted", "version": w.committee[s].version},
+            variant="submit",
+            why="403: readers of the list who are not office staff may not submit it (service refusal).",
+        ),
+        Policy(
+            METHOD_NOT_ALLOWED,
+            post=Rule(at(SECRETARY, OWN), forbidden=STAFF | INSPECTORS | at(LEADER, OWN)),
+            args=pk("memberlist"),
+            data=lambda w, s, r: {"target": "confirmed", "version": w.memberlist[s].version},
+            variant="confirm",
+            why="403: only the organisation's secretary confirms; office staff and others who read the list may not.",
+        ),
+    ],
+    "responsibilities:supervision_note_add": Policy(
+        METHOD_NOT_ALLOWED,
+        post=Rule(at(SECRETARY, OWN), forbidden=STAFF | INSPECTORS | at(LEADER, OWN)),
+        args=pk("memberlist"),
+        data=lambda w, s, r: {"text": "请按期推进"},
+        why="403: only the secretary of the member's organisation writes supervision notes.",
+    ),
+    "responsibilities:task_create": Policy(
+        STAFF_ONLY, post=STAFF_ONLY, args=pk("item"), data=lambda w, s, r: task_payload(w, s)
+    ),
+    "responsibilities:task_detail": Policy(EVERYONE, args=pk("task")),
+    "responsibilities:task_edit": Policy(
+        STAFF_ONLY,
+        post=STAFF_ONLY,
+        args=pk("task"),
+        data=lambda w, s, r: task_payload(w, s) | {"version": w.task[s].version},
+    ),
+    "responsibilities:task_archive": Policy(
+        STAFF_ONLY,
+        post=STAFF_ONLY,
+        args=pk("task"),
+        data=lambda w, s, r: {"reason": "重复", "version": w.task[s].version},
+    ),
+    "responsibilities:progress_record": Policy(
+        METHOD_NOT_ALLOWED,
+        post=Rule(STAFF | at(LEADER, OWN), forbidden=ASSIGNED),
+        args=pk("task"),
+        data=lambda w, s, r: {"day": str(w.today), "percent": 50, "text": "已推进"},
+        why="403: readers who are neither office staff, the list's owner nor the responsible person.",
+    ),
+    "responsibilities:evidence_upload": Policy(
+        METHOD_NOT_ALLOWED,
+        post=Rule(STAFF | at(LEADER, OWN), forbidden=ASSIGNED),
+        args=pk("task"),
+        data=lambda w, s, r: {"file": pdf(), "description": "会议纪要"},
+        why="403: as for progress: readers who may not report on the task.",
+    ),
+    "responsibilities:evidence_download": Policy(EVERYONE, args=pk("evidence"), why="A file download."),
+    "responsibilities:my_checklist": Policy(EVERYONE, scoped=False),
+    "responsibilities:task_issue": Policy(
+        STAFF_ONLY,
+        post=STAFF_ONLY,
+        args=pk("org"),
+        data=lambda w, s, r: {
+            "year": w.year,
+            "item_number": 1,
+            "title": "矩阵下发",
+            "quantity": 1,
+            "unit": "次",
+            "deadline": str(date(w.year, 12, 31)),
+            "standard": "有记录",
+            "requirement": "",
+            "recipients": [w.recipient[s].pk],
+        },
+    ),
+    "responsibilities:issued_task_detail": Policy(EVERYONE, args=pk("issued")),
+    "responsibilities:template_list": Policy(EVERYONE, scoped=False),
+    "responsibilities:template_version_create": Policy(
+        SUPERUSER_ONLY,
+        post=SUPERUSER_ONLY,
+        data=lambda w, s, r: {"name": "矩阵模板", "source": "测试", "effective_from_year": 2099},
+        scoped=False,
+        why="403: list templates are changed by superusers only.",
+    ),
+    "responsibilities:template_detail": Policy(EVERYONE, args=lambda w, s: [w.template.pk], scoped=False),
+    "responsibilities:template_item_edit": Policy(
+        SUPERUSER_ONLY,
+        post=SUPERUSER_ONLY,
+        args=lambda w, s: [w.template_item.pk],
+        data=lambda w, s, r: {"title": "改写", "version": w.template_item.version},
+        scoped=False,
+        why="403: list templates are changed by superusers only.",
+    ),
+    # ---- Excel and print ----
+    "responsibilities:ledger_export": Policy(EVERYONE, args=pk("org"), why="An Excel export."),
+    "responsibilities:rollup_export": Policy(EVERYONE, args=pk("org"), why="An Excel export."),
+    "responsibilities:import_template": Policy(STAFF_ONLY, args=pk("committee"), why="An Excel download."),
+    "responsibilities:list_import": Policy(STAFF_ONLY, post=STAFF_ONLY, args=pk("committee"), data=lambda w, s, r: {}),
+    "responsibilities:list_print": [
+        Policy(EVERYONE, args=pk("committee"), variant="committee"),
+        Policy(MEMBER_LIST, post=None, args=pk("memberlist"), variant="member"),
+    ],
+    # ---- Accountability ----
+    "accountability:negative_list": Policy(EVERYONE, scoped=False),
+    "accountability:rule_set_list": Policy(EVERYONE, scoped=False),
+    "accountability:rule_set_detail": Policy(EVERYONE, args=lambda w, s: [w.rule_set.pk], scoped=False),
+    "accountability:case_list": Policy(
+        listed(CASE_HANDLERS | at(LEADER, OWN)),
+        marker=name_of("case", "number"),
+        why="Cases are confidential; the leader sees the decided case about himself.",
+    ),
+    "accountability:case_create": Policy(
+        Rule(CASE_HANDLERS, inside=FORBIDDEN, role_first=True),
+        post=Rule(CASE_HANDLERS, inside=FORBIDDEN, outside=INVALID, role_first=True),
+        data=lambda w, s, r: case_payload(w, s),
+        why="403: the filing page refuses users who handle no cases. 400: an organisation outside the "
+        "handler's scope is not among the form's choices.",
+    ),
+    "accountability:case_attribution": [
+        Policy(
+            listed(CASE_HANDLERS),
+            query=lambda w, s: f"person={w.person[s].pk}&organisation={w.org[s].pk}&facts_date={w.today}",
+            marker=name_of("person"),
+            why="htmx hint: only for an organisation the user handles cases for.",
+        ),
+        Policy(
+            listed(CASE_HANDLERS),
+            post=None,
+            query=lambda w, s: f"person={w.person[s].pk}&organisation={w.org[OWN].pk}&facts_date={w.today}",
+            marker=name_of("person"),
+            variant="person-from-scope",
+            why="The hint names the person: a person outside the handler's scope must not be named.",
+        ),
+    ],
+    "accountability:case_detail": Policy(CASE_PAGE, args=pk("case")),
+    "accountability:case_transition": Policy(
+        METHOD_NOT_ALLOWED,
+        post=Rule(CASE_HANDLERS, special={"leader@own": FORBIDDEN}),
+        args=pk("case"),
+        data=lambda w, s, r: {"target": "executed", "version": w.case[s].version},
+        why="403: the person reads his own decided case but may not move it (service refusal).",
+    ),
+    "accountability:case_decide": Policy(
+        METHOD_NOT_ALLOWED,
+        post=Rule(CASE_HANDLERS),
+        args=pk("case"),
+        data=lambda w, s, r: {
+            "decided_on": str(w.today),
+            "deciding_body": "纪委",
+            "measures": [w.measure.pk],
+            "version": w.case[s].version,
+            "preview": "1",
+        },
+        why="The person may read his case, but the decision form answers him 404.",
+    ),
+    "accountability:decision_print": Policy(CASE_PAGE, args=pk("case")),
+    "accountability:person_record": Policy(CASE_PAGE, args=pk("person")),
+    "accountability:screening": [
+        Policy(
+            Rule(CASE_HANDLERS, inside=FORBIDDEN, role_first=True),
+            scoped=False,
+            why="403: screening is refused to users who handle no cases.",
+        ),
+        Policy(
+            Rule(CASE_HANDLERS, granted=SHOWN, inside=FORBIDDEN, outside=INVALID, role_first=True, superuser=SHOWN),
+            post=None,
+            query=lambda w, s: f"root={w.org[s].pk}&day={w.today}",
+            marker=name_of("person"),
+            variant="rows",
+            why="400: a root outside the handler's scope is not among the choices.",
+        ),
+        Policy(
+            Rule(CASE_HANDLERS, inside=FORBIDDEN, outside=INVALID, role_first=True),
+            post=None,
+            query=lambda w, s: f"root={w.org[s].pk}&day={w.today}&format=xlsx",
+            variant="xlsx",
+            why="The Excel export of the screening.",
+        ),
+    ],
+    "accountability:early_warning": Policy(
+        listed(), marker=name_of("task", "title"), why="Overdue tasks of the user's scope only."
+    ),
+    "accountability:intervention_create": [
+        Policy(
+            METHOD_NOT_ALLOWED,
+            post=Rule(STAFF | at(SECRETARY, OWN), forbidden=ASSIGNED),
+            data=lambda w, s, r: intervention_payload(w, organisation=s, person=s, task=s),
+            why="403: a reader of the organisation who is neither office staff nor its secretary.",
+        ),
+        Policy(
+            METHOD_NOT_ALLOWED,
+            post=Rule(
+                STAFF | {SECRETARY},
+                outside=UNCHANGED,
+                inside=FORBIDDEN,
+                role_first=True,
+                superuser=OK,
+                special={"superuser@parent": UNCHANGED, "superuser@sibling": UNCHANGED},
+            ),
+            data=lambda w, s, r: intervention_payload(w, organisation=OWN, person=None, task=s),
+            variant="task-from-scope",
+            why="An intervention on C may only name a task of C's subtree, as its person must be.",
+        ),
+    ],
+    "accountability:intervention_follow_up": Policy(
+        METHOD_NOT_ALLOWED,
+        post=Rule(STAFF, forbidden=INSPECTORS),
+        args=pk("intervention"),
+        data=lambda w, s, r: {"follow_up": "已整改"},
+        why="403: inspectors read interventions but may not add to them. Leaders do not see the "
+        "intervention list at all (404), although the secretary may record one.",
+    ),
+    # ---- Assessments ----
+    "assessments:scheme_list": Policy(listed(), marker=name_of("scheme"), why="Schemes of the user's scope."),
+    "assessments:scheme_create": Policy(
+        STAFF_ONLY,
+        post=STAFF_ONLY,
+        query=lambda w, s: f"assessor={w.org[s].pk}",
+        data=lambda w, s, r: scheme_payload(w, s, targets=[w.recipient[s].pk]),
+    ),
+    "assessments:scheme_detail": Policy(
+        Rule(ASSIGNED, granted=HIDDEN, superuser=SHOWN),
+        args=pk("scheme"),
+        marker=lambda w, s: w.org[SIBLING].name if s == OWN else None,
+        why="P's scheme about C also assesses S: C's users see the scheme, not their peer's records.",
+    ),
+    "assessments:scheme_edit": Policy(
+        MANAGES_CHILD_SCHEME,
+        post=MANAGES_CHILD_SCHEME,
+        args=pk("scheme"),
+        data=lambda w, s, r: (
+            scheme_payload(w, s, targets=[t.pk for t in w.scheme[s].targets.all()]) | {"version": w.scheme[s].version}
+        ),
+    ),
+    "assessments:bands_update": Policy(
+        METHOD_NOT_ALLOWED,
+        post=MANAGES_CHILD_SCHEME,
+        args=lambda w, s: [w.scheme[s].pk, "team"],
+        data=lambda w, s, r: {f"team-{b.grade}": str(b.min_score) for b in w.scheme[s].bands.filter(subject="team")},
+    ),
+    "assessments:indicator_create": Policy(
+        Rule(at(STAFF | {INSPECTOR["organisation"]}, CHILD)),
+        post=Rule(at(STAFF | {INSPECTOR["organisation"]}, CHILD)),
+        args=pk("scheme"),
+        query=lambda w, s: "department=organisation",
+        data=lambda w, s, r: indicator_payload(w, s),
+        why="The assessing office and that department's inspectors at the assessor define indicators.",
+    ),
+    "assessments:indicator_edit": Policy(
+        Rule(at(STAFF | {INSPECTOR["organisation"]}, CHILD)),
+        post=Rule(at(STAFF | {INSPECTOR["organisation"]}, CHILD)),
+        args=pk("indicator"),
+        data=lambda w, s, r: indicator_payload(w, s) | {"version": w.indicator[s].version},
+    ),
+    "assessments:inspection_start": Policy(
+        Rule(INSPECTORS, superuser=NOT_FOUND),
+        post=Rule(INSPECTORS, superuser=NOT_FOUND),
+        args=pk("scheme"),
+        data=lambda w, s, r: {
+            "organisation": w.org[s].pk,
+            "department": r.removeprefix("inspector_") if r in INSPECTORS else "organisation",
+            "kind": "routine",
+            "day": str(w.today),
+        },
+        why="Inspectors inspect the organisations of their assignment; a superuser is no inspector (404).",
+    ),
+    "assessments:inspection_detail": Policy(EVERYONE, args=pk("inspection")),
+    "assessments:score_record": Policy(
+        METHOD_NOT_ALLOWED,
+        post=Rule({INSPECTOR["organisation"]}, forbidden=ASSIGNED, superuser=FORBIDDEN),
+        args=lambda w, s: [w.inspection[s].pk, w.scored_indicator[s].pk],
+        data=lambda w, s, r: score_payload(w, s),
+        why="403: readers of an inspection who are not inspectors of its department may not score it.",
+    ),
+    "assessments:inspection_transition": [
+        Policy(
+            METHOD_NOT_ALLOWED,
+            post=Rule({INSPECTOR["organisation"]}, forbidden=ASSIGNED, superuser=FORBIDDEN),
+            args=lambda w, s: [w.inspection[s].pk, "submit"],
+            data=lambda w, s, r: {"version": w.inspection[s].version},
+            variant="submit",
+            why="403: only the inspection's department submits it.",
+        ),
+        Policy(
+            METHOD_NOT_ALLOWED,
+            post=Rule(at(STAFF, CHILD), forbidden=ASSIGNED),
+            args=lambda w, s: [w.inspection[s].pk, "confirm"],
+            data=lambda w, s, r: {"version": w.inspection[s].version},
+            variant="confirm",
+            why="403: only the assessing office confirms; C's users read P's inspection of C but may not.",
+        ),
+    ],
+    "assessments:round_create": Policy(
+        MANAGES_CHILD_SCHEME, post=MANAGES_CHILD_SCHEME, args=pk("scheme"), data=lambda w, s, r: round_payload(w, s)
+    ),
+    "assessments:round_detail": Policy(EVERYONE, args=pk("round")),
+    "assessments:round_slips": Policy(MANAGES_CHILD_SCHEME, args=pk("round"), why="The ballot codes: organisers only."),
+    "assessments:results": Policy(
+        Rule(ASSIGNED, granted=HIDDEN, superuser=SHOWN),
+        post=Rule(at(STAFF, CHILD), forbidden=ASSIGNED),
+        args=pk("scheme"),
+        marker=lambda w, s: w.org[SIBLING].name if s == OWN else None,
+        why="The table and line chart show only the targets the user sees. POST recomputes: 403 for "
+        "readers who do not run the scheme.",
+    ),
+    "assessments:results_export": Policy(MANAGES_CHILD_SCHEME, args=pk("scheme"), why="An Excel export."),
+    "assessments:result_detail": Policy(EVERYONE, args=pk("result")),
+    "assessments:awards": Policy(
+        MANAGES_CHILD_SCHEME,
+        post=MANAGES_CHILD_SCHEME,
+        args=pk("scheme"),
+        data=lambda w, s, r: {"person": w.person[s].pk, "title": "优秀党务工作者"},
+    ),
+}
+
+# Patterns deliberately outside the matrix, each with its reason.
+EXEMPT = {
+    "admin:": "Django's admin: its own is_staff/permission system, covered by Django itself.",
+    "set_language": "The language switch: public by design (it works on the login page) and writes nothing.",
+}
+
+# Permission bugs the matrix found: "<url>[variant] <METHOD> <role> <scope>" → (what happens, why it is wrong).
+KNOWN_BUGS: dict[str, tuple[str, str]] = {}
+
+
+# ---- Payloads -----------------------------------------------------------------------------------------
+
+
+def task_payload(w, s):
+    return {
+        "title": "矩阵新任务",
+        "quantity": "2",
+        "unit": "次",
+        "deadline": str(date(w.year, 12, 31)),
+        "standard": "有纪要",
+        "requirement": "",
+        "responsible_person": "",
+        "status": "not_started",
+        "completed_on": "",
+    }
+
+
+def case_payload(w, s):
+    return {
+        "organisation": w.org[s].pk,
+        "person": w.person[s].pk,
+        "subject": "member",
+        "responsibility": "individual",
+        "facts_date": str(w.today - timedelta(days=5)),
+        "filed_on": str(w.today),
+        "situations": [w.situation.pk],
+        "facts": "知情不报",
+        "severity": "serious",
+    }
+
+
+def intervention_payload(w, *, organisation, person, task):
+    return {
+        "organisation": w.org[organisation].pk,
+        "person": w.person[person].pk if person else "",
+        "task": w.task[task].pk,
+        "kind": "remind",
+        "day": str(w.today),
+        "reason": "任务逾期",
+    }
+
+
+def scheme_payload(w, s, targets):
+    return {
+        "name": "矩阵新方案",
+        "year": THIS_YEAR,
+        "kind": "special",
+        "party_building_weight": "20",
+        "weight_routine": "30",
+        "weight_annual": "50",
+        "weight_mass": "20",
+        "team_top_quota": "100",
+        "leader_top_quota": "100",
+        "secretary_org_weight": "70",
+        "targets": targets,
+    }
+
+
+def indicator_payload(w, s):
+    return {
+        "title": "矩阵指标",
+        "max_score": "10",
+        "quantity": "2",
+        "unit": "次",
+        "deadline": str(date(w.scheme[s].year, 12, 31)),
+        "standard": "有记录",
+        "requirement": "",
+        "deduction_per_shortfall": "2",
+        "bonus_cap": "2",
+    }
+
+
+def score_payload(w, s):
+    prefix = f"i{w.scored_indicator[s].pk}"
+    return {
+        f"{prefix}-version": w.inspection[s].version,
+        f"{prefix}-bonus": "0",
+        f"{prefix}-note": "",
+        f"{prefix}-points_0": "1",
+        f"{prefix}-reason_0": "缺记录",
+    }
+
+
+def round_payload(w, s):
+    return {
+        "organisation": w.org[s].pk,
+        "subject": "organisation",
+        "questions": "总体评价",
+        "issued": "2",
+        "quorum_percent": "80",
+        "opens_on": str(w.today),
+        "closes_on": str(w.today + timedelta(days=10)),
+    }
+
+
+# ---- The world ------------------------------------------------------------------------------------
+
+
+SUFFIX = {PARENT: "甲", OWN: "乙", CHILD: "丙", SIBLING: "丁"}
+
+
+def build_world(media_root) -> SimpleNamespace:
+    """Every object kind a URL takes, for each scope, created through the services."""
+    seed_rows()
+    today = timezone.localdate()
+    year = THIS_YEAR - 1  # last year's lists: their tasks are overdue whatever today's date
+    from django.contrib.auth import get_user_model
+
+    root = get_user_model().objects.create_user(username="mx-root", password="x", is_superuser=True, is_staff=True)
+    w = SimpleNamespace(today=today, year=year, media_root=media_root)
+
+    def organisation(parent, name, code):
+        return services.organisation_create(
+            parent=parent, name=name, code=code, kind=OrganisationKind.COMMITTEE, by=root
+        )
+
+    top = organisation(None, "矩阵上级党委", "MXN")
+    province = organisation(top, "矩阵省委", "MXP")
+    city = organisation(province, "矩阵市委", "MXC")
+    county = organisation(city, "矩阵县委", "MXK")
+    sibling = organisation(province, "矩阵兄弟市委", "MXS")
+    w.org = {PARENT: province, OWN: city, CHILD: county, SIBLING: sibling}
+    w.parent_of = {PARENT: top, OWN: province, CHILD: city, SIBLING: province}
+    w.recipient = {
+        PARENT: sibling,
+        OWN: county,
+        CHILD: organisation(county, "矩阵县直机关", "MXQ"),
+        SIBLING: organisation(sibling, "矩阵兄弟县委", "MXT"),
+    }
+
+    users = {
+        OFFICE: make_user("office", city, Role.OFFICE_STAFF, root),
+        ADMIN: make_user("orgadmin", city, Role.ADMIN, root),
+        LEADER: make_user("leader", city, Role.LEADER, root),
+        SECRETARY: make_user("secretary", city, Role.LEADER, root),
+        **{role: make_user(role, city, Role.INSPECTOR, root, department=dept) for dept, role in INSPECTOR.items()},
+        SUPERUSER: root,
+    }
+    builder = make_user("mx-inspector", top, Role.INSPECTOR, root, department=Department.ORGANISATION)
+
+    # Teams: a secretary and a member; at C they are the secretary and the leader of the role list.
+    w.person, w.membership = {}, {}
+    for scope, org in w.org.items():
+        secretary = PersonFactory(
+            home_organisation=org, name=f"矩阵书记{SUFFIX[scope]}", user=users[SECRETARY] if scope == OWN else None
+        )
+        member = PersonFactory(
+            home_organisation=org, name=f"矩阵成员{SUFFIX[scope]}", user=users[LEADER] if scope == OWN else None
+        )
+        services.membership_add(
+            organisation=org, person=secretary, role=TeamRole.SECRETARY, start_date=date(2020, 1, 1), by=root
+        )
+        w.membership[scope] = services.membership_add(
+            organisation=org, person=member, role=TeamRole.MEMBER, start_date=date(2020, 1, 1), by=root
+        )
+        w.person[scope] = member
+
+    # Lists, tasks, evidence, issued tasks, roll-over jobs.
+    w.committee, w.memberlist, w.item, w.task, w.evidence, w.issued, w.job = ({} for _ in range(7))
+    for scope, org in w.org.items():
+        services.lists_generate(organisation=org, year=year, by=root)
+        w.committee[scope] = ResponsibilityList.objects.get(organisation=org, year=year, kind=ListKind.COMMITTEE)
+        member_list = ResponsibilityList.objects.get(organisation=org, year=year, person=w.person[scope])
+        w.memberlist[scope] = services.list_transition(
+            responsibility_list=member_list, version=member_list.version, target="submitted", by=root
+        )
+        w.task[scope] = add_task(
+            w.committee[scope],
+            root,
+            deadline=date(year, 6, 30),
+            title=f"矩阵任务{SUFFIX[scope]}",
+            responsible_person=w.person[scope],
+        )
+        w.item[scope] = w.task[scope].item
+        w.evidence[scope] = services.evidence_upload(task=w.task[scope], uploaded=pdf(), by=root)
+        w.issued[scope] = services.task_issue(
+            issuer=org,
+            year=year,
+            item_number=2,
+            recipients=[w.recipient[scope]],
+            by=root,
+            title=f"矩阵下发{SUFFIX[scope]}",
+            quantity=1,
+            unit="次",
+            deadline=date(year, 12, 31),
+            standard="有记录",
+            requirement="",
+        )
+        w.job[scope] = start_rollover(root=org, year=THIS_YEAR + 1, by=root)
+        w.committee[scope].refresh_from_db()
+    w.template = ListTemplateVersion.objects.get(effective_from_year=2016)
+    w.template_item = w.template.items.order_by("pk").first()
+
+    # Accountability: a decided case about each member, and an intervention.
+    w.situation = Situation.objects.get(code="FQ-06")
+    w.case, w.intervention = {}, {}
+    for scope, org in w.org.items():
+        case = file_case(
+            org,
+            root,
+            person=w.person[scope],
+            subject="member",
+            facts_date=today - timedelta(days=60),
+            filed_on=today - timedelta(days=50),
+        )
+        decide(case, root, today - timedelta(days=30), "降职")
+        case.refresh_from_db()
+        w.case[scope] = case
+        w.intervention[scope] = accountability_services.intervention_record(
+            organisation=org,
+            person=w.person[scope],
+            task=w.task[scope],
+            kind="remind",
+            reason="任务逾期",
+            day=today,
+            by=root,
+        )
+    w.rule_set = accountability_services.rule_set_on(today)
+    w.measure = Measure.objects.get(rule_set=w.rule_set, name="降职")
+
+    # Assessments: the scheme that assesses each organisation, with an indicator, an inspection, a round, a result.
+    def scheme(assessor, targets, name, kind="annual"):
+        return assessment_services.scheme_create(
+            assessor=assessor,
+            targets=targets,
+            by=root,
+            name=name,
+            year=THIS_YEAR,
+            kind=kind,
+            party_building_weight=20,
+            weight_routine=30,
+            weight_annual=50,
+            weight_mass=20,
+            team_top_quota=100,
+            leader_top_quota=100,
+            secretary_org_weight=70,
+        )
+
+    of_province = scheme(top, [province], "矩阵方案·考核省委")
+    of_cities = scheme(province, [city, sibling], "矩阵方案·考核各市")
+    of_county = scheme(city, [county], "矩阵方案·考核县委")
+    special = scheme(province, [sibling], "矩阵方案·兄弟市专项", kind="special")
+    about = {PARENT: of_province, OWN: of_cities, CHILD: of_county, SIBLING: of_cities}
+    w.scheme = {PARENT: of_province, OWN: of_cities, CHILD: of_county, SIBLING: special}
+    indicators = {
+        s.pk: add_indicator(s, "organisation", root, title=f"矩阵指标{s.pk}")
+        for s in (of_province, of_cities, of_county, special)
+    }
+    w.indicator = {scope: indicators[s.pk] for scope, s in w.scheme.items()}
+    w.scored_indicator = {scope: indicators[s.pk] for scope, s in about.items()}
+    w.inspection, w.round, w.result = {}, {}, {}
+    for scope, org in w.org.items():
+        w.inspection[scope] = assessment_services.inspection_start(
+            scheme=about[scope], organisation=org, kind="annual", department="organisation", by=builder
+        )
+        w.round[scope] = assessment_services.round_create(
+            scheme=about[scope],
+            organisation=org,
+            subject="organisation",
+            questions=["总体评价"],
+            issued=3,
+            quorum_percent=80,
+            opens_on=today,
+            closes_on=today + timedelta(days=30),
+            by=root,
+        )
+    for s in (of_province, of_cities, of_county, special):
+        assessment_services.results_compute(scheme=s, by=root)
+    w.result = {scope: Result.objects.get(scheme=about[scope], organisation=org) for scope, org in w.org.items()}
+    w.ballot_code = w.round[OWN].codes.order_by("pk").first().code
+
+    # One logged-in session per role; each request sends its cookie from a fresh client.
+    w.sessions = {}
+    for role, user in users.items():
+        client = Client()
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        w.sessions[role] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert TeamMembership.objects.filter(organisation=city, person__user__isnull=False).count() == 2
+    return w
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Built once, inside a transaction that the end of the module rolls back (nothing is committed)."""
+    media_root = tmp_path_factory.mktemp("matrix-media")
+    fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with override_settings(MEDIA_ROOT=media_root, PASSWORD_HASHERS=fast), django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield build_world(media_root)
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+            print(f"\npermission matrix: {sum(STATS.values())} requests {dict(STATS)}")
+
+
+# ---- The URLconf ------------------------------------------------------------------------------------
+
+
+def url_names(resolver=None, namespace="") -> list[str]:
+    """Every pattern's name, namespaced ("responsibilities:task_detail"); unnamed ones by their route."""
+    names = []
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            names += url_names(pattern, f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace)
+        elif isinstance(pattern, URLPattern):
+            names.append(f"{namespace}{pattern.name}" if pattern.name else f"{namespace}<unnamed {pattern.pattern}>")
+    return names
+
+
+def exemption(name: str) -> str | None:
+    return next(
+        (why for prefix, why in EXEMPT.items() if name == prefix or (prefix.endswith(":") and name.startswith(prefix))),
+        None,
+    )
+
+
+URLCONF_NAMES = set(url_names())
+CHECKED_NAMES = sorted({n for n in URLCONF_NAMES if exemption(n) is None} | set(POLICIES))
+
+
+# ---- Requests and judgement ---------------------------------------------------------------------
+
+
+STATS: Counter = Counter()
+
+
+@dataclass
+class Seen:
+    outcome: str  # ok, login, 400, 403, 404, 405, 409, 500
+    text: str = ""
+    changed: tuple = ()
+
+
+def counted_tables() -> list[str]:
+    tables = []
+    for model in apps.get_models(include_auto_created=True):
+        meta = model._meta
+        if meta.app_label in ("responsibilities", "accountability", "assessments", "pghistory"):
+            if meta.managed and not meta.proxy:
+                tables.append(meta.db_table)
+    return sorted(set(tables))
+
+
+def row_counts(tables) -> dict[str, int]:
+    """Rows of every business, many-to-many and history table, in one query."""
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(f"(SELECT count(*) FROM {quote(t)})" for t in tables))
+        return dict(zip(tables, cursor.fetchone(), strict=True))
+
+
+def outcome_of(response) -> str:
+    if response.status_code in (301, 302, 303, 307, 308):
+        target = response["Location"]
+        return LOGIN if target.startswith(reverse("login")) and "next=" in target else OK
+    return OK if response.status_code == 200 else str(response.status_code)
+
+
+def send(world, tables, role, method, path, data) -> Seen:
+    """One request as the role, inside a savepoint that is rolled back; counts rows around a POST."""
+    STATS[method] += 1
+    client = Client()
+    if role != ANONYMOUS:
+        client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[role]
+    with transaction.atomic():
+        before = row_counts(tables) if method == "post" else None
+        try:
+            response = client.get(path) if method == "get" else client.post(path, data or {})
+        except Exception as error:  # the matrix reports it as the 500 it would be
+            transaction.set_rollback(True)
+            return Seen("500", text=repr(error))
+        changed = ()
+        if before is not None:
+            after = row_counts(tables)
+            changed = tuple(t for t in tables if before[t] != after[t])
+        transaction.set_rollback(True)
+    text = ""
+    if response.status_code == 200 and response.get("Content-Type", "").startswith("text/html"):
+        text = response.content.decode()
+    response.close()
+    return Seen(outcome_of(response), text=text, changed=changed)
+
+
+def contains(text: str, marker: str) -> bool:
+    """The marker as written, or as JSON escapes it (chart data in json_script)."""
+    return marker in text or json.dumps(marker)[1:-1] in text
+
+
+def verdict(expected: str, seen: Seen, method: str, marker: str | None) -> str | None:
+    """None when the response is what was expected, else a description of what happened."""
+    actual = seen.outcome
+    if actual == OK and expected in (SHOWN, HIDDEN) and marker:
+        actual = SHOWN if contains(seen.text, marker) else HIDDEN
+    elif expected in (SHOWN, HIDDEN):
+        expected = OK
+    if expected in REFUSALS and method == "post" and seen.changed:
+        return f"{actual}, and it wrote rows in {', '.join(seen.changed)}"
+    if expected == UNCHANGED:
+        return None if actual != "500" else actual
+    if expected == OK and method == "post" and actual in (INVALID, "409"):
+        return None  # granted; the payload itself was refused (a validation message)
+    if actual == "500":
+        return f"500 {seen.text}".strip()
+    return None if actual == expected else actual
+
+
+def variants(name):
+    policy = POLICIES[name]
+    return policy if isinstance(policy, list) else [policy]
+
+
+@pytest.mark.parametrize("name", CHECKED_NAMES)
+def test_every_url_answers_every_role_and_scope_as_declared(name, world, settings):
+    assert name in URLCONF_NAMES, f"{name} has a policy but is no longer in the URLconf: remove it from POLICIES"
+    assert name in POLICIES, f"{name} is in the URLconf but has no declared policy: add it to POLICIES"
+    settings.MEDIA_ROOT = world.media_root  # evidence files were stored there
+    tables = counted_tables()
+    failures, cache = [], {}
+    for policy in variants(name):
+        marker_seen = policy.marker is None
+        label = f"{name}[{policy.variant}]" if policy.variant else name
+        for method, rule in (("get", policy.get), ("post", policy.post)):
+            if rule is None:
+                continue
+            for scope in SCOPES if policy.scoped else (None,):
+                path = reverse(name, args=policy.args(world, scope) if policy.args else None)
+                if policy.query:
+                    path += "?" + policy.query(world, scope)
+                marker = policy.marker(world, scope) if policy.marker else None
+                for role in ROLES:
+                    expected = rule(role, scope)
+                    data = policy.data(world, scope, role) if method == "post" and policy.data else None
+                    key = (role, method, path) if data is None else None
+                    seen = cache[key] if key in cache else send(world, tables, role, method, path, data)
+                    if key is not None:
+                        cache[key] = seen
+                    problem = verdict(expected, seen, method, marker)
+                    marker_seen |= expected == SHOWN and bool(marker) and problem is None
+                    where = f"{label} {method.upper()} {role} {scope or '-'}"
+                    known = KNOWN_BUGS.get(where)
+                    if known and problem == known[0]:
+                        continue
+                    if known:
+                        failures.append(f"{where}: KNOWN_BUGS says {known[0]!r}, got {problem or expected!r}")
+                    elif problem:
+                        failures.append(f"{where}: expected {expected}, got {problem}")
+        if not marker_seen:
+            failures.append(f"{label}: its marker was never shown, so its hidden checks prove nothing")
+    assert not failures, f"{len(failures)} unexpected outcomes:\n" + "\n".join(failures)
+
+
+def test_every_exemption_still_names_a_url():
+    for prefix in EXEMPT:
+        assert any(exemption(n) == EXEMPT[prefix] for n in URLCONF_NAMES), f"EXEMPT[{prefix!r}] matches no URL"
+
+
+def test_every_record_kind_with_a_history_tab_is_in_the_matrix():
+    declared = {p.variant.split(":")[0] for p in variants("responsibilities:history")}
+    assert set(HISTORY_MODELS) <= declared, f"history kinds without a policy: {set(HISTORY_MODELS) - declared}"
+
+
+def test_every_outcome_in_the_table_is_one_the_matrix_knows():
+    known = {OK, SHOWN, HIDDEN} | REFUSALS
+    for name, _policy in POLICIES.items():
+        for policy in variants(name):
+            for rule in (policy.get, policy.post):
+                for role in ROLES if rule else ():
+                    for scope in SCOPES:
+                        assert rule(role, scope) in known, (name, role, scope)
+                        if rule(role, scope) in (SHOWN, HIDDEN):
+                            assert policy.marker, f"{name}: shown/hidden without a marker"
