@@ -177,6 +177,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    # django-axes announces itself at every start; its lockouts are still logged as warnings.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
 
 # Names shown in the page title and header.
