@@ -9,12 +9,13 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install db stop migrate demo lint format messages clean-db help
+.PHONY: run test install db stop migrate demo lint format messages backup restore help
 
 help:
 	@echo "make run    install, start the database, migrate, load the demo and serve on http://$(HOST):$(PORT)"
 	@echo "make test   install, find or start PostgreSQL, run lint, checks and every test"
 	@echo "make stop   stop the embedded PostgreSQL started by make run"
+	@echo "make backup / make restore FILE=...   back up or restore the database"
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -46,6 +47,15 @@ run: db messages
 	@echo ""
 	@echo "打开 http://$(HOST):$(PORT) 使用上面的演示账号登录；按 Ctrl+C 停止服务，make stop 停止数据库。"
 	@DEBUG=$${DEBUG:-true} $(PY) manage.py runserver $(HOST):$(PORT)
+
+# Backups: `make backup` writes backups/<db>-<time>.dump; `make restore FILE=backups/x.dump` replaces the
+# database's content with it (all or nothing). See README, "运维".
+backup: db
+	@$(PY) manage.py backup
+
+restore: db
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/<file>.dump"; exit 2; }
+	@$(PY) manage.py restore "$(FILE)" --yes
 
 lint: install
 	@$(VENV)/bin/ruff check .

@@ -1,0 +1,21 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from responsibilities.backups import dump
+from responsibilities.jobs import database_url
+
+
+class Command(BaseCommand):
+    help = "备份数据库（pg_dump 自定义格式）。默认写到 backups/<数据库>-<时间>.dump。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--output", help="备份文件路径")
+
+    def handle(self, *args, output=None, **options):
+        name = settings.DATABASES["default"]["NAME"]
+        path = Path(output) if output else settings.BASE_DIR / "backups" / f"{name}-{timezone.now():%Y%m%d-%H%M%S}.dump"
+        dump(database_url(), path)
+        self.stdout.write(f"已备份到 {path}（{path.stat().st_size // 1024} KB）")

@@ -1,0 +1,24 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from responsibilities.backups import restore
+from responsibilities.jobs import database_url
+
+
+class Command(BaseCommand):
+    help = "从备份文件恢复数据库：替换目标数据库中的全部内容（在一个事务中完成，出错则不改变任何数据）。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("dump_file")
+        parser.add_argument("--database-url", help="恢复到这个数据库（默认为当前数据库）；演练时恢复到一个新建的空库")
+        parser.add_argument("--yes", action="store_true", help="确认替换目标数据库的内容")
+
+    def handle(self, *args, dump_file, yes=False, **options):
+        target = options.get("database_url") or database_url()
+        if not Path(dump_file).is_file():
+            raise CommandError(f"找不到备份文件：{dump_file}")
+        if not yes:
+            raise CommandError("恢复会替换目标数据库的全部内容；确认无误后加 --yes 再运行。")
+        restore(target, Path(dump_file))
+        self.stdout.write(f"已从 {dump_file} 恢复。")
