@@ -10,7 +10,15 @@ from django.utils.translation import gettext_lazy as _
 
 from accountability import rules
 from responsibilities.common import VersionedModel, refuse_deletes, track_history
-from responsibilities.models import Organisation, Person, ResponsibilityList, Task, TeamRole, TemplateItem
+from responsibilities.models import (
+    Organisation,
+    Person,
+    ResponsibilityList,
+    Task,
+    TeamMembership,
+    TeamRole,
+    TemplateItem,
+)
 
 
 @track_history()
@@ -384,14 +392,21 @@ class InterventionKind(models.TextChoices):
 
 class InterventionQuerySet(models.QuerySet):
     def for_user(self, user):
+        """Office staff, administrators and inspectors in scope; a secretary for his or her own organisation."""
         from responsibilities import scope
 
-        return self.filter(
-            scope.within(
-                scope.scope_paths(user, scope.VIEW, roles={"office_staff", "admin", "inspector"}),
-                field="organisation__path",
-            )
+        allowed = scope.within(
+            scope.scope_paths(user, scope.VIEW, roles={"office_staff", "admin", "inspector"}),
+            field="organisation__path",
         )
+        if user.is_authenticated:
+            secretary_of = (
+                TeamMembership.objects.on(timezone.localdate())
+                .filter(person__user=user, role=TeamRole.SECRETARY)
+                .values("organisation")
+            )
+            allowed |= Q(organisation__in=secretary_of)
+        return self.filter(allowed)
 
 
 @track_history()

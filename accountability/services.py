@@ -296,6 +296,8 @@ def intervention_record(
         errors["reason"] = _("请写明事由。")
     if person is not None and not person.home_organisation.path.startswith(organisation.path):
         errors["person"] = _("对象必须是该组织或其下级单位的干部。")
+    if task is not None and not task.item.responsibility_list.organisation.path.startswith(organisation.path):
+        errors["task"] = _("相关任务必须是该组织或其下级单位责任清单中的任务。")
     if errors:
         raise ValidationError(errors)
     intervention = Intervention(

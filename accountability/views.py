@@ -98,16 +98,15 @@ def case_list(request):
     )
 
 
+def _case_people(user):
+    """The people whose cases the user handles (the same subtrees as the organisations)."""
+    paths = selectors.screening_scope(user)
+    return Person.objects.active().filter(scope.within(paths, field="home_organisation__path"))
+
+
 def _case_form(request, data=None, initial=None):
-    organisations = _handled_organisations(request.user)
-    paths = selectors.screening_scope(request.user)
-    people = (
-        Person.objects.active()
-        .filter(scope.within(paths, field="home_organisation__path"))
-        .select_related("home_organisation")
-        .order_by("home_organisation__path", "name")
-    )
-    return CaseForm(data, initial=initial, organisations=organisations, people=people)
+    people = _case_people(request.user).select_related("home_organisation").order_by("home_organisation__path", "name")
+    return CaseForm(data, initial=initial, organisations=_handled_organisations(request.user), people=people)
 
 
 @require_http_methods(["GET", "POST"])
@@ -146,7 +145,7 @@ def case_attribution(request):
     hint = None
     person_id, organisation_id = request.GET.get("person", ""), request.GET.get("organisation", "")
     if form.is_valid() and form.cleaned_data["day"] and person_id.isdigit() and organisation_id.isdigit():
-        person = Person.objects.filter(pk=person_id).first()
+        person = _case_people(request.user).filter(pk=person_id).first()
         organisation = _handled_organisations(request.user).filter(pk=organisation_id).first()
         if person is not None and organisation is not None:
             hint = selectors.attribution(person, organisation, form.cleaned_data["day"])
@@ -393,6 +392,9 @@ def early_warning(request):
     secretary_ids = services.secretary_of(request.user, today)
     for row in rows:
         row.can_intervene = services.may_intervene(request.user, row.organisation, secretary_ids)
+    recent = list(selectors.interventions_visible_to(request.user)[:10])
+    for intervention in recent:
+        intervention.can_follow_up = services.may_intervene(request.user, intervention.organisation, secretary_ids)
     return render(
         request,
         "accountability/early_warning.html",
@@ -403,7 +405,7 @@ def early_warning(request):
             "kinds": InterventionKind.choices,
             "repeat_only": repeat_only,
             "query": "repeat=1" if repeat_only else "",
-            "recent": selectors.interventions_visible_to(request.user)[:10],
+            "recent": recent,
         },
     )
 
@@ -421,7 +423,7 @@ def intervention_create(request):
     organisation = org_selectors.organisation_for(request.user, data["organisation"])
     person = Person.objects.filter(pk=data["person"]).first() if data["person"] else None
     task = (
-        Task.objects.select_related("item__responsibility_list").filter(pk=data["task"]).first()
+        Task.objects.select_related("item__responsibility_list__organisation").filter(pk=data["task"]).first()
         if data["task"]
         else None
     )

@@ -71,14 +71,17 @@ class OrganisationForm(StyledFormMixin, forms.ModelForm):
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
             self.fields["version"].required = True
-            if self.instance.depth == 1:
-                del self.fields["parent"]  # a root organisation has no parent to change
+            # Its own subtree is never a valid new parent.
+            candidates = self.fields["parent"].queryset.exclude(path__startswith=self.instance.path)
+            current = (
+                Organisation.objects.filter(path=self.instance.parent_path).first() if self.instance.depth > 1 else None
+            )
+            if current is None or not candidates.filter(pk=current.pk).exists():
+                # A root, or the top of the user's own area: it can be edited but only moved from above.
+                del self.fields["parent"]
             else:
-                self.fields["parent"].initial = Organisation.objects.filter(path=self.instance.parent_path).first()
-                # Its own subtree is never a valid new parent.
-                self.fields["parent"].queryset = self.fields["parent"].queryset.exclude(
-                    path__startswith=self.instance.path
-                )
+                self.fields["parent"].queryset = candidates
+                self.fields["parent"].initial = current
         elif user.is_superuser:
             self.fields["parent"].required = False
             self.fields["parent"].help_text = _("留空则创建顶级组织。")

@@ -592,3 +592,22 @@ def test_admin_lists_open_for_superuser_and_refuse_others(client, tree, superuse
     assert client.get(url).status_code == 302  # not staff: sent to the admin login
     client.force_login(superuser)
     assert client.get(url).status_code == 200
+
+
+def test_office_staff_edit_their_own_top_organisation_without_moving_it(client, tree, office_staff):
+    city = tree["own"]
+    client.force_login(office_staff)
+    form = client.get(reverse("responsibilities:organisation_edit", args=[city.pk])).context["form"]
+    assert "parent" not in form.fields
+    response = client.post(
+        reverse("responsibilities:organisation_edit", args=[city.pk]),
+        {
+            "name": "测试市委（更名）",
+            "code": city.code,
+            "kind": city.kind,
+            "version": city.version,
+        },
+    )
+    assert response.status_code == 302
+    city.refresh_from_db()
+    assert city.name == "测试市委（更名）" and city.parent_path == tree["parent"].path
