@@ -436,7 +436,10 @@ def round_slips(request, pk):
 def ballot(request):
     """The public ballot page (no login): enter a code, then rate each question once."""
     if request.method == "POST" and "q0" in request.POST:
-        code = request.POST.get("code", "")
+        code_form = BallotCodeForm(request.POST)
+        if not code_form.is_valid():
+            return render(request, "assessments/ballot_code.html", {"form": code_form}, status=400)
+        code = code_form.cleaned_data["code"]
         try:
             evaluation = services.ballot_round(code)
         except ValidationError as error:
