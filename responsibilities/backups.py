@@ -27,24 +27,45 @@ def dump(database_url: str, output: Path) -> Path:
     return output
 
 
+PSQL = POSTGRES_BIN_PATH / "psql"
+
+# Settings the PostgreSQL 18 tools write at the top of a restore script that older servers do not
+# know (15 and 16 lack transaction_timeout). They only repeat defaults, so dropping them is harmless.
+NEWER_SETTINGS = ("SET transaction_timeout = 0;",)
+
+
+class RestoreFailed(Exception):
+    """The database refused the dump; nothing was changed (the restore runs in one transaction)."""
+
+
 def restore(database_url: str, dump_file: Path) -> None:
-    """Restore a dump into a database, replacing what it holds, in one transaction (all or nothing)."""
-    subprocess.run(
-        [
-            str(PG_RESTORE),
-            "--clean",
-            "--if-exists",
-            "--no-owner",
-            "--single-transaction",
-            "--exit-on-error",
-            "--dbname",
-            database_url,
-            str(dump_file),
-        ],
+    """Restore a dump into a database, replacing what it holds, in one transaction (all or nothing).
+
+    pg_restore turns the dump into SQL, settings an older server would refuse are dropped, and psql
+    runs it in a single transaction that stops at the first error.
+    """
+    script = subprocess.run(
+        [str(PG_RESTORE), "--clean", "--if-exists", "--no-owner", "--file", "-", str(dump_file)],
         check=True,
         capture_output=True,
-        text=True,
+    ).stdout
+    lines = [line for line in script.split(b"\n") if line.strip().decode(errors="replace") not in NEWER_SETTINGS]
+    finished = subprocess.run(
+        [
+            str(PSQL),
+            "--no-psqlrc",
+            "--quiet",
+            "--single-transaction",
+            "--set",
+            "ON_ERROR_STOP=1",
+            "--dbname",
+            database_url,
+        ],
+        input=b"\n".join(lines),
+        capture_output=True,
     )
+    if finished.returncode != 0:
+        raise RestoreFailed(finished.stderr.decode(errors="replace").strip())
 
 
 def fingerprint(database_url: str) -> dict[str, tuple[int, str]]:

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from responsibilities.backups import restore
+from responsibilities.backups import RestoreFailed, restore
 from responsibilities.jobs import database_url
 
 
@@ -20,5 +20,8 @@ class Command(BaseCommand):
             raise CommandError(f"找不到备份文件：{dump_file}")
         if not yes:
             raise CommandError("恢复会替换目标数据库的全部内容；确认无误后加 --yes 再运行。")
-        restore(target, Path(dump_file))
+        try:
+            restore(target, Path(dump_file))
+        except RestoreFailed as error:
+            raise CommandError(f"恢复失败，目标数据库未作任何改动：{error}") from error
         self.stdout.write(f"已从 {dump_file} 恢复。")
