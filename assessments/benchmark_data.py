@@ -1,0 +1,538 @@
+"""A realistic province at scale, for benchmarks: N organisations five levels deep, full teams, one year of
+lists with tasks, progress and evidence rows, three years of assessments, and accountability cases.
+
+Rows are written in bulk (``bulk_create``), equal to what the services would write: the same
+organisation paths treebeard computes, the same lists and items the generation copies from the
+template, the same restrictions the rules compute. History triggers record every insert as usual.
+Deterministic for a given seed (and year).
+"""
+
+import random
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from accountability import rules as accountability_rules
+from accountability.models import (
+    Case,
+    Decision,
+    Intervention,
+    Measure,
+    Restriction,
+    RuleSet,
+    Situation,
+)
+from assessments import services as assessment_services
+from assessments.models import (
+    DEFAULT_BANDS,
+    BallotCode,
+    EvaluationRound,
+    GradeBand,
+    Indicator,
+    IndicatorScore,
+    Inspection,
+    Rating,
+    Scheme,
+    Tally,
+    new_code,
+)
+from responsibilities.models import (
+    Department,
+    Evidence,
+    ListItem,
+    ListKind,
+    Organisation,
+    OrganisationKind,
+    Person,
+    PostLevel,
+    ProgressEntry,
+    ResponsibilityList,
+    Role,
+    Task,
+    TaskStatus,
+    TeamMembership,
+    TeamRole,
+)
+from responsibilities.services.lists import template_for
+
+BATCH = 5000
+ROOT_CODE = "BENCH"
+LEVEL_KINDS = [
+    OrganisationKind.COMMITTEE,
+    OrganisationKind.COMMITTEE,
+    OrganisationKind.COMMITTEE,
+    OrganisationKind.LEADING_GROUP,
+    OrganisationKind.BRANCH,
+]
+LEVEL_NAMES = ["省", "市", "县", "局", "支部"]
+LEVEL_POST = [
+    PostLevel.PROVINCIAL,
+    PostLevel.BUREAU_CHIEF,
+    PostLevel.COUNTY_CHIEF,
+    PostLevel.TOWNSHIP_CHIEF,
+    PostLevel.TOWNSHIP_DEPUTY,
+]
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红建文辉力志国庆海斌波宁俊峰雪梅琳晨立新"
+ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def step(position: int) -> str:
+    """treebeard's path step for the n-th child (1-based): four base-36 digits."""
+    digits = ""
+    while position:
+        position, rest = divmod(position, 36)
+        digits = ALPHABET[rest] + digits
+    return digits.rjust(4, "0")
+
+
+def branching(total: int) -> int:
+    """Children per node on levels 2–4 so that five levels hold about ``total`` organisations."""
+    k = 1
+    while 1 + (k + 1) + (k + 1) ** 2 + (k + 1) ** 3 < total * 0.4:
+        k += 1
+    return k
+
+
+@dataclass
+class Summary:
+    counts: dict = field(default_factory=dict)
+
+    def add(self, name, number):
+        self.counts[name] = self.counts.get(name, 0) + number
+
+
+def generate(organisations: int, seed: int = 2016, year: int | None = None, progress=print) -> Summary:
+    rng = random.Random(seed)
+    year = year or timezone.localdate().year
+    summary = Summary()
+    User = get_user_model()
+    with transaction.atomic():
+        if Organisation.objects.filter(code=ROOT_CODE).exists():
+            raise ValueError("benchmark data already present (organisation code BENCH)")
+        admin, _ = User.objects.get_or_create(
+            username="bench-admin", defaults={"is_superuser": True, "is_staff": True, "first_name": "基准测试管理员"}
+        )
+        orgs = _organisations(organisations, summary)
+        progress(f"organisations: {len(orgs)}")
+        people, secretaries = _teams(orgs, rng, summary)
+        progress(f"people and teams: {len(people)}")
+        _users(orgs, secretaries, admin, summary)
+        lists = _lists(orgs, year, summary)
+        progress(f"lists: {len(lists)}")
+        _tasks(lists, year, rng, admin, summary)
+        progress(f"tasks: {summary.counts['tasks']}")
+        _assessments(orgs, year, rng, admin, summary)
+        progress(f"assessment schemes: {summary.counts.get('schemes', 0)}")
+        _accountability(orgs, people, year, rng, admin, summary)
+        progress(f"cases: {summary.counts.get('cases', 0)}")
+    return summary
+
+
+def _organisations(total: int, summary: Summary) -> list[Organisation]:
+    k = branching(total)
+    rows = [
+        Organisation(
+            path=step(1),
+            depth=1,
+            numchild=0,
+            name="基准测试省委",
+            short_name="基准省委",
+            code=ROOT_CODE,
+            kind=OrganisationKind.COMMITTEE,
+        )
+    ]
+    levels = [[rows[0]]]
+    for depth in range(2, 5):
+        level = []
+        for parent in levels[-1]:
+            for position in range(1, k + 1):
+                code = f"{parent.code}-{position:02d}"
+                level.append(
+                    Organisation(
+                        path=parent.path + step(position),
+                        depth=depth,
+                        numchild=0,
+                        name=f"{parent.short_name}{LEVEL_NAMES[depth - 1]}{position}",
+                        short_name=f"{LEVEL_NAMES[depth - 1]}{code[-5:]}",
+                        code=code,
+                        kind=LEVEL_KINDS[depth - 1],
+                    )
+                )
+            parent.numchild = k
+        levels.append(level)
+        rows += level
+    remaining = total - len(rows)
+    leaves = levels[-1]
+    counters = {}
+    for index in range(max(0, remaining)):
+        parent = leaves[index % len(leaves)]
+        position = counters.get(parent.path, 0) + 1
+        counters[parent.path] = position
+        parent.numchild = position
+        rows.append(
+            Organisation(
+                path=parent.path + step(position),
+                depth=5,
+                numchild=0,
+                name=f"{parent.name}第{position}党支部",
+                short_name=f"支部{position}",
+                code=f"{parent.code}-B{position:02d}",
+                kind=OrganisationKind.BRANCH,
+            )
+        )
+    created = Organisation.objects.bulk_create(rows, batch_size=BATCH)
+    summary.add("organisations", len(created))
+    return created
+
+
+def _name(rng) -> str:
+    return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
+
+
+def _teams(orgs, rng, summary) -> tuple[list[Person], dict[int, Person]]:
+    people, memberships, secretaries = [], [], {}
+    roles = [TeamRole.SECRETARY, TeamRole.LEADER_IN_CHARGE] + [TeamRole.MEMBER] * 5
+    for org in orgs:
+        level = LEVEL_POST[org.depth - 1]
+        for index, role in enumerate(roles):
+            person = Person(
+                name=_name(rng),
+                post=f"{org.short_name}{'书记' if index == 0 else '班子成员'}",
+                post_level=level if index == 0 else max(level - 10, PostLevel.TOWNSHIP_DEPUTY),
+                home_organisation=org,
+            )
+            people.append((org, role, person))
+    created = Person.objects.bulk_create([p for _o, _r, p in people], batch_size=BATCH)
+    for (org, role, _p), person in zip(people, created, strict=True):
+        memberships.append(
+            TeamMembership(organisation=org, person=person, role=role, areas="党建", start_date=date(2022, 1, 1))
+        )
+        if role == TeamRole.SECRETARY:
+            secretaries[org.pk] = person
+    TeamMembership.objects.bulk_create(memberships, batch_size=BATCH)
+    summary.add("people", len(created))
+    summary.add("memberships", len(memberships))
+    return created, secretaries
+
+
+def _users(orgs, secretaries, admin, summary) -> None:
+    """One login per role at the root, a city and a county, for the benchmark and the load test."""
+    from responsibilities.models import Assignment
+
+    User = get_user_model()
+    root, city, county = orgs[0], orgs[1], next(o for o in orgs if o.depth == 3)
+    specs = [
+        ("bench-office", root, Role.OFFICE_STAFF, ""),
+        ("bench-city-office", city, Role.OFFICE_STAFF, ""),
+        ("bench-county-office", county, Role.OFFICE_STAFF, ""),
+        ("bench-inspector", root, Role.INSPECTOR, Department.ORGANISATION),
+        ("bench-discipline", root, Role.INSPECTOR, Department.DISCIPLINE),
+        ("bench-secretary", county, Role.LEADER, ""),
+    ]
+    for username, org, role, department in specs:
+        user = User.objects.create_user(username=username, password="Bench@2026")
+        Assignment.objects.create(user=user, organisation=org, role=role, department=department)
+        if username == "bench-secretary":
+            Person.objects.filter(pk=secretaries[county.pk].pk).update(user=user)
+    Assignment.objects.create(user=admin, organisation=root, role=Role.ADMIN)
+    summary.add("users", len(specs) + 1)
+
+
+def _lists(orgs, year, summary) -> list[ResponsibilityList]:
+    """What lists_generate writes for every organisation: the committee list and one per team member."""
+    template = template_for(year)
+    items_by_kind = {kind: list(template.items.filter(kind=kind).order_by("number")) for kind in ListKind.values}
+    lists = [
+        ResponsibilityList(organisation=org, year=year, kind=ListKind.COMMITTEE, template=template) for org in orgs
+    ]
+    for membership in TeamMembership.objects.filter(organisation__in=orgs).only(
+        "pk", "organisation_id", "person_id", "role"
+    ):
+        lists.append(
+            ResponsibilityList(
+                organisation_id=membership.organisation_id,
+                year=year,
+                kind=ListKind.for_team_role(membership.role),
+                person_id=membership.person_id,
+                membership_id=membership.pk,
+                template=template,
+            )
+        )
+    created = ResponsibilityList.objects.bulk_create(lists, batch_size=BATCH)
+    items = [
+        ListItem(responsibility_list=rl, template_item=ti, number=ti.number, title=ti.title)
+        for rl in created
+        for ti in items_by_kind[rl.kind]
+    ]
+    ListItem.objects.bulk_create(items, batch_size=BATCH)
+    summary.add("lists", len(created))
+    summary.add("items", len(items))
+    return created
+
+
+def _tasks(lists, year, rng, admin, summary) -> None:
+    """About a hundred tasks per organisation, a realistic mix of done, in progress and overdue."""
+    today = min(timezone.localdate(), date(year, 12, 31))
+    items = (
+        ListItem.objects.filter(responsibility_list__in=lists)
+        .select_related("responsibility_list")
+        .only("pk", "number", "responsibility_list__kind", "responsibility_list__person_id")
+    )
+    tasks = []
+    for item in items:
+        personal = item.responsibility_list.kind != ListKind.COMMITTEE
+        for index in range(3 if personal else 4):
+            deadline = date(year, rng.randint(1, 12), rng.randint(1, 28))
+            due = deadline <= today
+            roll = rng.random()
+            if due and roll < 0.7 or not due and roll < 0.15:
+                status, completed = TaskStatus.DONE, min(deadline, today)
+            elif roll < 0.85:
+                status, completed = TaskStatus.IN_PROGRESS, None
+            else:
+                status, completed = TaskStatus.NOT_STARTED, None
+            tasks.append(
+                Task(
+                    item=item,
+                    title=f"第{item.number}项具体任务{index + 1}",
+                    quantity=Decimal(rng.randint(1, 12)),
+                    unit="次",
+                    deadline=deadline,
+                    standard="有记录、有材料",
+                    requirement="按时完成",
+                    responsible_person_id=item.responsibility_list.person_id,
+                    status=status,
+                    completed_on=completed,
+                )
+            )
+    created = Task.objects.bulk_create(tasks, batch_size=BATCH)
+    summary.add("tasks", len(created))
+    entries = [
+        ProgressEntry(
+            task=task,
+            date=task.completed_on or today,
+            text="已推进",
+            recorded_by=admin,
+            percent=100 if task.status == TaskStatus.DONE else 50,
+        )
+        for task in created
+        if task.status != TaskStatus.NOT_STARTED
+    ]
+    entries = ProgressEntry.objects.bulk_create(entries, batch_size=BATCH)
+    summary.add("progress entries", len(entries))
+    evidence = [
+        Evidence(
+            task_id=entry.task_id,
+            progress_entry=entry,
+            file=f"evidence/bench/{entry.pk}.pdf",
+            original_name="会议纪要.pdf",
+            content_type="application/pdf",
+            size=120_000,
+            uploaded_by=admin,
+        )
+        for entry in entries[::3]
+    ]
+    Evidence.objects.bulk_create(evidence, batch_size=BATCH)
+    summary.add("evidence rows", len(evidence))
+
+
+def _assessments(orgs, year, rng, admin, summary) -> None:
+    """Three years of annual schemes: the root assesses the cities, each city its counties."""
+    assessors = [o for o in orgs if o.depth <= 2]
+    for scheme_year in (year - 2, year - 1, year):
+        for assessor in assessors:
+            targets = [o for o in orgs if o.depth == assessor.depth + 1 and o.path.startswith(assessor.path)]
+            if len(targets) < 2:
+                continue
+            scheme = Scheme.objects.create(
+                assessor=assessor,
+                year=scheme_year,
+                kind="annual",
+                name=f"{assessor.short_name}{scheme_year}年度考核",
+                party_building_weight=Decimal(25),
+                weight_routine=Decimal(30),
+                weight_annual=Decimal(50),
+                weight_mass=Decimal(20),
+                team_top_quota=Decimal(30),
+                leader_top_quota=Decimal(30),
+                secretary_org_weight=Decimal(70),
+                created_by=admin,
+            )
+            scheme.targets.set(targets)
+            GradeBand.objects.bulk_create(
+                GradeBand(scheme=scheme, subject=subject, grade=grade, label=label, min_score=minimum)
+                for subject, bands in DEFAULT_BANDS.items()
+                for grade, label, minimum in bands
+            )
+            indicators = Indicator.objects.bulk_create(
+                Indicator(
+                    scheme=scheme,
+                    department=dept,
+                    title=f"{label}指标{n}",
+                    max_score=Decimal(10),
+                    quantity=Decimal(2),
+                    unit="次",
+                    deadline=date(scheme_year, 12, 31),
+                    standard="有记录",
+                    deduction_per_shortfall=Decimal(2),
+                    bonus_cap=Decimal(1),
+                )
+                for dept, label in Department.choices
+                for n in range(1, 3)
+            )
+            _inspections(scheme, targets, indicators, scheme_year, rng, admin, summary)
+            _rounds(scheme, targets, scheme_year, rng, admin, summary)
+            assessment_services.results_compute(scheme=scheme, by=admin)
+            summary.add("schemes", 1)
+
+
+def _inspections(scheme, targets, indicators, scheme_year, rng, admin, summary) -> None:
+    day = date(scheme_year, 12, 1) if scheme_year < timezone.localdate().year else timezone.localdate()
+    inspections = Inspection.objects.bulk_create(
+        Inspection(
+            scheme=scheme,
+            organisation=target,
+            department=dept,
+            kind=kind,
+            date=day,
+            inspector=admin,
+            status="confirmed",
+            confirmed_by=admin,
+            confirmed_at=timezone.now(),
+        )
+        for target in targets
+        for dept in Department.values
+        for kind in ("annual", "routine")
+    )
+    scores = []
+    for inspection in inspections:
+        for indicator in indicators:
+            if indicator.department == inspection.department:
+                deducted = Decimal(2 * rng.randint(0, 2))
+                scores.append(
+                    IndicatorScore(
+                        inspection=inspection,
+                        indicator=indicator,
+                        bonus=Decimal(0),
+                        score=indicator.max_score - deducted,
+                    )
+                )
+    IndicatorScore.objects.bulk_create(scores, batch_size=BATCH)
+    summary.add("inspections", len(inspections))
+    summary.add("scores", len(scores))
+
+
+def _rounds(scheme, targets, scheme_year, rng, admin, summary) -> None:
+    questions = ["落实主体责任情况", "作风建设情况"]
+    opens = date(scheme_year, 11, 1)
+    for target in targets:
+        evaluation = EvaluationRound.objects.create(
+            scheme=scheme,
+            organisation=target,
+            subject="organisation",
+            questions=questions,
+            issued=30,
+            quorum_percent=Decimal(60),
+            opens_on=opens,
+            closes_on=opens + timedelta(days=14),
+            created_by=admin,
+        )
+        voted = rng.randint(15, 30)
+        BallotCode.objects.bulk_create(
+            BallotCode(round=evaluation, code=new_code(), used=index < voted) for index in range(30)
+        )
+        tallies = []
+        for question in range(len(questions)):
+            split = [rng.randint(0, voted) for _ in range(3)]
+            split = sorted(split)
+            counts = [split[0], split[1] - split[0], split[2] - split[1], voted - split[2]]
+            tallies += [
+                Tally(round=evaluation, question=question, rating=rating, count=count)
+                for rating, count in zip(Rating.values, counts, strict=True)
+            ]
+        Tally.objects.bulk_create(tallies)
+        summary.add("ballot codes", 30)
+
+
+def _accountability(orgs, people, year, rng, admin, summary) -> None:
+    """About two thousand decided cases with their restrictions, and early-sign interventions."""
+    situations = list(Situation.objects.filter(subjects__contains=["member"]))
+    count = min(2000, max(20, len(orgs) * 2 // 5))
+    chosen = rng.sample(people, min(count, len(people)))
+    cases, facts = [], []
+    for index, person in enumerate(chosen):
+        facts_day = date(year - rng.randint(0, 2), rng.randint(1, 10), rng.randint(1, 28))
+        facts.append(facts_day)
+        cases.append(
+            Case(
+                number=f"BM-{index + 1:05d}",
+                organisation_id=person.home_organisation_id,
+                person=person,
+                subject="member",
+                responsibility="individual",
+                facts="基准测试数据",
+                facts_date=facts_day,
+                severity="serious",
+                status="decided",
+                filed_on=facts_day,
+                filed_by=admin,
+            )
+        )
+    cases = Case.objects.bulk_create(cases, batch_size=BATCH)
+    Case.situations.through.objects.bulk_create(
+        Case.situations.through(case_id=case.pk, situation_id=rng.choice(situations).pk) for case in cases
+    )
+    measures_by_set = {}
+    decisions, chosen_measures = [], []
+    for case, facts_day in zip(cases, facts, strict=True):
+        decided = min(facts_day + timedelta(days=30), timezone.localdate())
+        rule_set = RuleSet.objects.filter(effective_from__lte=decided).order_by("-effective_from").first()
+        if rule_set.pk not in measures_by_set:
+            measures_by_set[rule_set.pk] = list(
+                Measure.objects.filter(
+                    rule_set=rule_set, category="accountability", for_individuals=True
+                ).prefetch_related("consequences")
+            )
+        measure = rng.choice(measures_by_set[rule_set.pk])
+        decisions.append(
+            Decision(case=case, rule_set=rule_set, decided_on=decided, deciding_body="纪委", decided_by=admin)
+        )
+        chosen_measures.append(measure)
+    decisions = Decision.objects.bulk_create(decisions, batch_size=BATCH)
+    Decision.measures.through.objects.bulk_create(
+        Decision.measures.through(decision_id=d.pk, measure_id=m.pk)
+        for d, m in zip(decisions, chosen_measures, strict=True)
+    )
+    restrictions = []
+    for decision, measure, case in zip(decisions, chosen_measures, cases, strict=True):
+        for consequence in measure.consequences.all():
+            period = accountability_rules.period_for(consequence.kind, decision.decided_on, consequence.months)
+            restrictions.append(
+                Restriction(
+                    person_id=case.person_id,
+                    decision=decision,
+                    consequence=consequence,
+                    kind=period.kind,
+                    starts_on=period.starts_on,
+                    ends_on=period.ends_on,
+                )
+            )
+    Restriction.objects.bulk_create(restrictions, batch_size=BATCH)
+    Intervention.objects.bulk_create(
+        Intervention(
+            organisation_id=p.home_organisation_id,
+            person=p,
+            kind="remind",
+            reason="任务逾期",
+            date=date(year, 6, 1),
+            done_by=admin,
+        )
+        for p in chosen[: count // 2]
+    )
+    summary.add("cases", len(cases))
+    summary.add("restrictions", len(restrictions))
