@@ -10,7 +10,7 @@ from datetime import date
 
 import pghistory
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 
 from responsibilities import demo_lists, services
 from responsibilities.models import Department, Organisation, OrganisationKind, Person, PostLevel, Role, TeamRole
@@ -219,6 +219,10 @@ def load_demo() -> tuple[bool, list[tuple[str, str, str]]]:
     """Create the demo once; later runs only make sure the demo accounts exist. Returns (created, accounts)."""
     User = get_user_model()
     with transaction.atomic(), pghistory.context(command="load_demo"):
+        with connection.cursor() as cursor:
+            # Thousands of writes in one transaction: check foreign keys at once rather than queueing
+            # deferred checks that PostgreSQL would walk at the end of every statement.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         admin_user, _ = User.objects.get_or_create(
             username="admin", defaults={"is_staff": True, "is_superuser": True, "first_name": "系统管理员"}
         )
