@@ -3,7 +3,7 @@ without code. Cases, decisions and restrictions are handled on the product's own
 
 from django.contrib import admin
 
-from accountability.models import Consequence, Measure, RuleSet, Situation
+from accountability.models import Consequence, Measure, Restriction, RuleSet, Situation
 
 
 class NoDeleteAdmin(admin.ModelAdmin):
@@ -48,3 +48,18 @@ class SituationAdmin(NoDeleteAdmin):
     list_display = ["code", "title", "is_active"]
     search_fields = ["code", "title", "description"]
     filter_horizontal = ["failed_items"]
+
+
+@admin.register(Restriction)
+class RestrictionAdmin(NoDeleteAdmin):
+    """Read-only: restrictions are computed from decisions."""
+
+    list_display = ["person", "kind", "starts_on", "ends_on", "decision"]
+    list_filter = ["kind", "starts_on", "ends_on"]
+    list_select_related = ["person", "decision"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

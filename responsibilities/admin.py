@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from responsibilities.models import Assignment, Organisation, Person, TeamMembership
+from responsibilities.models import Assignment, Organisation, Person, ResponsibilityList, Task, TeamMembership
 
 
 class NoDeleteAdmin(admin.ModelAdmin):
@@ -86,3 +86,28 @@ class UserAdmin(DjangoUserAdmin):
 
 admin.site.site_header = _("从严治党责任体系管理平台 · 系统管理")
 admin.site.site_title = _("系统管理")
+
+
+class ReadOnlyAdmin(NoDeleteAdmin):
+    """Read-only views for administrators: these records are changed on the product's own pages."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ResponsibilityList)
+class ResponsibilityListAdmin(ReadOnlyAdmin):
+    list_display = ["organisation", "year", "kind", "person", "status"]
+    list_filter = ["year", "kind", "status", "organisation"]
+    list_select_related = ["organisation", "person"]
+
+
+@admin.register(Task)
+class TaskAdmin(ReadOnlyAdmin):
+    list_display = ["title", "item", "deadline", "status", "responsible_person"]
+    list_filter = ["status", "deadline", "item__responsibility_list__year", "item__responsibility_list__organisation"]
+    list_select_related = ["item", "responsible_person"]
+    show_full_result_count = False  # counting half a million rows on every page view is not worth it

@@ -17,12 +17,13 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from responsibilities import rules
-from responsibilities.models import Person, TaskStatus
+from responsibilities.models import ListKind, Person, TaskStatus
 from responsibilities.uploads import sniff
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -704,3 +705,90 @@ def _check_row(number: int, values: dict, formulas: set, items: dict, people: di
         requirement=_text(values["requirement"]),
         responsible_person=person,
     )
+
+
+# ---- The subtree's task ledger (全辖区任务台账), streamed --------------------------------------
+
+
+def subtree_columns() -> list[tuple[str, int]]:
+    return [
+        (_("组织"), 28),
+        (_("组织代码"), 14),
+        (_("清单"), 22),
+        (_("序号"), 6),
+        (_("责任事项"), 24),
+        (_("具体任务"), 36),
+        (_("数量"), 8),
+        (_("单位"), 8),
+        (_("完成时限"), 12),
+        (_("标准"), 28),
+        (_("状态"), 14),
+        (_("完成日期"), 12),
+    ]
+
+
+def write_subtree_ledger(output, organisation, year: int, rows, today: date) -> int:
+    """Write every task of a subtree's lists to ``output`` as a write-only workbook; returns the row count.
+
+    ``rows`` is an iterator of value tuples (see ``selectors.exports.subtree_task_rows``); openpyxl's
+    write-only mode streams each row to a temporary file, so memory stays flat however many rows.
+    """
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(sheet_title(_("全辖区任务台账"), set()))
+    columns = subtree_columns()
+    for index, (_header, width) in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A3"
+    title = WriteOnlyCell(
+        sheet, value=safe(_("%(name)s %(year)s 年全辖区责任清单任务台账") % {"name": organisation.name, "year": year})
+    )
+    title.font = TITLE_FONT
+    sheet.append([title])
+    headers = []
+    for header, _width in columns:
+        cell = WriteOnlyCell(sheet, value=safe(str(header)))
+        cell.font, cell.fill, cell.border = HEADER_FONT, HEADER_FILL, BORDER
+        headers.append(cell)
+    sheet.append(headers)
+    count = 0
+    for (
+        org_name,
+        org_code,
+        kind,
+        person,
+        number,
+        item,
+        title_text,
+        quantity,
+        unit,
+        deadline,
+        standard,
+        status,
+        completed_on,
+    ) in rows:
+        label = ListKind(kind).label if not person else f"{person} · {ListKind(kind).label}"
+        overdue = status != TaskStatus.DONE and deadline < today
+        status_label = str(TaskStatus(status).label) + (str(_("（逾期）")) if overdue else "")
+        deadline_cell = WriteOnlyCell(sheet, value=deadline)
+        deadline_cell.number_format = DATE_FORMAT
+        completed_cell = WriteOnlyCell(sheet, value=completed_on)
+        completed_cell.number_format = DATE_FORMAT
+        sheet.append(
+            [
+                safe(org_name),
+                safe(org_code),
+                safe(str(label)),
+                number,
+                safe(item),
+                safe(title_text),
+                quantity,
+                safe(unit),
+                deadline_cell,
+                safe(standard),
+                status_label,
+                completed_cell,
+            ]
+        )
+        count += 1
+    workbook.save(output)
+    return count

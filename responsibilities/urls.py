@@ -44,6 +44,7 @@ urlpatterns = [
     path("templates/<int:pk>/", list_views.template_detail, name="template_detail"),
     path("template-items/<int:pk>/edit/", list_views.template_item_edit, name="template_item_edit"),
     # ---- Excel and print (responsibilities/views/excel.py) ----
+    path("orgs/<int:pk>/tasks/export/", excel_views.subtree_tasks_export, name="subtree_tasks_export"),
     path("orgs/<int:pk>/lists/export/", excel_views.ledger_export, name="ledger_export"),
     path("orgs/<int:pk>/rollup/export/", excel_views.rollup_export, name="rollup_export"),
     path("lists/<int:pk>/import/template/", excel_views.import_template, name="import_template"),

@@ -38,3 +38,44 @@ def lists_with_items(lists: list[ResponsibilityList], today: date) -> list[tuple
             annotate_deadline_state(task, today)
         by_list[item.responsibility_list_id].append(item)
     return [(rl, by_list[rl.pk]) for rl in lists]
+
+
+def subtree_task_rows(organisation, year: int, limit: int | None = None):
+    """Every active task of the subtree's lists for a year, as plain value tuples in tree order.
+
+    A server-side cursor (``iterator``) hands them over in chunks, so the export's memory does not
+    grow with the number of tasks.
+    """
+    rows = (
+        Task.objects.active()
+        .filter(
+            item__responsibility_list__year=year,
+            item__responsibility_list__organisation__path__startswith=organisation.path,
+        )
+        .order_by(
+            "item__responsibility_list__organisation__path",
+            "item__responsibility_list__kind",
+            "item__responsibility_list__person__name",
+            "item__number",
+            "deadline",
+            "pk",
+        )
+        .values_list(
+            "item__responsibility_list__organisation__name",
+            "item__responsibility_list__organisation__code",
+            "item__responsibility_list__kind",
+            "item__responsibility_list__person__name",
+            "item__number",
+            "item__title",
+            "title",
+            "quantity",
+            "unit",
+            "deadline",
+            "standard",
+            "status",
+            "completed_on",
+        )
+    )
+    if limit is not None:
+        rows = rows[:limit]
+    return rows.iterator(chunk_size=2000)

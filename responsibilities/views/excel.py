@@ -1,5 +1,6 @@
 """Excel downloads (台账, 汇总表, import template), the task import page, and a list's print view (打印本稿)."""
 
+import tempfile
 from io import BytesIO
 
 from django.contrib import messages
@@ -10,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from responsibilities import excel
+from responsibilities import excel, scope
 from responsibilities.forms import attach_errors
 from responsibilities.import_forms import TaskImportForm
 from responsibilities.list_forms import YearForm
@@ -140,3 +141,30 @@ def list_print(request, pk):
             "today": today,
         },
     )
+
+
+@require_GET
+def subtree_tasks_export(request, pk):
+    """全辖区任务台账: every task of the subtree's lists for a year, streamed from a temporary file.
+
+    For those who see every list of the subtree (office staff, inspectors, administrators); a leader
+    sees only some lists, so the whole ledger is not his or hers to download.
+    """
+    organisation = org_selectors.organisation_for(request.user, pk)
+    staff_paths = scope.scope_paths(request.user, scope.VIEW, roles=selectors.STAFF_ROLES)
+    if not scope.covers(staff_paths, organisation.path):
+        raise Http404
+    year, today = _year(request), _today()
+    output = tempfile.TemporaryFile()  # removed when the response closes it
+    excel.write_subtree_ledger(
+        output, organisation, year, export_selectors.subtree_task_rows(organisation, year), today
+    )
+    output.seek(0)
+    response = FileResponse(
+        output,
+        as_attachment=True,
+        filename=f"全辖区任务台账-{organisation.code}-{year}.xlsx",
+        content_type=excel.CONTENT_TYPE,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -121,6 +121,9 @@ def organisation_detail(request, pk):
     rollup = list_selectors.rollup(organisation, year, timezone.localdate())
     sort = request.GET.get("sort", "name")
     context = {
+        "can_export_subtree": scope.covers(
+            scope.scope_paths(request.user, scope.VIEW, roles=list_selectors.STAFF_ROLES), organisation.path
+        ),
         "rollup": rollup,
         "rollup_rows": list_selectors.sort_rollup(rollup.rows, sort),
         "sort": sort,
