@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -139,25 +138,31 @@ def _get(client: Client, url: str):
 
 def _timed(client: Client, url: str, runs: int) -> tuple[list[float], list[str], int]:
     _get(client, url)  # warm-up: connection, compiled templates
-    with CaptureQueriesContext(connection) as captured:
+    captured = []
+
+    def record(execute, sql, params, many, context):
+        captured.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
         response = _get(client, url)
     times = []
     for _ in range(runs):
         started = time.perf_counter()
         _get(client, url)
         times.append((time.perf_counter() - started) * 1000)
-    return times, [q["sql"] for q in captured.captured_queries], response.status_code
+    return times, captured, response.status_code
 
 
-def bare_sql_ms(sqls: list[str], runs: int = 10) -> float:
-    """Median time of running a page's read queries directly, as Django sent them."""
-    reads = [sql for sql in sqls if sql.lstrip().upper().startswith(("SELECT", "WITH"))]
+def bare_sql_ms(queries: list[tuple], runs: int = 10) -> float:
+    """Median time of running a page's read queries directly, with the same parameters."""
+    reads = [(sql, params) for sql, params in queries if sql.lstrip().upper().startswith(("SELECT", "WITH"))]
     totals = []
     with connection.cursor() as cursor:
         for _ in range(runs):
             started = time.perf_counter()
-            for sql in reads:
-                cursor.execute(sql)
+            for sql, params in reads:
+                cursor.execute(sql, params)
                 cursor.fetchall()
             totals.append((time.perf_counter() - started) * 1000)
     return statistics.median(totals)

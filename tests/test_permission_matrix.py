@@ -441,6 +441,12 @@ POLICIES = {
     # ---- Excel and print ----
     "responsibilities:ledger_export": Policy(EVERYONE, args=pk("org"), why="An Excel export."),
     "responsibilities:rollup_export": Policy(EVERYONE, args=pk("org"), why="An Excel export."),
+    "responsibilities:subtree_tasks_export": Policy(
+        Rule(STAFF | INSPECTORS),
+        args=pk("org"),
+        why="The whole subtree's task ledger: for those who read every list of the subtree; a leader or "
+        "secretary, who reads only some of them, gets 404 as for a member's list.",
+    ),
     "responsibilities:import_template": Policy(STAFF_ONLY, args=pk("committee"), why="An Excel download."),
     "responsibilities:list_import": Policy(STAFF_ONLY, post=STAFF_ONLY, args=pk("committee"), data=lambda w, s, r: {}),
     "responsibilities:list_print": [
