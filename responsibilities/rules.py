@@ -102,6 +102,9 @@ def is_lagging(
     return parent_rate - child_rate >= threshold
 
 
+COUNT_FIELDS = ("total", "done", "in_progress", "not_started", "overdue")
+
+
 @dataclass(frozen=True)
 class Counts:
     total: int = 0
@@ -115,6 +118,7 @@ class Counts:
         return completion_rate(self.done, self.total)
 
     def __add__(self, other: "Counts") -> "Counts":
-        return Counts(
-            *(getattr(self, f) + getattr(other, f) for f in ("total", "done", "in_progress", "not_started", "overdue"))
-        )
+        return Counts(*(getattr(self, f) + getattr(other, f) for f in COUNT_FIELDS))
+
+    def __sub__(self, other: "Counts") -> "Counts":
+        return Counts(*(getattr(self, f) - getattr(other, f) for f in COUNT_FIELDS))

@@ -14,6 +14,7 @@ from responsibilities.models.lists import (  # noqa: F401
     SupervisionNote,
     Task,
     TaskStatus,
+    TaskTally,
     TemplateItem,
 )
 from responsibilities.models.organisations import (  # noqa: F401

@@ -2,6 +2,7 @@
 
 import uuid
 
+import pgtrigger
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -10,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from responsibilities import scope
+from responsibilities import scope, tallies
 from responsibilities.common import ArchivableModel, VersionedModel, refuse_deletes, track_history
 from responsibilities.models.organisations import Organisation, Person, TeamMembership, TeamRole
 
@@ -193,7 +194,13 @@ class ResponsibilityList(VersionedModel):
             ),
         ]
         indexes = [models.Index(fields=["year", "organisation"], name="list_year_org_idx")]
-        triggers = [refuse_deletes()]
+        triggers = [
+            refuse_deletes(),
+            # Task tallies count a list's tasks for its organisation and year: neither ever changes.
+            pgtrigger.Protect(
+                name="protect_owner", operation=pgtrigger.Update, condition=pgtrigger.AnyChange("organisation", "year")
+            ),
+        ]
 
     def __str__(self):
         owner = self.person.name if self.person_id else self.organisation.display_name
@@ -235,7 +242,12 @@ class ListItem(models.Model):
                 violation_error_message=_("同一清单中序号不能重复。"),
             ),
         ]
-        triggers = [refuse_deletes()]
+        triggers = [
+            refuse_deletes(),
+            pgtrigger.Protect(
+                name="protect_list", operation=pgtrigger.Update, condition=pgtrigger.AnyChange("responsibility_list")
+            ),
+        ]
 
     def __str__(self):
         return f"{self.number}. {self.title}"
@@ -330,7 +342,20 @@ class Task(VersionedModel, ArchivableModel):
             models.Index(fields=["deadline", "status"], name="task_deadline_status_idx"),
             models.Index(fields=["source"], name="task_source_idx"),
         ]
-        triggers = [refuse_deletes()]
+        triggers = [
+            refuse_deletes(),
+            *(
+                pgtrigger.Trigger(
+                    name=f"tally_{operation.lower()}",
+                    level=pgtrigger.Statement,
+                    when=pgtrigger.After,
+                    operation=getattr(pgtrigger, operation.title()),
+                    referencing=pgtrigger.Referencing(new="new_rows", **({"old": "old_rows"} if old else {})),
+                    func=tallies.trigger_body(operation),
+                )
+                for operation, old in (("INSERT", False), ("UPDATE", True))
+            ),
+        ]
 
     def __str__(self):
         return self.title
@@ -340,6 +365,31 @@ class Task(VersionedModel, ArchivableModel):
 
     def is_overdue_on(self, day) -> bool:
         return self.status != TaskStatus.DONE and self.deadline < day
+
+
+class TaskTally(models.Model):
+    """Active tasks of an organisation's whole subtree, per year, status and deadline (see ``tallies``).
+
+    Kept by triggers on the task table and read by the roll-up; never edited, so no history.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=16, choices=TaskStatus.choices)
+    deadline = models.DateField()
+    task_count = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("任务统计")
+        verbose_name_plural = _("任务统计")
+        constraints = [
+            # No check that counts stay positive: PostgreSQL checks the row an upsert proposes (a
+            # negative change) before it finds the existing row; the tests compare with direct counts.
+            models.UniqueConstraint(fields=["organisation", "year", "status", "deadline"], name="task_tally_key"),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation_id} {self.year} {self.status} {self.deadline}: {self.task_count}"
 
 
 @track_history()

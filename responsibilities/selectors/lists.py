@@ -4,8 +4,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce, Substr
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -22,6 +22,7 @@ from responsibilities.models import (
     SupervisionNote,
     Task,
     TaskStatus,
+    TaskTally,
     TeamMembership,
     TeamRole,
 )
@@ -243,45 +244,48 @@ class Rollup:
         return sum(1 for row in self.rows if row.lagging)
 
 
-def _status_counts(today: date) -> dict:
+def _tallied_counts(today: date) -> dict:
     done = Q(status=TaskStatus.DONE)
+
+    def tasks(condition=None):
+        return Coalesce(Sum("task_count", filter=condition), 0)
+
     return dict(
-        total=Count("pk"),
-        done=Count("pk", filter=done),
-        in_progress=Count("pk", filter=Q(status=TaskStatus.IN_PROGRESS)),
-        not_started=Count("pk", filter=Q(status=TaskStatus.NOT_STARTED)),
-        overdue=Count("pk", filter=~done & Q(deadline__lt=today)),
+        total=tasks(),
+        done=tasks(done),
+        in_progress=tasks(Q(status=TaskStatus.IN_PROGRESS)),
+        not_started=tasks(Q(status=TaskStatus.NOT_STARTED)),
+        overdue=tasks(~done & Q(deadline__lt=today)),
     )
 
 
 def rollup(organisation: Organisation, year: int, today: date) -> Rollup:
     """Task counts of the organisation's own lists and of each child's whole subtree, for a year.
 
-    One grouped query over the subtree's tasks (grouped by the child branch of each task's
-    organisation path) and one for the children themselves.
+    Read from the task tallies (``responsibilities.tallies``): the rows of the organisation and of
+    its children only, so the cost does not grow with the size of the subtree. The organisation's
+    own lists are its subtree less its children's subtrees.
     """
-    branch_length = len(organisation.path) + Organisation.steplen
-    grouped = (
-        Task.objects.active()
-        .filter(
-            item__responsibility_list__year=year,
-            item__responsibility_list__organisation__path__startswith=organisation.path,
-        )
-        .annotate(branch=Substr("item__responsibility_list__organisation__path", 1, branch_length))
-        .values("branch")
-        .annotate(**_status_counts(today))
+    children = list(Organisation.objects.filter(path__startswith=organisation.path, depth=organisation.depth + 1))
+    tallied = (
+        TaskTally.objects.filter(year=year, organisation__in=[organisation.pk, *(child.pk for child in children)])
+        .values("organisation")
+        .annotate(**_tallied_counts(today))
+        .order_by()
     )
-    by_branch = {
-        row["branch"]: rules.Counts(row["total"], row["done"], row["in_progress"], row["not_started"], row["overdue"])
-        for row in grouped
+    by_organisation = {
+        row["organisation"]: rules.Counts(
+            row["total"], row["done"], row["in_progress"], row["not_started"], row["overdue"]
+        )
+        for row in tallied
     }
-    children = Organisation.objects.filter(path__startswith=organisation.path, depth=organisation.depth + 1)
-    children = children.filter(Q(archived_at__isnull=True) | Q(path__in=list(by_branch)))
-    own = by_branch.pop(organisation.path, rules.Counts())
-    rows = [RollupRow(child, by_branch.get(child.path, rules.Counts())) for child in children]
-    subtree = own
+    subtree = by_organisation.get(organisation.pk, rules.Counts())
+    rows = [RollupRow(child, by_organisation.get(child.pk, rules.Counts())) for child in children]
+    own = subtree
     for row in rows:
-        subtree = subtree + row.counts
+        own = own - row.counts
+    # An archived child stays in the table while its tasks still count.
+    rows = [row for row in rows if not row.organisation.is_archived or row.counts.total]
     for row in rows:
         row.lagging = rules.is_lagging(row.rate, subtree.rate)
     return Rollup(year=year, own=own, subtree=subtree, rows=rows)

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from treebeard.exceptions import InvalidMoveToDescendant
 
-from responsibilities import scope
+from responsibilities import scope, tallies
 from responsibilities.common import lock_versioned
 from responsibilities.models import Assignment, Organisation, Person, TeamMembership, TeamRole
 from responsibilities.services.base import require_scope, service
@@ -65,10 +65,18 @@ def _move(organisation: Organisation, parent: Organisation, by) -> None:
         raise ValidationError({"parent": _("不能把组织移到它自己或它的下级组织之下。")}, code="move_into_own_subtree")
     if parent.is_archived:
         raise ValidationError({"parent": _("上级组织已归档，不能再添加下级组织。")}, code="parent_archived")
+    before = _ancestor_ids(organisation)
     try:
         Organisation.objects.move(organisation, parent, pos="last-child")
     except InvalidMoveToDescendant as error:  # the check above should already have caught it
         raise ValidationError({"parent": _("不能把组织移到它自己或它的下级组织之下。")}) from error
+    organisation.refresh_from_db()
+    after = _ancestor_ids(organisation)
+    tallies.move_tallies(organisation.pk, leaving=sorted(before - after), joining=sorted(after - before))
+
+
+def _ancestor_ids(organisation: Organisation) -> set[int]:
+    return set(Organisation.objects.filter(path__in=organisation.ancestor_paths()).values_list("pk", flat=True))
 
 
 @service

@@ -1,0 +1,205 @@
+"""Task tallies always equal a direct count of the tasks, whatever happens to tasks and organisations."""
+
+import io
+from datetime import date, timedelta
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection, transaction
+from django.db.models import Count, Q
+from django.db.utils import InternalError
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from responsibilities import rules, services, tallies
+from responsibilities.models import ListItem, Organisation, ResponsibilityList, Task, TaskStatus, TaskTally
+from responsibilities.selectors import lists as selectors
+from tests.responsibilities.factories import make_organisation
+from tests.responsibilities.list_factories import THIS_YEAR, add_task, committee_list
+
+pytestmark = pytest.mark.django_db
+
+YEARS = (THIS_YEAR, THIS_YEAR + 1)
+TODAY = date(THIS_YEAR, 6, 15)
+
+
+@pytest.fixture
+def forest(tree, superuser):
+    """Five organisations three levels deep, each with a committee list in two years."""
+    organ = make_organisation(parent=tree["child"], name="测试县直机关", code="P-C-K-1")
+    organisations = [tree["parent"], tree["own"], tree["child"], tree["sibling"], organ]
+    for organisation in organisations:
+        for year in YEARS:
+            committee_list(organisation, superuser, year=year)
+    return organisations
+
+
+def direct_counts(organisation: Organisation, year: int, *, own_only=False) -> rules.Counts:
+    tasks = Task.objects.filter(archived_at__isnull=True, item__responsibility_list__year=year)
+    if own_only:
+        tasks = tasks.filter(item__responsibility_list__organisation=organisation)
+    else:
+        tasks = tasks.filter(item__responsibility_list__organisation__path__startswith=organisation.path)
+    done = Q(status=TaskStatus.DONE)
+    counted = tasks.aggregate(
+        total=Count("pk"),
+        done=Count("pk", filter=done),
+        in_progress=Count("pk", filter=Q(status=TaskStatus.IN_PROGRESS)),
+        not_started=Count("pk", filter=Q(status=TaskStatus.NOT_STARTED)),
+        overdue=Count("pk", filter=~done & Q(deadline__lt=TODAY)),
+    )
+    return rules.Counts(**counted)
+
+
+def assert_rollups_match_direct_counts():
+    for organisation in Organisation.objects.all():
+        for year in YEARS:
+            rollup = selectors.rollup(organisation, year, TODAY)
+            assert rollup.subtree == direct_counts(organisation, year)
+            assert rollup.own == direct_counts(organisation, year, own_only=True)
+            for row in rollup.rows:
+                assert row.counts == direct_counts(row.organisation, year)
+
+
+def a_day(year: int, offset: int) -> date:
+    return date(year, 1, 1) + timedelta(days=offset)
+
+
+steps = st.lists(
+    st.one_of(
+        st.tuples(
+            st.just("create"),
+            st.integers(0, 4),
+            st.integers(0, 1),
+            st.sampled_from(TaskStatus.values),
+            st.integers(0, 364),
+        ),
+        st.tuples(st.just("update"), st.integers(0, 50), st.sampled_from(TaskStatus.values), st.integers(0, 364)),
+        st.tuples(st.just("archive"), st.integers(0, 50)),
+        st.tuples(st.just("bulk"), st.integers(0, 4), st.integers(1, 6), st.integers(0, 364)),
+        st.tuples(st.just("mark_all"), st.integers(0, 4), st.sampled_from(TaskStatus.values)),
+        st.tuples(st.just("move"), st.integers(1, 4), st.integers(0, 4)),
+    ),
+    max_size=10,
+)
+
+
+def apply(step, organisations, superuser):
+    kind, *args = step
+    tasks = list(Task.objects.order_by("pk"))
+    if kind == "create":
+        organisation, year, status, offset = args
+        listed = ResponsibilityList.objects.get(
+            organisation=organisations[organisation], year=YEARS[year], kind="committee"
+        )
+        add_task(listed, superuser, status=status, deadline=a_day(listed.year, offset))
+    elif kind == "update" and tasks:
+        index, status, offset = args
+        task = tasks[index % len(tasks)]
+        if task.archived_at is None:
+            year = task.item.responsibility_list.year
+            services.task_update(
+                task=task, version=task.version, by=superuser, status=status, deadline=a_day(year, offset)
+            )
+    elif kind == "archive" and tasks:
+        task = tasks[args[0] % len(tasks)]
+        services.task_archive(task=task, version=task.version, reason="重复", by=superuser)
+    elif kind == "bulk":
+        organisation, count, offset = args
+        item = ListItem.objects.get(
+            responsibility_list__organisation=organisations[organisation], responsibility_list__year=THIS_YEAR, number=2
+        )
+        Task.objects.bulk_create(
+            Task(item=item, title=f"批量任务{n}", quantity=1, deadline=a_day(THIS_YEAR, offset + n))
+            for n in range(count)
+        )
+    elif kind == "mark_all":
+        organisation, status = args
+        done = status == TaskStatus.DONE
+        Task.objects.filter(
+            item__responsibility_list__organisation__path__startswith=organisations[organisation].path
+        ).update(status=status, completed_on=TODAY if done else None)
+    elif kind == "move":
+        moved, parent = (Organisation.objects.get(pk=organisations[i].pk) for i in args)
+        if not parent.path.startswith(moved.path) and parent.path != moved.parent_path:
+            services.organisation_update(organisation=moved, version=moved.version, parent=parent, by=superuser)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=steps)
+def test_tallies_equal_a_direct_count_after_any_sequence_of_changes(forest, superuser, steps):
+    with transaction.atomic():
+        for step in steps:
+            apply(step, forest, superuser)
+            assert tallies.discrepancies() == [], step
+        assert_rollups_match_direct_counts()
+        transaction.set_rollback(True)
+
+
+def test_a_move_carries_the_subtree_counts_to_the_new_ancestors(forest, tree, superuser):
+    county, sibling = tree["child"], tree["sibling"]
+    add_task(ResponsibilityList.objects.get(organisation=forest[4], year=THIS_YEAR), superuser)
+    add_task(
+        ResponsibilityList.objects.get(organisation=county, year=THIS_YEAR), superuser, deadline=date(THIS_YEAR, 1, 2)
+    )
+    assert selectors.rollup(tree["own"], THIS_YEAR, TODAY).subtree.total == 2
+
+    county.refresh_from_db()
+    services.organisation_update(organisation=county, version=county.version, parent=sibling, by=superuser)
+
+    assert selectors.rollup(tree["own"], THIS_YEAR, TODAY).subtree.total == 0
+    moved = selectors.rollup(Organisation.objects.get(pk=sibling.pk), THIS_YEAR, TODAY)
+    assert (moved.subtree.total, moved.subtree.overdue) == (2, 1)
+    assert selectors.rollup(tree["parent"], THIS_YEAR, TODAY).subtree.total == 2
+    assert tallies.discrepancies() == []
+
+
+def test_rebuild_recounts_a_damaged_table(forest, superuser):
+    for organisation in forest:
+        add_task(ResponsibilityList.objects.get(organisation=organisation, year=THIS_YEAR), superuser)
+    TaskTally.objects.filter(organisation=forest[0]).update(task_count=99)
+    TaskTally.objects.filter(organisation=forest[4]).delete()
+    assert len(tallies.discrepancies()) == 2
+
+    tallies.rebuild()
+
+    assert tallies.discrepancies() == []
+    assert TaskTally.objects.get(organisation=forest[0]).task_count == 5
+
+
+def test_a_list_cannot_change_its_organisation_or_year(forest):
+    listed = ResponsibilityList.objects.get(organisation=forest[1], year=THIS_YEAR)
+    for change in ({"year": THIS_YEAR + 5}, {"organisation": forest[3]}):
+        with pytest.raises(InternalError), transaction.atomic():
+            ResponsibilityList.objects.filter(pk=listed.pk).update(**change)
+    with pytest.raises(InternalError), transaction.atomic():
+        ListItem.objects.filter(responsibility_list=listed).update(
+            responsibility_list=ResponsibilityList.objects.get(organisation=forest[3], year=THIS_YEAR)
+        )
+
+
+def test_the_tally_path_step_is_the_tree_step():
+    assert tallies.STEPLEN == Organisation.steplen
+
+
+def test_reading_the_rollup_takes_two_queries_whatever_the_subtree(forest, superuser, django_assert_num_queries):
+    for organisation in forest:
+        add_task(ResponsibilityList.objects.get(organisation=organisation, year=THIS_YEAR), superuser)
+    with django_assert_num_queries(2):
+        selectors.rollup(forest[0], THIS_YEAR, TODAY)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM responsibilities_tasktally")
+        assert cursor.fetchone()[0] > 0
+
+
+def test_the_command_reports_a_mismatch_and_repairs_it(forest, superuser):
+    add_task(ResponsibilityList.objects.get(organisation=forest[4], year=THIS_YEAR), superuser)
+    TaskTally.objects.filter(organisation=forest[0]).update(task_count=7)
+    with pytest.raises(CommandError, match="不一致"):
+        call_command("task_tallies", stdout=io.StringIO(), stderr=io.StringIO())
+
+    out = io.StringIO()
+    call_command("task_tallies", "--rebuild", stdout=out)
+
+    assert "一致" in out.getvalue()
+    assert tallies.discrepancies() == []
