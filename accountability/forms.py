@@ -131,6 +131,7 @@ class ScreeningForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["root"].queryset = organisations
+        self.fields["root"].offer_upper_levels(selected=self.data.get("root"))
         self.fields["day"].initial = timezone.localdate()
 
 

@@ -4,14 +4,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
 from accountability import rules
 from accountability.models import Case, Intervention, Restriction, RestrictionKind, Situation, Subject
-from responsibilities import scope
-from responsibilities.models import Organisation, Person, Task, TaskStatus, TeamMembership
+from responsibilities import scope, tallies
+from responsibilities.models import Organisation, OverdueTally, Person, Task, TaskStatus, TeamMembership
 
 
 def cases_visible_to(user) -> QuerySet[Case]:
@@ -199,9 +200,12 @@ class WarningRow:
         return self.count >= 2
 
 
+WARNING_ROLES = {"office_staff", "admin", "inspector", "leader"}
+
+
 def overdue_tasks(user, day: date, root: Organisation | None = None) -> QuerySet[Task]:
     """Open tasks past their deadline in the lists the user may see (closed years excluded)."""
-    paths = scope.scope_paths(user, scope.VIEW, roles={"office_staff", "admin", "inspector", "leader"})
+    paths = scope.scope_paths(user, scope.VIEW, roles=WARNING_ROLES)
     tasks = (
         Task.objects.active()
         .exclude(status=TaskStatus.DONE)
@@ -214,22 +218,23 @@ def overdue_tasks(user, day: date, root: Organisation | None = None) -> QuerySet
     return tasks
 
 
-LIST_ORG = "item__responsibility_list__organisation"
-LIST_PERSON = "item__responsibility_list__person"
-
-
 def warning_groups(user, day: date, root: Organisation | None = None, repeat_only: bool = False):
     """Who is late: one row per (organisation, person) with the count of overdue tasks, worst first.
 
-    A grouped query, so that a page of it can be taken without loading every task.
+    Read from the overdue counts PostgreSQL keeps per organisation and person
+    (``responsibilities.tallies``), moved to ``day`` first: one row per person instead of every
+    overdue task of the subtree. A query of its own, so that a page of it can be taken alone.
     """
-    groups = (
-        overdue_tasks(user, day, root)
-        .values(LIST_ORG, LIST_PERSON)
-        .annotate(count=Count("pk"), earliest=Min("deadline"))
-        .order_by("-count", "earliest", LIST_ORG, LIST_PERSON)
+    tallies.advance_clock(day)
+    paths = scope.scope_paths(user, scope.VIEW, roles=WARNING_ROLES)
+    groups = OverdueTally.objects.filter(overdue_count__gte=2 if repeat_only else 1).filter(
+        scope.within(paths, field="organisation__path")
     )
-    return groups.filter(count__gte=2) if repeat_only else groups
+    if root is not None:
+        groups = groups.filter(organisation__path__startswith=root.path)
+    return groups.values("organisation", "person", count=F("overdue_count")).order_by(
+        "-overdue_count", "organisation__path", F("person").asc(nulls_first=True)
+    )
 
 
 def warning_rows(user, day: date, groups, shown_tasks: int = 3) -> list[WarningRow]:
@@ -238,19 +243,28 @@ def warning_rows(user, day: date, groups, shown_tasks: int = 3) -> list[WarningR
     groups = list(groups)
     if not groups:
         return []
-    org_ids = {g[LIST_ORG] for g in groups}
-    person_ids = {g[LIST_PERSON] for g in groups if g[LIST_PERSON]}
+    org_ids = {g["organisation"] for g in groups}
+    person_ids = {g["person"] for g in groups if g["person"]}
     organisations = Organisation.objects.in_bulk(org_ids)
     people = Person.objects.in_bulk(person_ids)
     tasks = defaultdict(list)
-    for task in (
+    first_tasks = (
         overdue_tasks(user, day)
-        .filter(**{f"{LIST_ORG}__in": org_ids})
+        .filter(item__responsibility_list__organisation__in=org_ids)
+        # Only the first few of each row: the worst rows have hundreds of overdue tasks.
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("item__responsibility_list__organisation"), F("item__responsibility_list__person")],
+                order_by=[F("deadline").asc(), F("pk").asc()],
+            )
+        )
+        .filter(rank__lte=shown_tasks)
         .select_related("item__responsibility_list")
         .order_by("deadline", "pk")
-    ):
-        key = (task.item.responsibility_list.organisation_id, task.item.responsibility_list.person_id)
-        tasks[key].append(task)
+    )
+    for task in first_tasks:
+        tasks[(task.item.responsibility_list.organisation_id, task.item.responsibility_list.person_id)].append(task)
     interventions = defaultdict(list)
     for intervention in (
         Intervention.objects.filter(organisation_id__in=org_ids).select_related("done_by").order_by("date", "pk")
@@ -258,14 +272,14 @@ def warning_rows(user, day: date, groups, shown_tasks: int = 3) -> list[WarningR
         interventions[(intervention.organisation_id, intervention.person_id)].append(intervention)
     rows = []
     for group in groups:
-        key = (group[LIST_ORG], group[LIST_PERSON])
+        key = (group["organisation"], group["person"])
         past = interventions.get(key, [])
         rows.append(
             WarningRow(
                 organisation=organisations[key[0]],
                 person=people.get(key[1]),
                 count=group["count"],
-                tasks=tasks.get(key, [])[:shown_tasks],
+                tasks=tasks.get(key, []),
                 interventions=past,
                 suggestion=rules.next_intervention([i.kind for i in past]),
             )

@@ -25,7 +25,7 @@ from accountability.forms import (
 from accountability.models import CaseStatus, InterventionKind, RuleSet, Subject
 from responsibilities import excel, scope
 from responsibilities.common import EditConflict
-from responsibilities.forms import attach_errors, upper_levels
+from responsibilities.forms import attach_errors
 from responsibilities.models import Organisation, Person, Task
 from responsibilities.panels import Panel
 from responsibilities.selectors import organisations as org_selectors
@@ -328,7 +328,7 @@ def screening(request):
     organisations = _handled_organisations(request.user)
     if not organisations.exists():
         raise PermissionDenied
-    form = ScreeningForm(request.GET or None, organisations=upper_levels(organisations, levels=3))
+    form = ScreeningForm(request.GET or None, organisations=organisations)
     rows = None
     if form.is_valid():
         rows = selectors.screening(form.cleaned_data["root"], form.cleaned_data["day"])

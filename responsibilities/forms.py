@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.forms.utils import flatatt
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -72,30 +73,46 @@ class FastSelect(forms.Select):
 
 
 class OrganisationChoiceField(forms.ModelChoiceField):
-    """Organisations shown in tree order, indented by depth."""
+    """Organisations shown in tree order, indented by depth.
+
+    ``offer_upper_levels`` keeps every organisation of the queryset acceptable but lists only the
+    top levels: a province holds thousands of organisations, and a five-thousand-option list helps
+    nobody choosing "a city or a county".
+    """
 
     widget = FastSelect
+    offered = None
 
     def _set_queryset(self, queryset):
         # Only what the label and the tree order need: building thousands of full rows is what costs.
         if queryset is not None:
             queryset = queryset.only("pk", "name", "code", "depth", "path")
+        self.offered = None
         super()._set_queryset(queryset)
 
     queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)
 
+    def _get_choices(self):
+        choices = super()._get_choices()
+        if self.offered is not None:
+            choices.queryset = self.offered
+        return choices
+
+    choices = property(_get_choices, forms.ChoiceField.choices.fset)
+
+    def offer_upper_levels(self, levels: int = 2, selected=None) -> None:
+        """List the top of the queryset and ``levels`` below it, and the ``selected`` value."""
+        top = self.queryset.order_by("depth").values_list("depth", flat=True).first()
+        if top is None:
+            return
+        offered = Q(depth__lte=top + levels)
+        if isinstance(selected, str) and selected.isdigit() and len(selected) < 19:  # a bigint
+            offered |= Q(pk=int(selected))
+        self.offered = self.queryset.filter(offered)
+        self.widget.choices = self.choices
+
     def label_from_instance(self, obj):
         return f"{'　' * (obj.depth - 1)}{obj.name}（{obj.code}）"
-
-
-def upper_levels(organisations, levels: int = 2):
-    """The top of a set of organisations and the ``levels`` below it: what a filter needs to offer.
-
-    A province holds thousands of organisations; a filter by "city or county" does not need the
-    branches, and a five-thousand-option list helps nobody.
-    """
-    top = organisations.order_by("depth").values_list("depth", flat=True).first()
-    return organisations if top is None else organisations.filter(depth__lte=top + levels)
 
 
 class VersionField(forms.IntegerField):
@@ -228,4 +245,5 @@ class PeopleFilterForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = upper_levels(Organisation.objects.for_user(user).active())
+        self.fields["organisation"].queryset = Organisation.objects.for_user(user).active()
+        self.fields["organisation"].offer_upper_levels(selected=self.data.get("organisation"))

@@ -1,31 +1,49 @@
-"""Task tallies: the roll-up's counts, kept by PostgreSQL as tasks change.
+"""Task tallies: the counts behind the roll-up and the early warning, kept by PostgreSQL as tasks change.
 
-A root organisation's roll-up counts every task of a province (half a million at five thousand
-organisations); counting them on each page view took a third of a second. ``TaskTally`` holds, for
-every organisation, the number of active tasks of its whole subtree per year, status and deadline.
-The roll-up then reads the organisation's and its children's rows only: a few thousand rows
-whatever the size of the tree, and exact, since the deadline is kept to the day.
+A province's root sees half a million tasks at five thousand organisations; counting them on each
+page view took a third of a second or more. Two tables hold the counts instead:
+
+``TaskTally``
+    For every organisation, the active tasks of its whole subtree per year, status and deadline.
+    The roll-up reads the organisation's and its children's rows only: a few thousand rows however
+    large the tree, exact to the day. A task counts for its own organisation and every ancestor,
+    found by the prefixes of the organisation's path; moving an organisation moves its subtree's
+    counts between ancestors (``move_tallies``).
+
+``OverdueTally``
+    For every organisation and person (no person: the committee list), the active tasks not done
+    of their lists not yet closed whose deadline is before the overdue clock's day
+    (``OverdueClock.as_of``): the early warning's rows, one per person. Being overdue depends on the day,
+    so the clock is moved to today by the first reader of a day (``advance_clock``), which adds the
+    tasks whose deadline passed since: one day's deadlines, not the whole table. Every transaction
+    that changes the count holds a share lock on the clock row, and moving the clock takes it
+    exclusively, so a count is always exact for the clock's day.
 
 Statement-level triggers on the task table add and subtract the changed rows (one grouped upsert
-per statement, so a bulk insert of ten thousand tasks costs one statement, not ten thousand). A task
-counts for its own organisation and every ancestor, found by the prefixes of the organisation's
-path. Moving an organisation moves its subtree's tallies between ancestors (``move_tallies``);
-``rebuild`` recounts from the tasks, and ``discrepancies`` compares the two, which the tests and
-``manage.py task_tallies --check`` use.
+per statement, so a bulk insert of ten thousand tasks costs one statement, not ten thousand).
+``rebuild`` recounts both tables from the tasks, and ``discrepancies`` compares them with a direct
+count, which the tests and ``manage.py task_tallies`` use.
 
 This module holds SQL only and imports no model, so the models can build their triggers from it.
 """
 
-from django.db import connection
+from datetime import date
+
+from django.db import connection, transaction
+from django.utils import timezone
 
 TASK = "responsibilities_task"
 ITEM = "responsibilities_listitem"
 LIST = "responsibilities_responsibilitylist"
 ORGANISATION = "responsibilities_organisation"
 TALLY = "responsibilities_tasktally"
+OVERDUE = "responsibilities_overduetally"
+CLOCK = "responsibilities_overdueclock"
 STEPLEN = 4  # treebeard's MP_Node.steplen, checked against the model by a test
 
 KEY = "organisation_id, year, status, deadline"
+
+ALL_TASKS = f"SELECT item_id, status, deadline, 1 AS delta FROM {TASK} WHERE archived_at IS NULL"
 
 # Each changed task, with +1 or -1, expanded to its organisation and every ancestor.
 _EXPANDED = f"""
@@ -43,6 +61,24 @@ _UPSERT = f"""
     INSERT INTO {TALLY} ({KEY}, task_count)
     SELECT {KEY}, delta FROM expanded WHERE delta <> 0 ORDER BY {KEY}
     ON CONFLICT ({KEY}) DO UPDATE SET task_count = {TALLY}.task_count + EXCLUDED.task_count;
+"""
+
+# Each changed task that is overdue on the clock's day, per organisation and person of its list.
+_OVERDUE_BY_OWNER = f"""
+    SELECT l.organisation_id, l.person_id, SUM(c.delta) AS delta
+    FROM changes c
+    JOIN {ITEM} i ON i.id = c.item_id
+    JOIN {LIST} l ON l.id = i.responsibility_list_id
+    WHERE c.status <> 'done' AND c.deadline < %(day)s AND l.status <> 'closed'
+    GROUP BY 1, 2
+"""
+
+OVERDUE_KEY = "organisation_id, person_id"
+
+_OVERDUE_UPSERT = f"""
+    INSERT INTO {OVERDUE} ({OVERDUE_KEY}, overdue_count)
+    SELECT {OVERDUE_KEY}, delta FROM by_owner WHERE delta <> 0 ORDER BY {OVERDUE_KEY}
+    ON CONFLICT ({OVERDUE_KEY}) DO UPDATE SET overdue_count = {OVERDUE}.overdue_count + EXCLUDED.overdue_count;
 """
 
 
@@ -67,21 +103,96 @@ def trigger_body(operation: str) -> str:
         """
     else:
         raise ValueError(operation)
-    return f"WITH changes AS ({changes}), expanded AS ({_EXPANDED}) {_UPSERT} RETURN NULL;"
+    overdue = _OVERDUE_BY_OWNER.replace("%(day)s", "clock_day")
+    return f"""
+        IF NOT EXISTS ({changes}) THEN
+            RETURN NULL;  -- only fields the counts ignore changed (a version, a title)
+        END IF;
+        WITH changes AS ({changes}), expanded AS ({_EXPANDED}) {_UPSERT}
+        -- Held until commit: the clock cannot move while this transaction's counts are open.
+        SELECT as_of INTO clock_day FROM {CLOCK} WHERE id = 1 FOR SHARE;
+        IF clock_day IS NOT NULL THEN  -- no clock: the next ``advance_clock`` counts from scratch
+            WITH changes AS ({changes}), by_owner AS ({overdue}) {_OVERDUE_UPSERT}
+        END IF;
+        RETURN NULL;
+    """
+
+
+TRIGGER_DECLARE = [("clock_day", "date")]
+
+# A list closing (or opening again) takes its overdue tasks out of the early warning (or back in).
+LIST_CLOSING_CONDITION = "((OLD.status = 'closed') IS DISTINCT FROM (NEW.status = 'closed'))"
+
+
+def list_closing_body() -> str:
+    """The PL/pgSQL body of the row trigger on lists whose closed state changes."""
+    return f"""
+        SELECT as_of INTO clock_day FROM {CLOCK} WHERE id = 1 FOR SHARE;
+        IF clock_day IS NOT NULL THEN
+            INSERT INTO {OVERDUE} ({OVERDUE_KEY}, overdue_count)
+            SELECT NEW.organisation_id, NEW.person_id,
+                   CASE WHEN NEW.status = 'closed' THEN -COUNT(*) ELSE COUNT(*) END
+            FROM {TASK} t JOIN {ITEM} i ON i.id = t.item_id
+            WHERE i.responsibility_list_id = NEW.id AND t.archived_at IS NULL
+                AND t.status <> 'done' AND t.deadline < clock_day
+            HAVING COUNT(*) > 0
+            ON CONFLICT ({OVERDUE_KEY})
+                DO UPDATE SET overdue_count = {OVERDUE}.overdue_count + EXCLUDED.overdue_count;
+        END IF;
+        RETURN NULL;
+    """
 
 
 def rebuild(using=None) -> None:
-    """Recount every tally from the tasks: when the table is made, or to repair it."""
+    """Recount both tables from the tasks: when they are made (migration 0006), or to repair them."""
     with (using or connection).cursor() as cursor:
         cursor.execute(f"LOCK TABLE {TASK} IN SHARE MODE")  # no task changes while recounting
         cursor.execute(f"DELETE FROM {TALLY}")
+        cursor.execute(f"WITH changes AS ({ALL_TASKS}), expanded AS ({_EXPANDED}) {_UPSERT}")
+        cursor.execute(f"SELECT as_of FROM {CLOCK} WHERE id = 1 FOR UPDATE")
+        row = cursor.fetchone()
+        _recount_overdue(cursor, row[0] if row else timezone.localdate())
+
+
+def _recount_overdue(cursor, day: date) -> None:
+    cursor.execute(f"DELETE FROM {OVERDUE}")
+    cursor.execute(f"WITH changes AS ({ALL_TASKS}), by_owner AS ({_OVERDUE_BY_OWNER}) {_OVERDUE_UPSERT}", {"day": day})
+    cursor.execute(
+        f"INSERT INTO {CLOCK} (id, as_of) VALUES (1, %s) ON CONFLICT (id) DO UPDATE SET as_of = EXCLUDED.as_of", [day]
+    )
+
+
+def advance_clock(day: date) -> None:
+    """Make the overdue counts exact for ``day``: only the tasks whose deadline lies between the
+    clock's day and ``day`` are counted in or out. Cheap when the clock is already there."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"SELECT as_of FROM {CLOCK} WHERE id = 1")
+        row = cursor.fetchone()
+        if row is not None and row[0] == day:
+            return
+        # Waits for every transaction that holds the clock (see ``trigger_body``), then holds it.
+        cursor.execute(f"SELECT as_of FROM {CLOCK} WHERE id = 1 FOR UPDATE")
+        row = cursor.fetchone()
+        if row is None:  # the table was emptied (a test database flush): count from scratch
+            cursor.execute(f"LOCK TABLE {TASK} IN SHARE MODE")
+            _recount_overdue(cursor, day)
+            return
+        [as_of] = row
+        if as_of == day:
+            return
+        low, high, sign = (as_of, day, 1) if as_of < day else (day, as_of, -1)
         cursor.execute(
             f"""
-            WITH changes AS (SELECT item_id, status, deadline, 1 AS delta FROM {TASK} WHERE archived_at IS NULL),
-            expanded AS ({_EXPANDED})
-            {_UPSERT}
-            """
+            WITH changes AS (
+                SELECT item_id, status, deadline, %(sign)s AS delta FROM {TASK}
+                WHERE archived_at IS NULL AND status <> 'done' AND deadline >= %(low)s AND deadline < %(high)s
+            ),
+            by_owner AS ({_OVERDUE_BY_OWNER.replace("%(day)s", "%(high)s")})
+            {_OVERDUE_UPSERT}
+            """,
+            {"sign": sign, "low": low, "high": high},
         )
+        cursor.execute(f"UPDATE {CLOCK} SET as_of = %s WHERE id = 1", [day])
 
 
 def move_tallies(organisation_id: int, *, leaving: list[int], joining: list[int]) -> None:
@@ -106,18 +217,34 @@ def move_tallies(organisation_id: int, *, leaving: list[int], joining: list[int]
 
 
 def discrepancies(limit: int = 20) -> list[tuple]:
-    """Keys where the tally differs from a direct count of the tasks: (key…, tallied, counted)."""
+    """Where a count differs from a direct count of the tasks: (table, key…, kept, counted)."""
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
-            WITH changes AS (SELECT item_id, status, deadline, 1 AS delta FROM {TASK} WHERE archived_at IS NULL),
-            expanded AS ({_EXPANDED})
-            SELECT {KEY}, COALESCE(tally.task_count, 0), COALESCE(expanded.delta, 0)
+            WITH changes AS ({ALL_TASKS}), expanded AS ({_EXPANDED})
+            SELECT 'tally', {KEY}, COALESCE(tally.task_count, 0), COALESCE(expanded.delta, 0)
             FROM expanded FULL JOIN {TALLY} tally USING ({KEY})
             WHERE COALESCE(tally.task_count, 0) <> COALESCE(expanded.delta, 0)
             ORDER BY {KEY}
-            LIMIT %s
+            LIMIT %(limit)s
             """,
-            [limit],
+            {"limit": limit},
         )
-        return cursor.fetchall()
+        wrong = cursor.fetchall()
+        cursor.execute(
+            f"""
+            WITH changes AS ({ALL_TASKS}),
+            by_owner AS ({_OVERDUE_BY_OWNER.replace("%(day)s", f"(SELECT as_of FROM {CLOCK} WHERE id = 1)")})
+            SELECT 'overdue', COALESCE(kept.organisation_id, by_owner.organisation_id),
+                   COALESCE(kept.person_id, by_owner.person_id),
+                   COALESCE(kept.overdue_count, 0), COALESCE(by_owner.delta, 0)
+            FROM by_owner FULL JOIN {OVERDUE} kept
+                ON kept.organisation_id = by_owner.organisation_id
+                AND COALESCE(kept.person_id, 0) = COALESCE(by_owner.person_id, 0)
+            WHERE COALESCE(kept.overdue_count, 0) <> COALESCE(by_owner.delta, 0)
+            ORDER BY 2, 3
+            LIMIT %(limit)s
+            """,
+            {"limit": limit},
+        )
+        return wrong + cursor.fetchall()

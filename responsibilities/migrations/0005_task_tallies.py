@@ -5,12 +5,6 @@ import pgtrigger.compiler
 import pgtrigger.migrations
 from django.db import migrations, models
 
-from responsibilities import tallies
-
-
-def count_existing_tasks(apps, schema_editor):
-    tallies.rebuild(using=schema_editor.connection)
-
 
 class Migration(migrations.Migration):
 
@@ -58,5 +52,4 @@ class Migration(migrations.Migration):
             model_name='tasktally',
             constraint=models.UniqueConstraint(fields=('organisation', 'year', 'status', 'deadline'), name='task_tally_key'),
         ),
-        migrations.RunPython(count_existing_tasks, migrations.RunPython.noop),
     ]

@@ -8,6 +8,8 @@ from responsibilities.models.lists import (  # noqa: F401
     ListKind,
     ListStatus,
     ListTemplateVersion,
+    OverdueClock,
+    OverdueTally,
     ProgressEntry,
     ResponsibilityList,
     RolloverJob,

@@ -200,6 +200,14 @@ class ResponsibilityList(VersionedModel):
             pgtrigger.Protect(
                 name="protect_owner", operation=pgtrigger.Update, condition=pgtrigger.AnyChange("organisation", "year")
             ),
+            pgtrigger.Trigger(
+                name="overdue_on_closing",
+                when=pgtrigger.After,
+                operation=pgtrigger.Update,
+                condition=pgtrigger.Condition(tallies.LIST_CLOSING_CONDITION),
+                func=tallies.list_closing_body(),
+                declare=tallies.TRIGGER_DECLARE,
+            ),
         ]
 
     def __str__(self):
@@ -352,6 +360,7 @@ class Task(VersionedModel, ArchivableModel):
                     operation=getattr(pgtrigger, operation.title()),
                     referencing=pgtrigger.Referencing(new="new_rows", **({"old": "old_rows"} if old else {})),
                     func=tallies.trigger_body(operation),
+                    declare=tallies.TRIGGER_DECLARE,
                 )
                 for operation, old in (("INSERT", False), ("UPDATE", True))
             ),
@@ -390,6 +399,39 @@ class TaskTally(models.Model):
 
     def __str__(self):
         return f"{self.organisation_id} {self.year} {self.status} {self.deadline}: {self.task_count}"
+
+
+class OverdueTally(models.Model):
+    """Overdue tasks of an organisation's or a person's open lists on the overdue clock's day (see ``tallies``)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(Person, null=True, on_delete=models.CASCADE, related_name="+")
+    overdue_count = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("逾期统计")
+        verbose_name_plural = _("逾期统计")
+        constraints = [
+            # One row for the committee list too (no person): NULL counts as a value here.
+            models.UniqueConstraint(fields=["organisation", "person"], name="overdue_tally_key", nulls_distinct=False),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation_id}/{self.person_id}: {self.overdue_count}"
+
+
+class OverdueClock(models.Model):
+    """The one day ``OverdueTally`` counts for: moved to today by the first reader of a day."""
+
+    as_of = models.DateField()
+
+    class Meta:
+        verbose_name = _("逾期统计日期")
+        verbose_name_plural = _("逾期统计日期")
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="overdue_clock_single_row")]
+
+    def __str__(self):
+        return str(self.as_of)
 
 
 @track_history()

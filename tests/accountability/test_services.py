@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 
 from accountability import selectors, services
 from accountability.models import (
@@ -273,6 +274,45 @@ def test_early_warning_groups_overdue_work_and_suggests_the_next_step(tree, supe
     services.intervention_record(organisation=tree["child"], kind="remind", reason="逾期", day=day, by=office_staff)
     [row] = selectors.warning_rows(office_staff, day, selectors.warning_groups(office_staff, day))
     assert row.suggestion == "criticise" and [i.kind for i in row.interventions] == ["remind"]
+
+
+def test_early_warning_counts_equal_a_direct_count_of_overdue_tasks_on_any_day(
+    tree, superuser, office_staff, county_secretary
+):
+    from responsibilities.models import ResponsibilityList, TaskStatus
+
+    county, city, sibling = tree["child"], tree["own"], tree["sibling"]
+    year = committee_list(county, superuser).year
+    committee_list(city, superuser)
+    committee_list(sibling, superuser)
+    personal = ResponsibilityList.objects.get(organisation=county, year=year, person=county_secretary)
+    lists = ResponsibilityList.objects.filter(year=year).order_by("pk")
+    for n, listed in enumerate(lists):
+        for month in range(1, 4 + n % 3):
+            add_task(listed, superuser, deadline=date(year, month, 10))
+        add_task(listed, superuser, deadline=date(year, 1, 5), status=TaskStatus.DONE)
+    assert personal in lists
+
+    def direct(day, repeat_only=False):
+        counted = (
+            selectors.overdue_tasks(office_staff, day)
+            .values_list("item__responsibility_list__organisation", "item__responsibility_list__person")
+            .annotate(count=Count("pk"))
+        )
+        return {(org, person): count for org, person, count in counted if count >= (2 if repeat_only else 1)}
+
+    def kept(day, repeat_only=False):
+        groups = selectors.warning_groups(office_staff, day, repeat_only=repeat_only)
+        return {(g["organisation"], g["person"]): g["count"] for g in groups}
+
+    for day in (date(year, 2, 1), date(year, 3, 11), date(year, 1, 1), date(year, 12, 31), date(year, 3, 10)):
+        assert kept(day) == direct(day), day
+        assert kept(day, repeat_only=True) == direct(day, repeat_only=True), day
+    assert kept(date(year, 12, 31))  # the comparison is not between two empty sets
+    ResponsibilityList.objects.filter(organisation=city, year=year).update(status="closed")  # the year is closed
+    assert city.pk not in {org for org, _person in kept(date(year, 12, 31))}
+    assert kept(date(year, 12, 31)) == direct(date(year, 12, 31))
+    assert sibling.pk not in {org for org, _person in kept(date(year, 12, 31))}  # out of the office's scope
 
 
 def test_interventions_need_scope_and_a_reason(tree, office_staff, superuser):

@@ -1,13 +1,18 @@
-"""No lost updates: twenty editors racing on one record; every accepted change is in the record or its history."""
+"""No lost updates: twenty editors racing on one record; every accepted change is in the record or its history.
+Counts kept by triggers stay exact while tasks change and the overdue clock moves at the same time."""
 
+import random
 import threading
+import time
+from datetime import date
 
 import pytest
-from django.db import connection
+from django.db import connection, connections, transaction
 
-from responsibilities import services
+from responsibilities import services, tallies
 from responsibilities.common import EditConflict
-from responsibilities.models import Organisation
+from responsibilities.models import Organisation, OverdueTally, Task, TaskStatus
+from tests.responsibilities.list_factories import add_task, committee_list
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -62,3 +67,109 @@ def test_twenty_concurrent_editors_lose_no_change(tree, office_staff):
     assert {f"编辑者{n:02d}" for n, _v in accepted} <= history
     last_editor, _version = max(accepted, key=lambda pair: pair[1])
     assert county.name == f"编辑者{last_editor:02d}"
+
+
+def _waiting_on_a_lock(pid: int) -> bool:
+    with connections["default"].cursor() as cursor:
+        cursor.execute("SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", [pid])
+        row = cursor.fetchone()
+    return row is not None and row[0] == "Lock"
+
+
+def test_the_overdue_clock_waits_for_open_task_changes_and_counts_them(tree, superuser):
+    listed = committee_list(tree["child"], superuser)
+    year = listed.year
+    tasks = [add_task(listed, superuser, deadline=date(year, 3, day)) for day in (1, 5, 9)]
+    tallies.advance_clock(date(year, 3, 2))
+    finished, errors, backend = threading.Event(), [], {}
+    changing = threading.Event()
+
+    def change_a_task():
+        # Moves a task's deadline back so that it counts on the clock's day, and waits before committing.
+        try:
+            with transaction.atomic():
+                services.task_update(task=tasks[2], version=tasks[2].version, by=superuser, deadline=date(year, 2, 1))
+                changing.set()
+                finished.wait(timeout=30)
+        except Exception as error:
+            errors.append(repr(error))
+        finally:
+            connection.close()
+
+    def move_the_clock():
+        try:
+            changing.wait(timeout=30)
+            backend["pid"] = connection.cursor().connection.info.backend_pid
+            tallies.advance_clock(date(year, 3, 6))
+        except Exception as error:
+            errors.append(repr(error))
+        finally:
+            connection.close()
+
+    changer, mover = threading.Thread(target=change_a_task), threading.Thread(target=move_the_clock)
+    changer.start()
+    mover.start()
+    for _ in range(200):  # up to ten seconds for the mover to reach the lock
+        if "pid" in backend and _waiting_on_a_lock(backend["pid"]):
+            break
+        time.sleep(0.05)
+    waited = mover.is_alive() and _waiting_on_a_lock(backend.get("pid", 0))
+    finished.set()
+    changer.join()
+    mover.join()
+
+    assert errors == []
+    assert waited, "moving the clock did not wait for the open task change"
+    assert tallies.discrepancies() == []
+    assert (
+        OverdueTally.objects.get(organisation=listed.organisation_id, person=None).overdue_count == 3
+    )  # 3-01, 3-05 and the moved one
+
+
+def test_editors_and_clock_movers_racing_leave_exact_counts(tree, superuser):
+    listed = committee_list(tree["child"], superuser)
+    year = listed.year
+    tasks = [add_task(listed, superuser, deadline=date(year, 1 + n % 12, 1 + n % 28)) for n in range(24)]
+    tallies.advance_clock(date(year, 6, 1))
+    start = threading.Barrier(6)
+    errors = []
+
+    def edit(number):
+        try:
+            start.wait()
+            rng = random.Random(number)
+            for task in tasks[number::4]:
+                current = Task.objects.get(pk=task.pk)
+                status = rng.choice([TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS, TaskStatus.DONE])
+                services.task_update(
+                    task=current,
+                    version=current.version,
+                    by=superuser,
+                    status=status,
+                    deadline=date(year, rng.randint(1, 12), rng.randint(1, 28)),
+                )
+        except Exception as error:
+            errors.append(repr(error))
+        finally:
+            connection.close()
+
+    def move(number):
+        try:
+            start.wait()
+            rng = random.Random(100 + number)
+            for _ in range(10):
+                tallies.advance_clock(date(year, rng.randint(1, 12), rng.randint(1, 28)))
+        except Exception as error:
+            errors.append(repr(error))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=edit, args=(n,)) for n in range(4)]
+    threads += [threading.Thread(target=move, args=(n,)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert tallies.discrepancies() == []

@@ -12,6 +12,9 @@ from tests.helpers import queries_for
 pytestmark = pytest.mark.django_db
 
 BUSINESS_APPS = ("responsibilities", "accountability", "assessments")
+# Counts PostgreSQL keeps from the tasks (``responsibilities.tallies``): no record of anyone's, and
+# ``manage.py task_tallies --rebuild`` makes them again from the tasks, so they may be emptied.
+DERIVED = ("TaskTally", "OverdueTally", "OverdueClock")
 
 
 def business_models():
@@ -21,6 +24,7 @@ def business_models():
         if model._meta.app_label in BUSINESS_APPS
         and not model.__name__.endswith("Event")
         and not model._meta.auto_created
+        and model.__name__ not in DERIVED
     ]
 
 

@@ -3,8 +3,9 @@
 import pytest
 from django import forms
 
-from responsibilities.forms import OrganisationChoiceField, upper_levels
+from responsibilities.forms import OrganisationChoiceField
 from responsibilities.models import Organisation
+from tests.responsibilities.factories import make_organisation
 
 pytestmark = pytest.mark.django_db
 
@@ -46,11 +47,33 @@ def test_a_choice_outside_the_queryset_is_refused(tree):
     assert "organisation" in form.errors
 
 
-def test_upper_levels_keeps_the_top_and_the_levels_below_it(tree):
-    below_province = Organisation.objects.filter(path__startswith=tree["parent"].path)
-    below_city = Organisation.objects.filter(path__startswith=tree["own"].path)
+def offered(form) -> set[int]:
+    return {value.value for value, _label in form.fields["organisation"].widget.choices if value != ""}
 
-    assert set(upper_levels(below_province, levels=1)) == {tree["parent"], tree["own"], tree["sibling"]}
-    assert set(upper_levels(below_province, levels=2)) == set(below_province)
-    assert set(upper_levels(below_city, levels=0)) == {tree["own"]}
-    assert list(upper_levels(Organisation.objects.none())) == []
+
+def test_the_list_offers_the_upper_levels_and_still_accepts_any_organisation_of_the_queryset(tree):
+    county = tree["child"]
+    organ = make_organisation(parent=county, name="县直机关", code="P-C-K-1")
+    form = picker(tree)
+    form.fields["organisation"].offer_upper_levels(levels=1)
+    assert offered(form) == {tree["parent"].pk, tree["own"].pk, tree["sibling"].pk}
+
+    chosen = picker(tree, {"organisation": str(organ.pk)})
+    chosen.fields["organisation"].offer_upper_levels(levels=1, selected=str(organ.pk))
+    assert offered(chosen) == {tree["parent"].pk, tree["own"].pk, tree["sibling"].pk, organ.pk}
+    assert chosen.is_valid() and chosen.cleaned_data["organisation"] == organ
+    assert f'<option value="{organ.pk}" selected>' in str(chosen["organisation"])
+
+
+def test_a_strange_selected_value_offers_nothing_more(tree):
+    for selected in ("", "abc", "9" * 40, "-1", None):
+        form = picker(tree, {"organisation": selected or ""})
+        form.fields["organisation"].offer_upper_levels(levels=0, selected=selected)
+        assert offered(form) == {tree["parent"].pk}
+        assert not form.is_valid() if selected else form.is_valid()
+
+
+def test_an_empty_queryset_offers_nothing(tree):
+    form = PickerForm()
+    form.fields["organisation"].offer_upper_levels()
+    assert offered(form) == set()

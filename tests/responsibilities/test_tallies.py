@@ -1,4 +1,5 @@
-"""Task tallies always equal a direct count of the tasks, whatever happens to tasks and organisations."""
+"""Task tallies and overdue counts always equal a direct count of the tasks, whatever happens to tasks,
+organisations and the day."""
 
 import io
 from datetime import date, timedelta
@@ -12,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from responsibilities import rules, services, tallies
-from responsibilities.models import ListItem, Organisation, ResponsibilityList, Task, TaskStatus, TaskTally
+from responsibilities.models import ListItem, ListStatus, Organisation, ResponsibilityList, Task, TaskStatus, TaskTally
 from responsibilities.selectors import lists as selectors
 from tests.responsibilities.factories import make_organisation
 from tests.responsibilities.list_factories import THIS_YEAR, add_task, committee_list
@@ -79,6 +80,8 @@ steps = st.lists(
         st.tuples(st.just("bulk"), st.integers(0, 4), st.integers(1, 6), st.integers(0, 364)),
         st.tuples(st.just("mark_all"), st.integers(0, 4), st.sampled_from(TaskStatus.values)),
         st.tuples(st.just("move"), st.integers(1, 4), st.integers(0, 4)),
+        st.tuples(st.just("clock"), st.integers(0, 1), st.integers(0, 364)),
+        st.tuples(st.just("close"), st.integers(0, 4), st.integers(0, 1), st.booleans()),
     ),
     max_size=10,
 )
@@ -86,13 +89,14 @@ steps = st.lists(
 
 def apply(step, organisations, superuser):
     kind, *args = step
-    tasks = list(Task.objects.order_by("pk"))
+    tasks = list(Task.objects.exclude(item__responsibility_list__status=ListStatus.CLOSED).order_by("pk"))
     if kind == "create":
         organisation, year, status, offset = args
         listed = ResponsibilityList.objects.get(
             organisation=organisations[organisation], year=YEARS[year], kind="committee"
         )
-        add_task(listed, superuser, status=status, deadline=a_day(listed.year, offset))
+        if listed.status != ListStatus.CLOSED:
+            add_task(listed, superuser, status=status, deadline=a_day(listed.year, offset))
     elif kind == "update" and tasks:
         index, status, offset = args
         task = tasks[index % len(tasks)]
@@ -103,7 +107,8 @@ def apply(step, organisations, superuser):
             )
     elif kind == "archive" and tasks:
         task = tasks[args[0] % len(tasks)]
-        services.task_archive(task=task, version=task.version, reason="重复", by=superuser)
+        if task.archived_at is None:
+            services.task_archive(task=task, version=task.version, reason="重复", by=superuser)
     elif kind == "bulk":
         organisation, count, offset = args
         item = ListItem.objects.get(
@@ -119,6 +124,14 @@ def apply(step, organisations, superuser):
         Task.objects.filter(
             item__responsibility_list__organisation__path__startswith=organisations[organisation].path
         ).update(status=status, completed_on=TODAY if done else None)
+    elif kind == "close":  # closing a year (and, by hand, opening it again)
+        organisation, year, closed = args
+        ResponsibilityList.objects.filter(organisation=organisations[organisation], year=YEARS[year]).update(
+            status=ListStatus.CLOSED if closed else ListStatus.DRAFT
+        )
+    elif kind == "clock":
+        year, offset = args
+        tallies.advance_clock(a_day(YEARS[year], offset))
     elif kind == "move":
         moved, parent = (Organisation.objects.get(pk=organisations[i].pk) for i in args)
         if not parent.path.startswith(moved.path) and parent.path != moved.parent_path:
