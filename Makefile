@@ -9,13 +9,14 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install db stop migrate demo lint format messages backup restore help
+.PHONY: run test bench install db stop migrate demo lint format messages backup restore help
 
 help:
 	@echo "make run    install, start the database, migrate, load the demo and serve on http://$(HOST):$(PORT)"
 	@echo "make test   install, find or start PostgreSQL, run lint, checks and every test"
 	@echo "make stop   stop the embedded PostgreSQL started by make run"
 	@echo "make backup / make restore FILE=...   back up or restore the database"
+	@echo "make bench  build the benchmark databases (N=500, 5000), measure, load-test, write BENCHMARKS.md"
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -76,3 +77,10 @@ test: install
 	  $(PY) manage.py makemigrations --check --dry-run >/dev/null && \
 	  $(PY) manage.py compilemessages --ignore=.venv --ignore=.pgdata >/dev/null && \
 	  $(PY) -m pytest $(PYTEST_ARGS)
+
+# The performance benchmark (about 20 minutes the first time, most of it generating N=5,000; the
+# databases bench_500 and bench_5000 are kept and reused). BENCH_ARGS, e.g. "--orgs 500 --runs 30".
+bench: install messages
+	@scripts/ensure-wrk.sh
+	@DATABASE_URL="$$($(PY) scripts/devdb.py test-url)" && export DATABASE_URL && \
+	  $(PY) manage.py bench $(BENCH_ARGS)

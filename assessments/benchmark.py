@@ -6,22 +6,25 @@ on a cursor ("bare SQL": the database's share); an admin changelist showing the 
 the same way for comparison.
 """
 
+import resource
 import statistics
 import tempfile
 import time
-import tracemalloc
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from accountability.models import Case
 from assessments.models import Scheme
+from assessments.services import results_compute
 from responsibilities import excel
-from responsibilities.models import Organisation
+from responsibilities.models import Organisation, ResponsibilityList, Task
 from responsibilities.selectors.exports import subtree_task_rows
+from responsibilities.services import lists_generate_subtree
 
 
 @dataclass
@@ -196,17 +199,157 @@ def measure(runs: int = 30, keys: set[str] | None = None) -> list[Measure]:
     return results
 
 
-def export_peak(rows: int = 100_000) -> tuple[float, float, int]:
-    """Peak Python memory (MB), seconds and rows of writing the root's 全辖区任务台账 limited to ``rows``."""
+def _rss_mb() -> float:
+    for line in open("/proc/self/status"):
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def export_measure(rows: int = 100_000) -> dict:
+    """Seconds and the process's peak memory of writing the root's 全辖区任务台账 limited to ``rows``.
+
+    Run in a process of its own (``bench --export-into``), so that the peak resident size is the
+    export's: the process's size before it is reported as the baseline.
+    """
     root = Organisation.objects.get(code="BENCH")
     year = timezone.localdate().year
-    tracemalloc.start()
+    baseline = _rss_mb()
     started = time.perf_counter()
     with tempfile.TemporaryFile() as output:
         written = excel.write_subtree_ledger(
             output, root, year, subtree_task_rows(root, year, limit=rows), timezone.localdate()
         )
+        size = output.tell()
     elapsed = time.perf_counter() - started
-    _current, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return peak / 1024 / 1024, elapsed, written
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
+    return {"rows": written, "seconds": elapsed, "peak_rss_mb": peak, "baseline_rss_mb": baseline, "bytes": size}
+
+
+# ---- Child-process entry points of ``manage.py bench`` ---------------------------------------------
+
+
+def state() -> dict:
+    """What the benchmark database holds: its number of organisations (0: nothing) and the data's year."""
+    root = Organisation.objects.filter(code="BENCH").first()
+    if root is None:
+        return {"orgs": 0, "year": None}
+    year = ResponsibilityList.objects.filter(organisation=root).order_by("-year").values_list("year", flat=True).first()
+    return {"orgs": Organisation.objects.filter(path__startswith=root.path).count(), "year": year}
+
+
+def rollover_seconds() -> tuple[float, int]:
+    """Seconds of the annual roll-over of the whole benchmark province into next year, rolled back after."""
+    root = Organisation.objects.get(code="BENCH")
+    admin = get_user_model().objects.get(username="bench-admin")
+    with transaction.atomic():
+        started = time.perf_counter()
+        result = lists_generate_subtree(root=root, year=timezone.localdate().year + 1, by=admin)
+        elapsed = time.perf_counter() - started
+        transaction.set_rollback(True)
+    return elapsed, len(result.created)
+
+
+def results_seconds() -> tuple[float, int, int]:
+    """Seconds of recomputing every scheme's results of this year, rolled back after."""
+    admin = get_user_model().objects.get(username="bench-admin")
+    schemes = list(Scheme.objects.filter(year=timezone.localdate().year))
+    rows = 0
+    with transaction.atomic():
+        started = time.perf_counter()
+        for scheme in schemes:
+            results, _leaders = results_compute(scheme=scheme, by=admin)
+            rows += len(results)
+        elapsed = time.perf_counter() - started
+        transaction.set_rollback(True)
+    return elapsed, len(schemes), rows
+
+
+def measure_all(runs: int) -> dict:
+    """Everything ``manage.py bench`` reports for the database of this process, as plain data."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        [postgres] = cursor.fetchone()
+    pages = []
+    for m in measure(runs=runs):
+        if m.status != 200:
+            raise RuntimeError(f"{m.page.url} answered {m.status}")
+        pages.append(
+            {
+                "key": m.page.key,
+                "label": m.page.label,
+                "admin_rows": m.page.admin_rows,
+                "median_ms": m.median_ms,
+                "p95_ms": m.p95_ms,
+                "queries": m.queries,
+                "bare_sql_ms": m.bare_sql_ms,
+                "admin_median_ms": m.admin_median_ms,
+                "admin_queries": m.admin_queries,
+            }
+        )
+    rollover_s, rollover_lists = rollover_seconds()
+    results_s, results_schemes, results_rows = results_seconds()
+    root = Organisation.objects.get(code="BENCH")
+    return {
+        "postgres": postgres,
+        "counts": {
+            "organisations": Organisation.objects.filter(path__startswith=root.path).count(),
+            "tasks": Task.objects.count(),
+            "lists": ResponsibilityList.objects.count(),
+            "cases": Case.objects.count(),
+        },
+        "pages": pages,
+        "rollover_s": rollover_s,
+        "rollover_lists": rollover_lists,
+        "results_s": results_s,
+        "results_schemes": results_schemes,
+        "results_rows": results_rows,
+    }
+
+
+# Who browses what in the load test, with weights: secretaries and county offices most, the province less.
+LOAD_MIX = [
+    ("checklist", "bench-secretary", 25),
+    ("lists", "bench-county-office", 20),
+    ("list", "bench-county-office", 15),
+    ("county", "bench-county-office", 10),
+    ("rollup", "bench-office", 8),
+    ("tree", "bench-office", 5),
+    ("warning", "bench-office", 5),
+    ("ranking", "bench-inspector", 6),
+    ("screening", "bench-discipline", 3),
+    ("cases", "bench-discipline", 3),
+]
+
+
+def load_plan() -> dict:
+    """Session cookies and URLs for the load test (the sessions are made with this process's SECRET_KEY)."""
+    pages = {page.key: page for page in key_pages()}
+    county = Organisation.objects.filter(code="BENCH").first()
+    county = Organisation.objects.filter(depth=3, path__startswith=county.path).order_by("path").first()
+    county_list = (
+        ResponsibilityList.objects.filter(organisation=county, year=timezone.localdate().year).order_by("pk").first()
+    )
+    extra = {
+        "list": ("一个县的一份清单", reverse("responsibilities:list_detail", args=[county_list.pk])),
+        "county": ("县级组织页", reverse("responsibilities:organisation_detail", args=[county.pk])),
+        "cases": ("问责案件列表", reverse("accountability:case_list")),
+    }
+    sessions = {}
+    entries = []
+    for key, username, weight in LOAD_MIX:
+        if username not in sessions:
+            client = _client(username)
+            sessions[username] = client.cookies["sessionid"].value
+        label, path = (pages[key].label, pages[key].url) if key in pages else extra[key]
+        entries.append(
+            {
+                "key": key,
+                "label": label,
+                "user": username,
+                "path": path,
+                "weight": weight,
+                "session": sessions[username],
+            }
+        )
+    return {"entries": entries}

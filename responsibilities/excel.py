@@ -771,6 +771,10 @@ def write_subtree_ledger(output, organisation, year: int, rows, today: date) -> 
         headers.append(cell)
     sheet.append(headers)
     count = 0
+    # Labels looked up once, not per row: a province's export has half a million rows.
+    kinds = {kind: str(kind.label) for kind in ListKind}
+    statuses = {status: str(status.label) for status in TaskStatus}
+    late = str(_("（逾期）"))
     for (
         org_name,
         org_code,
@@ -786,9 +790,9 @@ def write_subtree_ledger(output, organisation, year: int, rows, today: date) -> 
         status,
         completed_on,
     ) in rows:
-        label = ListKind(kind).label if not person else f"{person} · {ListKind(kind).label}"
+        label = kinds[kind] if not person else f"{person} · {kinds[kind]}"
         overdue = status != TaskStatus.DONE and deadline < today
-        status_label = str(TaskStatus(status).label) + (str(_("（逾期）")) if overdue else "")
+        status_label = statuses[status] + (late if overdue else "")
         deadline_cell = WriteOnlyCell(sheet, value=deadline)
         deadline_cell.number_format = DATE_FORMAT
         completed_cell = WriteOnlyCell(sheet, value=completed_on)
@@ -797,7 +801,7 @@ def write_subtree_ledger(output, organisation, year: int, rows, today: date) -> 
             [
                 safe(org_name),
                 safe(org_code),
-                safe(str(label)),
+                safe(label),
                 number,
                 safe(item),
                 safe(title_text),

@@ -1,0 +1,62 @@
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.test.utils import override_settings
+
+from assessments import benchmark, benchmark_run
+from responsibilities.jobs import database_url
+
+
+class Command(BaseCommand):
+    help = (
+        "性能基准：在 bench_500、bench_5000 数据库中生成数据，测量关键页面、年度清单生成、考核结果计算、"
+        "大表导出，用 wrk 对 gunicorn 做负载测试，写入 BENCHMARKS.md。"
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--orgs", type=int, nargs="+", default=[500, 5000], help="组织数量（默认 500 5000）")
+        parser.add_argument("--runs", type=int, default=30, help="每个页面的请求次数（默认 30）")
+        parser.add_argument("--seed", type=int, default=2016)
+        parser.add_argument("--output", default=str(Path(settings.BASE_DIR) / "BENCHMARKS.md"))
+        parser.add_argument("--load-seconds", type=int, default=60, help="负载测试秒数，0 为不做（默认 60）")
+        parser.add_argument("--connections", type=int, default=50, help="负载测试并发连接数（默认 50）")
+        # Used by the command itself in its child processes, against DATABASE_URL.
+        parser.add_argument("--state", action="store_true", help="(内部) 报告当前数据库中的基准数据")
+        parser.add_argument("--measure-into", help="(内部) 测量当前数据库，结果写入该 JSON 文件")
+        parser.add_argument("--load-plan", action="store_true", help="(内部) 生成负载测试的会话和网址")
+        parser.add_argument("--export-into", help="(内部) 在本进程中测量大表导出，结果写入该 JSON 文件")
+
+    def handle(self, *args, **options):
+        if options["state"]:
+            self.stdout.write(json.dumps(benchmark.state()))
+            return
+        if options["export_into"]:
+            Path(options["export_into"]).write_text(json.dumps(benchmark.export_measure()))
+            return
+        if options["measure_into"] or options["load_plan"]:
+            # In-process requests come from the test client's host, and need no collected static files.
+            storages = {
+                **settings.STORAGES,
+                "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+            }
+            with override_settings(ALLOWED_HOSTS=["testserver"], STORAGES=storages):
+                if options["load_plan"]:
+                    self.stdout.write(json.dumps(benchmark.load_plan()))
+                else:
+                    Path(options["measure_into"]).write_text(json.dumps(benchmark.measure_all(options["runs"])))
+            return
+        if any(orgs < 20 for orgs in options["orgs"]):
+            raise CommandError("每个规模至少 20 个组织。")
+        if options["runs"] < 30:
+            self.stderr.write("注意：少于 30 次请求时 p95 不可靠。")
+        benchmark_run.run(
+            base_url=database_url(),
+            sizes=sorted(options["orgs"]),
+            runs=options["runs"],
+            seed=options["seed"],
+            output=Path(options["output"]),
+            load_seconds=options["load_seconds"],
+            connections=options["connections"],
+        )
