@@ -105,6 +105,22 @@ def prepare(base_url: str, orgs: int, seed: int) -> str:
     return url
 
 
+def rollover(base_url: str, orgs: int) -> dict:
+    """The real roll-over (it commits) timed on a throw-away copy of ``bench_<orgs>``."""
+    copy = f"bench_{orgs}_rollover"
+    admin_url = database_url_for(base_url, "postgres")
+    with autocommit_cursor(admin_url) as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)')
+        cursor.execute(f'CREATE DATABASE "{copy}" TEMPLATE "bench_{orgs}"')
+    try:
+        with tempfile.NamedTemporaryFile("r", suffix=".json") as out:
+            child(database_url_for(base_url, copy), "bench", "--rollover-into", out.name)
+            return json.load(out)
+    finally:
+        with autocommit_cursor(admin_url) as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)')
+
+
 # ---- The load test --------------------------------------------------------------------------------
 
 WRK_SCRIPT = r"""
@@ -266,6 +282,8 @@ def run(*, base_url: str, sizes: list[int], runs: int, seed: int, output: Path, 
         with tempfile.NamedTemporaryFile("r", suffix=".json") as out:
             child(url, "bench", "--measure-into", out.name, "--runs", str(runs))
             measured[orgs] = json.load(out)
+        say(f"annual roll-over at N={orgs}, on a copy of the database")
+        measured[orgs] |= rollover(base_url, orgs)
         say(f"streamed export at N={orgs}")
         with tempfile.NamedTemporaryFile("r", suffix=".json") as out:
             child(url, "bench", "--export-into", out.name)

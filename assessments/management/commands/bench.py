@@ -1,4 +1,5 @@
 import json
+import warnings
 from pathlib import Path
 
 from django.conf import settings
@@ -27,15 +28,22 @@ class Command(BaseCommand):
         parser.add_argument("--measure-into", help="(内部) 测量当前数据库，结果写入该 JSON 文件")
         parser.add_argument("--load-plan", action="store_true", help="(内部) 生成负载测试的会话和网址")
         parser.add_argument("--export-into", help="(内部) 在本进程中测量大表导出，结果写入该 JSON 文件")
+        parser.add_argument("--rollover-into", help="(内部) 对当前数据库做下一年度的清单生成并计时（会写入数据）")
 
     def handle(self, *args, **options):
         if options["state"]:
             self.stdout.write(json.dumps(benchmark.state()))
             return
+        if options["rollover_into"]:
+            seconds, lists = benchmark.rollover_seconds()
+            Path(options["rollover_into"]).write_text(json.dumps({"rollover_s": seconds, "rollover_lists": lists}))
+            return
         if options["export_into"]:
             Path(options["export_into"]).write_text(json.dumps(benchmark.export_measure()))
             return
         if options["measure_into"] or options["load_plan"]:
+            # WhiteNoise looks for collected static files, which in-process requests do not need.
+            warnings.filterwarnings("ignore", message="No directory at: ")
             # In-process requests come from the test client's host, and need no collected static files.
             storages = {
                 **settings.STORAGES,

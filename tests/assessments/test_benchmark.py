@@ -1,0 +1,137 @@
+"""The benchmark's parts on a small province: the generator's data, the key pages, the timings, the report."""
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+
+from assessments import benchmark, benchmark_run
+from assessments.benchmark_data import generate
+from assessments.models import Result, Scheme
+from responsibilities import tallies
+from responsibilities.models import ListItem, ListKind, Organisation, ResponsibilityList, Task
+from responsibilities.services.lists import template_for
+
+pytestmark = pytest.mark.django_db
+
+YEAR = timezone.localdate().year
+
+
+@pytest.fixture
+def province():
+    generate(40, seed=7, progress=lambda line: None)
+    return Organisation.objects.get(code="BENCH")
+
+
+def test_the_generated_province_is_a_consistent_tree_with_counted_tasks(province):
+    assert benchmark.state() == {"orgs": 40, "year": YEAR}
+    assert Organisation.objects.find_problems() == ([], [], [], [], [])
+    assert max(Organisation.objects.values_list("depth", flat=True)) == 5
+    assert Task.objects.count() > 40 * 50
+    assert tallies.discrepancies() == []  # the bulk load went through the counting triggers
+
+
+def test_generated_lists_hold_the_items_the_generation_would_copy(province):
+    template = template_for(YEAR)
+    for kind in ListKind:
+        expected = list(template.items.filter(kind=kind).order_by("number").values_list("number", "title"))
+        some_list = ResponsibilityList.objects.filter(year=YEAR, kind=kind).first()
+        assert some_list is not None, kind
+        copied = list(
+            ListItem.objects.filter(responsibility_list=some_list).order_by("number").values_list("number", "title")
+        )
+        assert copied == expected
+
+
+def test_every_key_page_answers_with_few_queries_and_the_same_count_at_two_sizes():
+    def queries_per_page(orgs):
+        generate(orgs, seed=7, progress=lambda line: None)
+        measured = benchmark.measure(runs=1)
+        assert all(m.status == 200 for m in measured), [(m.page.key, m.status) for m in measured]
+        return {m.page.key: m.queries for m in measured}
+
+    with transaction.atomic():
+        small = queries_per_page(40)
+        transaction.set_rollback(True)
+    large = queries_per_page(120)
+
+    assert small == large
+    assert set(large) == {"rollup", "tree", "lists", "checklist", "warning", "ranking", "screening", "export"}
+    assert max(large.values()) < benchmark_run.MAX_QUERIES
+
+
+def test_the_timed_roll_over_generates_next_year_for_every_organisation(province):
+    seconds, created = benchmark.rollover_seconds()
+
+    assert seconds > 0
+    assert created == ResponsibilityList.objects.filter(year=YEAR + 1).count()
+    assert created == ResponsibilityList.objects.filter(year=YEAR).count()
+
+
+def test_timed_results_leave_no_trace(province):
+    results_before = list(Result.objects.values_list("pk", "composite"))
+
+    results_s, schemes, rows = benchmark.results_seconds()
+
+    assert schemes == Scheme.objects.filter(year=YEAR).count() and rows > 0 and results_s > 0
+    assert list(Result.objects.values_list("pk", "composite")) == results_before
+
+
+def test_the_export_measure_writes_every_row_up_to_the_limit(province):
+    measured = benchmark.export_measure(rows=500)
+    assert measured["rows"] == 500
+    assert measured["bytes"] > 0 and measured["peak_rss_mb"] >= measured["baseline_rss_mb"] > 0
+
+
+def page(key, median, p95, queries=8, admin=200.0):
+    return {
+        "key": key,
+        "label": key,
+        "admin_rows": "rows",
+        "median_ms": median,
+        "p95_ms": p95,
+        "queries": queries,
+        "bare_sql_ms": 1.0,
+        "admin_median_ms": admin,
+        "admin_queries": 8,
+    }
+
+
+def measured_run(rollup_p95, warning_p95, warning_queries=8):
+    return {
+        "postgres": "15",
+        "counts": {"organisations": 1, "tasks": 1, "lists": 1, "cases": 1},
+        "pages": [page("rollup", 20, rollup_p95), page("warning", 80, warning_p95, warning_queries)],
+        "rollover_s": 10.0,
+        "rollover_lists": 100,
+        "results_s": 1.0,
+        "results_schemes": 3,
+        "results_rows": 30,
+        "export": {"rows": 100_000, "seconds": 9.0, "peak_rss_mb": 90.0, "baseline_rss_mb": 70.0, "bytes": 5 << 20},
+    }
+
+
+def test_the_report_marks_each_target_met_or_missed():
+    load = {
+        "requests": 1000,
+        "rps": 16.7,
+        "errors": 0,
+        "p50_us": 900_000,
+        "p95_us": 1_500_000,
+        "p99_us": 2_000_000,
+        "max_us": 2_500_000,
+        "connections": 50,
+        "seconds": 60,
+        "workers": 2,
+        "threads": 8,
+        "mix": [{"weight": 1, "user": "bench-office", "label": "rollup"}],
+    }
+    text = benchmark_run.report({500: measured_run(30, 90), 5000: measured_run(120, 160, 9)}, load, 30, 600)
+
+    lines = text.splitlines()
+    assert "| warning: p95 < 150 ms, < 20 queries, not slower than the admin | p95 160.0 ms" in text
+    assert [line for line in lines if line.startswith("| warning: p95")][0].endswith("❌ |")
+    assert [line for line in lines if line.startswith("| rollup: p95")][0].endswith("✅ |")
+    assert [line for line in lines if line.startswith("| Root roll-up")][0].endswith("❌ |")  # 120 ms at N = 5,000
+    assert [line for line in lines if line.startswith("| Query count per page")][0].endswith("❌ |")  # 8 → 9
+    assert "| 1,000 | 16.7 | 0 | 900 ms | 1500 ms | 2000 ms | 2500 ms |" in text
+    assert "## What the benchmark called for" in text
