@@ -1,5 +1,6 @@
 """WSGI entry point for gunicorn (see README, "运维")."""
 
+import gc
 import os
 
 from django.core.exceptions import ImproperlyConfigured
@@ -13,3 +14,8 @@ from django.conf import settings  # noqa: E402  (settings are ready only after t
 
 if settings.SECRET_KEY == settings.DEV_SECRET_KEY and not settings.DEBUG:
     raise ImproperlyConfigured("SECRET_KEY must be set in the environment of a served process.")
+
+# Everything loaded so far lives as long as the process: move it out of the garbage collector's
+# reach, so that its full scans do not walk the framework on every collection (at province scale
+# those pauses made the slowest requests half again as slow; see BENCHMARKS.md).
+gc.freeze()

@@ -1,5 +1,6 @@
 """Every write to responsibility lists: generation, workflow, tasks, progress, evidence, cascade."""
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -77,6 +78,10 @@ def template_item_update(*, item: TemplateItem, version: int, title: str, by) ->
 # ---- Generation -------------------------------------------------------------------------------
 
 
+# Organisations per transaction of the roll-over: one commit per organisation cost more than the work.
+ROLLOVER_BATCH = 100
+
+
 @dataclass
 class GenerationResult:
     created: list[ResponsibilityList] = field(default_factory=list)
@@ -94,30 +99,66 @@ def _new_list(organisation, year, kind, template, person=None, membership=None) 
     return responsibility_list
 
 
-def _generate(organisation: Organisation, year: int, on: date | None) -> GenerationResult:
-    """Create what is missing of one organisation's lists for a year; never changes an existing list."""
+def _generate(organisations: list[Organisation], year: int, on: date | None) -> GenerationResult:
+    """Create what is missing of the organisations' lists for a year; never changes an existing list.
+
+    A fixed number of statements for any number of organisations: the lists and then their items
+    are inserted in bulk, copied from the template in force for the year.
+    """
     result = GenerationResult()
     template = template_for(year)
-    existing = ResponsibilityList.objects.filter(organisation=organisation, year=year)
-    if existing.filter(kind=ListKind.COMMITTEE).exists():
-        result.skipped += 1
-    else:
-        result.created.append(_new_list(organisation, year, ListKind.COMMITTEE, template))
+    template_items = defaultdict(list)
+    for item in template.items.order_by("number"):
+        template_items[item.kind].append(item)
+    ids = [organisation.pk for organisation in organisations]
+    existing = ResponsibilityList.objects.filter(organisation__in=ids, year=year).values_list(
+        "organisation_id", "kind", "person_id"
+    )
+    have_committee, have_personal = set(), set()
+    for organisation_id, kind, person_id in existing:
+        if kind == ListKind.COMMITTEE:
+            have_committee.add(organisation_id)
+        else:
+            have_personal.add((organisation_id, person_id))
     # The team on the first day of the year, and on the day the lists are made if that is later.
     days = {date(year, 1, 1)}
     if on is not None and on.year == year:
         days.add(on)
-    memberships = {}
+    teams = defaultdict(dict)
     for day in sorted(days):
-        for membership in TeamMembership.objects.on(day).filter(organisation=organisation).select_related("person"):
-            memberships.setdefault(membership.person_id, membership)
-    have = set(existing.filter(person__isnull=False).values_list("person_id", flat=True))
-    for person_id, membership in memberships.items():
-        if person_id in have:
+        for membership in (
+            TeamMembership.objects.on(day).filter(organisation__in=ids).select_related("person").order_by("pk")
+        ):
+            teams[membership.organisation_id].setdefault(membership.person_id, membership)
+    new_lists = []
+    for organisation in organisations:
+        if organisation.pk in have_committee:
             result.skipped += 1
-            continue
-        kind = ListKind.for_team_role(membership.role)
-        result.created.append(_new_list(organisation, year, kind, template, membership.person, membership))
+        else:
+            new_lists.append(
+                ResponsibilityList(organisation=organisation, year=year, kind=ListKind.COMMITTEE, template=template)
+            )
+        for person_id, membership in teams[organisation.pk].items():
+            if (organisation.pk, person_id) in have_personal:
+                result.skipped += 1
+                continue
+            new_lists.append(
+                ResponsibilityList(
+                    organisation=organisation,
+                    year=year,
+                    kind=ListKind.for_team_role(membership.role),
+                    person=membership.person,
+                    membership=membership,
+                    template=template,
+                )
+            )
+    created = ResponsibilityList.objects.bulk_create(new_lists)
+    ListItem.objects.bulk_create(
+        ListItem(responsibility_list=made, template_item=item, number=item.number, title=item.title)
+        for made in created
+        for item in template_items[made.kind]
+    )
+    result.created.extend(created)
     return result
 
 
@@ -128,29 +169,32 @@ def lists_generate(*, organisation: Organisation, year: int, by, on: date | None
     require_scope(by, organisation)
     if organisation.is_archived:
         raise ValidationError(_("已归档的组织不能生成责任清单。"), code="archived")
-    return _generate(organisation, year, on or timezone.localdate())
+    return _generate([organisation], year, on or timezone.localdate())
 
 
 def lists_generate_subtree(*, root: Organisation, year: int, by, progress=None) -> GenerationResult:
-    """The annual roll-over for a whole subtree, one organisation per transaction.
+    """The annual roll-over for a whole subtree, a batch of organisations per transaction.
 
-    ``progress(done, total, result)`` is called after each organisation. Safe to re-run after an
+    ``progress(done, total, result)`` is called after each batch. Safe to re-run after an
     interruption: organisations already done are skipped list by list.
     """
     require_scope(by, root)
     template_for(year)  # fail early when no template covers the year
-    organisations = list(Organisation.objects.subtree(root).active().only("pk", "path"))
-    total = len(organisations)
+    ids = list(Organisation.objects.subtree(root).active().values_list("pk", flat=True))
+    total = len(ids)
     overall = GenerationResult()
     today = timezone.localdate()
-    for done, organisation in enumerate(organisations, start=1):
+    for start in range(0, total, ROLLOVER_BATCH):
+        batch = ids[start : start + ROLLOVER_BATCH]
         with transaction.atomic(), pghistory.context(user=by.pk, rollover_year=year):
-            locked = Organisation.objects.select_for_update(of=("self",)).get(pk=organisation.pk)
+            locked = list(
+                Organisation.objects.select_for_update(of=("self",)).filter(pk__in=batch).active().order_by("pk")
+            )
             result = _generate(locked, year, today)
         overall.created.extend(result.created)
         overall.skipped += result.skipped
         if progress is not None:
-            progress(done, total, overall)
+            progress(start + len(batch), total, overall)
     return overall
 
 
@@ -457,7 +501,7 @@ def task_issue(*, issuer: Organisation, year: int, item_number: int, recipients,
             raise ValidationError(
                 {"recipients": _("%(name)s 已归档，不能下发任务。") % {"name": locked.name}}, code="archived"
             )
-        _generate(locked, year, today)
+        _generate([locked], year, today)
         committee = ResponsibilityList.objects.get(organisation=locked, year=year, kind=ListKind.COMMITTEE)
         if rules.list_is_locked(committee.status):
             raise ValidationError(

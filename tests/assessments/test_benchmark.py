@@ -121,8 +121,9 @@ def test_the_report_marks_each_target_met_or_missed():
         "max_us": 2_500_000,
         "connections": 50,
         "seconds": 60,
-        "workers": 2,
-        "threads": 8,
+        "workers": 4,
+        "threads": 2,
+        "worker_connections": 14,
         "mix": [{"weight": 1, "user": "bench-office", "label": "rollup"}],
     }
     text = benchmark_run.report({500: measured_run(30, 90), 5000: measured_run(120, 160, 9)}, load, 30, 600)

@@ -1,3 +1,4 @@
+import gc
 import json
 import warnings
 from pathlib import Path
@@ -44,6 +45,7 @@ class Command(BaseCommand):
         if options["measure_into"] or options["load_plan"]:
             # WhiteNoise looks for collected static files, which in-process requests do not need.
             warnings.filterwarnings("ignore", message="No directory at: ")
+            gc.freeze()  # as config/wsgi.py does in every served process
             # In-process requests come from the test client's host, and need no collected static files.
             storages = {
                 **settings.STORAGES,
