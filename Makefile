@@ -80,7 +80,8 @@ test: install
 
 # The performance benchmark (about 20 minutes the first time, most of it generating N=5,000; the
 # databases bench_500 and bench_5000 are kept and reused). BENCH_ARGS, e.g. "--orgs 500 --runs 30".
-bench: install messages
+bench: install
 	@scripts/ensure-wrk.sh
 	@DATABASE_URL="$$($(PY) scripts/devdb.py test-url)" && export DATABASE_URL && \
+	  $(PY) manage.py compilemessages --ignore=.venv --ignore=.pgdata >/dev/null && \
 	  $(PY) manage.py bench $(BENCH_ARGS)
