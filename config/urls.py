@@ -6,6 +6,9 @@ from django.views.i18n import set_language
 
 from assessments import views as assessment_views
 from responsibilities import views as responsibilities_views
+from responsibilities.views.errors import server_error
+
+handler500 = server_error
 
 urlpatterns = [
     path("", responsibilities_views.home, name="home"),

@@ -51,21 +51,28 @@
   });
 
   // 问责立案: prefill the responsible subject from the team membership on the date of the facts.
+  // Every change asks again; an answer to an earlier question that arrives late is dropped, so the
+  // hint always belongs to the fields as they are now.
   var caseForm = document.querySelector("form[data-attribution-url]");
   if (caseForm) {
+    var asked = 0;
     var refreshAttribution = function () {
+      var ticket = ++asked;
       var value = function (name) { return caseForm.querySelector("[name=" + name + "]").value; };
       var params = new URLSearchParams({
         person: value("person"), organisation: value("organisation"), facts_date: value("facts_date")
       });
-      htmx.ajax("GET", caseForm.dataset.attributionUrl + "?" + params.toString(),
-        { target: "#attribution-hint", swap: "outerHTML" }).then(function () {
-        var hint = document.getElementById("attribution-subject");
-        if (hint && hint.value) {
-          caseForm.querySelector("[name=subject]").value = hint.value;
-          caseForm.querySelector("[name=responsibility]").value = "individual";
-        }
-      });
+      fetch(caseForm.dataset.attributionUrl + "?" + params.toString(), { credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.text() : null; })
+        .then(function (html) {
+          if (html === null || ticket !== asked) return;
+          document.getElementById("attribution-hint").outerHTML = html;
+          var hint = document.getElementById("attribution-subject");
+          if (hint && hint.value) {
+            caseForm.querySelector("[name=subject]").value = hint.value;
+            caseForm.querySelector("[name=responsibility]").value = "individual";
+          }
+        });
     };
     ["person", "organisation", "facts_date"].forEach(function (name) {
       caseForm.querySelector("[name=" + name + "]").addEventListener("change", refreshAttribution);

@@ -137,17 +137,23 @@ def logged_in(base: str) -> requests.Session:
     return session
 
 
-def csrf_from(session: requests.Session, url: str) -> str:
-    page = session.get(url, timeout=5)
-    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
-
-
 def create_organisation(session, base, code):
+    """POST the new-organisation form; when the form itself is not served (the database is down),
+    the answer to the GET is returned instead, so its status is judged like the POST's."""
     url = f"{base}/orgs/new/"
-    token = csrf_from(session, url)
+    page = session.get(url, timeout=5)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+    if token is None:
+        return page
     return session.post(
         url,
-        data={"csrfmiddlewaretoken": token, "parent": "1", "name": f"机关{code}", "code": code, "kind": "branch"},
+        data={
+            "csrfmiddlewaretoken": token.group(1),
+            "parent": "1",
+            "name": f"机关{code}",
+            "code": code,
+            "kind": "branch",
+        },
         headers={"Referer": url},
         allow_redirects=False,
         timeout=10,

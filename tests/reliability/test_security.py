@@ -83,3 +83,36 @@ def test_pages_send_a_content_security_policy_without_inline_script(client, offi
     assert "script-src 'self'" in policy and "unsafe-inline" not in policy
     assert "<script>" not in response.content.decode()
     assert response["X-Frame-Options"] == "DENY" and response["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize("where", ["reading the session", "saving the session"])
+def test_a_lost_database_connection_in_a_middleware_answers_503(client, office_staff, monkeypatch, where):
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.db import OperationalError
+
+    client.force_login(office_staff)
+    client.raise_request_exception = False
+
+    def lost(*args, **kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(SessionStore, "load" if where == "reading the session" else "save", lost)
+    response = client.get(reverse("home"))
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert "数据库暂时不可用" in response.content.decode()
+
+
+def test_any_other_error_is_the_plain_500_page(client, office_staff, monkeypatch):
+    from django.contrib.sessions.backends.db import SessionStore
+
+    client.force_login(office_staff)
+    client.raise_request_exception = False
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(SessionStore, "load", broken)
+    response = client.get(reverse("home"))
+    assert response.status_code == 500
+    assert "系统错误" in response.content.decode()
