@@ -6,8 +6,9 @@ from django.views.i18n import set_language
 
 from assessments import views as assessment_views
 from responsibilities import views as responsibilities_views
-from responsibilities.views.errors import server_error
+from responsibilities.views.errors import bad_request, server_error
 
+handler400 = bad_request
 handler500 = server_error
 
 urlpatterns = [

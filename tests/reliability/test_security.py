@@ -88,6 +88,7 @@ def test_pages_send_a_content_security_policy_without_inline_script(client, offi
 @pytest.mark.parametrize("where", ["reading the session", "saving the session"])
 def test_a_lost_database_connection_in_a_middleware_answers_503(client, office_staff, monkeypatch, where):
     from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.sessions.models import Session
     from django.db import OperationalError
 
     client.force_login(office_staff)
@@ -96,7 +97,10 @@ def test_a_lost_database_connection_in_a_middleware_answers_503(client, office_s
     def lost(*args, **kwargs):
         raise OperationalError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr(SessionStore, "load" if where == "reading the session" else "save", lost)
+    if where == "reading the session":
+        monkeypatch.setattr(SessionStore, "load", lost)
+    else:  # Django turns this into "the session was deleted" (400); the cause is what counts
+        monkeypatch.setattr(Session, "save", lost)
     response = client.get(reverse("home"))
     assert response.status_code == 503
     assert response["Retry-After"] == "5"
@@ -116,3 +120,9 @@ def test_any_other_error_is_the_plain_500_page(client, office_staff, monkeypatch
     response = client.get(reverse("home"))
     assert response.status_code == 500
     assert "系统错误" in response.content.decode()
+
+
+def test_a_bad_request_is_the_plain_400_page(client):
+    response = client.get(reverse("login"), HTTP_HOST="bad host name")
+    assert response.status_code == 400
+    assert "请求无效" in response.content.decode()
