@@ -147,7 +147,8 @@ class Preview:
 
 
 def decision_preview(*, case: Case, decided_on: date, measures) -> Preview:
-    rule_set = rule_set_on(decided_on)
+    """What a decision would impose; refused for the same reasons as recording it would be."""
+    rule_set = _check_decision(case, decided_on, list(measures))
     periods = []
     if case.is_about_person:
         for measure in measures:

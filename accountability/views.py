@@ -228,7 +228,10 @@ def case_decide(request, pk):
     if form.is_valid():
         data = form.cleaned_data
         if "preview" in request.POST:
-            preview = services.decision_preview(case=case, decided_on=data["decided_on"], measures=data["measures"])
+            try:
+                preview = services.decision_preview(case=case, decided_on=data["decided_on"], measures=data["measures"])
+            except ValidationError as error:
+                attach_errors(form, error)
         else:
             try:
                 services.decision_record(

@@ -151,6 +151,25 @@ def test_what_if_shows_the_restrictions_and_saves_nothing(
     assert sorted(Restriction.objects.values_list("kind", flat=True)) == ["no_award", "no_higher_post", "no_post"]
 
 
+@pytest.mark.parametrize(
+    ("decided_on", "message"),
+    # 2015: before any rule set (a typo for 2025), which once answered 500; also before the facts.
+    [("2015-03-01", "不能早于事实发生日期"), ("2099-01-01", "不能晚于今天")],
+)
+def test_what_if_with_an_impossible_date_is_refused_at_the_field(
+    client, tree, superuser, discipline_inspector, county_secretary, decided_on, message
+):
+    case = to_review(file_case(tree["child"], superuser, person=county_secretary), superuser)
+    removal = Measure.objects.get(rule_set__effective_from=date(2019, 9, 1), name="免职")
+    client.force_login(discipline_inspector)
+    data = {"decided_on": decided_on, "deciding_body": "市纪委", "measures": [removal.pk], "version": case.version}
+    response = client.post(reverse("accountability:case_decide", args=[case.pk]), {**data, "preview": "1"})
+    assert response.status_code == 400
+    assert message in " ".join(response.context["decision_form"].errors["decided_on"])
+    assert 'data-testid="what-if"' not in response.content.decode()
+    assert not Decision.objects.exists() and not Restriction.objects.exists()
+
+
 def test_decision_with_a_measure_for_organisations_on_a_person_is_refused(
     client, tree, superuser, discipline_inspector, county_secretary
 ):
