@@ -341,7 +341,8 @@ def progress_record(request, pk):
     )
     task = selectors.task_for(request.user, pk, today)
     task.latest_percent = selectors.progress_of(task).values_list("percent", flat=True).first() or 0
-    context = {"task": task, "error_text": error_text, "saved": not error_text, "today": today}
+    entered = {"percent": request.POST.get("percent", ""), "text": request.POST.get("text", "")} if error_text else {}
+    context = {"task": task, "error_text": error_text, "saved": not error_text, "today": today, "entered": entered}
     return render(request, "responsibilities/_checklist_row.html", context, status=400 if error_text else 200)
 
 
