@@ -25,7 +25,7 @@ from accountability.forms import (
 from accountability.models import CaseStatus, InterventionKind, RuleSet, Subject
 from responsibilities import excel, scope
 from responsibilities.common import EditConflict
-from responsibilities.forms import attach_errors
+from responsibilities.forms import as_id, attach_errors
 from responsibilities.models import Organisation, Person, Task
 from responsibilities.panels import Panel
 from responsibilities.selectors import organisations as org_selectors
@@ -143,8 +143,8 @@ def case_attribution(request):
     """htmx: the role the chosen person held in the chosen organisation on the date of the facts."""
     form = DayForm({"day": request.GET.get("facts_date")})
     hint = None
-    person_id, organisation_id = request.GET.get("person", ""), request.GET.get("organisation", "")
-    if form.is_valid() and form.cleaned_data["day"] and person_id.isdigit() and organisation_id.isdigit():
+    person_id, organisation_id = as_id(request.GET.get("person")), as_id(request.GET.get("organisation"))
+    if form.is_valid() and form.cleaned_data["day"] and person_id is not None and organisation_id is not None:
         person = _case_people(request.user).filter(pk=person_id).first()
         organisation = _handled_organisations(request.user).filter(pk=organisation_id).first()
         if person is not None and organisation is not None:

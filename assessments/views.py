@@ -29,7 +29,7 @@ from assessments.forms import (
 from assessments.models import GradeSubject, Indicator, InspectionStatus
 from responsibilities import excel, scope
 from responsibilities.common import EditConflict
-from responsibilities.forms import attach_errors
+from responsibilities.forms import as_id, attach_errors
 from responsibilities.models import Department, Organisation, Person
 from responsibilities.selectors import organisations as org_selectors
 from responsibilities.services.lists import template_for
@@ -58,9 +58,9 @@ def scheme_list(request):
 
 @require_http_methods(["GET", "POST"])
 def scheme_create(request):
-    if not request.GET.get("assessor", "").isdigit():
+    if (assessor_id := as_id(request.GET.get("assessor"))) is None:
         raise Http404
-    assessor = org_selectors.organisation_for(request.user, request.GET["assessor"], scope.CHANGE)
+    assessor = org_selectors.organisation_for(request.user, assessor_id, scope.CHANGE)
     form = SchemeForm(
         request.POST or None,
         assessor=assessor,
@@ -353,12 +353,12 @@ def score_record(request, pk, indicator_pk):
 @require_POST
 def inspection_transition(request, pk, action):
     inspection = selectors.inspection_for(request.user, pk)
-    version = request.POST.get("version", "")
-    if not version.isdigit() or action not in ("submit", "confirm"):
+    version = as_id(request.POST.get("version"))
+    if version is None or action not in ("submit", "confirm"):
         raise Http404
     service = services.inspection_submit if action == "submit" else services.inspection_confirm
     try:
-        service(inspection=inspection, version=int(version), by=request.user)
+        service(inspection=inspection, version=version, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     except EditConflict:

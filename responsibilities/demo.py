@@ -238,18 +238,23 @@ def load_demo() -> tuple[bool, list[tuple[str, str, str]]]:
                 user = User(username=username)
             user.set_password(DEMO_PASSWORD)
             if seat is not None:
-                person = (
-                    Person.objects.filter(
-                        memberships__organisation=organisation,
-                        memberships__role=seat,
-                        memberships__end_date__isnull=True,
+                # The account keeps the person it was linked to, even after the seat was ended or
+                # handed over while the demo was used; a new account takes the current holder.
+                person = Person.objects.filter(user=user).first() if user.pk else None
+                if person is None:
+                    person = (
+                        Person.objects.filter(
+                            memberships__organisation=organisation,
+                            memberships__role=seat,
+                            memberships__end_date__isnull=True,
+                            user__isnull=True,
+                        )
+                        .order_by("pk")
+                        .first()
                     )
-                    .order_by("pk")
-                    .first()
-                )
-                user.first_name = person.name
+                user.first_name = person.name if person is not None else full_name
                 user.save()
-                if person.user_id is None:
+                if person is not None and person.user_id is None:
                     Person.objects.filter(pk=person.pk).update(user=user)
             else:
                 user.first_name = full_name

@@ -18,11 +18,13 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from responsibilities import rules
+from responsibilities.forms import as_id
 from responsibilities.models import ListKind, Person, TaskStatus
 from responsibilities.uploads import sniff
 
@@ -34,12 +36,22 @@ CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.shee
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
+# Control characters a workbook cannot hold (openpyxl refuses them). Word's manual line break
+# arrives as a vertical tab when text is pasted, and a form feed is a page break: both become a
+# line break; the rest are dropped.
+_BREAKS = str.maketrans({"\x0b": "\n", "\x0c": "\n"})
+
+
 def safe(value):
-    """A cell value that a spreadsheet will never evaluate: risky text gets a leading single quote."""
+    """A cell value that a spreadsheet will never evaluate (risky text gets a leading single quote)
+    and that a workbook can hold (no control characters)."""
     if isinstance(value, Promise):  # a lazily translated label
         value = str(value)
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
+    if isinstance(value, str):
+        if ILLEGAL_CHARACTERS_RE.search(value):
+            value = ILLEGAL_CHARACTERS_RE.sub("", value.translate(_BREAKS))
+        if value.startswith(FORMULA_PREFIXES):
+            return "'" + value
     return value
 
 
@@ -470,8 +482,8 @@ def _item_number(value) -> int:
         return int(value)
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
+    if isinstance(value, str) and as_id(value.strip()) is not None:
+        return as_id(value.strip())
     raise _CellError(_("应为整数序号。"))
 
 

@@ -1,5 +1,7 @@
 """Forms for organisations, people and teams. Choices are always limited to the user's scope."""
 
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -11,6 +13,14 @@ from django.utils.translation import gettext_lazy as _
 
 from responsibilities import scope
 from responsibilities.models import Organisation, OrganisationKind, Person, PostLevel, TeamMembership, TeamRole
+
+_ID = re.compile(r"[0-9]{1,18}")
+
+
+def as_id(value) -> int | None:
+    """An identifier taken raw from a query string or a POST: ASCII digits that fit a bigint, else
+    None (``str.isdigit`` also accepts "²", which ``int`` refuses)."""
+    return int(value) if isinstance(value, str) and _ID.fullmatch(value) else None
 
 
 class StyledFormMixin:
@@ -106,8 +116,8 @@ class OrganisationChoiceField(forms.ModelChoiceField):
         if top is None:
             return
         offered = Q(depth__lte=top + levels)
-        if isinstance(selected, str) and selected.isdigit() and len(selected) < 19:  # a bigint
-            offered |= Q(pk=int(selected))
+        if as_id(selected) is not None:
+            offered |= Q(pk=as_id(selected))
         self.offered = self.queryset.filter(offered)
         self.widget.choices = self.choices
 

@@ -22,6 +22,7 @@ from responsibilities.forms import (
     OrganisationForm,
     PeopleFilterForm,
     PersonForm,
+    as_id,
     attach_errors,
 )
 from responsibilities.list_forms import YearForm
@@ -92,7 +93,7 @@ def home(request):
 @require_GET
 def organisation_tree(request):
     today = timezone.localdate()
-    text = request.GET.get("q", "").strip()[:50]
+    text = request.GET.get("q", "").replace("\x00", "").strip()[:50]  # PostgreSQL refuses NUL
     context = {"q": text, "today": today}
     if text:
         context["hits"] = selectors.organisation_search(request.user, text)
@@ -155,8 +156,8 @@ def rollup_chart(rollup) -> dict:
 @require_http_methods(["GET", "POST"])
 def organisation_create(request):
     parent = None
-    if request.GET.get("parent", "").isdigit():
-        parent = selectors.organisation_for(request.user, request.GET["parent"], scope.CHANGE)
+    if (parent_id := as_id(request.GET.get("parent"))) is not None:
+        parent = selectors.organisation_for(request.user, parent_id, scope.CHANGE)
     form = OrganisationForm(request.POST or None, user=request.user, initial={"parent": parent})
     template, context = "responsibilities/organisation_form.html", {"form": form, "parent": parent}
     if request.method == "POST" and form.is_valid():
@@ -337,10 +338,8 @@ def person_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def person_create(request):
     initial = {}
-    if request.GET.get("organisation", "").isdigit():
-        initial["home_organisation"] = selectors.organisation_for(
-            request.user, request.GET["organisation"], scope.CHANGE
-        )
+    if (organisation_id := as_id(request.GET.get("organisation"))) is not None:
+        initial["home_organisation"] = selectors.organisation_for(request.user, organisation_id, scope.CHANGE)
     form = PersonForm(request.POST or None, user=request.user, initial=initial)
     template, context = "responsibilities/person_form.html", {"form": form}
     if request.method == "POST" and form.is_valid():

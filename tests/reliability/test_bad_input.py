@@ -223,3 +223,25 @@ def test_workbook_bytes_are_not_trusted(world):
 
     rows, errors = parse_task_import(io.BytesIO(b"\x00\x01garbage"), world["list"])
     assert rows == [] and errors
+
+
+def test_identifiers_in_the_address_that_are_not_plain_digits_answer_404_not_500(client, tree, world, superuser):
+    # "²" and "٣" pass str.isdigit; "٣" even converts with int(). Neither is an identifier.
+    client.force_login(superuser)
+    for odd in ("²", "٣", "1" * 30, "-1"):
+        for url in (
+            reverse("responsibilities:organisation_create") + f"?parent={odd}",
+            reverse("responsibilities:person_create") + f"?organisation={odd}",
+            reverse("assessments:scheme_create") + f"?assessor={odd}",
+        ):
+            assert client.get(url).status_code in (200, 404), url
+        hint = client.get(
+            reverse("accountability:case_attribution"),
+            {"person": odd, "organisation": odd, "facts_date": "2025-01-01"},
+        )
+        assert hint.status_code == 200 and "attribution-subject" not in hint.content.decode()
+
+
+def test_a_nul_character_in_the_tree_search_is_ignored(client, world):
+    response = client.get(reverse("responsibilities:organisation_tree"), {"q": "测试\x00"})
+    assert response.status_code == 200 and response.context["q"] == "测试"

@@ -36,3 +36,18 @@ def test_demo_builds_the_province_once_with_lists_and_accounts(client):
     rollup = selectors.rollup(Organisation.objects.get(code="SH-01"), today.year, today)
     if rollup.subtree.done:
         assert [row.organisation.code for row in rollup.rows if row.lagging] == ["SH-01-03"]
+
+
+def test_demo_loads_again_after_a_demo_seat_was_ended(superuser):
+    from responsibilities import services
+
+    load_demo()
+    secretary = get_user_model().objects.get(username="secretary")
+    seat = TeamMembership.objects.get(person__user=secretary, role=TeamRole.SECRETARY, end_date__isnull=True)
+    services.membership_end(
+        membership=seat, version=seat.version, end_date=timezone.localdate(), reason="换届", by=superuser
+    )
+    created, accounts = load_demo()
+    assert not created and [row[0] for row in accounts] == [row[0] for row in DEMO_USERS]
+    # The account stays with its person (whose seat has ended) and still logs in.
+    assert Person.objects.get(user=secretary).pk == seat.person_id

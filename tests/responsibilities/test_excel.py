@@ -173,6 +173,19 @@ def test_ledger_escapes_formula_like_task_text(client, tree, office_staff, own_l
     assert all(row[index].data_type == "s" for index in (2, 6, 7))
 
 
+def test_control_characters_pasted_into_text_do_not_break_the_exports(client, tree, office_staff, own_list):
+    # Word's manual line break arrives as a vertical tab; openpyxl refuses it and other control characters.
+    add_task(own_list, office_staff, title="会议\x0b纪要\x01", standard="=\x02有记录")
+    client.force_login(office_staff)
+    workbook = read(client.get(reverse("responsibilities:ledger_export", args=[tree["own"].pk]), {"year": YEAR}))
+    row = next(r for r in workbook["党委（党组）"].iter_rows(min_row=3, values_only=True) if r[2] == "会议\n纪要")
+    assert row[6] == "'=有记录"
+    subtree = client.get(reverse("responsibilities:subtree_tasks_export", args=[tree["own"].pk]), {"year": YEAR})
+    assert subtree.status_code == 200
+    rows = list(load_workbook(io.BytesIO(b"".join(subtree.streaming_content))).active.iter_rows(values_only=True))
+    assert any("会议\n纪要" in row for row in rows)
+
+
 def test_ledger_marks_overdue_tasks_as_of_today(tree, superuser, own_list):
     add_task(own_list, superuser, title="半年总结", deadline=date(YEAR, 6, 30))
     workbook = excel.ledger_workbook(
