@@ -509,7 +509,7 @@ def results(request, pk):
     years, history = selectors.history(scheme, [r.organisation for r in rows])
     for row in rows:
         row.history = [history[row.organisation_id].get(year) for year in years]
-        previous = [v for y, v in history[row.organisation_id].items() if y < scheme.year and v is not None]
+        previous = [v for y, v in sorted(history[row.organisation_id].items()) if y < scheme.year and v is not None]
         row.change = row.composite - previous[-1] if previous and row.composite is not None else None
         row.contribution = (
             rules.round2(row.composite * scheme.party_building_weight / 100) if row.composite is not None else None

@@ -303,3 +303,33 @@ def test_results_page_query_count_does_not_grow(client, tree, superuser, inspect
         inspect(scheme, target, "discipline", inspectors["discipline"], confirm_by=office_staff)
     services.results_compute(scheme=scheme, by=office_staff)
     assert queries_for(client, url) == few
+
+
+def test_year_on_year_change_is_against_the_latest_earlier_year(client, tree, superuser, office_staff):
+    from assessments.models import Result
+
+    target = make_organisation(parent=tree["own"])
+    composites = {THIS_YEAR - 2: D("70.00"), THIS_YEAR - 1: D("80.00"), THIS_YEAR: D("85.50")}
+    schemes = {}
+    for year, composite in composites.items():
+        schemes[year] = services.scheme_create(
+            assessor=tree["own"],
+            targets=[target],
+            by=superuser,
+            name=f"{year} 年度考核",
+            year=year,
+            kind="annual",
+            party_building_weight=D(20),
+            weight_routine=D(30),
+            weight_annual=D(50),
+            weight_mass=D(20),
+            team_top_quota=D(100),
+            leader_top_quota=D(100),
+            secretary_org_weight=D(70),
+        )
+        Result.objects.create(scheme=schemes[year], organisation=target, composite=composite)
+    client.force_login(office_staff)
+    response = client.get(reverse("assessments:results", args=[schemes[THIS_YEAR].pk]))
+    [row] = response.context["rows"]
+    assert row.history == [D("70.00"), D("80.00"), D("85.50")]
+    assert row.change == D("5.50")
