@@ -625,8 +625,15 @@ def _leader_results(scheme, results, mass, day, peers) -> list[LeaderResult]:
 
 @service
 def results_compute(*, scheme: Scheme, by) -> tuple[list[Result], list[LeaderResult]]:
-    """Recompute and store a scheme's results (the previous ones are updated in place, with history)."""
+    """Recompute and store a scheme's results (the previous ones are updated in place, with history).
+
+    A stored result this computation no longer produces (an organisation taken out of the targets;
+    a secretary whose organisation's result now waits for a department, or who has been replaced)
+    keeps its row, ungraded, with the reason: an old grade never outlives the facts it rested on.
+    Two computations of one scheme at once take turns (the scheme row is locked).
+    """
     _require(may_manage(by, scheme), _("只有考核组织的党建工作人员或系统管理员可以计算考核结果。"))
+    Scheme.objects.select_for_update().filter(pk=scheme.pk).first()
     results, leaders = compute(scheme)
     now = timezone.now()
     stored = []
@@ -662,6 +669,13 @@ def results_compute(*, scheme: Scheme, by) -> tuple[list[Result], list[LeaderRes
             | {"computed_at": now},
         )
         stored_leaders.append(row)
+    ungraded = {"grade": "", "grade_label": "", "rank": None, "computed_at": now}
+    Result.objects.filter(scheme=scheme).exclude(pk__in=[row.pk for row in stored]).update(
+        composite=None, note=_("已不在本方案的考核对象中，不评定等次"), **ungraded
+    )
+    LeaderResult.objects.filter(scheme=scheme).exclude(pk__in=[row.pk for row in stored_leaders]).update(
+        score=None, note=_("本次未评定：单位结果待评定，或已不是该单位书记"), **ungraded
+    )
     return stored, stored_leaders
 
 

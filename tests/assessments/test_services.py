@@ -447,6 +447,32 @@ def test_recomputing_updates_results_in_place(scheme, tree, inspectors, indicato
     assert Result.objects.filter(scheme=scheme).count() == 2
 
 
+def test_a_grade_does_not_outlive_the_facts_it_rested_on(scheme, tree, inspectors, indicators, office_staff, superuser):
+    from responsibilities import services as team
+
+    person = PersonFactory(home_organisation=tree["child"])
+    team.membership_add(
+        organisation=tree["child"], person=person, role=TeamRole.SECRETARY, start_date=date(2020, 1, 1), by=superuser
+    )
+    inspect_all(scheme, tree["child"], inspectors, confirm_by=office_staff)
+    services.results_compute(scheme=scheme, by=office_staff)
+    assert LeaderResult.objects.get(person=person).grade_label != ""
+    # A department adds an indicator: the county's result waits for it, and so does its secretary's.
+    add_indicator(scheme, "propaganda", inspectors["propaganda"])
+    services.results_compute(scheme=scheme, by=office_staff)
+    county = Result.objects.get(scheme=scheme, organisation=tree["child"])
+    leader = LeaderResult.objects.get(person=person)
+    assert (county.grade_label, county.rank) == ("", None)
+    assert (leader.grade_label, leader.rank, leader.score) == ("", None, None)
+    assert "本次未评定" in leader.note
+    # An organisation taken out of the targets keeps its row, ungraded, with the reason.
+    scheme.targets.remove(tree["child"])
+    services.results_compute(scheme=scheme, by=office_staff)
+    county.refresh_from_db()
+    assert (county.grade_label, county.rank, county.composite) == ("", None, None)
+    assert "已不在" in county.note
+
+
 def test_a_result_waits_for_every_departments_year_end_assessment(scheme, tree, inspectors, indicators, office_staff):
     inspect(scheme, tree["child"], "discipline", inspectors["discipline"], confirm_by=office_staff)
     results, leaders = services.results_compute(scheme=scheme, by=office_staff)
