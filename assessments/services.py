@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, F
+from django.db.models import Case, Count, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -430,7 +430,9 @@ def ballot_cast(*, code_text: str, answers: dict[int, str]) -> None:
     """Cast one anonymous ballot: the code is spent and the tallies count the answers, in one transaction.
 
     The code is marked used with a conditional UPDATE, so of two submissions racing with one code
-    exactly one counts. Nothing records which code gave which answers, or when.
+    exactly one counts. Nothing records which code gave which answers, or when. Every counter of the
+    round is rewritten by each ballot (+1 or +0), so the row versions PostgreSQL keeps (``xmin``, the
+    writing transaction) do not show which counters the transaction that spent a code increased.
     """
     with transaction.atomic():
         evaluation = ballot_round(code_text)
@@ -441,8 +443,12 @@ def ballot_cast(*, code_text: str, answers: dict[int, str]) -> None:
         spent = BallotCode.objects.filter(code=code_text.strip().upper(), used=False).update(used=True)
         if spent != 1:
             raise BallotRefused({"code": _("该票码已经使用过，每张票只能投一次。")}, code="used")
+        chosen = Q()
         for question, rating in answers.items():
-            Tally.objects.filter(round=evaluation, question=question, rating=rating).update(count=F("count") + 1)
+            chosen |= Q(question=question, rating=rating)
+        Tally.objects.filter(round=evaluation).update(
+            count=F("count") + Case(When(chosen, then=Value(1)), default=Value(0))
+        )
 
 
 # ---- Results ------------------------------------------------------------------------------------

@@ -326,6 +326,24 @@ def test_an_unknown_code_or_an_incomplete_ballot_is_refused(scheme, tree, superu
 
 
 @pytest.mark.django_db(transaction=True)
+def test_the_row_versions_do_not_tie_a_spent_code_to_the_counters_it_raised(scheme, tree, superuser):
+    # xmin is the transaction that wrote a row version, readable with any SELECT.
+    evaluation = make_round(scheme, tree["child"], superuser)
+    first, second = list(evaluation.codes.order_by("pk")[:2])
+    services.ballot_cast(code_text=first.code, answers={0: "good", 1: "good"})
+    services.ballot_cast(code_text=second.code, answers={0: "poor", 1: "poor"})
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id, xmin::text FROM assessments_ballotcode WHERE id IN %s", [(first.pk, second.pk)])
+        code_writer = dict(cursor.fetchall())
+        cursor.execute("SELECT DISTINCT xmin::text FROM assessments_tally WHERE round_id = %s", [evaluation.pk])
+        tally_writers = {row[0] for row in cursor.fetchall()}
+    # Every counter was last written by the last ballot, whatever it chose; the first code's
+    # transaction shows on no counter.
+    assert tally_writers == {code_writer[second.pk]}
+    assert code_writer[first.pk] not in tally_writers
+
+
+@pytest.mark.django_db(transaction=True)
 def test_two_submissions_racing_with_one_code_count_once(scheme, tree, superuser):
     evaluation = make_round(scheme, tree["child"], superuser)
     code = evaluation.codes.first().code
