@@ -602,4 +602,6 @@ class RolloverJob(models.Model):
 
     @property
     def percent(self) -> int:
-        return 100 if not self.total else round(100 * self.done / self.total)
+        if not self.total:  # not counted yet (queued), or nothing to do
+            return 100 if self.status == JobStatus.DONE else 0
+        return round(100 * self.done / self.total)

@@ -317,9 +317,14 @@ def issued_tasks_of(organisation: Organisation, year: int) -> QuerySet[IssuedTas
     )
 
 
+def may_see_issued(user, issued: IssuedTask) -> bool:
+    """The issuing organisation's page of an issued task is for those who see the issuer."""
+    return scope.covers(scope.scope_paths(user, scope.VIEW, roles=STAFF_ROLES | {"leader"}), issued.issuer.path)
+
+
 def issued_task_for(user, pk) -> IssuedTask:
     issued = get_object_or_404(IssuedTask.objects.select_related("issuer", "issued_by"), pk=pk)
-    if not scope.covers(scope.scope_paths(user, scope.VIEW, roles=STAFF_ROLES | {"leader"}), issued.issuer.path):
+    if not may_see_issued(user, issued):
         raise Http404
     return issued
 

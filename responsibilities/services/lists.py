@@ -315,6 +315,11 @@ def _check_task(task: Task, responsibility_list: ResponsibilityList) -> None:
     person = task.responsible_person
     if person is not None and not person.home_organisation.path.startswith(responsibility_list.organisation.path):
         errors["responsible_person"] = _("责任人必须是本组织或下级单位的干部。")
+    if task.completed_on is not None and task.status == TaskStatus.DONE:
+        if task.completed_on > timezone.localdate():
+            errors["completed_on"] = _("完成日期不能晚于今天。")
+        elif task.completed_on.year < responsibility_list.year:
+            errors["completed_on"] = _("完成日期不能早于清单年度（%(year)s 年）。") % {"year": responsibility_list.year}
     if task.status == TaskStatus.DONE and task.completed_on is None:
         task.completed_on = timezone.localdate()
     if task.status != TaskStatus.DONE:
@@ -402,6 +407,11 @@ def progress_record(*, task: Task, text: str, percent: int, by, day: date | None
     day = day or timezone.localdate()
     if day > timezone.localdate():
         raise ValidationError({"day": _("进展日期不能晚于今天。")}, code="future")
+    if day.year < locked.item.responsibility_list.year:
+        raise ValidationError(
+            {"day": _("进展日期不能早于清单年度（%(year)s 年）。") % {"year": locked.item.responsibility_list.year}},
+            code="before_year",
+        )
     entry = ProgressEntry(task=locked, date=day, text=text.strip(), percent=percent, recorded_by=by)
     entry.full_clean()
     entry.save()
@@ -441,6 +451,8 @@ def evidence_upload(*, task: Task, uploaded, description: str = "", by) -> Evide
         raise PermissionDenied(_("您无权为该任务上传佐证材料。"))
     if rules.list_is_locked(task.item.responsibility_list.status):
         raise ValidationError(_("该清单所在年度已关闭，不能再上传材料。"), code="closed")
+    if task.is_archived:
+        raise ValidationError(_("已归档的任务不能再上传材料。"), code="archived")
     return _store_evidence(task, uploaded, description, by)
 
 
@@ -457,6 +469,8 @@ def supervision_note_add(*, responsibility_list: ResponsibilityList, text: str, 
         raise ValidationError(_("督促记录只能记在班子成员的个人清单上。"), code="not_a_member_list")
     if not is_secretary(by, responsibility_list.organisation, timezone.localdate()):
         raise PermissionDenied(_("只有本组织书记可以记录督促情况。"))
+    if rules.list_is_locked(responsibility_list.status):
+        raise ValidationError(_("该清单所在年度已关闭，不能再记录督促情况。"), code="closed")
     if not text.strip():
         raise ValidationError({"text": _("请填写督促内容。")}, code="required")
     note = SupervisionNote(
@@ -520,5 +534,7 @@ def task_issue(*, issuer: Organisation, year: int, item_number: int, recipients,
             requirement=issued.requirement,
         )
         task.full_clean()
-        task.save()
+        # The reason a change to a confirmed list needs: the issuer's instruction, kept in the history.
+        with pghistory.context(reason=_("%(issuer)s 下发的任务") % {"issuer": issuer.name}):
+            task.save()
     return issued

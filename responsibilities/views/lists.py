@@ -246,6 +246,8 @@ def _task_page(request, task, progress_form=None, evidence_form=None, status=200
             "evidence": selectors.evidence_of(task),
             "can_edit": can_edit,
             "can_report": can_report,
+            # A recipient sees where the task came from; the link only for those who see the issuer.
+            "source_linked": task.source is not None and selectors.may_see_issued(request.user, task.source),
             "progress_form": progress_form or ProgressForm(),
             "evidence_form": evidence_form or EvidenceForm(),
         },

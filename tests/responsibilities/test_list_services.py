@@ -1,12 +1,13 @@
 """Lists: template seed, generation, workflow, tasks, progress, evidence, supervision, cascade, roll-up."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from responsibilities import services
 from responsibilities.jobs import run_job
@@ -327,6 +328,30 @@ def test_evidence_over_the_size_limit_is_refused(tree, office_staff, superuser, 
     assert "文件过大" in error.value.message_dict["file"][0]
 
 
+def test_dates_of_progress_and_completion_must_fall_between_the_lists_year_and_today(tree, office_staff, superuser):
+    task = add_task(committee_list(tree["own"], superuser), office_staff)
+    with pytest.raises(ValidationError) as error:
+        services.progress_record(task=task, text="补记", percent=10, day=date(THIS_YEAR - 1, 12, 31), by=office_staff)
+    assert "day" in error.value.message_dict
+    for completed_on in (date(THIS_YEAR - 1, 12, 31), timezone.localdate() + timedelta(days=1)):
+        with pytest.raises(ValidationError) as error:
+            services.task_update(
+                task=task, version=task.version, by=office_staff, status=TaskStatus.DONE, completed_on=completed_on
+            )
+        assert "completed_on" in error.value.message_dict
+    task.refresh_from_db()
+    assert task.status == TaskStatus.NOT_STARTED and not task.progress_entries.exists()
+
+
+def test_no_evidence_on_an_archived_task(tree, office_staff, superuser):
+    task = add_task(committee_list(tree["own"], superuser), office_staff)
+    task = services.task_archive(task=task, version=task.version, reason="重复录入", by=office_staff)
+    with pytest.raises(ValidationError) as error:
+        services.evidence_upload(task=task, uploaded=pdf("纪要.pdf"), by=office_staff)
+    assert error.value.messages == ["已归档的任务不能再上传材料。"]
+    assert not task.evidence.exists()
+
+
 # ---- Supervision ------------------------------------------------------------------------------
 
 
@@ -342,6 +367,18 @@ def test_the_secretary_records_supervision_on_a_members_list_only(tree, superuse
     with pytest.raises(PermissionDenied):
         services.supervision_note_add(responsibility_list=member_list, text="越权", by=office_staff)
     assert list(SupervisionNote.objects.values_list("text", flat=True)) == ["请抓紧推进督导"]
+
+
+def test_no_supervision_note_on_a_closed_year(tree, superuser, secretary):
+    org = tree["own"]
+    member = add_member(org, superuser)
+    services.lists_generate(organisation=org, year=THIS_YEAR, by=superuser)
+    member_list = ResponsibilityList.objects.get(person=member, year=THIS_YEAR)
+    ResponsibilityList.objects.filter(pk=member_list.pk).update(status=ListStatus.CLOSED)
+    with pytest.raises(ValidationError) as error:
+        services.supervision_note_add(responsibility_list=member_list, text="补记督促", by=secretary)
+    assert error.value.messages == ["该清单所在年度已关闭，不能再记录督促情况。"]
+    assert not SupervisionNote.objects.exists()
 
 
 # ---- Cascade ----------------------------------------------------------------------------------
@@ -367,6 +404,10 @@ def test_an_issued_task_lands_in_each_recipients_committee_list(tree, office_sta
     assert {t.item.responsibility_list.organisation_id for t in landed} == {county.pk, organ.pk}
     assert {t.item.number for t in landed} == {7}
     assert all(t.item.responsibility_list.kind == ListKind.COMMITTEE for t in landed)
+    # Landing in a list (confirmed or not) is a change with a reason: the issuer's instruction.
+    for task in landed:
+        event = task.events.select_related("pgh_context").get(pgh_label="insert")
+        assert event.pgh_context.metadata["reason"] == f"{tree['own'].name} 下发的任务"
 
 
 def test_tasks_cannot_be_issued_sideways_or_upwards(tree, office_staff):
@@ -445,8 +486,10 @@ def test_a_child_far_below_the_subtree_is_flagged(tree, superuser):
 def test_rollover_job_generates_the_subtree_and_reports_progress(tree, office_staff, superuser):
     add_member(tree["child"], superuser, TeamRole.SECRETARY)
     job = RolloverJob.objects.create(root=tree["own"], year=2027, started_by=office_staff)
+    assert job.percent == 0  # queued: nothing counted yet, nothing done
     finished = run_job(job.pk)
     assert (finished.status, finished.total, finished.done) == (JobStatus.DONE, 2, 2)
+    assert finished.percent == 100
     assert finished.lists_created == 3 and finished.lists_skipped == 0
     again = run_job(RolloverJob.objects.create(root=tree["own"], year=2027, started_by=office_staff).pk)
     assert (again.lists_created, again.lists_skipped) == (0, 3)

@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 
 from responsibilities import services
-from responsibilities.models import ListKind, ListStatus, ResponsibilityList, SupervisionNote, Task, TeamRole
+from responsibilities.models import ListKind, ListStatus, ResponsibilityList, Role, SupervisionNote, Task, TeamRole
+from tests.conftest import make_user
 from tests.helpers import queries_for
 from tests.responsibilities.factories import make_organisation
 from tests.responsibilities.list_factories import THIS_YEAR, add_member, add_task, committee_list, pdf
@@ -300,7 +301,7 @@ def test_uploading_a_disguised_file_shows_the_reason_and_keeps_nothing(client, t
     assert not task.evidence.exists()
 
 
-def test_issue_page_issues_to_chosen_children(client, tree, office_staff):
+def test_issue_page_issues_to_chosen_children(client, tree, office_staff, superuser):
     client.force_login(office_staff)
     response = client.post(
         reverse("responsibilities:task_issue", args=[tree["own"].pk]),
@@ -320,6 +321,13 @@ def test_issue_page_issues_to_chosen_children(client, tree, office_staff):
     assert task.item.responsibility_list.organisation == tree["child"]
     status_page = client.get(response.url)
     assert [t.pk for t in status_page.context["recipients"]] == [task.pk]
+    assert f'href="{response.url}"' in client.get(task.get_absolute_url()).content.decode()
+    # The county's own office staff see where the task came from, without a link they could not open.
+    county_staff = make_user("county-office", tree["child"], Role.OFFICE_STAFF, superuser)
+    client.force_login(county_staff)
+    page = client.get(task.get_absolute_url()).content.decode()
+    assert f"{tree['own'].name}下发的任务" in page and f'href="{response.url}"' not in page
+    assert client.get(response.url).status_code == 404
 
 
 def test_issue_page_refuses_a_sibling_as_recipient(client, tree, office_staff):
