@@ -323,6 +323,12 @@ def intervention_follow_up(*, intervention: Intervention, follow_up: str, by) ->
         raise PermissionDenied(_("您无权修改该记录。"))
     if not follow_up.strip():
         raise ValidationError({"follow_up": _("请填写跟进情况。")}, code="required")
-    intervention.follow_up = follow_up.strip()
-    intervention.save(update_fields=["follow_up"])
+    # Written once: of two people recording it at the same time, the second is refused and shown
+    # the first one's words instead of silently replacing them.
+    if not Intervention.objects.filter(pk=intervention.pk, follow_up="").update(follow_up=follow_up.strip()):
+        recorded = Intervention.objects.values_list("follow_up", flat=True).get(pk=intervention.pk)
+        raise ValidationError(
+            {"follow_up": _("跟进情况已由他人记录：“%(text)s”。") % {"text": recorded}}, code="already_recorded"
+        )
+    intervention.refresh_from_db(fields=["follow_up"])
     return intervention

@@ -269,10 +269,16 @@ class AwardForm(StyledFormMixin, forms.Form):
 
 
 class BandsForm(forms.Form):
+    """The lowest score of each grade, with the values the form was opened with (``shown``), so that
+    a save over someone else's newer lines is refused rather than silently replacing them."""
+
     def __init__(self, *args, bands, **kwargs):
         super().__init__(*args, **kwargs)
         self.bands = bands
         for band in bands:
+            self.fields[f"shown_{band.grade}"] = forms.DecimalField(
+                initial=band.min_score, max_digits=5, decimal_places=2, widget=forms.HiddenInput
+            )
             self.fields[band.grade] = forms.DecimalField(
                 label=band.label,
                 min_value=0,
@@ -282,3 +288,9 @@ class BandsForm(forms.Form):
                 initial=band.min_score,
                 widget=forms.NumberInput(attrs={"class": "form-control form-control-sm", "step": "0.5"}),
             )
+
+    def minima(self) -> dict:
+        return {band.grade: self.cleaned_data[band.grade] for band in self.bands}
+
+    def shown(self) -> dict:
+        return {band.grade: self.cleaned_data[f"shown_{band.grade}"] for band in self.bands}

@@ -140,10 +140,21 @@ def scheme_update(*, scheme: Scheme, version: int, targets, by, **fields) -> Sch
 
 
 @service
-def bands_update(*, scheme: Scheme, subject: str, minima: dict[str, Decimal], by) -> list[GradeBand]:
-    """Change the lowest score of each grade; the order of the grades must stay strictly descending."""
+def bands_update(
+    *, scheme: Scheme, subject: str, minima: dict[str, Decimal], by, shown: dict[str, Decimal] | None = None
+) -> list[GradeBand]:
+    """Change the lowest score of each grade; the order of the grades must stay strictly descending.
+
+    ``shown``: the lines the user's form showed; if someone has changed them since, nothing is saved
+    and the message gives the lines now in force.
+    """
     _require(may_manage(by, scheme), _("只有考核组织的党建工作人员或系统管理员可以修改等次分数线。"))
     bands = list(GradeBand.objects.select_for_update().filter(scheme=scheme, subject=subject).order_by("-min_score"))
+    if shown is not None and any(band.min_score != shown.get(band.grade) for band in bands):
+        now = "、".join(f"{band.label} ≥ {rules.plain(band.min_score)}" for band in bands)
+        raise ValidationError(
+            _("等次分数线已被他人修改，现为：%(now)s。请核对后再保存。") % {"now": now}, code="edit_conflict"
+        )
     values = [minima.get(band.grade, band.min_score) for band in bands]
     if any(v < 0 or v > 100 for v in values) or any(a <= b for a, b in zip(values, values[1:], strict=False)):
         raise ValidationError(_("各等次的最低分应在 0 到 100 之间，且从高到低依次递减。"), code="bands_order")

@@ -155,7 +155,9 @@ def bands_update(request, pk, subject):
     form = BandsForm(request.POST, bands=bands, prefix=subject)
     if form.is_valid():
         try:
-            services.bands_update(scheme=scheme, subject=subject, minima=form.cleaned_data, by=request.user)
+            services.bands_update(
+                scheme=scheme, subject=subject, minima=form.minima(), shown=form.shown(), by=request.user
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:

@@ -324,6 +324,18 @@ def test_interventions_need_scope_and_a_reason(tree, office_staff, superuser):
     assert not Intervention.objects.exists()
 
 
+def test_a_follow_up_recorded_by_someone_else_is_never_overwritten(tree, office_staff, superuser):
+    talk = services.intervention_record(organisation=tree["child"], kind="talk", reason="逾期", by=office_staff)
+    stale = Intervention.objects.get(pk=talk.pk)  # a second page opened before the first follow-up
+    services.intervention_follow_up(intervention=talk, follow_up="已整改到位", by=office_staff)
+    with pytest.raises(ValidationError) as error:
+        services.intervention_follow_up(intervention=stale, follow_up="仍未整改", by=superuser)
+    assert "已整改到位" in error.value.message_dict["follow_up"][0]
+    talk.refresh_from_db()
+    assert talk.follow_up == "已整改到位"
+    assert [e.follow_up for e in talk.events.order_by("pgh_id")] == ["", "已整改到位"]
+
+
 def test_a_secretary_may_talk_to_a_member_of_his_team(tree, superuser, secretary):
     member = PersonFactory(home_organisation=tree["own"])
     talk = services.intervention_record(

@@ -333,3 +333,26 @@ def test_year_on_year_change_is_against_the_latest_earlier_year(client, tree, su
     [row] = response.context["rows"]
     assert row.history == [D("70.00"), D("80.00"), D("85.50")]
     assert row.change == D("5.50")
+
+
+def test_grade_lines_are_saved_and_a_save_over_someone_elses_change_is_refused(client, scheme, office_staff):
+    from assessments.models import GradeBand
+
+    client.force_login(office_staff)
+    page = client.get(scheme.get_absolute_url()).content.decode()
+    assert 'name="team-shown_good"' in page and 'type="hidden"' in page
+    url = reverse("assessments:bands_update", args=[scheme.pk, "team"])
+    shown = {
+        "team-shown_good": "90",
+        "team-shown_fairly_good": "80",
+        "team-shown_average": "60",
+        "team-shown_poor": "0",
+    }
+    mine = {"team-good": "92", "team-fairly_good": "80", "team-average": "60", "team-poor": "0"}
+    assert client.post(url, shown | mine).status_code == 302
+    lines = dict(GradeBand.objects.filter(scheme=scheme, subject="team").values_list("grade", "min_score"))
+    assert lines["good"] == D(92)
+    # A second form opened before that save still shows 90: its save is refused with the lines now in force.
+    response = client.post(url, shown | mine | {"team-good": "85"}, follow=True)
+    assert "等次分数线已被他人修改，现为：好 ≥ 92" in response.content.decode()
+    assert GradeBand.objects.get(scheme=scheme, subject="team", grade="good").min_score == D(92)
