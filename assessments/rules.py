@@ -190,3 +190,9 @@ def apply_quota(
 def quota_feasible(peers: int, quota_percent: Decimal) -> bool:
     """A quota that allows no one the top grade among these peers cannot be met."""
     return quota_count(peers, quota_percent) >= 1
+
+
+def contribution(composite: Decimal | None, party_building_weight: Decimal) -> Decimal | None:
+    """What a Party-building composite adds to the organisation's comprehensive annual assessment
+    (党建考核在综合考核中的权重): composite × weight ÷ 100, rounded like every score."""
+    return round2(composite * party_building_weight / 100) if composite is not None else None

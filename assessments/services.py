@@ -619,14 +619,10 @@ def _leader_results(scheme, results, mass, day, peers) -> list[LeaderResult]:
             )
         )
     bars = accountability.award_bars([leader.person_id for leader in leaders], scheme.year)
+    # The reason, without the case: results are read by office staff, who may not see cases (the
+    # case itself is on the person's eligibility panel for those who may).
     barred = {
-        person_id: _("受问责影响不得评为优秀：%(case)s %(measure)s（%(day)s 决定），%(until)s 前不得评优评先")
-        % {
-            "case": bar.decision.case.number,
-            "measure": bar.consequence.measure.name,
-            "day": bar.decision.decided_on,
-            "until": bar.ends_on,
-        }
+        person_id: _("受问责影响不得评为优秀：%(until)s 前不得评优评先") % {"until": bar.ends_on}
         for person_id, bar in bars.items()
     }
     _grade(
@@ -709,14 +705,8 @@ def award_nominate(*, scheme: Scheme, person: Person, title: str, by) -> AwardNo
     if bar is not None:
         raise ValidationError(
             {
-                "person": _("%(name)s 受问责影响，%(year)s 年不得参加评先评优：%(case)s %(measure)s（%(day)s 决定）。")
-                % {
-                    "name": person.name,
-                    "year": scheme.year,
-                    "case": bar.decision.case.number,
-                    "measure": bar.consequence.measure.name,
-                    "day": bar.decision.decided_on,
-                }
+                "person": _("%(name)s 受问责影响，%(year)s 年不得参加评先评优（%(until)s 起解除）。")
+                % {"name": person.name, "year": scheme.year, "until": bar.ends_on}
             },
             code="barred",
         )

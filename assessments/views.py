@@ -1,6 +1,7 @@
 """Pages of assessments: schemes and indicators, inspections and scoring, mass evaluation and the public
 ballot, results with their breakdown, exports and award nominations."""
 
+from collections import defaultdict
 from io import BytesIO
 
 from django.contrib import messages
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accountability import selectors as accountability
-from accountability.models import RestrictionKind
+from accountability.models import Restriction, RestrictionKind
 from assessments import rules, selectors, services
 from assessments.forms import (
     AwardForm,
@@ -513,9 +514,7 @@ def results(request, pk):
         row.history = [history[row.organisation_id].get(year) for year in years]
         previous = [v for y, v in sorted(history[row.organisation_id].items()) if y < scheme.year and v is not None]
         row.change = row.composite - previous[-1] if previous and row.composite is not None else None
-        row.contribution = (
-            rules.round2(row.composite * scheme.party_building_weight / 100) if row.composite is not None else None
-        )
+        row.contribution = rules.contribution(row.composite, scheme.party_building_weight)
     chart = {
         "years": years,
         "series": [
@@ -551,6 +550,7 @@ def result_detail(request, pk):
             "result": result,
             "scheme": result.scheme,
             "breakdown": selectors.breakdown(result),
+            "contribution": rules.contribution(result.composite, result.scheme.party_building_weight),
         },
     )
 
@@ -563,13 +563,32 @@ def results_export(request, pk):
         raise Http404
     day = _today()
     leaders = list(selectors.leader_results_of(request.user, scheme))
-    bars = accountability.award_bars([leader.person_id for leader in leaders], scheme.year)
-    promotion = {
-        leader.person_id: accountability.eligibility(leader.person, day).bars.get(RestrictionKind.NO_PROMOTION)
-        for leader in leaders
-    }
+    people = [leader.person_id for leader in leaders]
+    bars = accountability.award_bars(people, scheme.year)
+    # Today's eligibility of every secretary from one query; the reasons (cases) are not exported:
+    # the office staff reading this may not see cases.
+    restrictions = defaultdict(list)
+    for restriction in Restriction.objects.filter(person_id__in=people):
+        restrictions[restriction.person_id].append(restriction)
+    eligible = {pk: accountability.eligibility(None, day, restrictions[pk]).bars for pk in people}
+
+    def answer(person_id, kind):
+        bar = eligible[person_id].get(kind)
+        return _("否，%(day)s 起可以") % {"day": bar.lifts_on} if bar else _("是")
+
+    weight = scheme.party_building_weight
     team_rows = [
-        [r.rank, r.organisation.name, r.routine, r.annual, r.mass, r.composite, r.grade_label, r.note]
+        [
+            r.rank,
+            r.organisation.name,
+            r.routine,
+            r.annual,
+            r.mass,
+            r.composite,
+            rules.contribution(r.composite, weight),
+            r.grade_label,
+            r.note,
+        ]
         for r in selectors.results_of(request.user, scheme)
     ]
     leader_rows = [
@@ -581,12 +600,10 @@ def results_export(request, pk):
             leader.mass,
             leader.score,
             leader.grade_label,
-            _("否：%(case)s") % {"case": bars[leader.person_id].decision.case.number}
-            if leader.person_id in bars
-            else _("是"),
-            _("否，%(day)s 起可以") % {"day": promotion[leader.person_id].lifts_on}
-            if promotion[leader.person_id]
-            else _("是"),
+            _("否，%(day)s 起可以") % {"day": bars[leader.person_id].ends_on} if leader.person_id in bars else _("是"),
+            answer(leader.person_id, RestrictionKind.NO_PROMOTION),
+            answer(leader.person_id, RestrictionKind.NO_POST),
+            answer(leader.person_id, RestrictionKind.NO_HIGHER_POST),
             leader.note,
         ]
         for leader in leaders
@@ -601,6 +618,7 @@ def results_export(request, pk):
             (_("年终考核"), 10),
             (_("群众评价"), 10),
             (_("综合得分"), 10),
+            (_("计入综合考核（权重 %(w)s%%）") % {"w": rules.plain(weight)}, 16),
             (_("等次"), 8),
             (_("说明"), 40),
         ],
@@ -618,8 +636,10 @@ def results_export(request, pk):
             (_("民主测评"), 10),
             (_("个人得分"), 10),
             (_("等次"), 8),
-            (_("可否评先评优"), 16),
-            (_("可否提拔（今天）"), 18),
+            (_("本年度可否评先评优"), 18),
+            (_("今天可否提拔"), 16),
+            (_("今天可否安排职务"), 16),
+            (_("今天可否担任高于原职务层次的职务"), 22),
             (_("说明"), 40),
         ],
         leader_rows,

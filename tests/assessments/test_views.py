@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments import services
+from assessments import rules, services
 from assessments.models import AwardNomination, IndicatorScore, Result, Scheme, Tally
 from tests.assessments.conftest import add_indicator, inspect, inspect_all
 from tests.helpers import queries_for
@@ -60,6 +60,12 @@ def test_an_assessed_county_sees_its_own_result_but_not_its_peers(
     assert [r.organisation for r in rows] == [tree["child"]]
     peer = Result.objects.get(organisation=organ)
     assert client.get(reverse("assessments:result_detail", args=[peer.pk])).status_code == 404
+    # Its own result states the Party-building weight and what the composite adds to the
+    # comprehensive assessment (composite 100.00 × 20 %).
+    own = Result.objects.get(organisation=tree["child"])
+    page = client.get(reverse("assessments:result_detail", args=[own.pk])).content.decode()
+    assert f"党建考核在综合考核中的权重为 {rules.plain(scheme.party_building_weight)}%" in page
+    assert f"计入综合考核 {rules.contribution(own.composite, scheme.party_building_weight)} 分" in page
 
 
 def scheme_post(tree, **change):
@@ -201,8 +207,60 @@ def test_results_export_joins_eligibility(client, tree, superuser, scheme, inspe
     response = client.get(reverse("assessments:results_export", args=[scheme.pk]))
     workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     assert workbook.sheetnames == ["班子结果", "书记结果与资格"]
+    teams = list(workbook["班子结果"].iter_rows(values_only=True))
+    weight = rules.plain(scheme.party_building_weight)
+    assert teams[1][6] == f"计入综合考核（权重 {weight}%）"
+    county = next(row for row in teams[2:] if row[1] == tree["child"].name)
+    assert county[6] == float(rules.contribution(D(str(county[5])), scheme.party_building_weight))
     leaders = [row for row in workbook["书记结果与资格"].iter_rows(values_only=True)]
     assert leaders[2][1] == "县委书记乙" and leaders[2][7] == "是"
+
+
+def test_results_export_answers_each_eligibility_question_without_naming_cases(
+    client, tree, superuser, scheme, organ, inspectors, indicators, office_staff
+):
+    from datetime import date
+
+    from accountability.models import Case
+    from responsibilities import services as team
+    from responsibilities.models import TeamRole
+    from tests.accountability.factories import decide, file_case
+
+    today = timezone.localdate()
+    demoted = PersonFactory(home_organisation=tree["child"], name="县委书记丙")
+    free = PersonFactory(home_organisation=organ, name="局党组书记丁")
+    for organisation, person in ((tree["child"], demoted), (organ, free)):
+        team.membership_add(
+            organisation=organisation, person=person, role=TeamRole.SECRETARY, start_date=date(2020, 1, 1), by=superuser
+        )
+        inspect_all(scheme, organisation, inspectors, confirm_by=office_staff)
+    decide(
+        file_case(tree["child"], superuser, person=demoted, facts_date=date(THIS_YEAR, 1, 1)), superuser, today, "降职"
+    )
+    services.results_compute(scheme=scheme, by=office_staff)
+    client.force_login(office_staff)
+    url = reverse("assessments:results_export", args=[scheme.pk])
+    response = client.get(url)
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    rows = {row[1]: row for row in workbook["书记结果与资格"].iter_rows(min_row=3, values_only=True)}
+    assert rows["局党组书记丁"][7:11] == ("是", "是", "是", "是")
+    award, promotion, post, higher = rows["县委书记丙"][7:11]
+    assert award.startswith("否") and promotion.startswith("否") and post == "是" and higher == "是"
+    number = Case.objects.get().number
+    cells = [str(c) for sheet in workbook for row in sheet.iter_rows(values_only=True) for c in row if c]
+    assert not any(number in c or "降职" in c for c in cells)
+    # One query for everyone's eligibility, however many secretaries.
+    few = queries_for(client, url)
+    for _ in range(3):
+        organisation = make_organisation(parent=tree["own"])
+        person = PersonFactory(home_organisation=organisation)
+        team.membership_add(
+            organisation=organisation, person=person, role=TeamRole.SECRETARY, start_date=date(2020, 1, 1), by=superuser
+        )
+        scheme.targets.add(organisation)
+        inspect_all(scheme, organisation, inspectors, confirm_by=office_staff)
+    services.results_compute(scheme=scheme, by=office_staff)
+    assert queries_for(client, url) == few
 
 
 def test_nominating_a_barred_person_shows_the_reason_at_the_field(client, tree, superuser, scheme, office_staff):
