@@ -1,9 +1,9 @@
 """Settings: one file, every difference between machines comes from the environment.
 
-Variables (all optional in development; see README "配置"):
-DATABASE_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS, CSRF_TRUSTED_ORIGINS, CONN_MAX_AGE,
-SECURE_SSL_REDIRECT, SECURE_HSTS_SECONDS, SESSION_COOKIE_SECURE, CSRF_COOKIE_SECURE,
-MEDIA_ROOT, STATIC_ROOT, LOG_LEVEL.
+Variables (all optional in development; README "Configuration" has the table, and a test keeps the
+two in step): DATABASE_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS, CSRF_TRUSTED_ORIGINS, CONN_MAX_AGE,
+SECURE_SSL_REDIRECT, SECURE_HSTS_SECONDS, SESSION_COOKIE_SECURE, CSRF_COOKIE_SECURE, BEHIND_TLS_PROXY,
+AXES_PROXY_COUNT, MEDIA_ROOT, STATIC_ROOT, LOG_LEVEL, EVIDENCE_MAX_BYTES, ROLLOVER_IN_PROCESS.
 """
 
 from datetime import timedelta

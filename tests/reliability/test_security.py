@@ -126,3 +126,19 @@ def test_a_bad_request_is_the_plain_400_page(client):
     response = client.get(reverse("login"), HTTP_HOST="bad host name")
     assert response.status_code == 400
     assert "请求无效" in response.content.decode()
+
+
+def test_every_environment_variable_the_settings_read_is_in_the_readme_table_and_docstring():
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    settings_text = (root / "config" / "settings.py").read_text()
+    read = set(re.findall(r'\benv(?:\.\w+)?\(\s*"([A-Z_]+)"', settings_text))
+    table = (root / "README.md").read_text().split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    documented = set(re.findall(r"^\| `([A-Z_]+)`", table, re.MULTILINE)) | set(
+        re.findall(r"`([A-Z_]+)`", "\n".join(line for line in table.splitlines() if line.startswith("| `")))
+    )
+    docstring = settings_text.split('"""', 2)[1]
+    assert read and read <= documented, read - documented
+    assert read <= set(re.findall(r"[A-Z_]{4,}", docstring)), read - set(re.findall(r"[A-Z_]{4,}", docstring))
