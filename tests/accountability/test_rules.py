@@ -1,6 +1,6 @@
 """Accountability rules as pure functions, table-driven: periods, boundaries, leap years, overlaps."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -81,6 +81,41 @@ def test_each_measure_restricts_exactly_its_period(measure, decided_on, kind, da
     periods = [p for p in restrictions_for(ARTICLE[measure], decided_on) if p.kind == kind]
     assert len(periods) == 1
     assert periods[0].holds_on(day) is holds
+
+
+# The first day each period no longer holds, written out by hand for three decision days: an
+# ordinary one, 29 February of a leap year, and the last day of a year. None = "that year".
+END_DAYS = {
+    (None, date(2025, 6, 20)): date(2026, 1, 1),
+    (None, date(2024, 2, 29)): date(2025, 1, 1),
+    (None, date(2024, 12, 31)): date(2025, 1, 1),
+    (12, date(2025, 6, 20)): date(2026, 6, 20),
+    (12, date(2024, 2, 29)): date(2025, 2, 28),
+    (12, date(2024, 12, 31)): date(2025, 12, 31),
+    (24, date(2025, 6, 20)): date(2027, 6, 20),
+    (24, date(2024, 2, 29)): date(2026, 2, 28),
+    (24, date(2024, 12, 31)): date(2026, 12, 31),
+}
+ONE_DAY = timedelta(days=1)
+
+
+@pytest.mark.parametrize(
+    ("measure", "kind", "months", "decided_on"),
+    [
+        (measure, consequence.kind, consequence.months, decided_on)
+        for measure, consequences in ARTICLE.items()
+        for consequence in consequences
+        for decided_on in (date(2025, 6, 20), date(2024, 2, 29), date(2024, 12, 31))
+    ],
+)
+def test_every_consequence_of_every_measure_at_its_boundaries(measure, kind, months, decided_on):
+    end = END_DAYS[(months, decided_on)]
+    [period] = [p for p in restrictions_for(ARTICLE[measure], decided_on) if p.kind == kind]
+    assert period.holds_on(decided_on - ONE_DAY) is False  # the day before the decision
+    assert period.holds_on(decided_on) is True  # the decision day
+    assert period.holds_on(end - ONE_DAY) is True  # the day before the end
+    assert period.holds_on(end) is False  # the end day: eligible again
+    assert period.holds_on(end + ONE_DAY) is False  # the day after
 
 
 def test_an_admonishing_talk_imposes_nothing():
