@@ -169,6 +169,10 @@ def test_detail_shows_team_on_a_past_date(client, tree, office_staff):
     past = client.get(url, {"on": "2024-06-01"}).content.decode()
     assert "现任书记" in today and "前任书记" not in today
     assert "前任书记" in past and "现任书记" not in past
+    # Each term links to its history, where the end of the old one is shown.
+    history_url = reverse("responsibilities:history", args=["membership", old.pk])
+    assert f'href="{history_url}"' in past
+    assert "2024-12-31" in client.get(history_url).content.decode()
 
 
 def test_detail_with_a_malformed_date_shows_today_and_a_message(client, tree, office_staff):
