@@ -11,7 +11,7 @@ class AssessmentsConfig(AppConfig):
         from responsibilities.demo import DEMO_BUILDERS
 
         DEMO_BUILDERS.append(demo.build)
-        from assessments.models import Indicator, Inspection, Scheme
+        from assessments.models import EvaluationRound, Indicator, Inspection, Result, Scheme
         from responsibilities import scope
         from responsibilities.history import register_history
 
@@ -29,3 +29,17 @@ class AssessmentsConfig(AppConfig):
             )
 
         register_history("inspection", Inspection, inspections)
+
+        def assessed(model):
+            # Like the round and result pages: the assessing level sees all, an assessed organisation its own.
+            def visible_to(user):
+                paths = scope.scope_paths(user, scope.VIEW)
+                return model.objects.filter(
+                    scope.within(paths, field="scheme__assessor__path")
+                    | scope.within(paths, field="organisation__path")
+                )
+
+            return visible_to
+
+        register_history("round", EvaluationRound, assessed(EvaluationRound))
+        register_history("result", Result, assessed(Result))

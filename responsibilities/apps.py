@@ -10,8 +10,16 @@ class ResponsibilitiesConfig(AppConfig):
         from django.utils import timezone
 
         from responsibilities.history import register_history
-        from responsibilities.models import Organisation, Person, ResponsibilityList, Task, TeamMembership
-        from responsibilities.selectors.lists import lists_visible_to
+        from responsibilities.models import (
+            IssuedTask,
+            Organisation,
+            Person,
+            ResponsibilityList,
+            Task,
+            TeamMembership,
+            TemplateItem,
+        )
+        from responsibilities.selectors.lists import issued_tasks_visible_to, lists_visible_to
 
         def lists(user):
             return lists_visible_to(user, timezone.localdate())
@@ -21,3 +29,6 @@ class ResponsibilitiesConfig(AppConfig):
         register_history("membership", TeamMembership, lambda user: TeamMembership.objects.for_user(user))
         register_history("list", ResponsibilityList, lists)
         register_history("task", Task, lambda user: Task.objects.filter(item__responsibility_list__in=lists(user)))
+        register_history("issued", IssuedTask, issued_tasks_visible_to)
+        # The template's words are public to every user, as the template pages are.
+        register_history("template_item", TemplateItem, lambda user: TemplateItem.objects.all())

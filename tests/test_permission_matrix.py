@@ -332,6 +332,16 @@ POLICIES = {
         history("indicator", "indicator", EVERYONE),
         history("inspection", "inspection", EVERYONE),
         history("case", "case", CASE_PAGE),
+        history("issued", "issued", EVERYONE),
+        history("round", "round", EVERYONE),
+        history("result", "result", EVERYONE),
+        Policy(
+            EVERYONE,
+            post=None,
+            args=lambda w, s: ["template_item", w.template.items.first().pk],
+            scoped=False,
+            variant="template_item",
+        ),
     ],
     # ---- Responsibility lists ----
     "responsibilities:organisation_lists": Policy(EVERYONE, args=pk("org")),
