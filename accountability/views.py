@@ -29,6 +29,7 @@ from responsibilities.forms import as_id, attach_errors
 from responsibilities.models import Organisation, Person, Task
 from responsibilities.panels import Panel
 from responsibilities.selectors import organisations as org_selectors
+from responsibilities.views.organisations import transition_conflict
 
 
 def _today():
@@ -210,7 +211,16 @@ def case_transition(request, pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     except EditConflict:
-        messages.error(request, _("案件已被他人更新，请核对后再操作。"))
+        current = selectors.case_for(request.user, pk)
+        context = _case_context(request, current) | {"kept_note": form.cleaned_data["note"]}
+        return transition_conflict(
+            request,
+            "accountability/case_detail.html",
+            context,
+            current,
+            field_label=_("状态"),
+            submitted=CaseStatus(form.cleaned_data["target"]).label,
+        )
     else:
         messages.success(request, _("案件状态已更新。"))
     return redirect(case.get_absolute_url())

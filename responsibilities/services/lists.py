@@ -304,6 +304,13 @@ TASK_FIELDS = (
 )
 
 
+def earliest_work_day(year: int) -> date:
+    """The earliest date progress or completion of a year's task may carry: 1 January of the year
+    before (next year's lists are made in December and work on them can start then); anything
+    earlier is a typing error such as 1999."""
+    return date(year - 1, 1, 1)
+
+
 def _check_task(task: Task, responsibility_list: ResponsibilityList) -> None:
     errors = {}
     if task.deadline and not rules.deadline_in_year(task.deadline, responsibility_list.year):
@@ -318,8 +325,10 @@ def _check_task(task: Task, responsibility_list: ResponsibilityList) -> None:
     if task.completed_on is not None and task.status == TaskStatus.DONE:
         if task.completed_on > timezone.localdate():
             errors["completed_on"] = _("完成日期不能晚于今天。")
-        elif task.completed_on.year < responsibility_list.year:
-            errors["completed_on"] = _("完成日期不能早于清单年度（%(year)s 年）。") % {"year": responsibility_list.year}
+        elif task.completed_on < earliest_work_day(responsibility_list.year):
+            errors["completed_on"] = _("完成日期不能早于 %(day)s。") % {
+                "day": earliest_work_day(responsibility_list.year)
+            }
     if task.status == TaskStatus.DONE and task.completed_on is None:
         task.completed_on = timezone.localdate()
     if task.status != TaskStatus.DONE:
@@ -407,10 +416,10 @@ def progress_record(*, task: Task, text: str, percent: int, by, day: date | None
     day = day or timezone.localdate()
     if day > timezone.localdate():
         raise ValidationError({"day": _("进展日期不能晚于今天。")}, code="future")
-    if day.year < locked.item.responsibility_list.year:
+    if day < earliest_work_day(locked.item.responsibility_list.year):
         raise ValidationError(
-            {"day": _("进展日期不能早于清单年度（%(year)s 年）。") % {"year": locked.item.responsibility_list.year}},
-            code="before_year",
+            {"day": _("进展日期不能早于 %(day)s。") % {"day": earliest_work_day(locked.item.responsibility_list.year)}},
+            code="too_early",
         )
     entry = ProgressEntry(task=locked, date=day, text=text.strip(), percent=percent, recorded_by=by)
     entry.full_clean()

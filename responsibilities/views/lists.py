@@ -31,7 +31,7 @@ from responsibilities.models import ListItem, ListKind, ListStatus, Organisation
 from responsibilities.selectors import lists as selectors
 from responsibilities.selectors import organisations as org_selectors
 from responsibilities.services.lists import is_secretary, may_act_as, may_report_progress
-from responsibilities.views.organisations import save_or_show_errors
+from responsibilities.views.organisations import save_or_show_errors, transition_conflict
 
 
 def _today():
@@ -167,11 +167,16 @@ def list_transition(request, pk):
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    except EditConflict as conflict:
-        messages.error(
+    except EditConflict:
+        current = selectors.list_for(request.user, pk, _today())
+        context = _list_context(request, current) | {"kept_reason": form.cleaned_data["reason"]}
+        return transition_conflict(
             request,
-            _("清单已被他人更新（现为“%(status)s”），请核对后再操作。")
-            % {"status": conflict.current.get_status_display()},
+            "responsibilities/list_detail.html",
+            context,
+            current,
+            field_label=_("状态"),
+            submitted=ListStatus(form.cleaned_data["target"]).label,
         )
     else:
         messages.success(

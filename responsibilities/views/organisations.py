@@ -44,6 +44,17 @@ def conflict_response(request, template, context, conflict: EditConflict):
     return render(request, template, context, status=409)
 
 
+def transition_conflict(request, template, context, current, *, field_label, submitted):
+    """A status change refused because someone moved the record first (409): the page as it is now,
+    who moved it, what the user asked for, and the text the user typed kept in its box."""
+    context |= {
+        "conflict": current,
+        "conflict_change": history.last_change(current),
+        "conflict_rows": [{"label": field_label, "saved": current.get_status_display(), "submitted": submitted}],
+    }
+    return render(request, template, context, status=409)
+
+
 def save_or_show_errors(request, form, template, context, action, success_message):
     """Run a service; on a broken rule show the messages at their fields, on a conflict answer 409."""
     try:

@@ -323,3 +323,24 @@ def test_screening_query_count_does_not_grow(client, tree, superuser, discipline
             "免职",
         )
     assert queries_for(client, url) == few
+
+
+def test_closing_a_case_someone_else_moved_answers_409_and_keeps_the_note(
+    client, tree, superuser, discipline_inspector, county_secretary
+):
+    case = file_case(tree["child"], superuser, person=county_secretary)
+    opened_at = case.version
+    from accountability import services
+
+    services.case_transition(case=case, version=case.version, target="investigating", by=superuser)
+    client.force_login(discipline_inspector)
+    response = client.post(
+        reverse("accountability:case_transition", args=[case.pk]),
+        {"target": "closed", "version": opened_at, "note": "经核实不属于问责情形"},
+    )
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert 'data-testid="edit-conflict"' in page and "<td>调查</td>" in page
+    assert 'value="经核实不属于问责情形"' in page
+    case.refresh_from_db()
+    assert case.status == "investigating"

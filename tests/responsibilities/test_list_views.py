@@ -257,8 +257,8 @@ def test_a_stale_transition_is_refused_with_a_message(client, tree, office_staff
     client.force_login(office_staff)
     url = reverse("responsibilities:list_transition", args=[listed.pk])
     client.post(url, {"target": "submitted", "version": 1})
-    response = client.post(url, {"target": "submitted", "version": 1}, follow=True)
-    assert "已被他人更新" in response.content.decode()
+    response = client.post(url, {"target": "submitted", "version": 1})
+    assert response.status_code == 409 and 'data-testid="edit-conflict"' in response.content.decode()
 
 
 def test_progress_from_the_checklist_updates_the_row_in_place(client, tree, superuser, secretary):
@@ -466,3 +466,28 @@ def test_a_member_role_sees_my_checklist_in_the_navigation(client, secretary, of
 
 def test_team_role_constants_cover_every_list_kind():
     assert {ListKind.for_team_role(role) for role in TeamRole.values} == set(ListKind.values) - {ListKind.COMMITTEE}
+
+
+def test_a_return_over_someone_elses_move_answers_409_and_keeps_the_reason(
+    client, tree, office_staff, secretary, superuser
+):
+    listed = committee_list(tree["own"], superuser)
+    listed = services.list_transition(
+        responsibility_list=listed, version=listed.version, target="submitted", by=office_staff
+    )
+    opened_at = listed.version  # the secretary opens the page and starts typing a reason
+    services.list_transition(
+        responsibility_list=listed, version=listed.version, target="draft", reason="先退回", by=secretary
+    )
+    listed = ResponsibilityList.objects.get(pk=listed.pk)
+    services.list_transition(responsibility_list=listed, version=listed.version, target="submitted", by=office_staff)
+    client.force_login(secretary)
+    response = client.post(
+        reverse("responsibilities:list_transition", args=[listed.pk]),
+        {"target": "draft", "version": opened_at, "reason": "任务不够具体，请细化"},
+    )
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert 'data-testid="edit-conflict"' in page and "已提交" in page
+    assert 'value="任务不够具体，请细化"' in page
+    assert ResponsibilityList.objects.get(pk=listed.pk).status == ListStatus.SUBMITTED
