@@ -215,9 +215,21 @@ class DemoBuilder:
             )
 
 
+class DemoRefused(Exception):
+    """The database holds real organisations: the demo (with its known passwords) is not loaded there."""
+
+
 def load_demo() -> tuple[bool, list[tuple[str, str, str]]]:
-    """Create the demo once; later runs only make sure the demo accounts exist. Returns (created, accounts)."""
+    """Create the demo once; later runs only make sure the demo accounts exist. Returns (created, accounts).
+
+    Refused on a database that holds organisations but not the demo: a production database must
+    never get accounts with the published demo password.
+    """
     User = get_user_model()
+    if Organisation.objects.exists() and not Organisation.objects.filter(code=ROOT_CODE).exists():
+        raise DemoRefused(
+            "数据库中已有非演示的组织数据：演示数据（含公开的演示密码）只能加载到空数据库或演示数据库中。"
+        )
     with transaction.atomic(), pghistory.context(command="load_demo"):
         with connection.cursor() as cursor:
             # Thousands of writes in one transaction: check foreign keys at once rather than queueing

@@ -205,6 +205,59 @@ def test_fuzzed_team_forms_never_answer_500(client, tree, world, person, role, s
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    person=maybe_number,
+    subject=text,
+    facts_date=maybe_date,
+    filed_on=maybe_date,
+    situation=maybe_number,
+    facts=text,
+    severity=text,
+)
+def test_fuzzed_case_forms_never_answer_500(
+    client, tree, world, superuser, person, subject, facts_date, filed_on, situation, facts, severity
+):
+    client.force_login(superuser)
+    response = client.post(
+        reverse("accountability:case_create"),
+        {
+            "organisation": tree["child"].pk,
+            "person": person,
+            "subject": subject,
+            "responsibility": "individual",
+            "facts_date": facts_date,
+            "filed_on": filed_on,
+            "situations": [situation],
+            "facts": facts,
+            "severity": severity,
+        },
+    )
+    assert response.status_code in (302, 400)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(year=maybe_number, weights=st.lists(maybe_number, min_size=4, max_size=4), quota=maybe_number, name=text)
+def test_fuzzed_scheme_forms_never_answer_500(client, tree, world, year, weights, quota, name):
+    response = client.post(
+        f"{reverse('assessments:scheme_create')}?assessor={tree['own'].pk}",
+        {
+            "name": name,
+            "year": year,
+            "kind": "annual",
+            "party_building_weight": weights[0],
+            "weight_routine": weights[1],
+            "weight_annual": weights[2],
+            "weight_mass": weights[3],
+            "team_top_quota": quota,
+            "leader_top_quota": quota,
+            "secretary_org_weight": "70",
+            "targets": [tree["child"].pk],
+        },
+    )
+    assert response.status_code in (302, 400)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(code=text, answer=text)
 def test_fuzzed_ballots_never_answer_500(client, code, answer):
     client.logout()

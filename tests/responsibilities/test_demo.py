@@ -51,3 +51,13 @@ def test_demo_loads_again_after_a_demo_seat_was_ended(superuser):
     assert not created and [row[0] for row in accounts] == [row[0] for row in DEMO_USERS]
     # The account stays with its person (whose seat has ended) and still logs in.
     assert Person.objects.get(user=secretary).pk == seat.person_id
+
+
+def test_the_demo_is_never_loaded_into_a_database_with_real_organisations(tree):
+    from django.core.management import CommandError, call_command
+
+    users = get_user_model().objects.count()
+    with pytest.raises(CommandError, match="非演示"):
+        call_command("load_demo")
+    assert get_user_model().objects.count() == users
+    assert not get_user_model().objects.filter(username="office").exists()
