@@ -42,6 +42,12 @@ def is_vague(quantity, deadline, standard: str) -> bool:
     return len(vague_reasons(quantity, deadline, standard)) == 3
 
 
+def whole_shortfalls(points: Decimal, per_shortfall: Decimal) -> bool:
+    """Whether a deduction is a whole number of shortfalls at the indicator's rate (any positive
+    amount when the indicator sets no rate)."""
+    return per_shortfall <= 0 or (points / per_shortfall) == (points / per_shortfall).to_integral_value()
+
+
 def indicator_score(max_score: Decimal, deductions: list[Decimal], bonus: Decimal, bonus_cap: Decimal) -> Decimal:
     """Points deducted per shortfall from the maximum, floored at zero, plus a bonus up to its cap."""
     if any(d < 0 for d in deductions):

@@ -283,22 +283,19 @@ def score_record(
         errors["bonus"] = _("加分不能为负数。")
     elif bonus > indicator.bonus_cap:
         errors["bonus"] = _("加分不能超过上限 %(cap)s 分。") % {"cap": rules.plain(indicator.bonus_cap)}
+    per = indicator.deduction_per_shortfall
     for points, reason in deductions:
         if points <= 0:
             errors["deductions"] = _("每项扣分必须大于 0。")
         elif not reason.strip():
             errors["deductions"] = _("每项扣分都要写明理由。")
+        elif not rules.whole_shortfalls(points, per):
+            errors["deductions"] = _(
+                "按评分规则每处差距扣 %(per)s 分：每项扣分应为 %(per)s 的整数倍（几处差距扣几倍）。"
+            ) % {"per": rules.plain(per)}
     if errors:
         raise ValidationError(errors)
-    total_deducted = sum((points for points, _reason in deductions), Decimal(0))
-    if total_deducted > indicator.max_score:
-        raise ValidationError(
-            {
-                "deductions": _("扣分合计 %(sum)s 分，超过该指标分值 %(max)s 分（最低为 0 分）。")
-                % {"sum": rules.plain(total_deducted), "max": rules.plain(indicator.max_score)}
-            },
-            code="over_max",
-        )
+    # Deductions beyond the maximum are allowed: the score stops at zero (扣完为止).
     score = rules.indicator_score(indicator.max_score, [p for p, _r in deductions], bonus, indicator.bonus_cap)
     indicator_score, _created = IndicatorScore.objects.update_or_create(
         inspection=locked, indicator=indicator, defaults={"bonus": bonus, "score": score, "note": note.strip()}

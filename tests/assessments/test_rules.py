@@ -50,6 +50,21 @@ def test_indicator_score_refuses_impossible_inputs(deductions, bonus):
         rules.indicator_score(D(10), deductions, bonus, D(2))
 
 
+@pytest.mark.parametrize(
+    ("points", "per_shortfall", "whole"),
+    [
+        (D(2), D(2), True),
+        (D(6), D(2), True),
+        (D(3), D(2), False),
+        (D("1.5"), D("0.5"), True),
+        (D("1.25"), D("0.5"), False),
+        (D("0.01"), D(0), True),  # no rate set: any positive amount
+    ],
+)
+def test_a_deduction_is_a_whole_number_of_shortfalls(points, per_shortfall, whole):
+    assert rules.whole_shortfalls(points, per_shortfall) is whole
+
+
 def test_routine_percent_counts_only_departments_that_inspected():
     maxima = {"organisation": D(30), "discipline": D(20), "propaganda": D(25)}
     assert rules.routine_percent({"organisation": D(24), "discipline": D(16)}, maxima) == D(80)

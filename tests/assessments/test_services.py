@@ -86,7 +86,7 @@ def test_an_inspector_defines_indicators_of_his_department_only(scheme, inspecto
         add_indicator(scheme, "discipline", inspectors["propaganda"])
 
 
-def test_deductions_beyond_the_maximum_are_refused_and_change_nothing(scheme, tree, inspectors, indicators):
+def test_deductions_follow_the_per_shortfall_rule_and_stop_at_zero(scheme, tree, inspectors, indicators):
     inspection = services.inspection_start(
         scheme=scheme,
         organisation=tree["child"],
@@ -94,17 +94,28 @@ def test_deductions_beyond_the_maximum_are_refused_and_change_nothing(scheme, tr
         department="organisation",
         by=inspectors["organisation"],
     )
-    indicator = indicators["organisation"][1]  # 10 points
+    indicator = indicators["organisation"][1]  # 10 points, 2 per shortfall
+    assert (indicator.max_score, indicator.deduction_per_shortfall) == (D(10), D(2))
+    # 3 points is not a whole number of shortfalls at 2 points each: refused, nothing stored.
     with pytest.raises(ValidationError) as error:
         services.score_record(
             inspection=inspection,
             version=inspection.version,
             indicator=indicator,
-            deductions=[(D(6), "a"), (D(6), "b")],
+            deductions=[(D(3), "少一次半")],
             by=inspectors["organisation"],
         )
-    assert "超过该指标分值" in error.value.message_dict["deductions"][0]
+    assert "每处差距扣 2 分" in error.value.message_dict["deductions"][0]
     assert not IndicatorScore.objects.exists()
+    # Six shortfalls (12 points) on a 10-point indicator: the score stops at zero (扣完为止).
+    scored = services.score_record(
+        inspection=inspection,
+        version=inspection.version,
+        indicator=indicator,
+        deductions=[(D(6), "三次未开展"), (D(6), "三次无记录")],
+        by=inspectors["organisation"],
+    )
+    assert scored.score == D(0)
 
 
 @pytest.mark.parametrize(

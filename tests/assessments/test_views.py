@@ -157,12 +157,16 @@ def test_scoring_from_the_page_with_evidence_beside_the_indicator(
     bad = client.post(url, {prefix + "version": inspection.version, prefix + "bonus": "5"})
     assert bad.status_code == 400 and not IndicatorScore.objects.exists()
     assert "加分不能超过上限" in bad.content.decode()
+    odd = client.post(
+        url, {prefix + "version": inspection.version, prefix + "points_0": "3", prefix + "reason_0": "一次半"}
+    )
+    assert odd.status_code == 400 and "每处差距扣 2 分" in odd.content.decode()
     ok = client.post(
         url,
-        {prefix + "version": inspection.version, prefix + "points_0": "3", prefix + "reason_0": "会前谈心谈话未全覆盖"},
+        {prefix + "version": inspection.version, prefix + "points_0": "4", prefix + "reason_0": "会前谈心谈话未全覆盖"},
     )
     assert ok.status_code == 302
-    assert IndicatorScore.objects.get().score == D(17)
+    assert IndicatorScore.objects.get().score == D(16)
 
 
 def test_the_public_ballot_takes_a_code_once(client, scheme, tree, superuser):
@@ -317,7 +321,7 @@ def test_scoring_page_query_count_does_not_grow(client, tree, scheme, inspectors
         inspection=inspection,
         version=inspection.version,
         indicator=first,
-        deductions=[(D(1), "差")],
+        deductions=[(D(2), "差")],
         by=inspectors["organisation"],
     ).inspection
     few = queries_for(client, inspection.get_absolute_url())
@@ -327,7 +331,7 @@ def test_scoring_page_query_count_does_not_grow(client, tree, scheme, inspectors
             inspection=inspection,
             version=inspection.version,
             indicator=indicator,
-            deductions=[(D(1), "差")],
+            deductions=[(D(2), "差")],
             by=inspectors["organisation"],
         ).inspection
     assert queries_for(client, inspection.get_absolute_url()) == few
