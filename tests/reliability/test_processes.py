@@ -186,6 +186,44 @@ def test_two_processes_share_sessions_uploads_and_history(stack):
     assert rows == [("A1", True), ("B1", True)]
 
 
+TASK_SETUP = """
+from datetime import date
+from django.contrib.auth import get_user_model
+from responsibilities import services
+from responsibilities.models import ListKind, Organisation, ResponsibilityList
+admin = get_user_model().objects.get(username="root")
+city = Organisation.objects.get(code="C")
+year = date.today().year
+services.lists_generate(organisation=city, year=year, by=admin)
+listed = ResponsibilityList.objects.get(organisation=city, year=year, kind=ListKind.COMMITTEE)
+task = services.task_create(item=listed.items.get(number=1), by=admin, title="专题会议", quantity=1, unit="次",
+    deadline=date(year, 12, 31), standard="有纪要", status="not_started", responsible_person=None, completed_on=None)
+print(task.pk)
+"""
+
+
+def test_an_upload_through_one_process_is_downloaded_through_the_other(stack):
+    first, second = stack["bases"]
+    task_pk = int(stack["run"]("shell", "-c", TASK_SETUP).stdout.strip().splitlines()[-1])
+    body = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n" + b"x" * 1000
+    uploader = logged_in(first)
+    url = f"{first}/tasks/{task_pk}/evidence/"
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', uploader.get(f"{first}/tasks/{task_pk}/").text)
+    response = uploader.post(
+        url,
+        data={"csrfmiddlewaretoken": token.group(1), "description": "纪要"},
+        files={"file": ("会议纪要.pdf", body, "application/pdf")},
+        headers={"Referer": url},
+        allow_redirects=False,
+        timeout=10,
+    )
+    assert response.status_code == 302, response.text[:300]
+    [(evidence_pk,)] = query(stack, f"select id from responsibilities_evidence where task_id = {task_pk}")
+    download = logged_in(second).get(f"{second}/evidence/{evidence_pk}/download/", timeout=10)
+    assert download.status_code == 200 and download.content == body
+    assert download.headers["X-Content-Type-Options"] == "nosniff"
+
+
 def pg_ctl(pgdata: Path, action: str) -> None:
     command = [
         str(POSTGRES_BIN_PATH / "pg_ctl"),
