@@ -23,7 +23,7 @@ from accountability.forms import (
     ScreeningForm,
 )
 from accountability.models import CaseStatus, InterventionKind, RuleSet, Subject
-from responsibilities import excel, scope
+from responsibilities import excel, history, scope
 from responsibilities.common import EditConflict
 from responsibilities.forms import as_id, attach_errors
 from responsibilities.models import Organisation, Person, Task
@@ -257,8 +257,14 @@ def case_decide(request, pk):
                 )
             except ValidationError as error:
                 attach_errors(form, error)
-            except EditConflict:
-                form.add_error(None, _("案件已被他人更新，请刷新页面后再作决定。"))
+            except EditConflict as conflict:
+                # The case as it now is, the decision form as the user filled it in, 409.
+                current = selectors.case_for(request.user, pk)
+                context = _case_context(request, current, decision_form=form) | {
+                    "conflict": conflict.current,
+                    "conflict_change": history.last_change(conflict.current),
+                }
+                return render(request, "accountability/case_detail.html", context, status=409)
             else:
                 messages.success(request, _("已记录问责决定，影响期已按规则计算。"))
                 return redirect(case.get_absolute_url())

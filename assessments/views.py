@@ -28,13 +28,13 @@ from assessments.forms import (
     ScoreForm,
 )
 from assessments.models import GradeSubject, Indicator, InspectionStatus
-from responsibilities import excel, scope
+from responsibilities import excel, history, scope
 from responsibilities.common import EditConflict
 from responsibilities.forms import as_id, attach_errors
 from responsibilities.models import Department, Organisation, Person
 from responsibilities.selectors import organisations as org_selectors
 from responsibilities.services.lists import template_for
-from responsibilities.views.organisations import save_or_show_errors
+from responsibilities.views.organisations import conflict_response, save_or_show_errors
 
 
 def _today():
@@ -236,8 +236,7 @@ def indicator_edit(request, pk):
         except ValidationError as error:
             attach_errors(form, error)
         except EditConflict as conflict:
-            context["conflict"] = conflict.current
-            return render(request, template, context, status=409)
+            return conflict_response(request, template, context, conflict)
         else:
             _vague_message(request, saved)
             return redirect(scheme.get_absolute_url())
@@ -343,8 +342,15 @@ def score_record(request, pk, indicator_pk):
                     form.add_error(field if field in form.fields else None, errors)
             else:
                 form.add_error(None, error)
-        except EditConflict:
-            form.add_error(None, _("这份记录已被他人更新（可能是另一位考核人员刚评了分），请刷新后再评。"))
+        except EditConflict as conflict:
+            # The page as it now is (the other scores included), this indicator's input kept, 409.
+            current = selectors.inspection_for(request.user, pk)
+            context = _inspection_context(request, current, forms={indicator.pk: form}) | {
+                "error_indicator": indicator,
+                "conflict": conflict.current,
+                "conflict_change": history.last_change(conflict.current),
+            }
+            return render(request, "assessments/inspection_detail.html", context, status=409)
         else:
             messages.success(request, _("已保存“%(title)s”的得分。") % {"title": indicator.title})
             return redirect(f"{inspection.get_absolute_url()}#indicator-{indicator.pk}")

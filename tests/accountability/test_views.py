@@ -344,3 +344,27 @@ def test_closing_a_case_someone_else_moved_answers_409_and_keeps_the_note(
     assert 'value="经核实不属于问责情形"' in page
     case.refresh_from_db()
     assert case.status == "investigating"
+
+
+def test_a_decision_over_someone_elses_change_answers_409_and_keeps_the_form(
+    client, tree, superuser, discipline_inspector, county_secretary
+):
+    case = to_review(file_case(tree["child"], superuser, person=county_secretary), superuser)
+    opened_at = case.version
+    Case.objects.filter(pk=case.pk).update(version=opened_at + 1)  # someone saved the case meanwhile
+    removal = Measure.objects.get(rule_set__effective_from=date(2019, 9, 1), name="免职")
+    client.force_login(discipline_inspector)
+    response = client.post(
+        reverse("accountability:case_decide", args=[case.pk]),
+        {
+            "decided_on": "2025-03-01",
+            "deciding_body": "县纪委常委会",
+            "measures": [removal.pk],
+            "version": opened_at,
+            "confirm": "1",
+        },
+    )
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert 'data-testid="edit-conflict"' in page and 'value="县纪委常委会"' in page
+    assert not Decision.objects.exists()

@@ -418,3 +418,30 @@ def test_grade_lines_are_saved_and_a_save_over_someone_elses_change_is_refused(c
     response = client.post(url, shown | mine | {"team-good": "85"}, follow=True)
     assert "等次分数线已被他人修改，现为：好 ≥ 92" in response.content.decode()
     assert GradeBand.objects.get(scheme=scheme, subject="team", grade="good").min_score == D(92)
+
+
+def test_scoring_over_a_colleagues_newer_score_answers_409_and_keeps_the_input(
+    client, scheme, tree, inspectors, indicators
+):
+    inspection = services.inspection_start(
+        scheme=scheme,
+        organisation=tree["child"],
+        kind="annual",
+        department="organisation",
+        by=inspectors["organisation"],
+    )
+    opened_at = inspection.version
+    first, second = indicators["organisation"]
+    services.score_record(
+        inspection=inspection, version=opened_at, indicator=first, deductions=[], by=inspectors["organisation"]
+    )
+    client.force_login(inspectors["organisation"])
+    prefix = f"i{second.pk}-"
+    response = client.post(
+        reverse("assessments:score_record", args=[inspection.pk, second.pk]),
+        {prefix + "version": opened_at, prefix + "points_0": "4", prefix + "reason_0": "两次未达标"},
+    )
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert 'data-testid="edit-conflict"' in page and 'value="两次未达标"' in page
+    assert not IndicatorScore.objects.filter(indicator=second).exists()
