@@ -4,6 +4,7 @@ without code. Cases, decisions and restrictions are handled on the product's own
 from django.contrib import admin
 
 from accountability.models import Consequence, Measure, Restriction, RuleSet, Situation
+from responsibilities.admin import VersionCheckedAdmin
 
 
 class NoDeleteAdmin(admin.ModelAdmin):
@@ -44,7 +45,7 @@ class MeasureAdmin(NoDeleteAdmin):
 
 
 @admin.register(Situation)
-class SituationAdmin(NoDeleteAdmin):
+class SituationAdmin(VersionCheckedAdmin):
     list_display = ["code", "title", "is_active"]
     search_fields = ["code", "title", "description"]
     filter_horizontal = ["failed_items"]

@@ -173,3 +173,52 @@ def test_editors_and_clock_movers_racing_leave_exact_counts(tree, superuser):
 
     assert errors == []
     assert tallies.discrepancies() == []
+
+
+def test_the_admin_refuses_to_save_over_a_newer_version(client, tree, superuser):
+    from django.urls import reverse
+
+    from responsibilities import services
+    from responsibilities.models import Organisation
+
+    client.force_login(superuser)
+    org = tree["child"]
+    url = reverse("admin:responsibilities_organisation_change", args=[org.pk])
+    assert f'name="seen_version" value="{org.version}"' in client.get(url).content.decode()
+    form = {
+        "name": "测试县委（管理员改）",
+        "short_name": "",
+        "code": org.code,
+        "kind": org.kind,
+        "seen_version": org.version,
+    }
+    # Office staff rename it on the product page after the administrator opened the admin form.
+    services.organisation_update(
+        organisation=org, version=org.version, parent=tree["own"], by=superuser, name="测试县委（办公室改）"
+    )
+    refused = client.post(url, form)
+    assert refused.status_code == 200 and "其他人已修改了这条记录" in refused.content.decode()
+    assert Organisation.objects.get(pk=org.pk).name == "测试县委（办公室改）"
+    # Reopened, the save goes through and raises the version, so a product form opened before notices.
+    current = Organisation.objects.get(pk=org.pk)
+    assert client.post(url, form | {"seen_version": current.version}).status_code == 302
+    saved = Organisation.objects.get(pk=org.pk)
+    assert (saved.name, saved.version) == ("测试县委（管理员改）", current.version + 1)
+
+
+def test_the_versioned_admin_pages_carry_the_version(client, tree, superuser):
+    from django.urls import reverse
+
+    from accountability.models import Situation
+    from tests.responsibilities.factories import PersonFactory
+
+    client.force_login(superuser)
+    person = PersonFactory(home_organisation=tree["own"])
+    situation = Situation.objects.first()
+    for url, record in (
+        (reverse("admin:responsibilities_person_change", args=[person.pk]), person),
+        (reverse("admin:accountability_situation_change", args=[situation.pk]), situation),
+    ):
+        page = client.get(url)
+        assert page.status_code == 200
+        assert f'name="seen_version" value="{record.version}"' in page.content.decode()
