@@ -29,6 +29,7 @@ from responsibilities.forms import as_id, attach_errors
 from responsibilities.models import Organisation, Person, Task
 from responsibilities.panels import Panel
 from responsibilities.selectors import organisations as org_selectors
+from responsibilities.selectors.lists import lists_visible_to
 from responsibilities.views.organisations import transition_conflict
 
 
@@ -440,9 +441,15 @@ def intervention_create(request):
         return redirect("accountability:early_warning")
     data = form.cleaned_data
     organisation = org_selectors.organisation_for(request.user, data["organisation"])
-    person = Person.objects.filter(pk=data["person"]).first() if data["person"] else None
+    # A person or task named but not visible to the user is a 404, never silently dropped.
+    person = get_object_or_404(Person.objects.for_user(request.user), pk=data["person"]) if data["person"] else None
     task = (
-        Task.objects.select_related("item__responsibility_list__organisation").filter(pk=data["task"]).first()
+        get_object_or_404(
+            Task.objects.select_related("item__responsibility_list__organisation").filter(
+                item__responsibility_list__in=lists_visible_to(request.user, _today())
+            ),
+            pk=data["task"],
+        )
         if data["task"]
         else None
     )

@@ -270,6 +270,23 @@ def test_intervention_for_a_sibling_is_refused(client, tree, office_staff):
     assert not Intervention.objects.exists()
 
 
+@pytest.mark.parametrize("named", ["person", "task"])
+def test_an_intervention_naming_someone_or_something_out_of_sight_is_a_404(
+    client, tree, superuser, office_staff, named
+):
+    outside = {
+        "person": lambda: PersonFactory(home_organisation=tree["sibling"]).pk,
+        "task": lambda: add_task(committee_list(tree["sibling"], superuser), superuser).pk,
+    }[named]()
+    client.force_login(office_staff)
+    response = client.post(
+        reverse("accountability:intervention_create"),
+        {"organisation": tree["child"].pk, named: outside, "kind": "remind", "reason": "x", "day": str(date.today())},
+    )
+    assert response.status_code == 404
+    assert not Intervention.objects.exists()
+
+
 # ---- Query counts -----------------------------------------------------------------------------
 
 
