@@ -136,7 +136,12 @@ admin.site.unregister(User)
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    """Accounts are deactivated (untick 有效), never deleted: the history names who made each change."""
+
     inlines = [AssignmentInline]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 admin.site.site_header = _("从严治党责任体系管理平台 · 系统管理")

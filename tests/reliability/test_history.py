@@ -92,3 +92,13 @@ def test_history_tab_query_count_does_not_grow_with_changes(client, tree, office
             kind=county.kind,
         )
     assert queries_for(client, url) == few
+
+
+def test_accounts_are_deactivated_in_the_admin_never_deleted(client, superuser, office_staff):
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    client.force_login(superuser)
+    response = client.post(reverse("admin:auth_user_delete", args=[office_staff.pk]), {"post": "yes"})
+    assert response.status_code == 403
+    assert get_user_model().objects.filter(pk=office_staff.pk).exists()
