@@ -494,3 +494,18 @@ def test_rollover_job_generates_the_subtree_and_reports_progress(tree, office_st
     again = run_job(RolloverJob.objects.create(root=tree["own"], year=2027, started_by=office_staff).pk)
     assert (again.lists_created, again.lists_skipped) == (0, 3)
     assert ResponsibilityList.objects.filter(year=2027, organisation=tree["sibling"]).count() == 0
+
+
+def test_the_generation_command_generates_and_refuses_with_a_message(tree, office_staff, superuser):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    out = StringIO()
+    call_command("generate_annual_lists", year=THIS_YEAR, root=tree["own"].code, user="office", stdout=out)
+    assert "完成" in out.getvalue()
+    assert ResponsibilityList.objects.filter(year=THIS_YEAR, organisation=tree["own"], kind=ListKind.COMMITTEE).exists()
+    with pytest.raises(CommandError, match="没有可用的责任清单模板"):
+        call_command("generate_annual_lists", year=2015, root=tree["own"].code, user="office", stdout=out)
+    with pytest.raises(CommandError, match="找不到"):
+        call_command("generate_annual_lists", year=THIS_YEAR, root="NO-SUCH", user="office", stdout=out)

@@ -1,4 +1,5 @@
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from responsibilities.models import Organisation
@@ -24,5 +25,9 @@ class Command(BaseCommand):
             if done == total or done % 100 == 0:
                 self.stdout.write(f"  {done}/{total} 个组织，新建 {len(result.created)} 份清单")
 
-        result = lists_generate_subtree(root=organisation, year=year, by=actor, progress=progress)
+        try:
+            result = lists_generate_subtree(root=organisation, year=year, by=actor, progress=progress)
+        except (ValidationError, PermissionDenied) as error:  # no template for the year, no scope, ...
+            messages = error.messages if isinstance(error, ValidationError) else [str(error)]
+            raise CommandError(" ".join(messages)) from error
         self.stdout.write(f"完成：新建 {len(result.created)} 份，已存在跳过 {result.skipped} 份。")
