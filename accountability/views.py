@@ -441,6 +441,8 @@ def intervention_create(request):
         return redirect("accountability:early_warning")
     data = form.cleaned_data
     organisation = org_selectors.organisation_for(request.user, data["organisation"])
+    if not services.may_intervene(request.user, organisation):
+        raise PermissionDenied(_("您无权对该组织或干部进行提醒、批评或约谈。"))
     # A person or task named but not visible to the user is a 404, never silently dropped.
     person = get_object_or_404(Person.objects.for_user(request.user), pk=data["person"]) if data["person"] else None
     task = (
