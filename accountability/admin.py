@@ -1,15 +1,22 @@
 """Django admin for rule sets: an administrator adds a rule-set version, its measures and consequences
-without code. Cases, decisions and restrictions are handled on the product's own pages."""
+without code. A rule set that a decision has applied is frozen (read-only here): a change of rules is
+a new rule set, effective from its date. Cases, decisions and restrictions are handled on the
+product's own pages."""
 
 from django.contrib import admin
 
-from accountability.models import Consequence, Measure, Restriction, RuleSet, Situation
+from accountability.models import Consequence, Decision, Measure, Restriction, RuleSet, Situation
 from responsibilities.admin import VersionCheckedAdmin
 
 
 class NoDeleteAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+def applied(rule_set) -> bool:
+    """Whether a decision has applied the rule set: then its words and periods are frozen."""
+    return rule_set is not None and Decision.objects.filter(rule_set=rule_set).exists()
 
 
 class MeasureInline(admin.TabularInline):
@@ -20,11 +27,20 @@ class MeasureInline(admin.TabularInline):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def has_add_permission(self, request, obj=None):
+        return not applied(obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not applied(obj)
+
 
 @admin.register(RuleSet)
 class RuleSetAdmin(NoDeleteAdmin):
     list_display = ["name", "effective_from"]
     inlines = [MeasureInline]
+
+    def has_change_permission(self, request, obj=None):
+        return not applied(obj)
 
 
 class ConsequenceInline(admin.TabularInline):
@@ -35,6 +51,12 @@ class ConsequenceInline(admin.TabularInline):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def has_add_permission(self, request, obj=None):
+        return not applied(obj.rule_set if obj else None)
+
+    def has_change_permission(self, request, obj=None):
+        return not applied(obj.rule_set if obj else None)
+
 
 @admin.register(Measure)
 class MeasureAdmin(NoDeleteAdmin):
@@ -42,6 +64,14 @@ class MeasureAdmin(NoDeleteAdmin):
     list_filter = ["rule_set", "category"]
     list_select_related = ["rule_set"]
     inlines = [ConsequenceInline]
+
+    def has_change_permission(self, request, obj=None):
+        return not applied(obj.rule_set if obj else None)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "rule_set":  # new measures only in rule sets no decision has applied yet
+            kwargs["queryset"] = RuleSet.objects.exclude(pk__in=Decision.objects.values("rule_set"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Situation)

@@ -342,3 +342,29 @@ def test_a_secretary_may_talk_to_a_member_of_his_team(tree, superuser, secretary
         organisation=tree["own"], person=member, kind="talk", reason="分管领域党建滞后", by=secretary
     )
     assert talk.done_by == secretary
+
+
+def test_a_rule_set_a_decision_applied_is_frozen_in_the_admin(client, tree, superuser, county_secretary):
+    from django.urls import reverse
+
+    from accountability.models import Consequence, Measure
+
+    decided = decide(file_case(tree["child"], superuser, person=county_secretary), superuser, date(2025, 3, 1), "降职")
+    demotion = Measure.objects.get(rule_set=decided.rule_set, name="降职")
+    months = sorted(Consequence.objects.filter(measure=demotion).values_list("months", flat=True), key=str)
+    client.force_login(superuser)
+    url = reverse("admin:accountability_measure_change", args=[demotion.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and 'name="_save"' not in page.content.decode()  # readable, not editable
+    response = client.post(url, {"name": "降职（改）", "rule_set": decided.rule_set.pk, "category": demotion.category})
+    assert response.status_code == 403
+    demotion.refresh_from_db()
+    assert demotion.name == "降职"
+    assert sorted(Consequence.objects.filter(measure=demotion).values_list("months", flat=True), key=str) == months
+    rule_set_url = reverse("admin:accountability_ruleset_change", args=[decided.rule_set.pk])
+    assert client.post(rule_set_url, {"name": "改名"}).status_code == 403
+    # A rule set no decision has applied can still be edited.
+    other = Measure.objects.exclude(rule_set=decided.rule_set).first()
+    assert (
+        'name="_save"' in client.get(reverse("admin:accountability_measure_change", args=[other.pk])).content.decode()
+    )
