@@ -370,8 +370,14 @@ def inspection_transition(request, pk, action):
         service(inspection=inspection, version=version, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    except EditConflict:
-        messages.error(request, _("这份记录已被他人更新，请核对后再操作。"))
+    except EditConflict as conflict:
+        # The record as it now is (scores changed or already submitted), and who changed it: 409.
+        current = selectors.inspection_for(request.user, pk)
+        context = _inspection_context(request, current) | {
+            "conflict": conflict.current,
+            "conflict_change": history.last_change(conflict.current),
+        }
+        return render(request, "assessments/inspection_detail.html", context, status=409)
     else:
         messages.success(request, _("已提交，等待确认。") if action == "submit" else _("已确认，记录已锁定。"))
     return redirect(inspection.get_absolute_url())

@@ -445,3 +445,21 @@ def test_scoring_over_a_colleagues_newer_score_answers_409_and_keeps_the_input(
     page = response.content.decode()
     assert 'data-testid="edit-conflict"' in page and 'value="两次未达标"' in page
     assert not IndicatorScore.objects.filter(indicator=second).exists()
+
+
+def test_submitting_an_inspection_someone_changed_since_answers_409(client, scheme, tree, inspectors, indicators):
+    inspection = services.inspection_start(
+        scheme=scheme, organisation=tree["child"], kind="annual", department="discipline", by=inspectors["discipline"]
+    )
+    opened_at = inspection.version
+    [indicator] = indicators["discipline"]
+    services.score_record(
+        inspection=inspection, version=opened_at, indicator=indicator, deductions=[], by=inspectors["discipline"]
+    )
+    client.force_login(inspectors["discipline"])
+    response = client.post(
+        reverse("assessments:inspection_transition", args=[inspection.pk, "submit"]), {"version": opened_at}
+    )
+    assert response.status_code == 409 and 'data-testid="edit-conflict"' in response.content.decode()
+    inspection.refresh_from_db()
+    assert inspection.status == "draft"
