@@ -186,11 +186,13 @@ class ResponsibilityList(VersionedModel):
                 name="list_one_committee_list_per_year",
                 violation_error_message=_("该组织本年度已有党委（党组）责任清单。"),
             ),
+            # One personal list per role held in the year: a member who becomes secretary mid-year
+            # keeps the member's list (and its tasks) and gets the secretary's.
             models.UniqueConstraint(
-                fields=["organisation", "year", "person"],
+                fields=["organisation", "year", "person", "kind"],
                 condition=Q(person__isnull=False),
-                name="list_one_personal_list_per_year",
-                violation_error_message=_("此人本年度在该组织已有个人责任清单。"),
+                name="list_one_personal_list_per_role_and_year",
+                violation_error_message=_("此人本年度在该组织已有该角色的个人责任清单。"),
             ),
         ]
         indexes = [models.Index(fields=["year", "organisation"], name="list_year_org_idx")]

@@ -119,7 +119,7 @@ def _generate(organisations: list[Organisation], year: int, on: date | None) -> 
         if kind == ListKind.COMMITTEE:
             have_committee.add(organisation_id)
         else:
-            have_personal.add((organisation_id, person_id))
+            have_personal.add((organisation_id, person_id, kind))
     # The team on the first day of the year, and on the day the lists are made if that is later.
     days = {date(year, 1, 1)}
     if on is not None and on.year == year:
@@ -129,7 +129,8 @@ def _generate(organisations: list[Organisation], year: int, on: date | None) -> 
         for membership in (
             TeamMembership.objects.on(day).filter(organisation__in=ids).select_related("person").order_by("pk")
         ):
-            teams[membership.organisation_id].setdefault(membership.person_id, membership)
+            kind = ListKind.for_team_role(membership.role)
+            teams[membership.organisation_id].setdefault((membership.person_id, kind), membership)
     new_lists = []
     for organisation in organisations:
         if organisation.pk in have_committee:
@@ -138,15 +139,15 @@ def _generate(organisations: list[Organisation], year: int, on: date | None) -> 
             new_lists.append(
                 ResponsibilityList(organisation=organisation, year=year, kind=ListKind.COMMITTEE, template=template)
             )
-        for person_id, membership in teams[organisation.pk].items():
-            if (organisation.pk, person_id) in have_personal:
+        for (person_id, kind), membership in teams[organisation.pk].items():
+            if (organisation.pk, person_id, kind) in have_personal:
                 result.skipped += 1
                 continue
             new_lists.append(
                 ResponsibilityList(
                     organisation=organisation,
                     year=year,
-                    kind=ListKind.for_team_role(membership.role),
+                    kind=kind,
                     person=membership.person,
                     membership=membership,
                     template=template,
@@ -199,7 +200,8 @@ def lists_generate_subtree(*, root: Organisation, year: int, by, progress=None) 
 
 
 def personal_lists_for_new_member(membership: TeamMembership) -> list[ResponsibilityList]:
-    """A person who joins a team mid-year gets a list for each year the organisation already has lists."""
+    """A person who joins a team mid-year, or takes another role in it, gets that role's list for each
+    year the organisation already has lists (a list already held for that role is kept)."""
     created = []
     years = ResponsibilityList.objects.filter(organisation=membership.organisation, kind=ListKind.COMMITTEE).exclude(
         status=ListStatus.CLOSED
@@ -209,7 +211,10 @@ def personal_lists_for_new_member(membership: TeamMembership) -> list[Responsibi
         starts_in_time = membership.start_date <= year_end
         ends_in_time = membership.end_date is None or membership.end_date >= date(committee.year, 1, 1)
         taken = ResponsibilityList.objects.filter(
-            organisation=membership.organisation, year=committee.year, person=membership.person
+            organisation=membership.organisation,
+            year=committee.year,
+            person=membership.person,
+            kind=ListKind.for_team_role(membership.role),
         ).exists()
         if starts_in_time and ends_in_time and not taken:
             created.append(

@@ -22,6 +22,7 @@ from responsibilities.models import (
     SupervisionNote,
     Task,
     TaskStatus,
+    TeamMembership,
     TeamRole,
 )
 from responsibilities.selectors import lists as selectors
@@ -118,6 +119,26 @@ def test_a_member_added_after_generation_gets_a_list(tree, superuser):
     newcomer = add_member(org, superuser, TeamRole.LEADER_IN_CHARGE, start=date(THIS_YEAR, 1, 1))
     personal = ResponsibilityList.objects.get(organisation=org, year=THIS_YEAR, person=newcomer)
     assert personal.kind == ListKind.LEADER_IN_CHARGE and personal.items.count() == 3
+
+
+def test_a_member_who_becomes_secretary_mid_year_gets_the_secretarys_list_too(tree, superuser):
+    org = make_organisation(parent=tree["own"])  # no secretary yet
+    member = add_member(org, superuser, TeamRole.MEMBER, start=date(THIS_YEAR - 1, 1, 1))
+    services.lists_generate(organisation=org, year=THIS_YEAR, by=superuser)
+    member_list = ResponsibilityList.objects.get(organisation=org, year=THIS_YEAR, person=member)
+    add_task(member_list, superuser, title="分管领域专题调研")
+    seat = TeamMembership.objects.get(organisation=org, person=member)
+    services.membership_end(membership=seat, version=seat.version, end_date=date(THIS_YEAR, 6, 30), by=superuser)
+    services.membership_add(
+        organisation=org, person=member, role=TeamRole.SECRETARY, start_date=date(THIS_YEAR, 7, 1), by=superuser
+    )
+    lists = ResponsibilityList.objects.filter(organisation=org, year=THIS_YEAR, person=member)
+    assert sorted(lists.values_list("kind", flat=True)) == sorted([ListKind.MEMBER, ListKind.SECRETARY])
+    assert lists.get(kind=ListKind.SECRETARY).items.count() == 4
+    assert lists.get(kind=ListKind.MEMBER).items.get(number=1).tasks.filter(title="分管领域专题调研").exists()
+    # Generating again (the roll-over re-run, or on a later day) adds nothing.
+    again = services.lists_generate(organisation=org, year=THIS_YEAR, by=superuser, on=date(THIS_YEAR, 12, 1))
+    assert again.created == [] and lists.count() == 2
 
 
 def test_no_template_for_the_year_is_a_field_error(tree, superuser):
