@@ -194,6 +194,7 @@ class WarningRow:
     tasks: list[Task]
     interventions: list[Intervention]
     suggestion: str | None
+    late_done: int = 0  # tasks of this year's lists finished after their deadline: lateness that repeats
 
     @property
     def repeat(self) -> bool:
@@ -239,7 +240,8 @@ def warning_groups(user, day: date, root: Organisation | None = None, repeat_onl
 
 def warning_rows(user, day: date, groups, shown_tasks: int = 3) -> list[WarningRow]:
     """The rows of one page of ``warning_groups``, each with its first overdue tasks, the early-sign
-    measures already taken and the suggested next step: four queries whatever the page size."""
+    measures already taken, how many of the year's tasks were finished late, and the suggested next
+    step: five queries whatever the page size."""
     groups = list(groups)
     if not groups:
         return []
@@ -265,6 +267,19 @@ def warning_rows(user, day: date, groups, shown_tasks: int = 3) -> list[WarningR
     )
     for task in first_tasks:
         tasks[(task.item.responsibility_list.organisation_id, task.item.responsibility_list.person_id)].append(task)
+    late_done = {
+        (row["item__responsibility_list__organisation"], row["item__responsibility_list__person"]): row["n"]
+        for row in Task.objects.active()
+        .filter(
+            item__responsibility_list__organisation__in=org_ids,
+            item__responsibility_list__year=day.year,
+            status=TaskStatus.DONE,
+            completed_on__gt=F("deadline"),
+        )
+        .values("item__responsibility_list__organisation", "item__responsibility_list__person")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
     interventions = defaultdict(list)
     for intervention in (
         Intervention.objects.filter(organisation_id__in=org_ids).select_related("done_by").order_by("date", "pk")
@@ -282,6 +297,7 @@ def warning_rows(user, day: date, groups, shown_tasks: int = 3) -> list[WarningR
                 tasks=tasks.get(key, []),
                 interventions=past,
                 suggestion=rules.next_intervention([i.kind for i in past]),
+                late_done=late_done.get(key, 0),
             )
         )
     return rows

@@ -276,6 +276,20 @@ def test_early_warning_groups_overdue_work_and_suggests_the_next_step(tree, supe
     assert row.suggestion == "criticise" and [i.kind for i in row.interventions] == ["remind"]
 
 
+def test_early_warning_rows_show_the_years_tasks_finished_late(tree, superuser, office_staff):
+    from responsibilities.models import Task
+
+    listed = committee_list(tree["child"], superuser)
+    add_task(listed, superuser, deadline=date(listed.year, 1, 1))  # overdue now
+    late = [add_task(listed, superuser, deadline=date(listed.year, 1, 10)) for _ in range(2)]
+    on_time = add_task(listed, superuser, deadline=date(listed.year, 1, 10))
+    Task.objects.filter(pk__in=[t.pk for t in late]).update(status="done", completed_on=date(listed.year, 2, 1))
+    Task.objects.filter(pk=on_time.pk).update(status="done", completed_on=date(listed.year, 1, 10))
+    day = date(listed.year, 3, 1)
+    [row] = selectors.warning_rows(office_staff, day, selectors.warning_groups(office_staff, day))
+    assert (row.count, row.late_done) == (1, 2)
+
+
 def test_early_warning_counts_equal_a_direct_count_of_overdue_tasks_on_any_day(
     tree, superuser, office_staff, county_secretary
 ):
