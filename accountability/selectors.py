@@ -82,7 +82,9 @@ def restrictions_of(person: Person) -> QuerySet[Restriction]:
     return person.restrictions.select_related("decision__case", "consequence__measure").order_by("-starts_on", "kind")
 
 
-def eligibility(person: Person, day: date, restrictions=None) -> Eligibility:
+def eligibility(person: Person | None, day: date, restrictions=None) -> Eligibility:
+    """The person's eligibility on ``day``; pass ``restrictions`` (then ``person`` is not needed)
+    when they are already loaded."""
     restrictions = list(restrictions if restrictions is not None else restrictions_of(person))
     periods = [rules.Period(r.kind, r.starts_on, r.ends_on) for r in restrictions]
     bars = rules.bars_on(periods, day)
@@ -91,6 +93,17 @@ def eligibility(person: Person, day: date, restrictions=None) -> Eligibility:
         if restriction.kind in bars and restriction.starts_on <= day < restriction.ends_on:
             reasons[restriction.kind].append(restriction)
     return Eligibility(day=day, bars=bars, reasons=dict(reasons))
+
+
+def eligibilities(people_ids, day: date) -> dict[int, Eligibility]:
+    """``eligibility`` on ``day`` for many people from one query, by person id."""
+    people_ids = list(people_ids)
+    restrictions = defaultdict(list)
+    for restriction in Restriction.objects.filter(person_id__in=people_ids).select_related(
+        "decision__case", "consequence__measure"
+    ):
+        restrictions[restriction.person_id].append(restriction)
+    return {pk: eligibility(None, day, restrictions[pk]) for pk in people_ids}
 
 
 def award_bar(person: Person, year: int) -> Restriction | None:

@@ -23,14 +23,14 @@ from accountability.forms import (
     ScreeningForm,
 )
 from accountability.models import CaseStatus, InterventionKind, RuleSet, Subject
-from responsibilities import excel, history, scope
+from responsibilities import excel, scope
 from responsibilities.common import EditConflict
 from responsibilities.forms import as_id, attach_errors
 from responsibilities.models import Organisation, Person, Task
 from responsibilities.panels import Panel
 from responsibilities.selectors import organisations as org_selectors
 from responsibilities.selectors.lists import lists_visible_to
-from responsibilities.views.organisations import transition_conflict
+from responsibilities.views.organisations import conflict_page, transition_conflict
 
 
 def _today():
@@ -261,11 +261,8 @@ def case_decide(request, pk):
             except EditConflict as conflict:
                 # The case as it now is, the decision form as the user filled it in, 409.
                 current = selectors.case_for(request.user, pk)
-                context = _case_context(request, current, decision_form=form) | {
-                    "conflict": conflict.current,
-                    "conflict_change": history.last_change(conflict.current),
-                }
-                return render(request, "accountability/case_detail.html", context, status=409)
+                context = _case_context(request, current, decision_form=form)
+                return conflict_page(request, "accountability/case_detail.html", context, conflict.current)
             else:
                 messages.success(request, _("已记录问责决定，影响期已按规则计算。"))
                 return redirect(case.get_absolute_url())

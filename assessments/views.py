@@ -1,7 +1,6 @@
 """Pages of assessments: schemes and indicators, inspections and scoring, mass evaluation and the public
 ballot, results with their breakdown, exports and award nominations."""
 
-from collections import defaultdict
 from io import BytesIO
 
 from django.contrib import messages
@@ -14,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accountability import selectors as accountability
-from accountability.models import Restriction, RestrictionKind
+from accountability.models import RestrictionKind
 from assessments import rules, selectors, services
 from assessments.forms import (
     AwardForm,
@@ -28,13 +27,13 @@ from assessments.forms import (
     ScoreForm,
 )
 from assessments.models import GradeSubject, Indicator, InspectionStatus
-from responsibilities import excel, history, scope
+from responsibilities import excel, scope
 from responsibilities.common import EditConflict
 from responsibilities.forms import as_id, attach_errors
 from responsibilities.models import Department, Organisation, Person
 from responsibilities.selectors import organisations as org_selectors
 from responsibilities.services.lists import template_for
-from responsibilities.views.organisations import conflict_response, save_or_show_errors
+from responsibilities.views.organisations import conflict_page, conflict_response, save_or_show_errors
 
 
 def _today():
@@ -345,12 +344,9 @@ def score_record(request, pk, indicator_pk):
         except EditConflict as conflict:
             # The page as it now is (the other scores included), this indicator's input kept, 409.
             current = selectors.inspection_for(request.user, pk)
-            context = _inspection_context(request, current, forms={indicator.pk: form}) | {
-                "error_indicator": indicator,
-                "conflict": conflict.current,
-                "conflict_change": history.last_change(conflict.current),
-            }
-            return render(request, "assessments/inspection_detail.html", context, status=409)
+            context = _inspection_context(request, current, forms={indicator.pk: form})
+            context["error_indicator"] = indicator
+            return conflict_page(request, "assessments/inspection_detail.html", context, conflict.current)
         else:
             messages.success(request, _("已保存“%(title)s”的得分。") % {"title": indicator.title})
             return redirect(f"{inspection.get_absolute_url()}#indicator-{indicator.pk}")
@@ -373,11 +369,9 @@ def inspection_transition(request, pk, action):
     except EditConflict as conflict:
         # The record as it now is (scores changed or already submitted), and who changed it: 409.
         current = selectors.inspection_for(request.user, pk)
-        context = _inspection_context(request, current) | {
-            "conflict": conflict.current,
-            "conflict_change": history.last_change(conflict.current),
-        }
-        return render(request, "assessments/inspection_detail.html", context, status=409)
+        return conflict_page(
+            request, "assessments/inspection_detail.html", _inspection_context(request, current), conflict.current
+        )
     else:
         messages.success(request, _("已提交，等待确认。") if action == "submit" else _("已确认，记录已锁定。"))
     return redirect(inspection.get_absolute_url())
@@ -577,15 +571,12 @@ def results_export(request, pk):
     leaders = list(selectors.leader_results_of(request.user, scheme))
     people = [leader.person_id for leader in leaders]
     bars = accountability.award_bars(people, scheme.year)
-    # Today's eligibility of every secretary from one query; the reasons (cases) are not exported:
-    # the office staff reading this may not see cases.
-    restrictions = defaultdict(list)
-    for restriction in Restriction.objects.filter(person_id__in=people):
-        restrictions[restriction.person_id].append(restriction)
-    eligible = {pk: accountability.eligibility(None, day, restrictions[pk]).bars for pk in people}
+    # Today's eligibility of every secretary; the reasons (cases) are not exported: the office staff
+    # reading this may not see cases.
+    eligible = accountability.eligibilities(people, day)
 
     def answer(person_id, kind):
-        bar = eligible[person_id].get(kind)
+        bar = eligible[person_id].bars.get(kind)
         return _("否，%(day)s 起可以") % {"day": bar.lifts_on} if bar else _("是")
 
     weight = scheme.party_building_weight

@@ -34,25 +34,24 @@ from responsibilities.selectors import organisations as selectors
 PAGE_SIZE = 25
 
 
-def conflict_response(request, template, context, conflict: EditConflict):
-    """Refuse a save over a newer version: keep the user's input, say who saved in between (409)."""
-    context |= {
-        "conflict": conflict.current,
-        "conflict_change": history.last_change(conflict.current),
-        "conflict_rows": history.differences(context["form"], conflict.current),
-    }
+def conflict_page(request, template, context, current, rows=()):
+    """Answer 409: the page (its context built by the caller, with the user's input) and the
+    ``includes/_conflict.html`` box: who saved ``current`` in between and, per row, what differs."""
+    context |= {"conflict": current, "conflict_change": history.last_change(current), "conflict_rows": list(rows)}
     return render(request, template, context, status=409)
+
+
+def conflict_response(request, template, context, conflict: EditConflict):
+    """Refuse a save over a newer version: keep the user's input, show what the other person changed."""
+    rows = history.differences(context["form"], conflict.current)
+    return conflict_page(request, template, context, conflict.current, rows)
 
 
 def transition_conflict(request, template, context, current, *, field_label, submitted):
     """A status change refused because someone moved the record first (409): the page as it is now,
     who moved it, what the user asked for, and the text the user typed kept in its box."""
-    context |= {
-        "conflict": current,
-        "conflict_change": history.last_change(current),
-        "conflict_rows": [{"label": field_label, "saved": current.get_status_display(), "submitted": submitted}],
-    }
-    return render(request, template, context, status=409)
+    rows = [{"label": field_label, "saved": current.get_status_display(), "submitted": submitted}]
+    return conflict_page(request, template, context, current, rows)
 
 
 def save_or_show_errors(request, form, template, context, action, success_message):

@@ -25,23 +25,25 @@ def organ(tree):
     return make_organisation(parent=tree["own"], name="市直机关工委", code="P-C-J")
 
 
+def scheme_fields(**change):
+    """A valid annual scheme's fields (weights summing to 100), with ``change`` applied."""
+    return {
+        "name": "年度考核",
+        "year": THIS_YEAR,
+        "kind": "annual",
+        "party_building_weight": D(20),
+        "weight_routine": D(30),
+        "weight_annual": D(50),
+        "weight_mass": D(20),
+        "team_top_quota": D(50),
+        "leader_top_quota": D(50),
+        "secretary_org_weight": D(70),
+    } | change
+
+
 @pytest.fixture
 def scheme(tree, superuser, organ):
-    return services.scheme_create(
-        assessor=tree["own"],
-        targets=[tree["child"], organ],
-        by=superuser,
-        name="年度考核",
-        year=THIS_YEAR,
-        kind="annual",
-        party_building_weight=D(20),
-        weight_routine=D(30),
-        weight_annual=D(50),
-        weight_mass=D(20),
-        team_top_quota=D(50),
-        leader_top_quota=D(50),
-        secretary_org_weight=D(70),
-    )
+    return services.scheme_create(assessor=tree["own"], targets=[tree["child"], organ], by=superuser, **scheme_fields())
 
 
 def add_indicator(scheme, department, by, title="指标", max_score=10, quantity=2, deduction=2, bonus_cap=2, items=()):

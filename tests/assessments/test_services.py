@@ -25,26 +25,11 @@ from assessments.models import (
 )
 from responsibilities.models import TeamRole
 from tests.accountability.factories import decide, file_case
-from tests.assessments.conftest import add_indicator, inspect, inspect_all
+from tests.assessments.conftest import add_indicator, inspect, inspect_all, scheme_fields
 from tests.responsibilities.factories import PersonFactory
 from tests.responsibilities.list_factories import THIS_YEAR
 
 pytestmark = pytest.mark.django_db
-
-
-def scheme_fields(**change):
-    return {
-        "name": "方案",
-        "year": THIS_YEAR,
-        "kind": "annual",
-        "party_building_weight": D(20),
-        "weight_routine": D(30),
-        "weight_annual": D(50),
-        "weight_mass": D(20),
-        "team_top_quota": D(50),
-        "leader_top_quota": D(50),
-        "secretary_org_weight": D(70),
-    } | change
 
 
 def test_weights_not_summing_to_100_are_refused(tree, superuser):

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from assessments import rules, services
 from assessments.models import AwardNomination, IndicatorScore, Result, Scheme, Tally
-from tests.assessments.conftest import add_indicator, inspect, inspect_all
+from tests.assessments.conftest import add_indicator, inspect, inspect_all, scheme_fields
 from tests.helpers import queries_for
 from tests.responsibilities.factories import PersonFactory, make_organisation
 from tests.responsibilities.list_factories import THIS_YEAR
@@ -339,21 +339,7 @@ def test_scoring_page_query_count_does_not_grow(client, tree, scheme, inspectors
 
 def test_results_page_query_count_does_not_grow(client, tree, superuser, inspectors, office_staff):
     targets = [make_organisation(parent=tree["own"]) for _ in range(2)]
-    scheme = services.scheme_create(
-        assessor=tree["own"],
-        targets=targets,
-        by=superuser,
-        name="x",
-        year=THIS_YEAR,
-        kind="annual",
-        party_building_weight=D(20),
-        weight_routine=D(30),
-        weight_annual=D(50),
-        weight_mass=D(20),
-        team_top_quota=D(50),
-        leader_top_quota=D(50),
-        secretary_org_weight=D(70),
-    )
+    scheme = services.scheme_create(assessor=tree["own"], targets=targets, by=superuser, **scheme_fields())
     add_indicator(scheme, "discipline", inspectors["discipline"])
     client.force_login(office_staff)
     url = reverse("assessments:results", args=[scheme.pk])
@@ -378,16 +364,7 @@ def test_year_on_year_change_is_against_the_latest_earlier_year(client, tree, su
             assessor=tree["own"],
             targets=[target],
             by=superuser,
-            name=f"{year} 年度考核",
-            year=year,
-            kind="annual",
-            party_building_weight=D(20),
-            weight_routine=D(30),
-            weight_annual=D(50),
-            weight_mass=D(20),
-            team_top_quota=D(100),
-            leader_top_quota=D(100),
-            secretary_org_weight=D(70),
+            **scheme_fields(name=f"{year} 年度考核", year=year, team_top_quota=D(100), leader_top_quota=D(100)),
         )
         Result.objects.create(scheme=schemes[year], organisation=target, composite=composite)
     client.force_login(office_staff)
