@@ -482,8 +482,8 @@ def _item_number(value) -> int:
         return int(value)
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and as_id(value.strip()) is not None:
-        return as_id(value.strip())
+    if isinstance(value, str) and (number := as_id(value.strip())) is not None:
+        return number
     raise _CellError(_("应为整数序号。"))
 
 

@@ -330,10 +330,8 @@ def _check_task(task: Task, responsibility_list: ResponsibilityList) -> None:
     if task.completed_on is not None and task.status == TaskStatus.DONE:
         if task.completed_on > timezone.localdate():
             errors["completed_on"] = _("完成日期不能晚于今天。")
-        elif task.completed_on < earliest_work_day(responsibility_list.year):
-            errors["completed_on"] = _("完成日期不能早于 %(day)s。") % {
-                "day": earliest_work_day(responsibility_list.year)
-            }
+        elif task.completed_on < (earliest := earliest_work_day(responsibility_list.year)):
+            errors["completed_on"] = _("完成日期不能早于 %(day)s。") % {"day": earliest}
     if task.status == TaskStatus.DONE and task.completed_on is None:
         task.completed_on = timezone.localdate()
     if task.status != TaskStatus.DONE:
@@ -421,11 +419,8 @@ def progress_record(*, task: Task, text: str, percent: int, by, day: date | None
     day = day or timezone.localdate()
     if day > timezone.localdate():
         raise ValidationError({"day": _("进展日期不能晚于今天。")}, code="future")
-    if day < earliest_work_day(locked.item.responsibility_list.year):
-        raise ValidationError(
-            {"day": _("进展日期不能早于 %(day)s。") % {"day": earliest_work_day(locked.item.responsibility_list.year)}},
-            code="too_early",
-        )
+    if day < (earliest := earliest_work_day(locked.item.responsibility_list.year)):
+        raise ValidationError({"day": _("进展日期不能早于 %(day)s。") % {"day": earliest}}, code="too_early")
     entry = ProgressEntry(task=locked, date=day, text=text.strip(), percent=percent, recorded_by=by)
     entry.full_clean()
     entry.save()
