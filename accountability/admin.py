@@ -6,7 +6,7 @@ product's own pages."""
 from django.contrib import admin
 
 from accountability.models import Consequence, Decision, Measure, Restriction, RuleSet, Situation
-from responsibilities.admin import VersionCheckedAdmin
+from core.admin import VersionCheckedAdmin
 
 
 class NoDeleteAdmin(admin.ModelAdmin):

@@ -9,12 +9,12 @@ class AccountabilityConfig(AppConfig):
     def ready(self):
         from accountability import demo
         from accountability.views import eligibility_panel
+        from core.panels import register_person_panel
         from responsibilities.demo import DEMO_BUILDERS
-        from responsibilities.panels import register_person_panel
 
         register_person_panel(eligibility_panel)
         from accountability.models import Case
-        from responsibilities.history import register_history
+        from core.history import register_history
 
         register_history("case", Case, lambda user: Case.objects.for_user(user))
         DEMO_BUILDERS.append(demo.build)

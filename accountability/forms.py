@@ -14,7 +14,8 @@ from accountability.models import (
     Situation,
     Subject,
 )
-from responsibilities.forms import DateInput, OrganisationChoiceField, StyledFormMixin, VersionField
+from core.forms import DateInput, StyledFormMixin, VersionField
+from responsibilities.forms import OrganisationChoiceField
 from responsibilities.models import Organisation, Person
 
 

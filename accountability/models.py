@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accountability import rules
-from responsibilities.common import VersionedModel, refuse_deletes, track_history
+from core.models import VersionedModel, refuse_deletes, track_history
 from responsibilities.models import (
     Organisation,
     Person,
@@ -207,7 +207,7 @@ class CaseQuerySet(models.QuerySet):
     def for_user(self, user):
         """Confidential: 纪检 and 组织 inspectors and administrators of the subject's organisation and
         above, and the subject person for his or her own case. Not other office staff."""
-        from responsibilities import scope
+        from core import scope
 
         if not user.is_authenticated:
             return self.none()
@@ -393,7 +393,7 @@ class InterventionKind(models.TextChoices):
 class InterventionQuerySet(models.QuerySet):
     def for_user(self, user):
         """Office staff, administrators and inspectors in scope; a secretary for his or her own organisation."""
-        from responsibilities import scope
+        from core import scope
 
         allowed = scope.within(
             scope.scope_paths(user, scope.VIEW, roles={"office_staff", "admin", "inspector"}),

@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accountability import rules
 from accountability.models import Case, Intervention, Restriction, RestrictionKind, Situation, Subject
-from responsibilities import scope, tallies
+from core import scope
+from responsibilities import tallies
 from responsibilities.models import Organisation, OverdueTally, Person, Task, TaskStatus, TeamMembership
 
 

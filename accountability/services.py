@@ -20,8 +20,8 @@ from accountability.models import (
     Restriction,
     RuleSet,
 )
-from responsibilities import scope
-from responsibilities.common import lock_versioned
+from core import scope
+from core.models import lock_versioned
 from responsibilities.models import Organisation, Person, TeamMembership, TeamRole
 from responsibilities.services import service
 

@@ -1,11 +1,9 @@
 """Pages of accountability: negative list, rule sets, cases and decisions, eligibility, screening, early warning."""
 
-from io import BytesIO
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,14 +21,14 @@ from accountability.forms import (
     ScreeningForm,
 )
 from accountability.models import CaseStatus, InterventionKind, RuleSet, Subject
-from responsibilities import excel, scope
-from responsibilities.common import EditConflict
-from responsibilities.forms import as_id, attach_errors
+from core import excel, scope
+from core.forms import as_id, attach_errors
+from core.models import EditConflict
+from core.panels import Panel
+from core.views import conflict_page, transition_conflict
 from responsibilities.models import Organisation, Person, Task
-from responsibilities.panels import Panel
 from responsibilities.selectors import organisations as org_selectors
 from responsibilities.selectors.lists import lists_visible_to
-from responsibilities.views.organisations import conflict_page, transition_conflict
 
 
 def _today():
@@ -386,14 +384,7 @@ def _screening_workbook(root, day, rows):
             )
     title = _("%(root)s 选拔任用资格筛查（%(day)s）") % {"root": root.name, "day": day.isoformat()}
     workbook = excel.table_workbook(title, _("资格筛查"), columns, lines)
-    response = FileResponse(
-        BytesIO(excel.workbook_bytes(workbook)),
-        as_attachment=True,
-        filename=f"资格筛查-{root.code}-{day.isoformat()}.xlsx",
-        content_type=excel.CONTENT_TYPE,
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return excel.download(workbook, f"资格筛查-{root.code}-{day.isoformat()}.xlsx")
 
 
 # ---- Early warning ----------------------------------------------------------------------------

@@ -12,8 +12,8 @@ class AssessmentsConfig(AppConfig):
 
         DEMO_BUILDERS.append(demo.build)
         from assessments.models import EvaluationRound, Indicator, Inspection, Result, Scheme
-        from responsibilities import scope
-        from responsibilities.history import register_history
+        from core import scope
+        from core.history import register_history
 
         def schemes(user):
             return Scheme.objects.for_user(user)

@@ -15,7 +15,8 @@ from assessments.models import (
     Scheme,
     SchemeKind,
 )
-from responsibilities.forms import DateInput, OrganisationChoiceField, StyledFormMixin, VersionField
+from core.forms import DateInput, StyledFormMixin, VersionField
+from responsibilities.forms import OrganisationChoiceField
 from responsibilities.models import Department, ListKind, Organisation, Person, TemplateItem
 
 

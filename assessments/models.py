@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from responsibilities import scope
-from responsibilities.common import ArchivableModel, VersionedModel, refuse_deletes, track_history
+from core import scope
+from core.models import ArchivableModel, VersionedModel, refuse_deletes, track_history
 from responsibilities.models import Department, Organisation, Person, TemplateItem
 
 PERCENT = [MinValueValidator(0), MaxValueValidator(100)]

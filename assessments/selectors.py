@@ -25,7 +25,7 @@ from assessments.models import (
     SchemeKind,
     Tally,
 )
-from responsibilities import scope
+from core import scope
 from responsibilities.models import Department, Evidence, Organisation, Task
 
 

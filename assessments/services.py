@@ -33,8 +33,8 @@ from assessments.models import (
     Tally,
     new_code,
 )
-from responsibilities import scope
-from responsibilities.common import lock_versioned
+from core import scope
+from core.models import lock_versioned
 from responsibilities.models import Department, Organisation, Person, TeamMembership, TeamRole
 from responsibilities.services import service
 

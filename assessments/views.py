@@ -1,12 +1,10 @@
 """Pages of assessments: schemes and indicators, inspections and scoring, mass evaluation and the public
 ballot, results with their breakdown, exports and award nominations."""
 
-from io import BytesIO
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,13 +25,13 @@ from assessments.forms import (
     ScoreForm,
 )
 from assessments.models import GradeSubject, Indicator, InspectionStatus
-from responsibilities import excel, scope
-from responsibilities.common import EditConflict
-from responsibilities.forms import as_id, attach_errors
+from core import excel, scope
+from core.forms import as_id, attach_errors
+from core.models import EditConflict
+from core.views import conflict_page, conflict_response, save_or_show_errors
 from responsibilities.models import Department, Organisation, Person
 from responsibilities.selectors import organisations as org_selectors
 from responsibilities.services.lists import template_for
-from responsibilities.views.organisations import conflict_page, conflict_response, save_or_show_errors
 
 
 def _today():
@@ -647,14 +645,7 @@ def results_export(request, pk):
         ],
         leader_rows,
     )
-    response = FileResponse(
-        BytesIO(excel.workbook_bytes(workbook)),
-        as_attachment=True,
-        filename=f"考核结果-{scheme.assessor.code}-{scheme.year}.xlsx",
-        content_type=excel.CONTENT_TYPE,
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return excel.download(workbook, f"考核结果-{scheme.assessor.code}-{scheme.year}.xlsx")
 
 
 @require_http_methods(["GET", "POST"])

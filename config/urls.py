@@ -5,8 +5,8 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from assessments import views as assessment_views
+from core.views import bad_request, server_error
 from responsibilities import views as responsibilities_views
-from responsibilities.views.errors import bad_request, server_error
 
 handler400 = bad_request
 handler500 = server_error

@@ -4,63 +4,13 @@ Organisations and teams are edited on the product's own pages, where the tree, s
 dated-membership rules are enforced; the admin does not add or delete them.
 """
 
-from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import NoDeleteAdmin, ReadOnlyAdmin, VersionCheckedAdmin
 from responsibilities.models import Assignment, Organisation, Person, ResponsibilityList, Task, TeamMembership
-
-
-class NoDeleteAdmin(admin.ModelAdmin):
-    """Business records are archived, never deleted (the database refuses DELETE too)."""
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class VersionCheckedForm(forms.ModelForm):
-    """An admin form for a versioned record: it carries the version it was opened with, and saving
-    over a newer version (someone saved it on a product page or in the admin meanwhile) is refused
-    with a message instead of silently replacing the other person's change."""
-
-    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["seen_version"].initial = self.instance.version
-
-    def clean(self):
-        cleaned = super().clean()
-        if self.instance.pk:
-            # The admin saves inside one transaction: the row stays locked until the save commits.
-            current = (
-                type(self.instance)
-                .objects.select_for_update()
-                .filter(pk=self.instance.pk)
-                .values_list("version", flat=True)
-                .first()
-            )
-            if cleaned.get("seen_version") != current:
-                raise ValidationError(
-                    _("保存未成功：在您编辑期间，其他人已修改了这条记录。请重新打开本页，核对后再修改。"),
-                    code="edit_conflict",
-                )
-        return cleaned
-
-
-class VersionCheckedAdmin(NoDeleteAdmin):
-    """Saves raise the version, as the product's services do, so that either side notices the other."""
-
-    form = VersionCheckedForm
-
-    def save_model(self, request, obj, form, change):
-        if change:
-            obj.version = form.cleaned_data["seen_version"] + 1
-        super().save_model(request, obj, form, change)
 
 
 @admin.register(Organisation)
@@ -146,16 +96,6 @@ class UserAdmin(DjangoUserAdmin):
 
 admin.site.site_header = _("从严治党责任体系管理平台 · 系统管理")
 admin.site.site_title = _("系统管理")
-
-
-class ReadOnlyAdmin(NoDeleteAdmin):
-    """Read-only views for administrators: these records are changed on the product's own pages."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ResponsibilityList)

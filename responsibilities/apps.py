@@ -9,7 +9,7 @@ class ResponsibilitiesConfig(AppConfig):
     def ready(self):
         from django.utils import timezone
 
-        from responsibilities.history import register_history
+        from core.history import register_history
         from responsibilities.models import (
             IssuedTask,
             Organisation,

@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from responsibilities import scope
+from core import scope
 
 
 def navigation(request):

@@ -5,65 +5,40 @@ words, not translated, because a file format is a contract between a download an
 may happen under different interface languages.
 """
 
-import re
 import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from io import BytesIO
 from typing import NamedTuple
 
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
+from openpyxl.styles import NamedStyle
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from core.excel import (
+    ALERT_FONT,
+    BORDER,
+    DATE_FORMAT,
+    HEADER_FILL,
+    HEADER_FONT,
+    NOTE_FONT,
+    TITLE_FONT,
+    WRAP,
+    header_row,
+    print_setup,
+    put,
+    safe,
+    sheet_title,
+    title_row,
+)
+from core.forms import as_id
+from core.uploads import sniff
 from responsibilities import rules
-from responsibilities.forms import as_id
 from responsibilities.models import ListKind, Person, TaskStatus
-from responsibilities.uploads import sniff
-
-CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-# ---- Cells ------------------------------------------------------------------------------------
-
-# Text starting with one of these is read as a formula (or DDE payload) by spreadsheet programs.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-# Control characters a workbook cannot hold (openpyxl refuses them). Word's manual line break
-# arrives as a vertical tab when text is pasted, and a form feed is a page break: both become a
-# line break; the rest are dropped.
-_BREAKS = str.maketrans({"\x0b": "\n", "\x0c": "\n"})
-
-
-def safe(value):
-    """A cell value that a spreadsheet will never evaluate (risky text gets a leading single quote)
-    and that a workbook can hold (no control characters)."""
-    if isinstance(value, Promise):  # a lazily translated label
-        value = str(value)
-    if isinstance(value, str):
-        if ILLEGAL_CHARACTERS_RE.search(value):
-            value = ILLEGAL_CHARACTERS_RE.sub("", value.translate(_BREAKS))
-        if value.startswith(FORMULA_PREFIXES):
-            return "'" + value
-    return value
-
-
-HEADER_FONT = Font(bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="F4D6D6")
-TITLE_FONT = Font(bold=True, size=14)
-NOTE_FONT = Font(italic=True, color="666666")
-ALERT_FONT = Font(color="B71C1C", bold=True)
-THIN = Side(style="thin", color="BBBBBB")
-BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-WRAP = Alignment(wrap_text=True, vertical="top")
-DATE_FORMAT = "yyyy-mm-dd"
 
 # A ledger cell's whole look as one named style: assigning alignment, border and font one by one
 # makes openpyxl hash each of them per cell, which was most of the time of a county's ledger.
@@ -77,94 +52,6 @@ def _add_cell_styles(workbook: Workbook) -> None:
         (ALERT_STYLE, {"font": ALERT_FONT}),
     ):
         workbook.add_named_style(NamedStyle(name=name, alignment=WRAP, border=BORDER, **extra))
-
-
-def _put(sheet, row: int, column: int, value, *, number_format: str | None = None, font=None):
-    """Write one cell through ``safe``: the only way values reach a worksheet in this module."""
-    cell = sheet.cell(row=row, column=column, value=safe(value))
-    if number_format:
-        cell.number_format = number_format
-    if font is not None:
-        cell.font = font
-    return cell
-
-
-def _title_row(sheet, text: str, width: int) -> None:
-    _put(sheet, 1, 1, text, font=TITLE_FONT)
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
-    sheet.row_dimensions[1].height = 24
-
-
-def _header_row(sheet, row: int, columns: list[tuple[str, int]]) -> None:
-    """Bold filled headers, column widths, and the panes frozen below the header row."""
-    for index, (header, width) in enumerate(columns, start=1):
-        cell = _put(sheet, row, index, header, font=HEADER_FONT)
-        cell.fill = HEADER_FILL
-        cell.border = BORDER
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = sheet.cell(row=row + 1, column=1)
-
-
-def _print_setup(sheet, header_row: int, landscape: bool = True) -> None:
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.orientation = "landscape" if landscape else "portrait"
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_title_rows = f"{header_row}:{header_row}"
-
-
-# Characters Excel refuses in sheet titles, and its length limit.
-_SHEET_TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
-SHEET_TITLE_MAX = 31
-
-
-def sheet_title(wanted: str, taken: set[str]) -> str:
-    """A valid, unique (case-insensitively, as Excel compares) sheet title of at most 31 characters."""
-    base = _SHEET_TITLE_FORBIDDEN.sub("_", wanted).strip("'").strip() or _("清单")
-    base = base[:SHEET_TITLE_MAX]
-    title, number = base, 1
-    while title.lower() in taken:
-        number += 1
-        suffix = f"（{number}）"
-        title = base[: SHEET_TITLE_MAX - len(suffix)] + suffix
-    taken.add(title.lower())
-    return title
-
-
-def workbook_bytes(workbook: Workbook) -> bytes:
-    """The .xlsx file's bytes."""
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def table_workbook(title: str, sheet_name: str, columns: list[tuple[str, int]], rows) -> Workbook:
-    """A one-sheet workbook: a title row, the styled header frozen in place, then one row per item.
-
-    For the other apps' exports (eligibility screening, assessment results); every cell goes
-    through ``safe``.
-    """
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    add_table_sheet(workbook, title, sheet_name, columns, rows)
-    return workbook
-
-
-def add_table_sheet(workbook: Workbook, title: str, sheet_name: str, columns: list[tuple[str, int]], rows) -> None:
-    """Another sheet like ``table_workbook``'s in an existing workbook."""
-    sheet = workbook.create_sheet(sheet_title(sheet_name, {s.title.lower() for s in workbook.worksheets}))
-    _title_row(sheet, title, len(columns))
-    _header_row(sheet, 2, columns)
-    for row_number, values in enumerate(rows, start=3):
-        for column, value in enumerate(values, start=1):
-            cell = _put(
-                sheet, row_number, column, value, number_format=DATE_FORMAT if isinstance(value, date) else None
-            )
-            cell.border = BORDER
-            cell.alignment = WRAP
-    _print_setup(sheet, 2)
 
 
 # ---- Ledger (台账) -----------------------------------------------------------------------------
@@ -205,7 +92,7 @@ def status_text(task, today: date) -> str:
 
 def _ledger_sheet(sheet, organisation, year: int, responsibility_list, items, today: date) -> None:
     columns = ledger_columns()
-    _title_row(
+    title_row(
         sheet,
         _("%(organisation)s %(year)s 年从严治党责任清单台账 · %(list)s（%(status)s，截至 %(today)s）")
         % {
@@ -217,7 +104,7 @@ def _ledger_sheet(sheet, organisation, year: int, responsibility_list, items, to
         },
         len(columns),
     )
-    _header_row(sheet, 2, columns)
+    header_row(sheet, 2, columns)
     row = 3
     for item in items:
         for task in item.active_tasks or [None]:
@@ -248,7 +135,7 @@ def _ledger_sheet(sheet, organisation, year: int, responsibility_list, items, to
                 else:
                     cell.style = CELL_STYLE
             row += 1
-    _print_setup(sheet, header_row=2)
+    print_setup(sheet, header_row=2)
 
 
 def ledger_workbook(organisation, year: int, lists_with_items, today: date | None = None) -> Workbook:
@@ -267,12 +154,12 @@ def ledger_workbook(organisation, year: int, lists_with_items, today: date | Non
         _ledger_sheet(sheet, organisation, year, responsibility_list, items, today)
     if not workbook.worksheets:
         sheet = workbook.create_sheet(sheet_title(_("台账"), taken))
-        _title_row(
+        title_row(
             sheet,
             _("%(organisation)s %(year)s 年从严治党责任清单台账") % {"organisation": organisation.name, "year": year},
             len(ledger_columns()),
         )
-        _put(sheet, 2, 1, _("该年度还没有您可查看的责任清单。"), font=NOTE_FONT)
+        put(sheet, 2, 1, _("该年度还没有您可查看的责任清单。"), font=NOTE_FONT)
     return workbook
 
 
@@ -295,9 +182,9 @@ def rollup_columns() -> list[tuple[str, int]]:
 def _rollup_row(sheet, row: int, label: str, counts: rules.Counts, lagging: bool | None, font=None) -> None:
     values = [label, counts.total, counts.done, counts.in_progress, counts.not_started, counts.overdue, counts.rate]
     for column, value in enumerate(values, start=1):
-        _put(sheet, row, column, value, number_format="0.0" if column == 7 else None, font=font)
+        put(sheet, row, column, value, number_format="0.0" if column == 7 else None, font=font)
     flag = "" if lagging is None else (_("是") if lagging else _("否"))
-    _put(sheet, row, 8, flag, font=ALERT_FONT if lagging else font)
+    put(sheet, row, 8, flag, font=ALERT_FONT if lagging else font)
     for column in range(1, 9):
         sheet.cell(row=row, column=column).border = BORDER
 
@@ -309,20 +196,20 @@ def rollup_workbook(organisation, rollup, today: date | None = None) -> Workbook
     sheet = workbook.active
     sheet.title = sheet_title(_("汇总表"), set())
     columns = rollup_columns()
-    _title_row(
+    title_row(
         sheet,
         _("%(organisation)s %(year)s 年责任清单落实情况汇总表（截至 %(today)s）")
         % {"organisation": organisation.name, "year": rollup.year, "today": today.isoformat()},
         len(columns),
     )
-    _header_row(sheet, 2, columns)
+    header_row(sheet, 2, columns)
     _rollup_row(sheet, 3, _("%(name)s（本级）") % {"name": organisation.name}, rollup.own, None)
     row = 4
     for entry in rollup.rows:
         _rollup_row(sheet, row, entry.organisation.name, entry.counts, entry.lagging)
         row += 1
     _rollup_row(sheet, row, _("合计"), rollup.subtree, None, font=HEADER_FONT)
-    _put(
+    put(
         sheet,
         row + 2,
         1,
@@ -333,7 +220,7 @@ def rollup_workbook(organisation, rollup, today: date | None = None) -> Workbook
         % {"points": rules.LAG_THRESHOLD_POINTS},
         font=NOTE_FONT,
     )
-    _print_setup(sheet, header_row=2, landscape=False)
+    print_setup(sheet, header_row=2, landscape=False)
     return workbook
 
 
@@ -366,7 +253,7 @@ def import_template_workbook(responsibility_list) -> Workbook:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "任务导入"
-    _header_row(
+    header_row(
         sheet, 1, [(header, width) for (_field, header), width in zip(IMPORT_COLUMNS, IMPORT_WIDTHS, strict=True)]
     )
     items = list(responsibility_list.items.order_by("number").values_list("number", "title"))
@@ -384,7 +271,7 @@ def import_template_workbook(responsibility_list) -> Workbook:
     notes.column_dimensions["A"].width = 12
     notes.column_dimensions["B"].width = 80
     organisation = responsibility_list.organisation
-    _put(
+    put(
         notes,
         1,
         1,
@@ -409,14 +296,14 @@ def import_template_workbook(responsibility_list) -> Workbook:
         _("导入的任务状态均为“未开始”。清单已确认的，导入时须填写修改原因；年度已关闭的清单不能导入。"),
     ]
     for row, text in enumerate(rules_text, start=3):
-        _put(notes, row, 1, f"{row - 2}.")
-        _put(notes, row, 2, text).alignment = WRAP
+        put(notes, row, 1, f"{row - 2}.")
+        put(notes, row, 2, text).alignment = WRAP
     start = len(rules_text) + 4
-    _header_row(notes, start, [(_("序号"), 12), (_("责任事项"), 80)])
+    header_row(notes, start, [(_("序号"), 12), (_("责任事项"), 80)])
     notes.freeze_panes = None
     for offset, (number, title) in enumerate(items, start=1):
-        _put(notes, start + offset, 1, number)
-        _put(notes, start + offset, 2, title)
+        put(notes, start + offset, 1, number)
+        put(notes, start + offset, 2, title)
     workbook.active = 0
     return workbook
 

@@ -1,85 +1,20 @@
 """Forms for organisations, people and teams. Choices are always limited to the user's scope."""
 
-import re
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.forms.utils import flatatt
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from responsibilities import scope
+from core import scope
+from core.forms import (
+    DateInput,
+    FastSelect,
+    StyledFormMixin,
+    VersionField,
+    as_id,
+)
 from responsibilities.models import Organisation, OrganisationKind, Person, PostLevel, TeamMembership, TeamRole
-
-_ID = re.compile(r"[0-9]{1,18}")
-
-
-def as_id(value) -> int | None:
-    """An identifier taken raw from a query string or a POST: ASCII digits that fit a bigint, else
-    None (``str.isdigit`` also accepts "²", which ``int`` refuses)."""
-    return int(value) if isinstance(value, str) and _ID.fullmatch(value) else None
-
-
-class StyledFormMixin:
-    """Gives every widget its Bootstrap class, so templates render fields with one include."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.HiddenInput):
-                continue
-            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-            if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple | forms.RadioSelect):
-                css = "form-check-input"
-            widget.attrs.setdefault("class", css)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-def attach_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError at the fields it names, the rest above the form."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.error_dict.items():
-            target = field if field in form.fields else None
-            for message in messages:
-                form.add_error(target, message)
-    else:
-        form.add_error(None, error)
-
-
-class FastSelect(forms.Select):
-    """A select rendered in one pass instead of one template per option.
-
-    Django renders every option through a template, which costs about a millisecond per hundred
-    options: a province's five thousand organisations took a third of a second per page.
-    """
-
-    def render(self, name, value, attrs=None, renderer=None):
-        selected = {str(v) for v in (value if isinstance(value, list | tuple) else [value]) if v not in (None, "")}
-        final_attrs = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (option_value, mark_safe(" selected") if str(option_value) in selected else "", label)
-                for option_value, label in self._plain_choices()
-            ),
-        )
-        return format_html("<select{}>{}</select>", flatatt(final_attrs), options)
-
-    def _plain_choices(self):
-        for option_value, label in self.choices:
-            option_value = getattr(option_value, "value", option_value)
-            yield ("" if option_value is None else option_value), label
 
 
 class OrganisationChoiceField(forms.ModelChoiceField):
@@ -125,13 +60,6 @@ class OrganisationChoiceField(forms.ModelChoiceField):
         return f"{'　' * (obj.depth - 1)}{obj.name}（{obj.code}）"
 
 
-class VersionField(forms.IntegerField):
-    widget = forms.HiddenInput
-
-    def __init__(self, **kwargs):
-        super().__init__(min_value=1, **kwargs)
-
-
 class OrganisationForm(StyledFormMixin, forms.ModelForm):
     parent = OrganisationChoiceField(queryset=Organisation.objects.none(), label=_("上级组织"), required=True)
     version = VersionField(required=False)
@@ -161,11 +89,6 @@ class OrganisationForm(StyledFormMixin, forms.ModelForm):
         elif user.is_superuser:
             self.fields["parent"].required = False
             self.fields["parent"].help_text = _("留空则创建顶级组织。")
-
-
-class ArchiveForm(StyledFormMixin, forms.Form):
-    reason = forms.CharField(label=_("归档原因"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
-    version = VersionField(required=False)
 
 
 class PersonForm(StyledFormMixin, forms.ModelForm):
@@ -231,12 +154,6 @@ class MembershipEndForm(StyledFormMixin, forms.Form):
                 _("任职结束日期不能早于开始日期（%(start)s）。"), params={"start": self.membership.start_date}
             )
         return end_date
-
-
-class DateChoiceForm(forms.Form):
-    """The "as of" date on pages that show the team of a given day."""
-
-    on = forms.DateField(label=_("查看日期"), required=False, widget=DateInput(attrs={"class": "form-control"}))
 
 
 class PeopleFilterForm(StyledFormMixin, forms.Form):

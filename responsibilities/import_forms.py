@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from responsibilities.forms import StyledFormMixin
+from core.forms import StyledFormMixin
 from responsibilities.list_forms import ReasonMixin
 
 

@@ -10,27 +10,15 @@ import subprocess
 import sys
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import quote, urlencode
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
+from core.backups import database_url
 from responsibilities.models import JobStatus, Organisation, RolloverJob
 
 STALL_AFTER = timedelta(minutes=2)
-
-
-def database_url() -> str:
-    """The URL of the database this process uses, so that the job process uses the same one."""
-    conf = connection.settings_dict
-    auth = quote(conf["USER"] or "")
-    if conf["PASSWORD"]:
-        auth += ":" + quote(conf["PASSWORD"])
-    netloc = f"{auth}@{conf['HOST'] or ''}" + (f":{conf['PORT']}" if conf["PORT"] else "")
-    options = {key: value for key, value in conf["OPTIONS"].items() if isinstance(value, str | int)}
-    query = f"?{urlencode(options)}" if options else ""
-    return f"postgres://{netloc}/{quote(conf['NAME'])}{query}"
 
 
 def start_rollover(*, root: Organisation, year: int, by) -> RolloverJob:

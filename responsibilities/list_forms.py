@@ -6,7 +6,7 @@ from django.core.validators import MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from responsibilities.forms import DateInput, StyledFormMixin, VersionField
+from core.forms import DateInput, StyledFormMixin, VersionField
 from responsibilities.models import (
     IssuedTask,
     ListStatus,

@@ -77,8 +77,8 @@ from accountability import services as accountability_services
 from accountability.models import Measure, Situation
 from assessments import services as assessment_services
 from assessments.models import Result
+from core.history import HISTORY_MODELS
 from responsibilities import services
-from responsibilities.history import HISTORY_MODELS
 from responsibilities.jobs import start_rollover
 from responsibilities.models import (
     Department,

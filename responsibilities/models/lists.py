@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from responsibilities import scope, tallies
-from responsibilities.common import ArchivableModel, VersionedModel, refuse_deletes, track_history
+from core import scope
+from core.models import ArchivableModel, VersionedModel, refuse_deletes, track_history
+from responsibilities import tallies
 from responsibilities.models.organisations import Organisation, Person, TeamMembership, TeamRole
 
 

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
-from responsibilities import scope
-from responsibilities.common import ArchivableModel, VersionedModel, refuse_deletes, track_history
+from core import scope
+from core.models import ArchivableModel, VersionedModel, refuse_deletes, track_history
 
 
 class DateRange(Func):

@@ -9,7 +9,8 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from responsibilities import rules, scope
+from core import scope
+from responsibilities import rules
 from responsibilities.models import (
     Evidence,
     IssuedTask,

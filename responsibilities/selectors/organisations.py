@@ -6,7 +6,7 @@ from datetime import date
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
-from responsibilities import scope
+from core import scope
 from responsibilities.models import Organisation, Person, TeamMembership, TeamRole
 
 

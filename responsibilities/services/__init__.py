@@ -1,6 +1,6 @@
 """Every write of the responsibilities app (see the modules for organisations/teams and for lists)."""
 
-from responsibilities.services.base import require_scope, service  # noqa: F401
+from core.services import require_scope, service  # noqa: F401
 from responsibilities.services.lists import (  # noqa: F401
     evidence_upload,
     list_transition,

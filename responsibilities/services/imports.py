@@ -4,9 +4,9 @@ import pghistory
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from core.services import require_scope, service
 from responsibilities.excel import HEADER_OF, RowError, TaskRow
 from responsibilities.models import ResponsibilityList, Task, TaskStatus
-from responsibilities.services.base import require_scope, service
 from responsibilities.services.lists import _check_list_editable, _check_task
 
 

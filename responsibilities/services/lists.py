@@ -10,8 +10,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from responsibilities import rules, scope
-from responsibilities.common import lock_versioned
+from core import scope
+from core.models import lock_versioned
+from core.services import require_scope, service
+from core.uploads import check_evidence
+from responsibilities import rules
 from responsibilities.models import (
     Evidence,
     IssuedTask,
@@ -29,8 +32,6 @@ from responsibilities.models import (
     TeamRole,
     TemplateItem,
 )
-from responsibilities.services.base import require_scope, service
-from responsibilities.uploads import check_evidence
 
 # ---- Templates --------------------------------------------------------------------------------
 

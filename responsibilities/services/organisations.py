@@ -11,10 +11,11 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from treebeard.exceptions import InvalidMoveToDescendant
 
-from responsibilities import scope, tallies
-from responsibilities.common import lock_versioned
+from core import scope
+from core.models import lock_versioned
+from core.services import require_scope, service
+from responsibilities import tallies
 from responsibilities.models import Assignment, Organisation, Person, TeamMembership, TeamRole
-from responsibilities.services.base import require_scope, service
 from responsibilities.services.lists import personal_lists_for_new_member
 
 

@@ -1,7 +1,6 @@
 """Excel downloads (台账, 汇总表, import template), the task import page, and a list's print view (打印本稿)."""
 
 import tempfile
-from io import BytesIO
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -11,8 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from responsibilities import excel, scope
-from responsibilities.forms import attach_errors
+from core import scope
+from core.excel import CONTENT_TYPE, download
+from core.forms import attach_errors
+from responsibilities import excel
 from responsibilities.import_forms import TaskImportForm
 from responsibilities.list_forms import YearForm
 from responsibilities.selectors import exports as export_selectors
@@ -29,15 +30,6 @@ def _year(request) -> int:
     return YearForm(request.GET or None).year_or(_today().year)
 
 
-def xlsx_response(workbook, filename: str) -> FileResponse:
-    """The workbook as a download; FileResponse writes the Chinese file name RFC 5987-encoded."""
-    response = FileResponse(
-        BytesIO(excel.workbook_bytes(workbook)), as_attachment=True, filename=filename, content_type=excel.CONTENT_TYPE
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 # ---- Downloads --------------------------------------------------------------------------------
 
 
@@ -48,7 +40,7 @@ def ledger_export(request, pk):
     year, today = _year(request), _today()
     lists = list(selectors.organisation_lists(request.user, organisation, year, today))
     workbook = excel.ledger_workbook(organisation, year, export_selectors.lists_with_items(lists, today), today=today)
-    return xlsx_response(workbook, f"台账-{organisation.code}-{year}.xlsx")
+    return download(workbook, f"台账-{organisation.code}-{year}.xlsx")
 
 
 @require_GET
@@ -57,7 +49,7 @@ def rollup_export(request, pk):
     organisation = org_selectors.organisation_for(request.user, pk)
     year, today = _year(request), _today()
     workbook = excel.rollup_workbook(organisation, selectors.rollup(organisation, year, today), today=today)
-    return xlsx_response(workbook, f"汇总表-{organisation.code}-{year}.xlsx")
+    return download(workbook, f"汇总表-{organisation.code}-{year}.xlsx")
 
 
 def _editable_list(request, pk):
@@ -73,7 +65,7 @@ def import_template(request, pk):
     responsibility_list = _editable_list(request, pk)
     workbook = excel.import_template_workbook(responsibility_list)
     code, year = responsibility_list.organisation.code, responsibility_list.year
-    return xlsx_response(workbook, f"任务导入模板-{code}-{year}-{responsibility_list.pk}.xlsx")
+    return download(workbook, f"任务导入模板-{code}-{year}-{responsibility_list.pk}.xlsx")
 
 
 # ---- Import -----------------------------------------------------------------------------------
@@ -164,7 +156,7 @@ def subtree_tasks_export(request, pk):
         output,
         as_attachment=True,
         filename=f"全辖区任务台账-{organisation.code}-{year}.xlsx",
-        content_type=excel.CONTENT_TYPE,
+        content_type=CONTENT_TYPE,
     )
     response["Cache-Control"] = "private, no-store"
     return response

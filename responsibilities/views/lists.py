@@ -10,9 +10,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from responsibilities import rules, scope, services
-from responsibilities.common import EditConflict
-from responsibilities.forms import attach_errors
+from core import scope
+from core.forms import attach_errors
+from core.models import EditConflict
+from core.views import save_or_show_errors, transition_conflict
+from responsibilities import rules, services
 from responsibilities.jobs import is_stalled, start_rollover
 from responsibilities.list_forms import (
     ArchiveTaskForm,
@@ -31,7 +33,6 @@ from responsibilities.models import ListItem, ListKind, ListStatus, Organisation
 from responsibilities.selectors import lists as selectors
 from responsibilities.selectors import organisations as org_selectors
 from responsibilities.services.lists import is_secretary, may_act_as, may_report_progress
-from responsibilities.views.organisations import save_or_show_errors, transition_conflict
 
 
 def _today():

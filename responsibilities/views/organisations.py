@@ -1,71 +1,27 @@
 """Pages for organisations, people and leadership teams. Thin: a form in, a service or selector, a page out."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import LoginView
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from responsibilities import history, scope, services
-from responsibilities.common import EditConflict
-from responsibilities.forms import (
-    ArchiveForm,
-    DateChoiceForm,
-    MembershipEndForm,
-    MembershipForm,
-    OrganisationForm,
-    PeopleFilterForm,
-    PersonForm,
-    as_id,
-    attach_errors,
-)
+from core import history, scope
+from core.forms import ArchiveForm, DateChoiceForm, as_id
+from core.panels import person_panels
+from core.views import save_or_show_errors
+from responsibilities import services
+from responsibilities.forms import MembershipEndForm, MembershipForm, OrganisationForm, PeopleFilterForm, PersonForm
 from responsibilities.list_forms import YearForm
 from responsibilities.models import Role
-from responsibilities.panels import person_panels
 from responsibilities.selectors import lists as list_selectors
 from responsibilities.selectors import organisations as selectors
 
 PAGE_SIZE = 25
-
-
-def conflict_page(request, template, context, current, rows=()):
-    """Answer 409: the page (its context built by the caller, with the user's input) and the
-    ``includes/_conflict.html`` box: who saved ``current`` in between and, per row, what differs."""
-    context |= {"conflict": current, "conflict_change": history.last_change(current), "conflict_rows": list(rows)}
-    return render(request, template, context, status=409)
-
-
-def conflict_response(request, template, context, conflict: EditConflict):
-    """Refuse a save over a newer version: keep the user's input, show what the other person changed."""
-    rows = history.differences(context["form"], conflict.current)
-    return conflict_page(request, template, context, conflict.current, rows)
-
-
-def transition_conflict(request, template, context, current, *, field_label, submitted):
-    """A status change refused because someone moved the record first (409): the page as it is now,
-    who moved it, what the user asked for, and the text the user typed kept in its box."""
-    rows = [{"label": field_label, "saved": current.get_status_display(), "submitted": submitted}]
-    return conflict_page(request, template, context, current, rows)
-
-
-def save_or_show_errors(request, form, template, context, action, success_message):
-    """Run a service; on a broken rule show the messages at their fields, on a conflict answer 409."""
-    try:
-        result = action()
-    except ValidationError as error:
-        attach_errors(form, error)
-    except EditConflict as conflict:
-        return conflict_response(request, template, context, conflict)
-    else:
-        messages.success(request, success_message)
-        return redirect(result.get_absolute_url())
-    return render(request, template, context, status=400)
 
 
 # ---- Home and login --------------------------------------------------------------------------

@@ -7,8 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from responsibilities.backups import fingerprint
-from responsibilities.jobs import database_url
+from core.backups import database_url, fingerprint
 from tests.responsibilities.list_factories import add_task, committee_list
 
 pytestmark = pytest.mark.django_db(transaction=True)

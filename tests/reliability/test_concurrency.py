@@ -9,8 +9,8 @@ from datetime import date
 import pytest
 from django.db import connection, connections, transaction
 
+from core.models import EditConflict
 from responsibilities import services, tallies
-from responsibilities.common import EditConflict
 from responsibilities.models import Organisation, OverdueTally, Task, TaskStatus
 from tests.responsibilities.list_factories import add_task, committee_list
 

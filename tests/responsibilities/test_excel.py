@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
+from core import excel as xlsx
 from responsibilities import excel, services
 from responsibilities.models import ListKind, ListStatus, ResponsibilityList, Role, Task, TaskStatus
 from responsibilities.selectors.exports import lists_with_items
@@ -72,7 +73,7 @@ def xlsx_file(rows, header=HEADERS, name="tasks.xlsx") -> SimpleUploadedFile:
         sheet.append(header)
     for row in rows:
         sheet.append(row)
-    return SimpleUploadedFile(name, excel.workbook_bytes(workbook), content_type=excel.CONTENT_TYPE)
+    return SimpleUploadedFile(name, xlsx.workbook_bytes(workbook), content_type=xlsx.CONTENT_TYPE)
 
 
 def good_row(**changes):
@@ -91,7 +92,7 @@ def good_row(**changes):
 
 def read(response):
     assert response.status_code == 200, response.status_code
-    assert response["Content-Type"] == excel.CONTENT_TYPE
+    assert response["Content-Type"] == xlsx.CONTENT_TYPE
     return load_workbook(io.BytesIO(b"".join(response.streaming_content)))
 
 
@@ -124,15 +125,15 @@ def sibling_list(tree, superuser):
     ],
 )
 def test_safe_escapes_text_a_spreadsheet_would_evaluate(value, expected):
-    assert excel.safe(value) == expected
+    assert xlsx.safe(value) == expected
 
 
 def test_sheet_titles_are_short_unique_and_valid():
     taken = set()
     long_name = "很长的名字" * 10
-    first = excel.sheet_title(long_name, taken)
-    second = excel.sheet_title(long_name, taken)
-    odd = excel.sheet_title("a/b:c[d]", taken)
+    first = xlsx.sheet_title(long_name, taken)
+    second = xlsx.sheet_title(long_name, taken)
+    odd = xlsx.sheet_title("a/b:c[d]", taken)
     assert len(first) == len(second) == 31
     assert first != second and second.endswith("（2）")
     assert odd == "a_b_c_d_"
@@ -263,7 +264,7 @@ def test_the_template_filled_in_imports(superuser, own_list):
     workbook = excel.import_template_workbook(own_list)
     for column, value in enumerate(good_row(), start=1):
         workbook["任务导入"].cell(row=2, column=column, value=value)
-    upload = SimpleUploadedFile("t.xlsx", excel.workbook_bytes(workbook))
+    upload = SimpleUploadedFile("t.xlsx", xlsx.workbook_bytes(workbook))
     rows, errors = excel.parse_task_import(upload, own_list)
     assert errors == [] and [(row.row, row.title) for row in rows] == [(2, "召开党委理论学习中心组学习会")]
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from responsibilities import scope
+from core import scope
 from responsibilities.models import Organisation, Person, TeamMembership
 from tests.responsibilities.factories import PersonFactory
 

@@ -5,8 +5,8 @@ from datetime import date
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from core.models import EditConflict
 from responsibilities import services
-from responsibilities.common import EditConflict
 from responsibilities.models import Organisation, OrganisationKind, TeamMembership, TeamRole
 from tests.responsibilities.factories import PersonFactory
 

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 
 from assessments import benchmark, benchmark_run
-from responsibilities.jobs import database_url
+from core.backups import database_url
 
 
 class Command(BaseCommand):

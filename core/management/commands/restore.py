@@ -2,8 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from responsibilities.backups import RestoreFailed, restore
-from responsibilities.jobs import database_url
+from core.backups import RestoreFailed, database_url, restore
 
 
 class Command(BaseCommand):

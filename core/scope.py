@@ -4,6 +4,8 @@ A user's assignments each reach an organisation and its whole subtree. Upper lev
 everything below them; nobody sees sideways. Superusers see everything.
 """
 
+from django.apps import apps
+from django.conf import settings
 from django.db.models import Q
 
 VIEW = "view"
@@ -16,16 +18,23 @@ ROLES_FOR_ACTION = {
 }
 
 
+def assignment_model():
+    """The model of users' role assignments (``settings.SCOPE_ASSIGNMENT_MODEL``), so that the kernel
+    names no domain app: it needs ``objects.active()`` and the fields role, department, organisation."""
+    return apps.get_model(settings.SCOPE_ASSIGNMENT_MODEL)
+
+
 def assignments_of(user) -> list[tuple[str, str, str]]:
     """(role, department, organisation path) of the user's active assignments, read once per request."""
     if not user.is_authenticated:
         return []
     cached = getattr(user, "_assignment_cache", None)
     if cached is None:
-        from responsibilities.models import Assignment
-
         cached = list(
-            Assignment.objects.active().filter(user=user).values_list("role", "department", "organisation__path")
+            assignment_model()
+            .objects.active()
+            .filter(user=user)
+            .values_list("role", "department", "organisation__path")
         )
         user._assignment_cache = cached
     return cached

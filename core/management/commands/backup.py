@@ -4,8 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from responsibilities.backups import dump
-from responsibilities.jobs import database_url
+from core.backups import database_url, dump
 
 
 class Command(BaseCommand):

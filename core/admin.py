@@ -1,0 +1,65 @@
+"""Admin base classes every app's admin uses: no deletes, version-checked saves, read-only views."""
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+
+class NoDeleteAdmin(admin.ModelAdmin):
+    """Business records are archived, never deleted (the database refuses DELETE too)."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class VersionCheckedForm(forms.ModelForm):
+    """An admin form for a versioned record: it carries the version it was opened with, and saving
+    over a newer version (someone saved it on a product page or in the admin meanwhile) is refused
+    with a message instead of silently replacing the other person's change."""
+
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["seen_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            # The admin saves inside one transaction: the row stays locked until the save commits.
+            current = (
+                type(self.instance)
+                .objects.select_for_update()
+                .filter(pk=self.instance.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
+            if cleaned.get("seen_version") != current:
+                raise ValidationError(
+                    _("保存未成功：在您编辑期间，其他人已修改了这条记录。请重新打开本页，核对后再修改。"),
+                    code="edit_conflict",
+                )
+        return cleaned
+
+
+class VersionCheckedAdmin(NoDeleteAdmin):
+    """Saves raise the version, as the product's services do, so that either side notices the other."""
+
+    form = VersionCheckedForm
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.version = form.cleaned_data["seen_version"] + 1
+        super().save_model(request, obj, form, change)
+
+
+class ReadOnlyAdmin(NoDeleteAdmin):
+    """Read-only views for administrators: these records are changed on the product's own pages."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,91 @@
+"""What every page shares: the 409 conflict answer, save-or-show-errors, and the error pages Django
+shows for an exception nobody handled (handler400, handler500)."""
+
+import logging
+import sys
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.template import loader
+from django.views import defaults
+
+from core import history
+from core.forms import attach_errors
+from core.models import EditConflict
+
+logger = logging.getLogger(__name__)
+
+
+def conflict_page(request, template, context, current, rows=()):
+    """Answer 409: the page (its context built by the caller, with the user's input) and the
+    ``includes/_conflict.html`` box: who saved ``current`` in between and, per row, what differs."""
+    context |= {"conflict": current, "conflict_change": history.last_change(current), "conflict_rows": list(rows)}
+    return render(request, template, context, status=409)
+
+
+def conflict_response(request, template, context, conflict: EditConflict):
+    """Refuse a save over a newer version: keep the user's input, show what the other person changed."""
+    rows = history.differences(context["form"], conflict.current)
+    return conflict_page(request, template, context, conflict.current, rows)
+
+
+def transition_conflict(request, template, context, current, *, field_label, submitted):
+    """A status change refused because someone moved the record first (409): the page as it is now,
+    who moved it, what the user asked for, and the text the user typed kept in its box."""
+    rows = [{"label": field_label, "saved": current.get_status_display(), "submitted": submitted}]
+    return conflict_page(request, template, context, current, rows)
+
+
+def save_or_show_errors(request, form, template, context, action, success_message):
+    """Run a service; on a broken rule show the messages at their fields, on a conflict answer 409."""
+    try:
+        result = action()
+    except ValidationError as error:
+        attach_errors(form, error)
+    except EditConflict as conflict:
+        return conflict_response(request, template, context, conflict)
+    else:
+        messages.success(request, success_message)
+        return redirect(result.get_absolute_url())
+    return render(request, template, context, status=400)
+
+
+def _lost_connection(exception: BaseException | None) -> bool:
+    """Whether the database connection was lost on the way to ``exception`` (its chain included)."""
+    seen = set()
+    while exception is not None and id(exception) not in seen:
+        if isinstance(exception, OperationalError | InterfaceError):
+            return True
+        seen.add(id(exception))
+        exception = exception.__cause__ or exception.__context__
+    return False
+
+
+def _database_unavailable(request, exception) -> HttpResponse:
+    """503 with a plain explanation. The request's transaction was rolled back by the database and
+    Django reconnects on the next request (CONN_HEALTH_CHECKS), so the user only needs to try again.
+    Rendered without the request's context processors, which could need the database."""
+    logger.warning("database unavailable during %s %s: %s", request.method, request.path, exception)
+    response = HttpResponse(loader.render_to_string("503.html"), status=503)
+    response["Retry-After"] = "5"
+    return response
+
+
+def server_error(request):
+    """An exception raised anywhere in the stack: in a view, or in a middleware (reading the session).
+    A lost database connection (a restart, a failover) answers 503; anything else is the 500 page."""
+    exception = sys.exc_info()[1]
+    if _lost_connection(exception):
+        return _database_unavailable(request, exception)
+    return defaults.server_error(request)
+
+
+def bad_request(request, exception):
+    """Django answers 400 when the session could not be saved after the view ("the session was
+    deleted"), also when the cause was a lost database connection: that one answers 503 too."""
+    if _lost_connection(exception):
+        return _database_unavailable(request, exception)
+    return defaults.bad_request(request, exception)
