@@ -7,7 +7,7 @@ class AccountabilityConfig(AppConfig):
     verbose_name = _("问责")
 
     def ready(self):
-        from accountability import demo
+        from accountability import demo, permissions  # noqa: F401  (registers its rules and menu flag)
         from accountability.views import eligibility_panel
         from core.panels import register_person_panel
         from responsibilities.demo import DEMO_BUILDERS
@@ -16,5 +16,5 @@ class AccountabilityConfig(AppConfig):
         from accountability.models import Case
         from core.history import register_history
 
-        register_history("case", Case, lambda user: Case.objects.for_user(user))
+        register_history("case", Case, Case.objects.for_user)
         DEMO_BUILDERS.append(demo.build)

@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accountability import rules
+from accountability.permissions import case_handler_paths
+from core import scope
 from core.models import VersionedModel, refuse_deletes, track_history
 from responsibilities.models import (
     Organisation,
@@ -31,6 +33,8 @@ class RuleSet(models.Model):
         _("施行日期"), unique=True, error_messages={"unique": _("该日期已有施行的规则版本。")}
     )
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now, editable=False)
+
+    objects = scope.PublicQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("问责规则版本")
@@ -62,6 +66,8 @@ class Measure(models.Model):
     severity = models.PositiveSmallIntegerField(_("轻重顺序"), help_text=_("数字越大越重。"))
     for_individuals = models.BooleanField(_("适用于个人"), default=True)
     for_organisations = models.BooleanField(_("适用于组织"), default=False)
+
+    objects = scope.PublicQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("问责方式或处分")
@@ -114,6 +120,8 @@ class Consequence(models.Model):
         validators=[MinValueValidator(1)],
         help_text=_("留空表示“当年”：到作出决定那一年的 12 月 31 日为止。"),
     )
+
+    objects = scope.PublicQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("影响期规则")
@@ -169,6 +177,8 @@ class Situation(VersionedModel):
     failed_items = models.ManyToManyField(TemplateItem, verbose_name=_("对应责任事项"), blank=True, related_name="+")
     is_active = models.BooleanField(_("在用"), default=True)
 
+    objects = scope.PublicQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("追责情形")
         verbose_name_plural = _("负面清单")
@@ -203,27 +213,20 @@ class Severity(models.TextChoices):
     GRAVE = "grave", _("情节严重")
 
 
-class CaseQuerySet(models.QuerySet):
-    def for_user(self, user):
+class CaseQuerySet(scope.ScopedQuerySet):
+    def visibility(self, user, action=scope.VIEW):
         """Confidential: 纪检 and 组织 inspectors and administrators of the subject's organisation and
-        above, and the subject person for his or her own case. Not other office staff."""
-        from core import scope
+        above, and the subject person for his or her own decided case. Not other office staff."""
+        allowed = scope.within(case_handler_paths(user), field="organisation__path")
+        if action == scope.VIEW:
+            allowed |= Q(person__user=user, status__in=[CaseStatus.DECIDED, CaseStatus.EXECUTED, CaseStatus.CLOSED])
+        return allowed
 
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self
-        allowed = scope.within(
-            scope.scope_paths(user, scope.VIEW, roles={"inspector"}, department="discipline"),
-            field="organisation__path",
-        )
-        allowed |= scope.within(
-            scope.scope_paths(user, scope.VIEW, roles={"inspector"}, department="organisation"),
-            field="organisation__path",
-        )
-        allowed |= scope.within(scope.scope_paths(user, scope.VIEW, roles={"admin"}), field="organisation__path")
-        allowed |= Q(person__user=user, status__in=[CaseStatus.DECIDED, CaseStatus.EXECUTED, CaseStatus.CLOSED])
-        return self.filter(allowed)
+
+class DecisionQuerySet(scope.ScopedQuerySet):
+    def visibility(self, user, action=scope.VIEW):
+        """A decision is seen with its case."""
+        return Q(case__in=Case.objects.for_user(user, action))
 
 
 @track_history()
@@ -328,6 +331,8 @@ class Decision(models.Model):
     )
     recorded_at = models.DateTimeField(_("录入时间"), default=timezone.now, editable=False)
 
+    objects = DecisionQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("问责决定")
         verbose_name_plural = _("问责决定")
@@ -338,7 +343,12 @@ class Decision(models.Model):
         return f"{self.case.number} · {self.decided_on:%Y-%m-%d}"
 
 
-class RestrictionQuerySet(models.QuerySet):
+class RestrictionQuerySet(scope.ScopedQuerySet):
+    def visibility(self, user, action=scope.VIEW):
+        """Confidential like the cases: their handlers over the person's organisation, and the person."""
+        allowed = scope.within(case_handler_paths(user), field="person__home_organisation__path")
+        return allowed | Q(person__user=user) if action == scope.VIEW else allowed
+
     def in_force_on(self, day):
         return self.filter(starts_on__lte=day, ends_on__gt=day)
 
@@ -390,23 +400,12 @@ class InterventionKind(models.TextChoices):
     TALK = rules.TALK, _("约谈")
 
 
-class InterventionQuerySet(models.QuerySet):
-    def for_user(self, user):
+class InterventionQuerySet(scope.ScopedQuerySet):
+    def visibility(self, user, action=scope.VIEW):
         """Office staff, administrators and inspectors in scope; a secretary for his or her own organisation."""
-        from core import scope
-
-        allowed = scope.within(
-            scope.scope_paths(user, scope.VIEW, roles={"office_staff", "admin", "inspector"}),
-            field="organisation__path",
-        )
-        if user.is_authenticated:
-            secretary_of = (
-                TeamMembership.objects.on(timezone.localdate())
-                .filter(person__user=user, role=TeamRole.SECRETARY)
-                .values("organisation")
-            )
-            allowed |= Q(organisation__in=secretary_of)
-        return self.filter(allowed)
+        roles = {"office_staff", "admin", "inspector"} if action == scope.VIEW else None
+        allowed = scope.within(scope.scope_paths(user, action, roles=roles), field="organisation__path")
+        return allowed | Q(organisation__in=TeamMembership.objects.secretary_of(user, timezone.localdate()))
 
 
 @track_history()

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accountability import rules
 from accountability.models import Case, Intervention, Restriction, RestrictionKind, Situation, Subject
+from accountability.permissions import case_handler_paths
 from core import scope
 from responsibilities import tallies
 from responsibilities.models import Organisation, OverdueTally, Person, Task, TaskStatus, TeamMembership
@@ -141,15 +142,6 @@ def award_bars(people_ids, year: int) -> dict[int, Restriction]:
     return bars
 
 
-def may_see_restrictions(user, person: Person) -> bool:
-    """Confidential like the cases: 纪检 and 组织 inspectors and administrators in scope, and the person."""
-    from accountability.services import may_handle_cases
-
-    return (person.user_id is not None and person.user_id == user.pk) or may_handle_cases(
-        user, person.home_organisation
-    )
-
-
 @dataclass
 class ScreeningRow:
     person: Person
@@ -185,14 +177,14 @@ def screening(root: Organisation, day: date) -> list[ScreeningRow]:
     return rows
 
 
-def screening_scope(user) -> list[str] | None:
-    """Subtrees whose screening the user may run: the same people as the cases."""
-    if user.is_superuser:
-        return None
-    paths = list(scope.scope_paths(user, scope.VIEW, roles={"admin"}) or [])
-    for department in ("discipline", "organisation"):
-        paths += scope.scope_paths(user, scope.VIEW, roles={"inspector"}, department=department) or []
-    return scope.minimal_prefixes(paths)
+def handled_organisations(user) -> QuerySet[Organisation]:
+    """Organisations whose cases the user handles (纪检/组织 inspectors, administrators)."""
+    return Organisation.objects.filter(scope.within(case_handler_paths(user))).active()
+
+
+def case_people(user) -> QuerySet[Person]:
+    """The people whose cases the user handles (the same subtrees as the organisations)."""
+    return Person.objects.active().filter(scope.within(case_handler_paths(user), field="home_organisation__path"))
 
 
 # ---- Early warning ----------------------------------------------------------------------------
@@ -215,18 +207,14 @@ class WarningRow:
         return self.count >= 2
 
 
-WARNING_ROLES = {"office_staff", "admin", "inspector", "leader"}
-
-
 def overdue_tasks(user, day: date, root: Organisation | None = None) -> QuerySet[Task]:
     """Open tasks past their deadline in the lists the user may see (closed years excluded)."""
-    paths = scope.scope_paths(user, scope.VIEW, roles=WARNING_ROLES)
     tasks = (
-        Task.objects.active()
+        Task.objects.for_user(user, scope.VIEW, day=day)
+        .filter(archived_at__isnull=True)
         .exclude(status=TaskStatus.DONE)
         .exclude(item__responsibility_list__status="closed")
         .filter(deadline__lt=day)
-        .filter(scope.within(paths, field="item__responsibility_list__organisation__path"))
     )
     if root is not None:
         tasks = tasks.filter(item__responsibility_list__organisation__path__startswith=root.path)
@@ -238,13 +226,11 @@ def warning_groups(user, day: date, root: Organisation | None = None, repeat_onl
 
     Read from the overdue counts PostgreSQL keeps per organisation and person
     (``responsibilities.tallies``), moved to ``day`` first: one row per person instead of every
-    overdue task of the subtree. A query of its own, so that a page of it can be taken alone.
+    overdue task of the subtree, each seen only where its list is. A query of its own, so that a
+    page of it can be taken alone.
     """
     tallies.advance_clock(day)
-    paths = scope.scope_paths(user, scope.VIEW, roles=WARNING_ROLES)
-    groups = OverdueTally.objects.filter(overdue_count__gte=2 if repeat_only else 1).filter(
-        scope.within(paths, field="organisation__path")
-    )
+    groups = OverdueTally.objects.for_user(user, scope.VIEW, day=day).filter(overdue_count__gte=2 if repeat_only else 1)
     if root is not None:
         groups = groups.filter(organisation__path__startswith=root.path)
     return groups.values("organisation", "person", count=F("overdue_count")).order_by(
@@ -283,8 +269,9 @@ def warning_rows(user, day: date, groups, shown_tasks: int = 3) -> list[WarningR
         tasks[(task.item.responsibility_list.organisation_id, task.item.responsibility_list.person_id)].append(task)
     late_done = {
         (row["item__responsibility_list__organisation"], row["item__responsibility_list__person"]): row["n"]
-        for row in Task.objects.active()
+        for row in Task.objects.for_user(user, scope.VIEW, day=day)
         .filter(
+            archived_at__isnull=True,
             item__responsibility_list__organisation__in=org_ids,
             item__responsibility_list__year=day.year,
             status=TaskStatus.DONE,
@@ -296,7 +283,10 @@ def warning_rows(user, day: date, groups, shown_tasks: int = 3) -> list[WarningR
     }
     interventions = defaultdict(list)
     for intervention in (
-        Intervention.objects.filter(organisation_id__in=org_ids).select_related("done_by").order_by("date", "pk")
+        Intervention.objects.for_user(user)
+        .filter(organisation_id__in=org_ids)
+        .select_related("done_by")
+        .order_by("date", "pk")
     ):
         interventions[(intervention.organisation_id, intervention.person_id)].append(intervention)
     rows = []

@@ -20,26 +20,14 @@ from accountability.models import (
     Restriction,
     RuleSet,
 )
-from core import scope
+from accountability.permissions import handles_cases, may_intervene
 from core.models import lock_versioned
-from responsibilities.models import Organisation, Person, TeamMembership, TeamRole
+from responsibilities.models import Organisation, Person
 from responsibilities.services import service
-
-# Who handles cases: the 纪检 and 组织 inspectors and the administrators of the organisation or above.
-CASE_DEPARTMENTS = ("discipline", "organisation")
-
-
-def may_handle_cases(user, organisation: Organisation) -> bool:
-    if user.is_superuser:
-        return True
-    paths = scope.scope_paths(user, scope.VIEW, roles={"admin"}) or []
-    for department in CASE_DEPARTMENTS:
-        paths += scope.scope_paths(user, scope.VIEW, roles={"inspector"}, department=department) or []
-    return scope.covers(paths, organisation.path)
 
 
 def _require_case_handler(user, organisation) -> None:
-    if not may_handle_cases(user, organisation):
+    if not handles_cases(user, organisation):
         raise PermissionDenied(_("只有纪检、组织部门的考核人员和系统管理员可以办理问责案件。"))
 
 
@@ -249,29 +237,6 @@ def decision_record(
 
 
 # ---- Early signs ------------------------------------------------------------------------------
-
-
-def secretary_of(user, day: date) -> set[int]:
-    """Ids of the organisations where the user is the secretary on a day."""
-    if not user.is_authenticated:
-        return set()
-    return set(
-        TeamMembership.objects.on(day)
-        .filter(person__user=user, role=TeamRole.SECRETARY)
-        .values_list("organisation_id", flat=True)
-    )
-
-
-def may_intervene(user, organisation: Organisation, secretary_ids: set[int] | None = None) -> bool:
-    """Office staff and administrators in scope, and the organisation's secretary (for his or her team).
-
-    Pass ``secretary_ids`` (from ``secretary_of``) when asking for many organisations at once.
-    """
-    if scope.covers(scope.scope_paths(user, scope.CHANGE), organisation.path):
-        return True
-    if secretary_ids is None:
-        secretary_ids = secretary_of(user, timezone.localdate())
-    return organisation.pk in secretary_ids
 
 
 @service

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accountability import rules, selectors, services
+from accountability import permissions, rules, selectors, services
 from accountability.forms import (
     CaseForm,
     CaseTransitionForm,
@@ -21,24 +21,19 @@ from accountability.forms import (
     ScreeningForm,
 )
 from accountability.models import CaseStatus, InterventionKind, RuleSet, Subject
-from core import excel, scope
+from core import excel
 from core.forms import as_id, attach_errors
 from core.models import EditConflict
 from core.panels import Panel
+from core.permissions import can
 from core.views import conflict_page, transition_conflict
-from responsibilities.models import Organisation, Person, Task
+from responsibilities.models import Person, Task
 from responsibilities.selectors import organisations as org_selectors
 from responsibilities.selectors.lists import lists_visible_to
 
 
 def _today():
     return timezone.localdate()
-
-
-def _handled_organisations(user):
-    """Organisations whose cases the user handles (纪检/组织 inspectors, administrators)."""
-    paths = selectors.screening_scope(user)
-    return Organisation.objects.filter(scope.within(paths)).active()
 
 
 # ---- Negative list and rule sets (every user may read them) ----------------------------------
@@ -92,26 +87,24 @@ def case_list(request):
             "page": page,
             "status": status,
             "statuses": CaseStatus.choices,
-            "can_file": _handled_organisations(request.user).exists(),
+            "can_file": selectors.handled_organisations(request.user).exists(),
             "query": f"status={status}" if status else "",
         },
     )
 
 
-def _case_people(user):
-    """The people whose cases the user handles (the same subtrees as the organisations)."""
-    paths = selectors.screening_scope(user)
-    return Person.objects.active().filter(scope.within(paths, field="home_organisation__path"))
-
-
 def _case_form(request, data=None, initial=None):
-    people = _case_people(request.user).select_related("home_organisation").order_by("home_organisation__path", "name")
-    return CaseForm(data, initial=initial, organisations=_handled_organisations(request.user), people=people)
+    people = (
+        selectors.case_people(request.user)
+        .select_related("home_organisation")
+        .order_by("home_organisation__path", "name")
+    )
+    return CaseForm(data, initial=initial, organisations=selectors.handled_organisations(request.user), people=people)
 
 
 @require_http_methods(["GET", "POST"])
 def case_create(request):
-    if not _handled_organisations(request.user).exists():
+    if not selectors.handled_organisations(request.user).exists():
         raise PermissionDenied
     form = _case_form(request, request.POST or None, initial={"facts_date": _today(), "filed_on": _today()})
     if request.method == "POST" and form.is_valid():
@@ -145,8 +138,8 @@ def case_attribution(request):
     hint = None
     person_id, organisation_id = as_id(request.GET.get("person")), as_id(request.GET.get("organisation"))
     if form.is_valid() and form.cleaned_data["day"] and person_id is not None and organisation_id is not None:
-        person = _case_people(request.user).filter(pk=person_id).first()
-        organisation = _handled_organisations(request.user).filter(pk=organisation_id).first()
+        person = selectors.case_people(request.user).filter(pk=person_id).first()
+        organisation = selectors.handled_organisations(request.user).filter(pk=organisation_id).first()
         if person is not None and organisation is not None:
             hint = selectors.attribution(person, organisation, form.cleaned_data["day"])
             hint["person"], hint["organisation"], hint["day"] = person, organisation, form.cleaned_data["day"]
@@ -154,7 +147,7 @@ def case_attribution(request):
 
 
 def _case_context(request, case, decision_form=None, preview=None):
-    can_handle = services.may_handle_cases(request.user, case.organisation)
+    can_handle = can(request.user, "accountability.handle_cases", case.organisation)
     decision = getattr(case, "decision", None)
     context = {
         "case": case,
@@ -229,7 +222,7 @@ def case_transition(request, pk):
 def case_decide(request, pk):
     """Preview what a decision would impose (what-if), or record it."""
     case = selectors.case_for(request.user, pk)
-    if not services.may_handle_cases(request.user, case.organisation):
+    if not can(request.user, "accountability.handle_cases", case.organisation):
         raise Http404
     day = _decision_day(request)
     form = DecisionForm(request.POST, rule_set=services.rule_set_on(day), case=case)
@@ -301,7 +294,7 @@ def _day(request):
 def eligibility_panel(request, person):
     """The panel on a person's page (registered in AccountabilityConfig.ready); hidden from readers
     who may not see accountability records."""
-    if not selectors.may_see_restrictions(request.user, person):
+    if not can(request.user, "accountability.see_restrictions", person):
         return None
     day, _form = _day(request)
     return Panel(
@@ -318,7 +311,7 @@ def eligibility_panel(request, person):
 @require_GET
 def person_record(request, pk):
     person = org_selectors.person_for(request.user, pk)
-    if not selectors.may_see_restrictions(request.user, person):
+    if not can(request.user, "accountability.see_restrictions", person):
         raise Http404
     day, form = _day(request)
     restrictions = list(selectors.restrictions_of(person))
@@ -340,7 +333,7 @@ def person_record(request, pk):
 
 @require_GET
 def screening(request):
-    organisations = _handled_organisations(request.user)
+    organisations = selectors.handled_organisations(request.user)
     if not organisations.exists():
         raise PermissionDenied
     form = ScreeningForm(request.GET or None, organisations=organisations)
@@ -397,12 +390,12 @@ def early_warning(request):
     groups = selectors.warning_groups(request.user, today, repeat_only=repeat_only)
     page = Paginator(groups, 20).get_page(request.GET.get("page"))
     rows = selectors.warning_rows(request.user, today, page.object_list)
-    secretary_ids = services.secretary_of(request.user, today)
+    secretary_ids = permissions.secretary_of(request.user, today)
     for row in rows:
-        row.can_intervene = services.may_intervene(request.user, row.organisation, secretary_ids)
+        row.can_intervene = permissions.may_intervene(request.user, row.organisation, secretary_ids)
     recent = list(selectors.interventions_visible_to(request.user)[:10])
     for intervention in recent:
-        intervention.can_follow_up = services.may_intervene(request.user, intervention.organisation, secretary_ids)
+        intervention.can_follow_up = permissions.may_intervene(request.user, intervention.organisation, secretary_ids)
     return render(
         request,
         "accountability/early_warning.html",
@@ -429,7 +422,7 @@ def intervention_create(request):
         return redirect("accountability:early_warning")
     data = form.cleaned_data
     organisation = org_selectors.organisation_for(request.user, data["organisation"])
-    if not services.may_intervene(request.user, organisation):
+    if not permissions.may_intervene(request.user, organisation):
         raise PermissionDenied(_("您无权对该组织或干部进行提醒、批评或约谈。"))
     # A person or task named but not visible to the user is a 404, never silently dropped.
     person = get_object_or_404(Person.objects.for_user(request.user), pk=data["person"]) if data["person"] else None

@@ -24,14 +24,60 @@ class SchemeKind(models.TextChoices):
     SPECIAL = "special", _("专项考核")
 
 
-class SchemeQuerySet(models.QuerySet):
-    def for_user(self, user):
-        """Schemes of an assessing organisation in scope, or assessing an organisation in scope."""
-        paths = scope.scope_paths(user, scope.VIEW)
-        return self.filter(
-            scope.within(paths, field="assessor__path")
-            | Q(targets__in=Organisation.objects.filter(scope.within(paths)))
-        ).distinct()
+class SchemeQuerySet(scope.ScopedQuerySet):
+    def visibility(self, user, action=scope.VIEW):
+        """Schemes of an assessing organisation in scope, or (to read) assessing an organisation in scope."""
+        paths = scope.scope_paths(user, action)
+        allowed = scope.within(paths, field="assessor__path")
+        if action == scope.VIEW:
+            allowed |= Q(
+                pk__in=Scheme.targets.through.objects.filter(scope.within(paths, field="organisation__path")).values(
+                    "scheme"
+                )
+            )
+        return allowed
+
+
+class OfSchemeQuerySet(scope.ScopedQuerySet):
+    """A part of a scheme (its indicators, grade bands, nominations): seen with the scheme, changed
+    by the assessing level."""
+
+    def visibility(self, user, action=scope.VIEW):
+        if action == scope.VIEW:
+            return Q(scheme__in=Scheme.objects.for_user(user, action))
+        return scope.within(scope.scope_paths(user, action), field="scheme__assessor__path")
+
+
+class AssessedQuerySet(scope.ScopedQuerySet):
+    """What an assessment records about one organisation (inspections, rounds, results): the assessing
+    level sees all of it, an assessed organisation only its own; the assessing level changes it."""
+
+    prefix = ""  # the relation to the assessed record from this table, e.g. "inspection__"
+
+    def visibility(self, user, action=scope.VIEW):
+        paths = scope.scope_paths(user, action)
+        allowed = scope.within(paths, field=f"{self.prefix}scheme__assessor__path")
+        if action == scope.VIEW:
+            allowed |= scope.within(paths, field=f"{self.prefix}organisation__path")
+        return allowed
+
+
+class ScoreQuerySet(AssessedQuerySet):
+    prefix = "inspection__"
+
+
+class DeductionQuerySet(AssessedQuerySet):
+    prefix = "indicator_score__inspection__"
+
+
+class TallyQuerySet(AssessedQuerySet):
+    prefix = "round__"
+
+
+class BallotCodeQuerySet(scope.ScopedQuerySet):
+    def visibility(self, user, action=scope.VIEW):
+        """Ballot codes are handed out by the assessing level only."""
+        return scope.within(scope.scope_paths(user, action), field="round__scheme__assessor__path")
 
 
 @track_history()
@@ -126,6 +172,8 @@ class GradeBand(models.Model):
     label = models.CharField(_("等次"), max_length=20)
     min_score = models.DecimalField(_("最低分"), max_digits=5, decimal_places=2, validators=PERCENT)
 
+    objects = OfSchemeQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("等次分数线")
         verbose_name_plural = _("等次分数线")
@@ -160,7 +208,7 @@ DEFAULT_BANDS = {
 }
 
 
-class IndicatorQuerySet(models.QuerySet):
+class IndicatorQuerySet(OfSchemeQuerySet):
     def active(self):
         return self.filter(archived_at__isnull=True)
 
@@ -267,6 +315,8 @@ class Inspection(VersionedModel):
     )
     confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
 
+    objects = AssessedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("检查考核记录")
         verbose_name_plural = _("检查考核记录")
@@ -314,6 +364,8 @@ class IndicatorScore(models.Model):
     score = models.DecimalField(_("得分"), max_digits=7, decimal_places=2)
     note = models.TextField(_("说明"), blank=True, default="")
 
+    objects = ScoreQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("指标得分")
         verbose_name_plural = _("指标得分")
@@ -347,6 +399,8 @@ class Deduction(models.Model):
     points = models.DecimalField(_("扣分"), max_digits=6, decimal_places=2, validators=[MinValueValidator(0.01)])
     reason = models.CharField(_("扣分理由"), max_length=300)
     withdrawn = models.BooleanField(_("已撤回"), default=False)
+
+    objects = DeductionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("扣分")
@@ -413,6 +467,8 @@ class EvaluationRound(VersionedModel):
         settings.AUTH_USER_MODEL, verbose_name=_("组织人"), on_delete=models.PROTECT, related_name="+"
     )
 
+    objects = AssessedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("民主测评")
         verbose_name_plural = _("民主测评")
@@ -461,6 +517,8 @@ class BallotCode(models.Model):
     code = models.CharField(_("票码"), max_length=16, unique=True)
     used = models.BooleanField(_("已使用"), default=False)
 
+    objects = BallotCodeQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("测评票码")
         verbose_name_plural = _("测评票码")
@@ -480,6 +538,8 @@ class Tally(models.Model):
     question = models.PositiveSmallIntegerField(_("测评项目序号"))
     rating = models.CharField(_("评价"), max_length=16, choices=Rating.choices)
     count = models.PositiveIntegerField(_("票数"), default=0)
+
+    objects = TallyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("计票")
@@ -511,6 +571,8 @@ class Result(models.Model):
     rank = models.PositiveIntegerField(_("排名"), null=True, blank=True)
     note = models.CharField(_("说明"), max_length=300, blank=True, default="")
     computed_at = models.DateTimeField(_("计算时间"), default=timezone.now)
+
+    objects = AssessedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("考核结果")
@@ -545,6 +607,8 @@ class LeaderResult(models.Model):
     note = models.CharField(_("说明"), max_length=300, blank=True, default="")
     computed_at = models.DateTimeField(_("计算时间"), default=timezone.now)
 
+    objects = AssessedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("书记考核结果")
         verbose_name_plural = _("书记考核结果")
@@ -569,6 +633,8 @@ class AwardNomination(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("推荐人"), on_delete=models.PROTECT, related_name="+"
     )
     nominated_at = models.DateTimeField(_("推荐时间"), default=timezone.now)
+
+    objects = OfSchemeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("评先评优推荐")

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from assessments import rules
@@ -40,7 +39,7 @@ def scheme_for(user, pk) -> Scheme:
 def visible_targets(user, scheme: Scheme) -> QuerySet[Organisation]:
     """The scheme's targets the user may see (an assessed county sees itself, not its peers)."""
     targets = scheme.targets.all()
-    if scope.covers(scope.scope_paths(user, scope.VIEW), scheme.assessor.path):
+    if scope.may(user, scope.VIEW, scheme.assessor.path):
         return targets
     return targets.filter(scope.within(scope.scope_paths(user, scope.VIEW)))
 
@@ -51,23 +50,22 @@ def indicators_by_department(scheme: Scheme) -> list[tuple[str, str, list[Indica
 
 
 def inspections_of(user, scheme: Scheme) -> QuerySet[Inspection]:
-    inspections = (
-        scheme.inspections.select_related("organisation", "inspector")
+    return (
+        Inspection.objects.for_user(user)
+        .filter(scheme=scheme)
+        .select_related("organisation", "inspector")
         .annotate(total=Sum("scores__score"), scored=Count("scores"))
         .order_by("organisation__path", "department", "kind", "-date")
     )
-    if scope.covers(scope.scope_paths(user, scope.VIEW), scheme.assessor.path):
-        return inspections
-    return inspections.filter(scope.within(scope.scope_paths(user, scope.VIEW), field="organisation__path"))
 
 
 def inspection_for(user, pk) -> Inspection:
-    inspection = get_object_or_404(
-        Inspection.objects.select_related("scheme__assessor", "organisation", "inspector", "confirmed_by"), pk=pk
+    return get_object_or_404(
+        Inspection.objects.for_user(user).select_related(
+            "scheme__assessor", "organisation", "inspector", "confirmed_by"
+        ),
+        pk=pk,
     )
-    if not inspections_of(user, inspection.scheme).filter(pk=inspection.pk).exists():
-        raise Http404
-    return inspection
 
 
 @dataclass
@@ -78,7 +76,7 @@ class ScoringRow:
     tasks: list[Task]
 
 
-def scoring_rows(inspection: Inspection) -> list[ScoringRow]:
+def scoring_rows(user, inspection: Inspection) -> list[ScoringRow]:
     """The department's indicators with this inspection's scores and deductions, and beside each, the
     organisation's tasks under the list items it measures, with their evidence: four queries."""
     indicators = list(
@@ -96,8 +94,9 @@ def scoring_rows(inspection: Inspection) -> list[ScoringRow]:
     item_ids = {item.pk for indicator in indicators for item in indicator.list_items.all()}
     tasks_by_item = defaultdict(list)
     for task in (
-        Task.objects.active()
+        Task.objects.for_user(user)
         .filter(
+            archived_at__isnull=True,
             item__template_item_id__in=item_ids,
             item__responsibility_list__organisation=inspection.organisation,
             item__responsibility_list__year=inspection.scheme.year,
@@ -121,20 +120,21 @@ def scoring_rows(inspection: Inspection) -> list[ScoringRow]:
 
 
 def rounds_of(user, scheme: Scheme) -> QuerySet[EvaluationRound]:
-    rounds = scheme.evaluation_rounds.select_related("organisation", "person").annotate(
-        turnout=Count("codes", filter=Q(codes__used=True))
+    return (
+        EvaluationRound.objects.for_user(user)
+        .filter(scheme=scheme)
+        .select_related("organisation", "person")
+        .annotate(turnout=Count("codes", filter=Q(codes__used=True)))
     )
-    if scope.covers(scope.scope_paths(user, scope.VIEW), scheme.assessor.path):
-        return rounds
-    return rounds.filter(scope.within(scope.scope_paths(user, scope.VIEW), field="organisation__path"))
 
 
 def round_for(user, pk) -> EvaluationRound:
-    evaluation = get_object_or_404(EvaluationRound.objects.select_related("scheme__assessor"), pk=pk)
-    found = rounds_of(user, evaluation.scheme).filter(pk=pk).first()
-    if found is None:
-        raise Http404
-    return found
+    return get_object_or_404(
+        EvaluationRound.objects.for_user(user)
+        .select_related("scheme__assessor", "organisation", "person")
+        .annotate(turnout=Count("codes", filter=Q(codes__used=True))),
+        pk=pk,
+    )
 
 
 @dataclass
@@ -186,7 +186,8 @@ def round_summary(evaluation: EvaluationRound) -> RoundSummary:
 
 def results_of(user, scheme: Scheme) -> QuerySet[Result]:
     return (
-        Result.objects.filter(scheme=scheme, organisation__in=visible_targets(user, scheme))
+        Result.objects.for_user(user)
+        .filter(scheme=scheme)
         .select_related("organisation")
         .order_by("rank", "organisation__path")
     )
@@ -194,17 +195,15 @@ def results_of(user, scheme: Scheme) -> QuerySet[Result]:
 
 def leader_results_of(user, scheme: Scheme) -> QuerySet[LeaderResult]:
     return (
-        LeaderResult.objects.filter(scheme=scheme, organisation__in=visible_targets(user, scheme))
+        LeaderResult.objects.for_user(user)
+        .filter(scheme=scheme)
         .select_related("organisation", "person")
         .order_by("rank", "organisation__path")
     )
 
 
 def result_for(user, pk) -> Result:
-    result = get_object_or_404(Result.objects.select_related("scheme__assessor", "organisation"), pk=pk)
-    if not visible_targets(user, result.scheme).filter(pk=result.organisation_id).exists():
-        raise Http404
-    return result
+    return get_object_or_404(Result.objects.for_user(user).select_related("scheme__assessor", "organisation"), pk=pk)
 
 
 @dataclass

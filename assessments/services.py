@@ -33,33 +33,12 @@ from assessments.models import (
     Tally,
     new_code,
 )
-from core import scope
+from assessments.permissions import inspector_departments, may_define_indicators, may_manage
 from core.models import lock_versioned
 from responsibilities.models import Department, Organisation, Person, TeamMembership, TeamRole
 from responsibilities.services import service
 
 # ---- Who may do what ----------------------------------------------------------------------------
-
-
-def may_manage(user, scheme_or_assessor) -> bool:
-    """Office staff and administrators over the assessing organisation run the scheme."""
-    assessor = getattr(scheme_or_assessor, "assessor", scheme_or_assessor)
-    return scope.covers(scope.scope_paths(user, scope.CHANGE), assessor.path)
-
-
-def inspector_departments(user, organisation: Organisation) -> list[str]:
-    """The assessing departments the user inspects for, at this organisation."""
-    return sorted(
-        {
-            dept
-            for role, dept, path in scope.assignments_of(user)
-            if role == "inspector" and organisation.path.startswith(path)
-        }
-    )
-
-
-def may_define_indicators(user, scheme: Scheme, department: str) -> bool:
-    return may_manage(user, scheme) or department in inspector_departments(user, scheme.assessor)
 
 
 def _require(condition: bool, message: str) -> None:

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accountability import selectors as accountability
 from accountability.models import RestrictionKind
-from assessments import rules, selectors, services
+from assessments import permissions, rules, selectors, services
 from assessments.forms import (
     AwardForm,
     BallotCodeForm,
@@ -93,7 +93,7 @@ def scheme_create(request):
 @require_http_methods(["GET", "POST"])
 def scheme_edit(request, pk):
     scheme = selectors.scheme_for(request.user, pk)
-    if not services.may_manage(request.user, scheme):
+    if not permissions.may_manage(request.user, scheme):
         raise Http404
     form = SchemeForm(request.POST or None, instance=scheme, assessor=scheme.assessor)
     template, context = "assessments/scheme_form.html", {"form": form, "assessor": scheme.assessor, "scheme": scheme}
@@ -120,8 +120,8 @@ def scheme_edit(request, pk):
 def scheme_detail(request, pk):
     scheme = selectors.scheme_for(request.user, pk)
     groups = selectors.indicators_by_department(scheme)
-    manage = services.may_manage(request.user, scheme)
-    own_departments = services.inspector_departments(request.user, scheme.assessor)
+    manage = permissions.may_manage(request.user, scheme)
+    own_departments = permissions.inspector_departments(request.user, scheme.assessor)
     bands = {
         subject: list(scheme.bands.filter(subject=subject).order_by("-min_score")) for subject in GradeSubject.values
     }
@@ -137,7 +137,7 @@ def scheme_detail(request, pk):
             "inspections": selectors.inspections_of(request.user, scheme)[:50],
             "rounds": selectors.rounds_of(request.user, scheme),
             "manage": manage,
-            "can_inspect": any(services.inspector_departments(request.user, t) for t in scheme.targets.all()),
+            "can_inspect": any(permissions.inspector_departments(request.user, t) for t in scheme.targets.all()),
             "team_bands": BandsForm(bands=bands[GradeSubject.TEAM], prefix="team"),
             "leader_bands": BandsForm(bands=bands[GradeSubject.LEADER], prefix="leader"),
         },
@@ -147,7 +147,7 @@ def scheme_detail(request, pk):
 @require_POST
 def bands_update(request, pk, subject):
     scheme = selectors.scheme_for(request.user, pk)
-    if not services.may_manage(request.user, scheme) or subject not in GradeSubject.values:
+    if not permissions.may_manage(request.user, scheme) or subject not in GradeSubject.values:
         raise Http404
     bands = list(scheme.bands.filter(subject=subject).order_by("-min_score"))
     form = BandsForm(request.POST, bands=bands, prefix=subject)
@@ -172,7 +172,7 @@ def bands_update(request, pk, subject):
 def indicator_create(request, pk):
     scheme = selectors.scheme_for(request.user, pk)
     department = request.GET.get("department", "")
-    if department not in Department.values or not services.may_define_indicators(request.user, scheme, department):
+    if department not in Department.values or not permissions.may_define_indicators(request.user, scheme, department):
         raise Http404
     form = IndicatorForm(request.POST or None, template=template_for(scheme.year))
     template = "assessments/indicator_form.html"
@@ -213,7 +213,7 @@ def _vague_message(request, indicator: Indicator) -> None:
 def indicator_edit(request, pk):
     indicator = get_object_or_404(Indicator.objects.select_related("scheme__assessor"), pk=pk)
     scheme = selectors.scheme_for(request.user, indicator.scheme_id)
-    if not services.may_define_indicators(request.user, scheme, indicator.department):
+    if not permissions.may_define_indicators(request.user, scheme, indicator.department):
         raise Http404
     form = IndicatorForm(request.POST or None, instance=indicator, template=template_for(scheme.year))
     template = "assessments/indicator_form.html"
@@ -246,8 +246,8 @@ def indicator_edit(request, pk):
 @require_http_methods(["GET", "POST"])
 def inspection_start(request, pk):
     scheme = selectors.scheme_for(request.user, pk)
-    targets = [t for t in scheme.targets.all() if services.inspector_departments(request.user, t)]
-    departments = {d for t in targets for d in services.inspector_departments(request.user, t)}
+    targets = [t for t in scheme.targets.all() if permissions.inspector_departments(request.user, t)]
+    departments = {d for t in targets for d in permissions.inspector_departments(request.user, t)}
     if not targets:
         raise Http404
     form = InspectionStartForm(
@@ -279,11 +279,11 @@ def inspection_start(request, pk):
 
 
 def _inspection_context(request, inspection, forms=None):
-    rows = selectors.scoring_rows(inspection)
+    rows = selectors.scoring_rows(request.user, inspection)
     can_score = (
         not inspection.is_locked
         and inspection.status == InspectionStatus.DRAFT
-        and inspection.department in services.inspector_departments(request.user, inspection.organisation)
+        and inspection.department in permissions.inspector_departments(request.user, inspection.organisation)
     )
     forms = forms or {}
     for row in rows:
@@ -306,7 +306,7 @@ def _inspection_context(request, inspection, forms=None):
         "maximum": sum((row.indicator.max_score for row in rows), 0),
         "can_submit": can_score,
         "can_confirm": inspection.status == InspectionStatus.SUBMITTED
-        and services.may_manage(request.user, inspection.scheme),
+        and permissions.may_manage(request.user, inspection.scheme),
     }
 
 
@@ -381,7 +381,7 @@ def inspection_transition(request, pk, action):
 @require_http_methods(["GET", "POST"])
 def round_create(request, pk):
     scheme = selectors.scheme_for(request.user, pk)
-    if not services.may_manage(request.user, scheme):
+    if not permissions.may_manage(request.user, scheme):
         raise Http404
     form = RoundForm(request.POST or None, targets=scheme.targets.all())
     if request.method == "POST" and form.is_valid():
@@ -417,7 +417,7 @@ def round_detail(request, pk):
         {
             "round": evaluation,
             "summary": selectors.round_summary(evaluation),
-            "manage": services.may_manage(request.user, evaluation.scheme),
+            "manage": permissions.may_manage(request.user, evaluation.scheme),
         },
     )
 
@@ -425,7 +425,7 @@ def round_detail(request, pk):
 @require_GET
 def round_slips(request, pk):
     evaluation = selectors.round_for(request.user, pk)
-    if not services.may_manage(request.user, evaluation.scheme):
+    if not permissions.may_manage(request.user, evaluation.scheme):
         raise Http404
     return render(
         request,
@@ -503,7 +503,7 @@ def _refused(form, error):
 @require_http_methods(["GET", "POST"])
 def results(request, pk):
     scheme = selectors.scheme_for(request.user, pk)
-    manage = services.may_manage(request.user, scheme)
+    manage = permissions.may_manage(request.user, scheme)
     if request.method == "POST":
         if not manage:
             raise PermissionDenied
@@ -563,7 +563,7 @@ def result_detail(request, pk):
 def results_export(request, pk):
     """Results for award selection and appointment screening, joined with accountability eligibility."""
     scheme = selectors.scheme_for(request.user, pk)
-    if not services.may_manage(request.user, scheme):
+    if not permissions.may_manage(request.user, scheme):
         raise Http404
     day = _today()
     leaders = list(selectors.leader_results_of(request.user, scheme))
@@ -651,7 +651,7 @@ def results_export(request, pk):
 @require_http_methods(["GET", "POST"])
 def awards(request, pk):
     scheme = selectors.scheme_for(request.user, pk)
-    if not services.may_manage(request.user, scheme):
+    if not permissions.may_manage(request.user, scheme):
         raise Http404
     people = (
         Person.objects.active()

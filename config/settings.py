@@ -81,7 +81,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "responsibilities.context_processors.navigation",
+                "core.context_processors.navigation",
             ],
         },
     },

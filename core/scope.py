@@ -6,6 +6,7 @@ everything below them; nobody sees sideways. Superusers see everything.
 
 from django.apps import apps
 from django.conf import settings
+from django.db import models
 from django.db.models import Q
 
 VIEW = "view"
@@ -69,9 +70,9 @@ def within(paths: list[str] | None, field: str = "path") -> Q:
     empty Q() OR'ed with another condition would silently narrow to that other condition.
     """
     if paths is None:
-        return ~Q(pk__in=[])
+        return everything()
     if not paths:
-        return Q(pk__in=[])
+        return nobody()
     condition = Q()
     for path in paths:
         condition |= Q(**{f"{field}__startswith": path})
@@ -81,6 +82,46 @@ def within(paths: list[str] | None, field: str = "path") -> Q:
 def covers(paths: list[str] | None, path: str) -> bool:
     """Whether an organisation path lies in one of the subtrees (no query)."""
     return paths is None or any(path.startswith(prefix) for prefix in paths)
+
+
+def may(user, action: str, path: str, roles=None, department: str | None = None) -> bool:
+    """Whether an organisation path lies in the subtrees the user may act on (no query)."""
+    return covers(scope_paths(user, action, roles=roles, department=department), path)
+
+
+def nobody() -> Q:
+    """A condition no row meets."""
+    return Q(pk__in=[])
+
+
+def everything() -> Q:
+    """A condition every row meets (an empty Q() OR'ed with another would narrow to that other)."""
+    return ~Q(pk__in=[])
+
+
+class ScopedQuerySet(models.QuerySet):
+    """The door of a model family: ``for_user(user, action)`` keeps the rows the user may see ("view")
+    or change ("change"). Every page, export, count, notification and search reads through it.
+
+    A family says who may see its rows once, in ``visibility`` (a filter condition); related
+    families delegate through their relation by building on the same condition.
+    """
+
+    def for_user(self, user, action: str = VIEW, **options):
+        if user is None or not user.is_authenticated:
+            return self.none()
+        return self.filter(self.visibility(user, action, **options))
+
+    def visibility(self, user, action: str, **options) -> Q:
+        raise NotImplementedError(f"{self.model.__name__} has no visibility rule")
+
+
+class PublicQuerySet(ScopedQuerySet):
+    """Reference data every signed-in user reads (the list template, the negative list, rule sets):
+    any user may see it, changes are for superusers in the admin."""
+
+    def visibility(self, user, action: str, **options) -> Q:
+        return everything() if action == VIEW or user.is_superuser else nobody()
 
 
 def roles_of(user) -> set[str]:

@@ -27,5 +27,5 @@ def service(func):
 
 
 def require_scope(user, organisation, action=scope.CHANGE) -> None:
-    if not scope.covers(scope.scope_paths(user, action), organisation.path):
+    if not scope.may(user, action, organisation.path):
         raise PermissionDenied(_("您无权修改该组织的数据。"))

@@ -1,6 +1,7 @@
 """Tables of the responsibilities app: the organisation tree and teams, and the responsibility lists."""
 
 from responsibilities.models.lists import (  # noqa: F401
+    STAFF_ROLES,
     Evidence,
     IssuedTask,
     JobStatus,

@@ -48,6 +48,8 @@ class ListTemplateVersion(models.Model):
     )
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now, editable=False)
 
+    objects = scope.PublicQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("责任清单模板版本")
         verbose_name_plural = _("责任清单模板版本")
@@ -71,6 +73,8 @@ class TemplateItem(VersionedModel):
     kind = models.CharField(_("清单类别"), max_length=32, choices=ListKind.choices)
     number = models.PositiveSmallIntegerField(_("序号"), validators=[MinValueValidator(1)])
     title = models.CharField(_("责任事项"), max_length=200)
+
+    objects = scope.PublicQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("模板责任事项")
@@ -101,18 +105,90 @@ class ListStatus(models.TextChoices):
     CLOSED = "closed", _("年度已关闭")
 
 
-class ResponsibilityListQuerySet(models.QuerySet):
-    def for_user(self, user, action=scope.VIEW):
-        """Lists of organisations in scope; a leader also sees his or her own personal lists.
+STAFF_ROLES = {"office_staff", "inspector", "admin"}
 
-        A leader's assignment gives read access to the organisations below it, but among
-        personal lists of the same team a member sees only his or her own (the secretary
-        sees the team's): that finer rule lives in ``selectors.lists_visible_to``.
-        """
-        allowed = scope.within(scope.scope_paths(user, action), field="organisation__path")
-        if action == scope.VIEW and user.is_authenticated:
-            allowed |= Q(person__user=user)
-        return self.filter(allowed)
+
+def list_visibility(user, action: str, day=None, *, organisation: str = "organisation", person: str = "person") -> Q:
+    """Who may see which responsibility list: the one rule, over any table that names a list's
+    organisation and person (the person is empty exactly for the committee list).
+
+    Office staff, inspectors and administrators: every list in their subtrees. A leader: the
+    committee lists in his or her subtree and his or her own lists; a secretary also the personal
+    lists of his or her own team on ``day`` (督促班子成员). A member never sees another member's list.
+    Changing a list is for office staff and administrators of its subtree.
+    """
+    org_path = f"{organisation}__path"
+    if action != scope.VIEW:
+        return scope.within(scope.scope_paths(user, action), field=org_path)
+    if user.is_superuser:
+        return scope.everything()
+    day = day or timezone.localdate()
+    allowed = scope.within(scope.scope_paths(user, scope.VIEW, roles=STAFF_ROLES), field=org_path)
+    # Subqueries rather than joins, so that the planner keeps the path index for the subtree part.
+    allowed |= Q(**{f"{person}__in": Person.objects.filter(user=user).values("pk")})
+    leader_paths = scope.scope_paths(user, scope.VIEW, roles={"leader"})
+    if leader_paths:
+        allowed |= scope.within(leader_paths, field=org_path) & Q(**{f"{person}__isnull": True})
+    allowed |= Q(**{f"{organisation}__in": TeamMembership.objects.secretary_of(user, day)})
+    return allowed
+
+
+class ResponsibilityListQuerySet(scope.ScopedQuerySet):
+    def visibility(self, user, action, day=None):
+        return list_visibility(user, action, day)
+
+
+class ThroughListQuerySet(scope.ScopedQuerySet):
+    """A family reached through its list: it is visible exactly where its list is."""
+
+    list_path = ""  # the relation from this table to the list, e.g. "item__responsibility_list"
+
+    def visibility(self, user, action, day=None):
+        prefix = self.list_path
+        return list_visibility(user, action, day, organisation=f"{prefix}__organisation", person=f"{prefix}__person")
+
+
+class ListItemQuerySet(ThroughListQuerySet):
+    list_path = "responsibility_list"
+
+
+class ProgressEntryQuerySet(ThroughListQuerySet):
+    list_path = "task__item__responsibility_list"
+
+
+class EvidenceQuerySet(ThroughListQuerySet):
+    list_path = "task__item__responsibility_list"
+
+
+class SupervisionNoteQuerySet(ThroughListQuerySet):
+    list_path = "responsibility_list"
+
+
+class OverdueTallyQuerySet(scope.ScopedQuerySet):
+    def visibility(self, user, action, day=None):
+        """A person's overdue count is read where his or her list is; the committee's where its list is."""
+        return list_visibility(user, action, day)
+
+
+class OrganisationCountQuerySet(scope.ScopedQuerySet):
+    """Counts kept per organisation (the roll-up): visible with the organisation."""
+
+    def visibility(self, user, action):
+        return scope.within(scope.scope_paths(user, action), field="organisation__path")
+
+
+class IssuedTaskQuerySet(scope.ScopedQuerySet):
+    def visibility(self, user, action):
+        """The issuing organisation's page of an issued task is for those who see the issuer's lists
+        (staff and leaders of the issuer or above); changes for its office staff."""
+        roles = STAFF_ROLES | {"leader"} if action == scope.VIEW else None
+        return scope.within(scope.scope_paths(user, action, roles=roles), field="issuer__path")
+
+
+class RolloverJobQuerySet(scope.ScopedQuerySet):
+    def visibility(self, user, action):
+        """A roll-over is followed by those who may generate the lists of its root (office staff)."""
+        return scope.within(scope.scope_paths(user, scope.CHANGE), field="root__path")
 
 
 @track_history()
@@ -242,6 +318,8 @@ class ListItem(models.Model):
     number = models.PositiveSmallIntegerField(_("序号"))
     title = models.CharField(_("责任事项"), max_length=200)
 
+    objects = ListItemQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("清单责任事项")
         verbose_name_plural = _("清单责任事项")
@@ -270,19 +348,11 @@ class TaskStatus(models.TextChoices):
     DONE = "done", _("已完成")
 
 
-class TaskQuerySet(models.QuerySet):
-    def for_user(self, user, action=scope.VIEW):
-        allowed = scope.within(scope.scope_paths(user, action), field="item__responsibility_list__organisation__path")
-        if action == scope.VIEW and user.is_authenticated:
-            allowed |= Q(item__responsibility_list__person__user=user)
-        return self.filter(allowed)
+class TaskQuerySet(ThroughListQuerySet):
+    list_path = "item__responsibility_list"
 
     def active(self):
         return self.filter(archived_at__isnull=True)
-
-    def overdue_on(self, day):
-        """Not done and past the deadline: the deadline day itself is not yet overdue."""
-        return self.exclude(status=TaskStatus.DONE).filter(deadline__lt=day)
 
 
 @track_history()
@@ -375,9 +445,6 @@ class Task(VersionedModel, ArchivableModel):
     def get_absolute_url(self):
         return reverse("responsibilities:task_detail", args=[self.pk])
 
-    def is_overdue_on(self, day) -> bool:
-        return self.status != TaskStatus.DONE and self.deadline < day
-
 
 class TaskTally(models.Model):
     """Active tasks of an organisation's whole subtree, per year, status and deadline (see ``tallies``).
@@ -390,6 +457,8 @@ class TaskTally(models.Model):
     status = models.CharField(max_length=16, choices=TaskStatus.choices)
     deadline = models.DateField()
     task_count = models.IntegerField(default=0)
+
+    objects = OrganisationCountQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("任务统计")
@@ -411,6 +480,8 @@ class OverdueTally(models.Model):
     person = models.ForeignKey(Person, null=True, on_delete=models.CASCADE, related_name="+")
     overdue_count = models.IntegerField(default=0)
 
+    objects = OverdueTallyQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("逾期统计")
         verbose_name_plural = _("逾期统计")
@@ -427,6 +498,8 @@ class OverdueClock(models.Model):
     """The one day ``OverdueTally`` counts for: moved to today by the first reader of a day."""
 
     as_of = models.DateField()
+
+    objects = scope.PublicQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("逾期统计日期")
@@ -451,6 +524,8 @@ class ProgressEntry(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("填报人"), on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(_("填报时间"), default=timezone.now, editable=False)
+
+    objects = ProgressEntryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("任务进展")
@@ -498,6 +573,8 @@ class Evidence(ArchivableModel):
     )
     uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now, editable=False)
 
+    objects = EvidenceQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("佐证材料")
         verbose_name_plural = _("佐证材料")
@@ -524,6 +601,8 @@ class SupervisionNote(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("记录人"), on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(_("记录时间"), default=timezone.now, editable=False)
+
+    objects = SupervisionNoteQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("督促记录")
@@ -552,6 +631,8 @@ class IssuedTask(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("下发人"), on_delete=models.PROTECT, related_name="+"
     )
     issued_at = models.DateTimeField(_("下发时间"), default=timezone.now, editable=False)
+
+    objects = IssuedTaskQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("下发任务")
@@ -590,6 +671,8 @@ class RolloverJob(models.Model):
     created_at = models.DateTimeField(_("发起时间"), default=timezone.now)
     heartbeat_at = models.DateTimeField(_("最近进展时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    objects = RolloverJobQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("年度清单生成任务")

@@ -32,10 +32,10 @@ class OrganisationKind(models.TextChoices):
     BRANCH = "branch", _("党支部")
 
 
-class OrganisationQuerySet(MP_NodeQuerySet):
-    def for_user(self, user, action=scope.VIEW):
+class OrganisationQuerySet(scope.ScopedQuerySet, MP_NodeQuerySet):
+    def visibility(self, user, action):
         """The organisations in the subtrees the user is assigned to for this action."""
-        return self.filter(scope.within(scope.scope_paths(user, action)))
+        return scope.within(scope.scope_paths(user, action))
 
     def active(self):
         return self.filter(archived_at__isnull=True)
@@ -119,13 +119,13 @@ class PostLevel(models.IntegerChoices):
     PROVINCIAL = 70, _("省部级")
 
 
-class PersonQuerySet(models.QuerySet):
-    def for_user(self, user, action=scope.VIEW):
+class PersonQuerySet(scope.ScopedQuerySet):
+    def visibility(self, user, action):
         """People whose home organisation is in the user's scope, and the user's own person."""
         allowed = scope.within(scope.scope_paths(user, action), field="home_organisation__path")
-        if action == scope.VIEW and user.is_authenticated:
+        if action == scope.VIEW:
             allowed |= Q(user=user)
-        return self.filter(allowed)
+        return allowed
 
     def active(self):
         return self.filter(archived_at__isnull=True)
@@ -180,9 +180,13 @@ class TeamRole(models.TextChoices):
     MEMBER = "member", _("班子其他成员")
 
 
-class MembershipQuerySet(models.QuerySet):
-    def for_user(self, user, action=scope.VIEW):
-        return self.filter(scope.within(scope.scope_paths(user, action), field="organisation__path"))
+class MembershipQuerySet(scope.ScopedQuerySet):
+    def visibility(self, user, action):
+        return scope.within(scope.scope_paths(user, action), field="organisation__path")
+
+    def secretary_of(self, user, day):
+        """Organisations where the user is the secretary on a day (a subquery of ids)."""
+        return self.on(day).filter(person__user=user, role=TeamRole.SECRETARY).values("organisation")
 
     def on(self, day):
         """Memberships in force on a day (start and end both inclusive)."""
@@ -269,7 +273,11 @@ class Department(models.TextChoices):
     UNITED_FRONT = "united_front", _("统战")
 
 
-class AssignmentQuerySet(models.QuerySet):
+class AssignmentQuerySet(scope.ScopedQuerySet):
+    def visibility(self, user, action):
+        """Role assignments at organisations in the user's scope (granted by administrators)."""
+        return scope.within(scope.scope_paths(user, action, roles={"admin"}), field="organisation__path")
+
     def active(self):
         return self.filter(archived_at__isnull=True)
 

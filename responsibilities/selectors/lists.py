@@ -6,7 +6,6 @@ from decimal import Decimal
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from core import scope
@@ -25,45 +24,18 @@ from responsibilities.models import (
     TaskStatus,
     TaskTally,
     TeamMembership,
-    TeamRole,
 )
-
-STAFF_ROLES = {"office_staff", "inspector", "admin"}
-
-
-def secretary_organisations(user, day: date):
-    """Organisations where the user is the secretary on a day (a subquery of ids)."""
-    return TeamMembership.objects.on(day).filter(person__user=user, role=TeamRole.SECRETARY).values("organisation")
 
 
 def lists_visible_to(user, day: date) -> QuerySet[ResponsibilityList]:
-    """Lists the user may read.
-
-    Office staff, inspectors and administrators: every list in their subtrees. A leader: the
-    committee lists in his or her subtree and his or her own lists; a secretary also the personal
-    lists of his or her own team (督促班子成员). A member never sees another member's list.
-    """
-    if not user.is_authenticated:
-        return ResponsibilityList.objects.none()
-    if user.is_superuser:
-        return ResponsibilityList.objects.all()
-    allowed = scope.within(scope.scope_paths(user, scope.VIEW, roles=STAFF_ROLES), field="organisation__path")
-    allowed |= Q(person__user=user)
-    leader_paths = scope.scope_paths(user, scope.VIEW, roles={"leader"})
-    if leader_paths:
-        allowed |= scope.within(leader_paths, field="organisation__path") & Q(kind=ListKind.COMMITTEE)
-    allowed |= Q(organisation__in=secretary_organisations(user, day))
-    return ResponsibilityList.objects.filter(allowed)
+    """Lists the user may read on ``day`` (the door's rule: ``models.lists.list_visibility``)."""
+    return ResponsibilityList.objects.for_user(user, scope.VIEW, day=day)
 
 
 def list_for(user, pk, day: date) -> ResponsibilityList:
     return get_object_or_404(
         lists_visible_to(user, day).select_related("organisation", "person", "template", "confirmed_by"), pk=pk
     )
-
-
-def can_edit(user, organisation: Organisation) -> bool:
-    return scope.covers(scope.scope_paths(user, scope.CHANGE), organisation.path)
 
 
 def task_counts(prefix: str, today: date) -> dict:
@@ -134,7 +106,7 @@ def annotate_deadline_state(task: Task, today: date) -> None:
 def task_for(user, pk, today: date) -> Task:
     """A task whose list the user may see, or 404."""
     task = get_object_or_404(
-        Task.objects.select_related(
+        Task.objects.for_user(user, scope.VIEW, day=today).select_related(
             "item__responsibility_list__organisation",
             "item__responsibility_list__person",
             "responsible_person",
@@ -142,8 +114,6 @@ def task_for(user, pk, today: date) -> Task:
         ),
         pk=pk,
     )
-    if not lists_visible_to(user, today).filter(pk=task.item.responsibility_list_id).exists():
-        raise Http404
     annotate_deadline_state(task, today)
     return task
 
@@ -159,10 +129,11 @@ def evidence_of(task: Task) -> QuerySet[Evidence]:
 
 
 def evidence_for(user, pk, today: date) -> Evidence:
-    evidence = get_object_or_404(Evidence.objects.select_related("task__item"), pk=pk, archived_at__isnull=True)
-    if not lists_visible_to(user, today).filter(pk=evidence.task.item.responsibility_list_id).exists():
-        raise Http404
-    return evidence
+    return get_object_or_404(
+        Evidence.objects.for_user(user, scope.VIEW, day=today).select_related("task__item"),
+        pk=pk,
+        archived_at__isnull=True,
+    )
 
 
 def supervision_notes(responsibility_list: ResponsibilityList) -> QuerySet[SupervisionNote]:
@@ -200,7 +171,7 @@ def my_checklist(user, year: int, today: date) -> Checklist:
         annotate_deadline_state(task, today)
     team_lists = list(
         ResponsibilityList.objects.filter(
-            organisation__in=secretary_organisations(user, today), year=year, person__isnull=False
+            organisation__in=TeamMembership.objects.secretary_of(user, today), year=year, person__isnull=False
         )
         .exclude(person__user=user)
         .select_related("organisation", "person")
@@ -318,22 +289,12 @@ def issued_tasks_of(organisation: Organisation, year: int) -> QuerySet[IssuedTas
     )
 
 
-def may_see_issued(user, issued: IssuedTask) -> bool:
-    """The issuing organisation's page of an issued task is for those who see the issuer."""
-    return scope.covers(scope.scope_paths(user, scope.VIEW, roles=STAFF_ROLES | {"leader"}), issued.issuer.path)
-
-
 def issued_tasks_visible_to(user) -> QuerySet[IssuedTask]:
-    """Every issued task ``may_see_issued`` allows, as one query."""
-    paths = scope.scope_paths(user, scope.VIEW, roles=STAFF_ROLES | {"leader"})
-    return IssuedTask.objects.filter(scope.within(paths, field="issuer__path"))
+    return IssuedTask.objects.for_user(user)
 
 
 def issued_task_for(user, pk) -> IssuedTask:
-    issued = get_object_or_404(IssuedTask.objects.select_related("issuer", "issued_by"), pk=pk)
-    if not may_see_issued(user, issued):
-        raise Http404
-    return issued
+    return get_object_or_404(IssuedTask.objects.for_user(user).select_related("issuer", "issued_by"), pk=pk)
 
 
 def recipients_status(issued: IssuedTask, today: date) -> list[Task]:

@@ -10,7 +10,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import scope
 from core.models import lock_versioned
 from core.services import require_scope, service
 from core.uploads import check_evidence
@@ -32,6 +31,7 @@ from responsibilities.models import (
     TeamRole,
     TemplateItem,
 )
+from responsibilities.permissions import is_secretary, may_act_as, may_report_progress
 
 # ---- Templates --------------------------------------------------------------------------------
 
@@ -234,24 +234,6 @@ def personal_lists_for_new_member(membership: TeamMembership) -> list[Responsibi
 # ---- Workflow ---------------------------------------------------------------------------------
 
 
-def is_secretary(user, organisation: Organisation, day: date) -> bool:
-    return (
-        TeamMembership.objects.on(day)
-        .filter(organisation=organisation, role=TeamRole.SECRETARY, person__user=user)
-        .exists()
-        if user.is_authenticated
-        else False
-    )
-
-
-def may_act_as(user, actor: str, organisation: Organisation) -> bool:
-    if actor == "office":
-        return scope.covers(scope.scope_paths(user, scope.CHANGE), organisation.path)
-    if actor == "secretary":
-        return is_secretary(user, organisation, timezone.localdate()) or user.is_superuser
-    return False
-
-
 @service
 def list_transition(*, responsibility_list: ResponsibilityList, version: int, target: str, by, reason: str = ""):
     locked = lock_versioned(ResponsibilityList.objects.select_related("organisation"), responsibility_list.pk, version)
@@ -387,18 +369,6 @@ def task_archive(*, task: Task, version: int, reason: str, by) -> Task:
     with pghistory.context(reason=reason.strip()):
         locked.save()
     return locked
-
-
-def may_report_progress(user, task: Task) -> bool:
-    """Office staff in scope, the owner of the personal list, or the task's responsible person."""
-    responsibility_list = task.item.responsibility_list
-    if scope.covers(scope.scope_paths(user, scope.CHANGE), responsibility_list.organisation.path):
-        return True
-    owner = responsibility_list.person
-    responsible = task.responsible_person
-    return user.is_authenticated and (
-        (owner is not None and owner.user_id == user.pk) or (responsible is not None and responsible.user_id == user.pk)
-    )
 
 
 @service

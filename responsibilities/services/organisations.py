@@ -220,7 +220,7 @@ def membership_end(*, membership: TeamMembership, version: int, end_date: date, 
 @service
 def assignment_grant(*, user, organisation: Organisation, role: str, department: str = "", by) -> Assignment:
     # Granting roles is for system administrators only, else office staff could raise their own rights.
-    if not scope.covers(scope.scope_paths(by, scope.CHANGE, roles={"admin"}), organisation.path):
+    if not scope.may(by, scope.CHANGE, organisation.path, roles={"admin"}):
         raise PermissionDenied(_("只有系统管理员可以授予角色。"))
     assignment = Assignment(user=user, organisation=organisation, role=role, department=department)
     assignment.full_clean()

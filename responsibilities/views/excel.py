@@ -10,12 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from core import scope
 from core.excel import CONTENT_TYPE, download
 from core.forms import attach_errors
 from responsibilities import excel
 from responsibilities.import_forms import TaskImportForm
 from responsibilities.list_forms import YearForm
+from responsibilities.permissions import may_change, may_export_subtree
 from responsibilities.selectors import exports as export_selectors
 from responsibilities.selectors import lists as selectors
 from responsibilities.selectors import organisations as org_selectors
@@ -55,7 +55,7 @@ def rollup_export(request, pk):
 def _editable_list(request, pk):
     """A list the user may see and change (office staff in scope), else 404."""
     responsibility_list = selectors.list_for(request.user, pk, _today())
-    if not selectors.can_edit(request.user, responsibility_list.organisation):
+    if not may_change(request.user, responsibility_list.organisation):
         raise Http404
     return responsibility_list
 
@@ -143,8 +143,7 @@ def subtree_tasks_export(request, pk):
     sees only some lists, so the whole ledger is not his or hers to download.
     """
     organisation = org_selectors.organisation_for(request.user, pk)
-    staff_paths = scope.scope_paths(request.user, scope.VIEW, roles=selectors.STAFF_ROLES)
-    if not scope.covers(staff_paths, organisation.path):
+    if not may_export_subtree(request.user, organisation):
         raise Http404
     year, today = _year(request), _today()
     output = tempfile.TemporaryFile()  # removed when the response closes it

@@ -30,9 +30,9 @@ from responsibilities.list_forms import (
     YearForm,
 )
 from responsibilities.models import ListItem, ListKind, ListStatus, Organisation, RolloverJob, TemplateItem
+from responsibilities.permissions import is_secretary, may_act_as, may_change, may_report_progress, may_see_issued
 from responsibilities.selectors import lists as selectors
 from responsibilities.selectors import organisations as org_selectors
-from responsibilities.services.lists import is_secretary, may_act_as, may_report_progress
 
 
 def _today():
@@ -51,7 +51,7 @@ def organisation_lists(request, pk):
     organisation = org_selectors.organisation_for(request.user, pk)
     year = _year(request)
     today = _today()
-    can_edit = selectors.can_edit(request.user, organisation) and not organisation.is_archived
+    can_edit = may_change(request.user, organisation) and not organisation.is_archived
     context = {
         "organisation": organisation,
         "ancestors": org_selectors.ancestors_of(organisation, request.user),
@@ -122,7 +122,7 @@ def rollover_detail(request, pk):
 def _list_context(request, responsibility_list):
     today = _today()
     organisation = responsibility_list.organisation
-    can_edit = selectors.can_edit(request.user, organisation) and not responsibility_list.is_closed
+    can_edit = may_change(request.user, organisation) and not responsibility_list.is_closed
     transitions = [
         target
         for target in rules.allowed_targets(responsibility_list.status)
@@ -216,7 +216,7 @@ def _safe_next(request) -> bool:
 def task_create(request, pk):
     item = get_object_or_404(ListItem.objects.select_related("responsibility_list__organisation"), pk=pk)
     responsibility_list = selectors.list_for(request.user, item.responsibility_list_id, _today())
-    if not selectors.can_edit(request.user, responsibility_list.organisation):
+    if not may_change(request.user, responsibility_list.organisation):
         raise Http404
     form = TaskForm(request.POST or None, responsibility_list=responsibility_list)
     template = "responsibilities/task_form.html"
@@ -240,7 +240,7 @@ def task_create(request, pk):
 def _task_page(request, task, progress_form=None, evidence_form=None, status=200):
     """The task page; after a refused progress entry or upload it shows the errors at their fields."""
     responsibility_list = task.item.responsibility_list
-    can_edit = selectors.can_edit(request.user, responsibility_list.organisation) and not responsibility_list.is_closed
+    can_edit = may_change(request.user, responsibility_list.organisation) and not responsibility_list.is_closed
     can_report = may_report_progress(request.user, task) and not responsibility_list.is_closed
     return render(
         request,
@@ -253,7 +253,7 @@ def _task_page(request, task, progress_form=None, evidence_form=None, status=200
             "can_edit": can_edit,
             "can_report": can_report,
             # A recipient sees where the task came from; the link only for those who see the issuer.
-            "source_linked": task.source is not None and selectors.may_see_issued(request.user, task.source),
+            "source_linked": task.source is not None and may_see_issued(request.user, task.source),
             "progress_form": progress_form or ProgressForm(),
             "evidence_form": evidence_form or EvidenceForm(),
         },
@@ -270,7 +270,7 @@ def task_detail(request, pk):
 def task_edit(request, pk):
     task = selectors.task_for(request.user, pk, _today())
     responsibility_list = task.item.responsibility_list
-    if not selectors.can_edit(request.user, responsibility_list.organisation):
+    if not may_change(request.user, responsibility_list.organisation):
         raise Http404
     form = TaskForm(request.POST or None, instance=task, responsibility_list=responsibility_list)
     template = "responsibilities/task_form.html"
@@ -297,7 +297,7 @@ def task_edit(request, pk):
 def task_archive(request, pk):
     task = selectors.task_for(request.user, pk, _today())
     responsibility_list = task.item.responsibility_list
-    if not selectors.can_edit(request.user, responsibility_list.organisation):
+    if not may_change(request.user, responsibility_list.organisation):
         raise Http404
     form = ArchiveTaskForm(request.POST or None, initial={"version": task.version})
     template = "responsibilities/archive_form.html"

@@ -18,6 +18,7 @@ from responsibilities import services
 from responsibilities.forms import MembershipEndForm, MembershipForm, OrganisationForm, PeopleFilterForm, PersonForm
 from responsibilities.list_forms import YearForm
 from responsibilities.models import Role
+from responsibilities.permissions import may_change, may_export_subtree
 from responsibilities.selectors import lists as list_selectors
 from responsibilities.selectors import organisations as selectors
 
@@ -83,14 +84,12 @@ def organisation_detail(request, pk):
     day = timezone.localdate()
     if date_form.is_valid() and date_form.cleaned_data["on"]:
         day = date_form.cleaned_data["on"]
-    can_change = scope.covers(scope.scope_paths(request.user, scope.CHANGE), organisation.path)
+    can_change = may_change(request.user, organisation)
     year = YearForm(request.GET or None).year_or(timezone.localdate().year)
     rollup = list_selectors.rollup(organisation, year, timezone.localdate())
     sort = request.GET.get("sort", "name")
     context = {
-        "can_export_subtree": scope.covers(
-            scope.scope_paths(request.user, scope.VIEW, roles=list_selectors.STAFF_ROLES), organisation.path
-        ),
+        "can_export_subtree": may_export_subtree(request.user, organisation),
         "rollup": rollup,
         "rollup_rows": list_selectors.sort_rollup(rollup.rows, sort),
         "sort": sort,
@@ -287,7 +286,7 @@ def person_list(request):
 @require_GET
 def person_detail(request, pk):
     person = selectors.person_for(request.user, pk)
-    can_change = scope.covers(scope.scope_paths(request.user, scope.CHANGE), person.home_organisation.path)
+    can_change = may_change(request.user, person.home_organisation)
     return render(
         request,
         "responsibilities/person_detail.html",

@@ -1,6 +1,7 @@
 from django.conf import settings
 
 from core import scope
+from core.permissions import nav_flags
 
 
 def navigation(request):
@@ -9,18 +10,12 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {"product_name": settings.PRODUCT_NAME}
     roles = scope.roles_of(user)
-    return {
+    return nav_flags(user) | {
         "product_name": settings.PRODUCT_NAME,
         "nav_roles": roles,
         "nav_can_change": scope.can_change_anything(user),
         "nav_admin": user.is_staff,
         # Leaders have a checklist of their own; the assignment list is already read for scope.
         "nav_has_checklist": "leader" in roles,
-        # 纪检 and 组织 inspectors and administrators handle accountability cases (confidential).
-        "nav_handles_cases": user.is_superuser
-        or any(
-            role == "admin" or (role == "inspector" and dept in ("discipline", "organisation"))
-            for role, dept, _path in scope.assignments_of(user)
-        ),
         "nav_early_warning": user.is_superuser or bool(roles),
     }

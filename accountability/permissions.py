@@ -1,0 +1,61 @@
+"""Who may do what in accountability: each rule once (see ``core.permissions``)."""
+
+from datetime import date
+
+from django.utils import timezone
+
+from core import scope
+from core.permissions import nav_flag, rule
+from responsibilities.models import TeamMembership
+
+# Who handles cases: the 纪检 and 组织 inspectors and the administrators of the organisation or above.
+CASE_DEPARTMENTS = ("discipline", "organisation")
+
+
+def case_handler_paths(user) -> list[str] | None:
+    """Subtrees whose cases (and restrictions, screening) the user handles; None means everything."""
+    if user.is_superuser:
+        return None
+    paths = list(scope.scope_paths(user, scope.VIEW, roles={"admin"}) or [])
+    for department in CASE_DEPARTMENTS:
+        paths += scope.scope_paths(user, scope.VIEW, roles={"inspector"}, department=department) or []
+    return scope.minimal_prefixes(paths)
+
+
+@rule("accountability.handle_cases")
+def handles_cases(user, organisation) -> bool:
+    return scope.covers(case_handler_paths(user), organisation.path)
+
+
+@rule("accountability.see_restrictions")
+def sees_restrictions(user, person) -> bool:
+    """Confidential like the cases: their handlers in scope, and the person himself or herself."""
+    return (person.user_id is not None and person.user_id == user.pk) or handles_cases(user, person.home_organisation)
+
+
+def secretary_of(user, day: date) -> set[int]:
+    """Ids of the organisations where the user is the secretary on a day."""
+    if not user.is_authenticated:
+        return set()
+    return set(TeamMembership.objects.secretary_of(user, day).values_list("organisation_id", flat=True))
+
+
+def may_intervene(user, organisation, secretary_ids: set[int] | None = None) -> bool:
+    """Office staff and administrators in scope, and the organisation's secretary (for his or her team).
+
+    Pass ``secretary_ids`` (from ``secretary_of``) when asking for many organisations at once.
+    """
+    if scope.may(user, scope.CHANGE, organisation.path):
+        return True
+    if secretary_ids is None:
+        secretary_ids = secretary_of(user, timezone.localdate())
+    return organisation.pk in secretary_ids
+
+
+rule("accountability.intervene")(lambda user, organisation: may_intervene(user, organisation))
+
+
+@nav_flag("nav_handles_cases")
+def handles_any_cases(user) -> bool:
+    paths = case_handler_paths(user)
+    return paths is None or bool(paths)

@@ -1,0 +1,105 @@
+"""The scoping door: every model family answers ``objects.for_user(user, action)``, and pages built on
+it show only what the record's own page would open."""
+
+from datetime import date
+
+import pghistory.models
+import pytest
+from django.apps import apps
+from django.contrib.auth.models import AnonymousUser
+
+from accountability import selectors as warning
+from accountability import services as accountability_services
+from core.scope import PublicQuerySet, ScopedQuerySet
+from responsibilities import services
+from responsibilities.models import Person, ResponsibilityList, Role, TeamRole
+from responsibilities.selectors import lists as list_selectors
+from tests.conftest import make_user
+from tests.responsibilities.factories import PersonFactory
+from tests.responsibilities.list_factories import add_task, committee_list
+
+DOMAIN_APPS = {"core", "responsibilities", "accountability", "assessments"}
+
+
+def families():
+    return [
+        model
+        for model in apps.get_models()
+        if model._meta.app_label in DOMAIN_APPS
+        and not model._meta.auto_created
+        and not issubclass(model, pghistory.models.Event)
+    ]
+
+
+def test_every_model_family_has_the_door():
+    assert len(families()) >= 30  # the enumeration found the apps' models
+    without = [m.__name__ for m in families() if not isinstance(m._default_manager.all(), ScopedQuerySet)]
+    assert without == []
+
+
+def test_the_door_is_shut_to_anonymous_users():
+    opened = [m.__name__ for m in families() if not m._default_manager.for_user(AnonymousUser()).query.is_empty()]
+    assert opened == []
+
+
+def test_an_unassigned_user_sees_only_public_reference_data(tree, superuser, outsider, office_staff, list_template):
+    committee_list(tree["own"], superuser)
+    private = [m for m in families() if not isinstance(m._default_manager.all(), PublicQuerySet)]
+    with_rows = [m for m in private if m._default_manager.exists()]
+    assert len(with_rows) >= 4  # organisations, lists, items, the office assignment: not a vacuous check
+    assert [m.__name__ for m in with_rows if m._default_manager.for_user(outsider).exists()] == []
+
+
+@pytest.fixture
+def own_team(tree, superuser, secretary):
+    """The own organisation's team: the secretary, a member with a login, and a colleague without."""
+    member_user = make_user("member", tree["own"], Role.LEADER, superuser)
+    member = PersonFactory(home_organisation=tree["own"], user=member_user, name="张委员")
+    colleague = PersonFactory(home_organisation=tree["own"], name="赵委员")
+    for person in (member, colleague):
+        services.membership_add(
+            organisation=tree["own"], person=person, role=TeamRole.MEMBER, start_date=date(2024, 1, 1), by=superuser
+        )
+    listed = committee_list(tree["own"], superuser)
+    for responsibility_list in ResponsibilityList.objects.filter(organisation=tree["own"], year=listed.year):
+        add_task(responsibility_list, superuser, deadline=date(listed.year, 1, 1))
+    return {"member_user": member_user, "member": member, "colleague": colleague, "year": listed.year}
+
+
+def test_early_warning_shows_a_member_no_other_members_personal_lists(
+    tree, superuser, secretary, office_staff, own_team
+):
+    day = date(own_team["year"], 3, 1)
+    own = tree["own"].pk
+    secretary_pk = Person.objects.get(user=secretary).pk
+
+    def rows_of(user):
+        return {(g["organisation"], g["person"]) for g in warning.warning_groups(user, day)}
+
+    member, colleague = own_team["member"].pk, own_team["colleague"].pk
+    assert rows_of(own_team["member_user"]) == {(own, None), (own, member)}
+    team = {(own, None), (own, member), (own, colleague)}
+    assert rows_of(secretary) == rows_of(office_staff) == team | {(own, secretary_pk)}
+
+
+def test_every_task_an_early_warning_row_shows_opens_for_its_reader(tree, superuser, secretary, office_staff, own_team):
+    day = date(own_team["year"], 3, 1)
+    for user in (own_team["member_user"], secretary, office_staff):
+        rows = warning.warning_rows(user, day, warning.warning_groups(user, day))
+        shown = [task for row in rows for task in row.tasks]
+        assert shown
+        for task in shown:
+            assert list_selectors.task_for(user, task.pk, day).pk == task.pk
+
+
+def test_early_warning_shows_only_interventions_the_reader_may_see(tree, superuser, office_staff, own_team):
+    day = date(own_team["year"], 3, 1)
+    accountability_services.intervention_record(
+        organisation=tree["own"], kind="remind", reason="逾期", day=day, by=office_staff
+    )
+    member_rows = warning.warning_rows(
+        own_team["member_user"], day, warning.warning_groups(own_team["member_user"], day)
+    )
+    office_rows = warning.warning_rows(office_staff, day, warning.warning_groups(office_staff, day))
+    assert [len(r.interventions) for r in office_rows if r.person is None] == [1]
+    assert [len(r.interventions) for r in member_rows if r.person is None] == [0]
