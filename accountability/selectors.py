@@ -212,9 +212,8 @@ def overdue_tasks(user, day: date, root: Organisation | None = None) -> QuerySet
     tasks = (
         Task.objects.for_user(user, scope.VIEW, day=day)
         .filter(archived_at__isnull=True)
-        .exclude(status=TaskStatus.DONE)
+        .overdue_on(day)
         .exclude(item__responsibility_list__status="closed")
-        .filter(deadline__lt=day)
     )
     if root is not None:
         tasks = tasks.filter(item__responsibility_list__organisation__path__startswith=root.path)

@@ -36,6 +36,7 @@ from assessments.models import (
 from assessments.permissions import inspector_departments, may_define_indicators, may_manage
 from core.models import lock_versioned
 from responsibilities.models import Department, Organisation, Person, TeamMembership, TeamRole
+from responsibilities.rules import deadline_in_year
 from responsibilities.services import service
 
 # ---- Who may do what ----------------------------------------------------------------------------
@@ -181,7 +182,7 @@ def indicator_save(
     for name, value in fields.items():
         if name in INDICATOR_FIELDS:
             setattr(indicator, name, value)
-    if indicator.deadline is not None and indicator.deadline.year != scheme.year:
+    if indicator.deadline is not None and not deadline_in_year(indicator.deadline, scheme.year):
         raise ValidationError({"deadline": _("时间应在考核年度（%(year)s 年）之内。") % {"year": scheme.year}})
     indicator.is_vague = rules.is_vague(indicator.quantity, indicator.deadline, indicator.standard)
     indicator.full_clean()

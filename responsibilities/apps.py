@@ -17,6 +17,8 @@ class ResponsibilitiesConfig(AppConfig):
             TeamMembership,
             TemplateItem,
         )
+        from responsibilities.services.lists import personal_lists_for_new_member
+        from responsibilities.signals import membership_added
 
         for key, model in (
             ("organisation", Organisation),
@@ -29,3 +31,10 @@ class ResponsibilitiesConfig(AppConfig):
             ("template_item", TemplateItem),
         ):
             register_history(key, model, model.objects.for_user)
+
+        # A member added to a team gets the personal lists of the years under way (lists half).
+        membership_added.connect(
+            lambda sender, membership, **kwargs: personal_lists_for_new_member(membership),
+            dispatch_uid="personal_lists_for_new_member",
+            weak=False,
+        )

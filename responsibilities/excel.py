@@ -385,8 +385,6 @@ def _quantity(value) -> Decimal | None:
         raise _CellError(_("数量应为数字。")) from None
     if not number.is_finite():
         raise _CellError(_("数量应为数字。"))
-    if number < 0:
-        raise _CellError(_("数量不能为负数。"))
     if number > QUANTITY_MAX or number != number.quantize(Decimal("0.01")):
         raise _CellError(_("数量最多 8 位整数、2 位小数。"))
     return number
@@ -406,8 +404,8 @@ def _deadline(value, year: int) -> date:
             raise _CellError(_("日期格式不正确，应为 YYYY-MM-DD，例如 %(year)s-06-30。") % {"year": year}) from None
     else:
         raise _CellError(_("日期格式不正确，应为 YYYY-MM-DD，例如 %(year)s-06-30。") % {"year": year})
-    if not rules.deadline_in_year(day, year):
-        raise _CellError(_("完成时限必须在清单年度（%(year)s 年）之内。") % {"year": year})
+    if problem := rules.deadline_problem(day, year):
+        raise _CellError(problem)
     return day
 
 
@@ -580,14 +578,18 @@ def _check_row(number: int, values: dict, formulas: set, items: dict, people: di
                 _("不能超过 %(max)s 字（现有 %(n)s 字）。") % {"max": MAX_LENGTH[field], "n": len(text)},
             )
 
-    quantity = None
+    quantity, quantity_read = None, True
     try:
         quantity = _quantity(values["quantity"])
     except _CellError as error:
+        quantity_read = False
         fail("quantity", str(error))
     standard = _text(values["standard"])
-    if _is_blank(values["quantity"]) and not standard:
-        fail("standard", _("未填写数量的任务必须写明标准。"))
+    if quantity_read:  # the deadline is judged below with its cell's format
+        for field, message in rules.task_problems(
+            quantity=quantity, standard=standard, deadline=None, year=year
+        ).items():
+            fail(field, message)
 
     deadline = None
     try:
@@ -690,7 +692,7 @@ def write_subtree_ledger(output, organisation, year: int, rows, today: date) -> 
         completed_on,
     ) in rows:
         label = kinds[kind] if not person else f"{person} · {kinds[kind]}"
-        overdue = status != TaskStatus.DONE and deadline < today
+        overdue = rules.is_overdue(status == TaskStatus.DONE, deadline, today)
         status_label = statuses[status] + (late if overdue else "")
         deadline_cell = WriteOnlyCell(sheet, value=deadline)
         deadline_cell.number_format = DATE_FORMAT

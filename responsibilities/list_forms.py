@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput, StyledFormMixin, VersionField
+from responsibilities import rules
 from responsibilities.models import (
     IssuedTask,
     ListStatus,
@@ -18,6 +19,19 @@ from responsibilities.models import (
 )
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
+
+
+def add_task_problems(form, cleaned: dict, year: int) -> None:
+    """Show ``rules.task_problems`` at their fields (a field that already has an error keeps it)."""
+    problems = rules.task_problems(
+        quantity=cleaned.get("quantity"),
+        standard=cleaned.get("standard", ""),
+        deadline=cleaned.get("deadline"),
+        year=year,
+    )
+    for field, message in problems.items():
+        if field not in form.errors:
+            form.add_error(field, message)
 
 
 class YearField(forms.IntegerField):
@@ -99,21 +113,9 @@ class TaskForm(StyledFormMixin, ReasonMixin, forms.ModelForm):
             self.fields["version"].required = True
         self.setup_reason(responsibility_list)
 
-    def clean_deadline(self):
-        deadline = self.cleaned_data["deadline"]
-        year = self.responsibility_list.year
-        if deadline and deadline.year != year:
-            raise ValidationError(_("完成时限必须在清单年度（%(year)s 年）之内。"), params={"year": year})
-        return deadline
-
     def clean(self):
         cleaned = super().clean()
-        if (
-            cleaned.get("quantity") is None
-            and not cleaned.get("standard", "").strip()
-            and "standard" not in self.errors
-        ):
-            self.add_error("standard", _("未填写数量的任务必须写明标准。"))
+        add_task_problems(self, cleaned, self.responsibility_list.year)
         return cleaned
 
     def _post_clean(self):
@@ -204,20 +206,9 @@ class IssueTaskForm(StyledFormMixin, forms.ModelForm):
         self.fields["recipients"].label_from_instance = lambda org: f"{'　' * (org.depth - 1)}{org.name}"
         self.fields["quantity"].validators.append(MinValueValidator(0))
 
-    def clean_deadline(self):
-        deadline = self.cleaned_data["deadline"]
-        if deadline and deadline.year != self.year:
-            raise ValidationError(_("完成时限必须在 %(year)s 年之内。"), params={"year": self.year})
-        return deadline
-
     def clean(self):
         cleaned = super().clean()
-        if (
-            cleaned.get("quantity") is None
-            and not cleaned.get("standard", "").strip()
-            and "standard" not in self.errors
-        ):
-            self.add_error("standard", _("未填写数量的任务必须写明标准。"))
+        add_task_problems(self, cleaned, self.year)
         return cleaned
 
     def _post_clean(self):

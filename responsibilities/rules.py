@@ -4,6 +4,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext as _
+
 # ---- Templates --------------------------------------------------------------------------------
 
 
@@ -68,6 +70,26 @@ def is_due_soon(status_done: bool, deadline: date, today: date, days: int = DUE_
 
 def deadline_in_year(deadline: date, year: int) -> bool:
     return deadline.year == year
+
+
+def deadline_problem(deadline: date, year: int) -> str | None:
+    if not deadline_in_year(deadline, year):
+        return _("完成时限必须在清单年度（%(year)s 年）之内。") % {"year": year}
+    return None
+
+
+def task_problems(*, quantity, standard: str, deadline: date | None, year: int) -> dict[str, str]:
+    """What a task's 数量、时间、标准 break, by field: the deadline lies in the list's year, a quantity
+    is not negative, and a qualitative task (no quantity) states its standard. Every form, the Excel
+    import and the service ask this one function."""
+    problems = {}
+    if deadline is not None and (problem := deadline_problem(deadline, year)):
+        problems["deadline"] = problem
+    if quantity is not None and quantity < 0:
+        problems["quantity"] = _("数量不能为负数。")
+    if quantity is None and not (standard or "").strip():
+        problems["standard"] = _("未填写数量的任务必须写明标准。")
+    return problems
 
 
 def status_after_progress(current: str, percent: int) -> str:

@@ -348,8 +348,18 @@ class TaskStatus(models.TextChoices):
     DONE = "done", _("已完成")
 
 
+def overdue_condition(day, prefix: str = "") -> Q:
+    """Tasks (reached through ``prefix``, e.g. "items__tasks__") overdue on ``day``: not done and past
+    the deadline; the deadline day itself is in time. The query form of ``rules.is_overdue``, also
+    over the roll-up's counts (which have a status and a deadline)."""
+    return ~Q(**{f"{prefix}status": TaskStatus.DONE}) & Q(**{f"{prefix}deadline__lt": day})
+
+
 class TaskQuerySet(ThroughListQuerySet):
     list_path = "item__responsibility_list"
+
+    def overdue_on(self, day):
+        return self.filter(overdue_condition(day))
 
     def active(self):
         return self.filter(archived_at__isnull=True)

@@ -25,6 +25,7 @@ from responsibilities.models import (
     TaskTally,
     TeamMembership,
 )
+from responsibilities.models.lists import overdue_condition
 
 
 def lists_visible_to(user, day: date) -> QuerySet[ResponsibilityList]:
@@ -45,7 +46,7 @@ def task_counts(prefix: str, today: date) -> dict:
     return {
         "task_total": Count(prefix, filter=active, distinct=True),
         "task_done": Count(prefix, filter=active & done, distinct=True),
-        "task_overdue": Count(prefix, filter=active & ~done & Q(**{f"{prefix}__deadline__lt": today}), distinct=True),
+        "task_overdue": Count(prefix, filter=active & overdue_condition(today, f"{prefix}__"), distinct=True),
     }
 
 
@@ -227,7 +228,7 @@ def _tallied_counts(today: date) -> dict:
         done=tasks(done),
         in_progress=tasks(Q(status=TaskStatus.IN_PROGRESS)),
         not_started=tasks(Q(status=TaskStatus.NOT_STARTED)),
-        overdue=tasks(~done & Q(deadline__lt=today)),
+        overdue=tasks(overdue_condition(today)),
     )
 
 

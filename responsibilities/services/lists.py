@@ -300,13 +300,9 @@ def earliest_work_day(year: int) -> date:
 
 
 def _check_task(task: Task, responsibility_list: ResponsibilityList) -> None:
-    errors = {}
-    if task.deadline and not rules.deadline_in_year(task.deadline, responsibility_list.year):
-        errors["deadline"] = _("完成时限必须在清单年度（%(year)s 年）之内。") % {"year": responsibility_list.year}
-    if task.quantity is not None and task.quantity < 0:
-        errors["quantity"] = _("数量不能为负数。")
-    if task.quantity is None and not task.standard.strip():
-        errors["standard"] = _("未填写数量的任务必须写明标准。")
+    errors = rules.task_problems(
+        quantity=task.quantity, standard=task.standard, deadline=task.deadline, year=responsibility_list.year
+    )
     person = task.responsible_person
     if person is not None and not person.home_organisation.path.startswith(responsibility_list.organisation.path):
         errors["responsible_person"] = _("责任人必须是本组织或下级单位的干部。")

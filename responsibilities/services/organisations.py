@@ -16,7 +16,7 @@ from core.models import lock_versioned
 from core.services import require_scope, service
 from responsibilities import tallies
 from responsibilities.models import Assignment, Organisation, Person, TeamMembership, TeamRole
-from responsibilities.services.lists import personal_lists_for_new_member
+from responsibilities.signals import membership_added
 
 
 def _lock_organisation(pk) -> Organisation:
@@ -157,8 +157,8 @@ def membership_add(
     _check_overlaps(membership)
     membership.full_clean()
     membership.save()
-    # Someone joining mid-year gets his or her personal list for the years already under way.
-    personal_lists_for_new_member(membership)
+    # The lists half gives someone joining mid-year the personal list for the years under way.
+    membership_added.send(sender=TeamMembership, membership=membership)
     return membership
 
 
