@@ -3,9 +3,12 @@
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 
+import pghistory.models
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -85,52 +88,71 @@ def _display(field, value, related: dict) -> str:
     return str(value)
 
 
+def _from_json(field, value):
+    """A column's value as the event's JSON holds it, back in the field's Python form (JSON numbers
+    arrive as floats: a decimal keeps its places)."""
+    if value is None:
+        return None
+    if isinstance(field, models.DecimalField):
+        return Decimal(str(value)).quantize(Decimal(1).scaleb(-field.decimal_places))
+    return field.to_python(value)
+
+
 def entries(instance) -> list[Entry]:
     """Every saved state of the record, oldest first, as the fields that changed from one to the next.
 
-    Three queries whatever the length of the history: the events, the users who made them, and the
-    records their foreign keys point to (one query per related model).
+    The changes are pghistory's own (``Events.pgh_diff``: each event against the one before it, in
+    the database); this turns them into labels and readable values. Three queries whatever the
+    length of the history: the events, the users who made them, and the records their foreign keys
+    point to (one query per related model).
     """
     model = type(instance)
-    fields = [f for f in model._meta.concrete_fields if f.name not in HIDDEN_FIELDS]
-    events = list(instance.events.select_related("pgh_context").order_by("pgh_id"))
-    user_ids = {e.pgh_context.metadata.get("user") for e in events if e.pgh_context_id}
+    fields = {f.attname: f for f in model._meta.concrete_fields if f.name not in HIDDEN_FIELDS}
+    events = list(pghistory.models.Events.objects.tracks(instance).order_by("pgh_id"))
+    changed = []  # per event: [(field, before, after)], values back in Python form
+    for index, event in enumerate(events):
+        if index == 0:
+            pairs = [(name, None, value) for name, value in (event.pgh_data or {}).items()]
+        else:
+            pairs = [(name, values[0], values[1]) for name, values in (event.pgh_diff or {}).items()]
+        changed.append(
+            [
+                (fields[name], _from_json(fields[name], before), _from_json(fields[name], after))
+                for name, before, after in pairs
+                if name in fields
+            ]
+        )
+    user_ids = {(e.pgh_context or {}).get("user") for e in events}
     users = get_user_model().objects.in_bulk([u for u in user_ids if u])
     wanted = defaultdict(set)
-    for event in events:
-        for field in fields:
-            if field.is_relation and getattr(event, field.attname, None) is not None:
-                wanted[field].add(getattr(event, field.attname))
+    for field, before, after in (change for event_changes in changed for change in event_changes):
+        if field.is_relation:
+            wanted[field].update(v for v in (before, after) if v is not None)
     related = {}
     for field, ids in wanted.items():
         for pk, obj in field.related_model._base_manager.in_bulk(ids).items():
             related[(field.name, pk)] = obj
-    result, previous = [], None
-    for event in events:
-        context = event.pgh_context.metadata if event.pgh_context_id else {}
-        changes = []
-        for field in fields:
-            after = getattr(event, field.attname, None)
-            before = getattr(previous, field.attname, None) if previous is not None else None
-            if previous is None and after in (None, "", False):
-                continue
-            if previous is None or before != after:
-                changes.append(
-                    Change(
-                        str(field.verbose_name),
-                        _display(field, before, related) if previous is not None else "",
-                        _display(field, after, related),
-                    )
-                )
-        if changes or previous is None:
+    result = []
+    for index, (event, event_changes) in enumerate(zip(events, changed, strict=True)):
+        first = index == 0
+        changes = [
+            Change(
+                str(field.verbose_name),
+                "" if first else _display(field, before, related),
+                _display(field, after, related),
+            )
+            for field, before, after in sorted(event_changes, key=lambda c: list(fields.values()).index(c[0]))
+            if not (first and after in (None, "", False))
+        ]
+        if changes or first:
+            context = event.pgh_context or {}
             result.append(
                 Entry(
                     at=event.pgh_created_at,
                     user=users.get(context.get("user")),
-                    kind=str(_("创建")) if previous is None else str(_("修改")),
+                    kind=str(_("创建")) if first else str(_("修改")),
                     reason=context.get("reason", ""),
                     changes=changes,
                 )
             )
-        previous = event
     return result
