@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accountability import selectors as accountability
 from accountability.models import RestrictionKind
+from accountability.permissions import case_handler_paths
 from assessments import permissions, rules, selectors, services
 from assessments.forms import (
     AwardForm,
@@ -573,9 +574,17 @@ def results_export(request, pk):
     # reading this may not see cases.
     eligible = accountability.eligibilities(people, day)
 
-    def answer(person_id, kind):
-        bar = eligible[person_id].bars.get(kind)
-        return _("否，%(day)s 起可以") % {"day": bar.lifts_on} if bar else _("是")
+    # The date a bar lifts tells of a case: only the case handlers over the person read it.
+    handler_paths = case_handler_paths(request.user)
+
+    def refused(person, day):
+        if scope.covers(handler_paths, person.home_organisation.path):
+            return _("否，%(day)s 起可以") % {"day": day}
+        return _("否，请向组织部门了解")
+
+    def answer(person, kind):
+        bar = eligible[person.pk].bars.get(kind)
+        return refused(person, bar.lifts_on) if bar else _("是")
 
     weight = scheme.party_building_weight
     team_rows = [
@@ -601,10 +610,10 @@ def results_export(request, pk):
             leader.mass,
             leader.score,
             leader.grade_label,
-            _("否，%(day)s 起可以") % {"day": bars[leader.person_id].ends_on} if leader.person_id in bars else _("是"),
-            answer(leader.person_id, RestrictionKind.NO_PROMOTION),
-            answer(leader.person_id, RestrictionKind.NO_POST),
-            answer(leader.person_id, RestrictionKind.NO_HIGHER_POST),
+            refused(leader.person, bars[leader.person_id].ends_on) if leader.person_id in bars else _("是"),
+            answer(leader.person, RestrictionKind.NO_PROMOTION),
+            answer(leader.person, RestrictionKind.NO_POST),
+            answer(leader.person, RestrictionKind.NO_HIGHER_POST),
             leader.note,
         ]
         for leader in leaders
