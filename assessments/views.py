@@ -29,7 +29,7 @@ from assessments.models import GradeSubject, Indicator, InspectionStatus
 from core import excel, scope
 from core.forms import as_id, attach_errors
 from core.models import EditConflict
-from core.views import conflict_page, conflict_response, save_or_show_errors
+from core.views import conflict_page, conflict_response, private_no_store, save_or_show_errors
 from responsibilities.models import Department, Organisation, Person
 from responsibilities.selectors import organisations as org_selectors
 from responsibilities.services.lists import template_for
@@ -502,6 +502,7 @@ def _refused(form, error):
 
 
 @require_http_methods(["GET", "POST"])
+@private_no_store
 def results(request, pk):
     scheme = selectors.scheme_for(request.user, pk)
     manage = permissions.may_manage(request.user, scheme)
@@ -546,6 +547,7 @@ def results(request, pk):
 
 
 @require_GET
+@private_no_store
 def result_detail(request, pk):
     result = selectors.result_for(request.user, pk)
     return render(
@@ -561,6 +563,7 @@ def result_detail(request, pk):
 
 
 @require_GET
+@private_no_store
 def results_export(request, pk):
     """Results for award selection and appointment screening, joined with accountability eligibility."""
     scheme = selectors.scheme_for(request.user, pk)
