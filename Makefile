@@ -42,12 +42,17 @@ migrate: db
 demo: migrate
 	@$(PY) manage.py load_demo
 
+# Served as in production: DEBUG off (the product's own 404/403/500 pages), static files collected
+# into staticfiles/ and served by WhiteNoise, a secret key of this machine kept in .secret_key
+# (mode 600). `DEBUG=true make run` turns Django's debug pages back on for development.
 run: db messages
 	@$(PY) manage.py migrate --noinput
 	@$(PY) manage.py load_demo
+	@$(PY) manage.py collectstatic --noinput >/dev/null
+	@test -s .secret_key || (umask 077 && $(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > .secret_key)
 	@echo ""
 	@echo "打开 http://$(HOST):$(PORT) 使用上面的演示账号登录；按 Ctrl+C 停止服务，make stop 停止数据库。"
-	@DEBUG=$${DEBUG:-true} $(PY) manage.py runserver $(HOST):$(PORT)
+	@DEBUG=$${DEBUG:-false} SECRET_KEY="$${SECRET_KEY:-$$(cat .secret_key)}" $(PY) manage.py runserver $(HOST):$(PORT)
 
 # Backups: `make backup` writes backups/<db>-<time>.dump; `make restore FILE=backups/x.dump` replaces the
 # database's content with it (all or nothing). See README, "运维".

@@ -26,7 +26,7 @@ from core.forms import as_id, attach_errors
 from core.models import EditConflict
 from core.panels import Panel
 from core.permissions import can
-from core.views import conflict_page, transition_conflict
+from core.views import conflict_page, private_no_store, transition_conflict
 from responsibilities.models import Person, Task
 from responsibilities.selectors import organisations as org_selectors
 from responsibilities.selectors.lists import lists_visible_to
@@ -74,6 +74,7 @@ def rule_set_detail(request, pk):
 
 
 @require_GET
+@private_no_store
 def case_list(request):
     cases = selectors.cases_visible_to(request.user).select_related("decision")
     status = request.GET.get("status", "")
@@ -132,6 +133,7 @@ def case_create(request):
 
 
 @require_GET
+@private_no_store
 def case_attribution(request):
     """htmx: the role the chosen person held in the chosen organisation on the date of the facts."""
     form = DayForm({"day": request.GET.get("facts_date")})
@@ -180,12 +182,14 @@ def _decision_day(request):
 
 
 @require_GET
+@private_no_store
 def case_detail(request, pk):
     case = selectors.case_for(request.user, pk)
     return render(request, "accountability/case_detail.html", _case_context(request, case))
 
 
 @require_POST
+@private_no_store
 def case_transition(request, pk):
     case = selectors.case_for(request.user, pk)
     form = CaseTransitionForm(request.POST)
@@ -219,6 +223,7 @@ def case_transition(request, pk):
 
 
 @require_POST
+@private_no_store
 def case_decide(request, pk):
     """Preview what a decision would impose (what-if), or record it."""
     case = selectors.case_for(request.user, pk)
@@ -262,6 +267,7 @@ def case_decide(request, pk):
 
 
 @require_GET
+@private_no_store
 def decision_print(request, pk):
     case = selectors.case_for(request.user, pk)
     decision = getattr(case, "decision", None)
@@ -309,6 +315,7 @@ def eligibility_panel(request, person):
 
 
 @require_GET
+@private_no_store
 def person_record(request, pk):
     person = org_selectors.person_for(request.user, pk)
     if not can(request.user, "accountability.see_restrictions", person):
@@ -332,6 +339,7 @@ def person_record(request, pk):
 
 
 @require_GET
+@private_no_store
 def screening(request):
     organisations = selectors.handled_organisations(request.user)
     if not organisations.exists():
@@ -384,6 +392,7 @@ def _screening_workbook(root, day, rows):
 
 
 @require_GET
+@private_no_store
 def early_warning(request):
     today = _today()
     repeat_only = request.GET.get("repeat") == "1"

@@ -197,7 +197,7 @@ def leader_results_of(user, scheme: Scheme) -> QuerySet[LeaderResult]:
     return (
         LeaderResult.objects.for_user(user)
         .filter(scheme=scheme)
-        .select_related("organisation", "person")
+        .select_related("organisation", "person__home_organisation")
         .order_by("rank", "organisation__path")
     )
 

@@ -35,6 +35,7 @@ from assessments.models import (
 )
 from assessments.permissions import inspector_departments, may_define_indicators, may_manage
 from core.models import lock_versioned
+from core.permissions import can
 from responsibilities.models import Department, Organisation, Person, TeamMembership, TeamRole
 from responsibilities.rules import deadline_in_year
 from responsibilities.services import service
@@ -596,12 +597,9 @@ def _leader_results(scheme, results, mass, day, peers) -> list[LeaderResult]:
             )
         )
     bars = accountability.award_bars([leader.person_id for leader in leaders], scheme.year)
-    # The reason, without the case: results are read by office staff, who may not see cases (the
-    # case itself is on the person's eligibility panel for those who may).
-    barred = {
-        person_id: _("受问责影响不得评为优秀：%(until)s 前不得评优评先") % {"until": bar.ends_on}
-        for person_id, bar in bars.items()
-    }
+    # Neither reason nor date: results are read by office staff, who may not learn of a case (the
+    # bar and its case are on the person's eligibility panel for those who may).
+    barred = {person_id: _("不得评为优秀，请向组织部门了解") for person_id in bars}
     _grade(
         leaders,
         _bands(scheme, GradeSubject.LEADER),
@@ -680,13 +678,17 @@ def award_nominate(*, scheme: Scheme, person: Person, title: str, by) -> AwardNo
         raise ValidationError({"person": _("只能推荐本组织及下级单位的干部。")})
     bar = accountability.award_bar(person, scheme.year)
     if bar is not None:
-        raise ValidationError(
-            {
-                "person": _("%(name)s 受问责影响，%(year)s 年不得参加评先评优（%(until)s 起解除）。")
-                % {"name": person.name, "year": scheme.year, "until": bar.ends_on}
-            },
-            code="barred",
-        )
+        # The reason and the date are the case's: only those who may see the person's restrictions
+        # (the case handlers) learn them; office staff learn only that the person cannot be nominated.
+        if can(by, "accountability.see_restrictions", person):
+            message = _("%(name)s 受问责影响，%(year)s 年不得参加评先评优（%(until)s 起解除）。") % {
+                "name": person.name,
+                "year": scheme.year,
+                "until": bar.ends_on,
+            }
+        else:
+            message = _("该同志目前不能推荐，请向组织部门了解。")
+        raise ValidationError({"person": message}, code="barred")
     nomination = AwardNomination(scheme=scheme, person=person, title=title.strip(), nominated_by=by)
     nomination.full_clean()
     nomination.save()

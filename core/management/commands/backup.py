@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from core.backups import database_url, dump
+from core.backups import database_url, dump, private_folder
 
 
 class Command(BaseCommand):
@@ -15,6 +15,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, output=None, **options):
         name = settings.DATABASES["default"]["NAME"]
-        path = Path(output) if output else settings.BASE_DIR / "backups" / f"{name}-{timezone.now():%Y%m%d-%H%M%S}.dump"
+        if output:
+            path = Path(output)
+        else:
+            path = private_folder(settings.BASE_DIR / "backups") / f"{name}-{timezone.now():%Y%m%d-%H%M%S}.dump"
         dump(database_url(), path)
-        self.stdout.write(f"已备份到 {path}（{path.stat().st_size // 1024} KB）")
+        self.stdout.write(f"已备份到 {path}（{path.stat().st_size // 1024} KB，仅本用户可读）")
