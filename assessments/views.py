@@ -8,12 +8,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accountability import selectors as accountability
-from accountability.models import RestrictionKind
-from accountability.permissions import case_handler_paths
-from assessments import permissions, rules, selectors, services
+from assessments import exports, permissions, rules, selectors, services
 from assessments.forms import (
     AwardForm,
     BallotCodeForm,
@@ -29,7 +27,7 @@ from assessments.models import GradeSubject, Indicator, InspectionStatus
 from core import excel, scope
 from core.forms import as_id, attach_errors
 from core.models import EditConflict
-from core.views import conflict_page, conflict_response, private_no_store, save_or_show_errors
+from core.views import ServiceFormView, conflict_page, private_no_store
 from responsibilities.models import Department, Organisation, Person
 from responsibilities.selectors import organisations as org_selectors
 from responsibilities.services.lists import template_for
@@ -37,6 +35,14 @@ from responsibilities.services.lists import template_for
 
 def _today():
     return timezone.localdate()
+
+
+def _managed_scheme(user, pk):
+    """A scheme the user may see and run (404 otherwise: a reader of it may not edit it)."""
+    scheme = selectors.scheme_for(user, pk)
+    if not permissions.may_manage(user, scheme):
+        raise Http404
+    return scheme
 
 
 # ---- Schemes ------------------------------------------------------------------------------------
@@ -55,66 +61,47 @@ def scheme_list(request):
     )
 
 
-@require_http_methods(["GET", "POST"])
-def scheme_create(request):
-    if (assessor_id := as_id(request.GET.get("assessor"))) is None:
-        raise Http404
-    assessor = org_selectors.organisation_for(request.user, assessor_id, scope.CHANGE)
-    form = SchemeForm(
-        request.POST or None,
-        assessor=assessor,
-        initial={
-            "year": _today().year,
-            "party_building_weight": 20,
-            "weight_routine": 30,
-            "weight_annual": 50,
-            "weight_mass": 20,
-            "name": _("%(year)s 年度党建工作考核") % {"year": _today().year},
-        },
-    )
-    template, context = "assessments/scheme_form.html", {"form": form, "assessor": assessor}
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        return save_or_show_errors(
-            request,
-            form,
-            template,
-            context,
-            lambda: services.scheme_create(
-                assessor=assessor,
-                targets=data["targets"],
-                by=request.user,
-                **{f: data[f] for f in SchemeForm.Meta.fields},
-            ),
-            _("已创建考核方案。"),
-        )
-    return render(request, template, context, status=400 if form.errors else 200)
+class SchemeCreate(ServiceFormView):
+    template_name = "assessments/scheme_form.html"
+    form_class = SchemeForm
+    success_message = gettext_lazy("已创建考核方案。")
+
+    def get_object(self):
+        if (assessor_id := as_id(self.request.GET.get("assessor"))) is None:
+            raise Http404
+        return org_selectors.organisation_for(self.request.user, assessor_id, scope.CHANGE)
+
+    def get_form_kwargs(self):
+        year = _today().year
+        weights = {"party_building_weight": 20, "weight_routine": 30, "weight_annual": 50, "weight_mass": 20}
+        name = _("%(year)s 年度党建工作考核") % {"year": year}
+        return {"assessor": self.object, "initial": {"year": year, "name": name, **weights}}
+
+    def get_context(self, form):
+        return {"form": form, "assessor": self.object}
+
+    def perform(self, form):
+        fields = {f: form.cleaned_data[f] for f in (*SchemeForm.Meta.fields, "targets")}
+        return services.scheme_create(assessor=self.object, **fields, by=self.request.user)
 
 
-@require_http_methods(["GET", "POST"])
-def scheme_edit(request, pk):
-    scheme = selectors.scheme_for(request.user, pk)
-    if not permissions.may_manage(request.user, scheme):
-        raise Http404
-    form = SchemeForm(request.POST or None, instance=scheme, assessor=scheme.assessor)
-    template, context = "assessments/scheme_form.html", {"form": form, "assessor": scheme.assessor, "scheme": scheme}
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        return save_or_show_errors(
-            request,
-            form,
-            template,
-            context,
-            lambda: services.scheme_update(
-                scheme=scheme,
-                version=data["version"],
-                targets=data["targets"],
-                by=request.user,
-                **{f: data[f] for f in SchemeForm.Meta.fields},
-            ),
-            _("已保存考核方案。"),
-        )
-    return render(request, template, context, status=400 if form.errors else 200)
+class SchemeEdit(ServiceFormView):
+    template_name = "assessments/scheme_form.html"
+    form_class = SchemeForm
+    success_message = gettext_lazy("已保存考核方案。")
+
+    def get_object(self):
+        return _managed_scheme(self.request.user, self.kwargs["pk"])
+
+    def get_form_kwargs(self):
+        return {"instance": self.object, "assessor": self.object.assessor}
+
+    def get_context(self, form):
+        return {"form": form, "assessor": self.object.assessor, "scheme": self.object}
+
+    def perform(self, form):
+        fields = {f: form.cleaned_data[f] for f in (*SchemeForm.Meta.fields, "targets", "version")}
+        return services.scheme_update(scheme=self.object, **fields, by=self.request.user)
 
 
 @require_GET
@@ -169,31 +156,32 @@ def bands_update(request, pk, subject):
 # ---- Indicators ---------------------------------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
-def indicator_create(request, pk):
-    scheme = selectors.scheme_for(request.user, pk)
-    department = request.GET.get("department", "")
-    if department not in Department.values or not permissions.may_define_indicators(request.user, scheme, department):
-        raise Http404
-    form = IndicatorForm(request.POST or None, template=template_for(scheme.year))
-    template = "assessments/indicator_form.html"
-    context = {"form": form, "scheme": scheme, "department": Department(department).label}
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            indicator = services.indicator_save(
-                scheme=scheme,
-                department=department,
-                list_items=data["list_items"],
-                by=request.user,
-                **{f: data[f] for f in IndicatorForm.Meta.fields},
-            )
-        except ValidationError as error:
-            attach_errors(form, error)
-        else:
-            _vague_message(request, indicator)
-            return redirect(scheme.get_absolute_url())
-    return render(request, template, context, status=400 if form.errors else 200)
+class IndicatorCreate(ServiceFormView):
+    template_name = "assessments/indicator_form.html"
+    form_class = IndicatorForm
+
+    def get_object(self):
+        scheme = selectors.scheme_for(self.request.user, self.kwargs["pk"])
+        self.department = self.request.GET.get("department", "")
+        if self.department not in Department.values:
+            raise Http404
+        if not permissions.may_define_indicators(self.request.user, scheme, self.department):
+            raise Http404
+        return scheme
+
+    def get_form_kwargs(self):
+        return {"template": template_for(self.object.year)}
+
+    def get_context(self, form):
+        return {"form": form, "scheme": self.object, "department": Department(self.department).label}
+
+    def perform(self, form):
+        fields = {f: form.cleaned_data[f] for f in (*IndicatorForm.Meta.fields, "list_items")}
+        return services.indicator_save(scheme=self.object, department=self.department, **fields, by=self.request.user)
+
+    def succeeded(self, indicator):
+        _vague_message(self.request, indicator)
+        return redirect(self.object.get_absolute_url())
 
 
 def _vague_message(request, indicator: Indicator) -> None:
@@ -210,73 +198,66 @@ def _vague_message(request, indicator: Indicator) -> None:
         messages.success(request, _("已保存指标。"))
 
 
-@require_http_methods(["GET", "POST"])
-def indicator_edit(request, pk):
-    indicator = get_object_or_404(Indicator.objects.select_related("scheme__assessor"), pk=pk)
-    scheme = selectors.scheme_for(request.user, indicator.scheme_id)
-    if not permissions.may_define_indicators(request.user, scheme, indicator.department):
-        raise Http404
-    form = IndicatorForm(request.POST or None, instance=indicator, template=template_for(scheme.year))
-    template = "assessments/indicator_form.html"
-    context = {"form": form, "scheme": scheme, "department": indicator.get_department_display(), "indicator": indicator}
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            saved = services.indicator_save(
-                scheme=scheme,
-                department=indicator.department,
-                list_items=data["list_items"],
-                by=request.user,
-                indicator=indicator,
-                version=data["version"],
-                **{f: data[f] for f in IndicatorForm.Meta.fields},
-            )
-        except ValidationError as error:
-            attach_errors(form, error)
-        except EditConflict as conflict:
-            return conflict_response(request, template, context, conflict)
-        else:
-            _vague_message(request, saved)
-            return redirect(scheme.get_absolute_url())
-    return render(request, template, context, status=400 if form.errors else 200)
+class IndicatorEdit(ServiceFormView):
+    template_name = "assessments/indicator_form.html"
+    form_class = IndicatorForm
+
+    def get_object(self):
+        indicator = get_object_or_404(
+            Indicator.objects.for_user(self.request.user).select_related("scheme__assessor"), pk=self.kwargs["pk"]
+        )
+        if not permissions.may_define_indicators(self.request.user, indicator.scheme, indicator.department):
+            raise Http404
+        return indicator
+
+    def get_form_kwargs(self):
+        return {"instance": self.object, "template": template_for(self.object.scheme.year)}
+
+    def get_context(self, form):
+        department = self.object.get_department_display()
+        return {"form": form, "scheme": self.object.scheme, "department": department, "indicator": self.object}
+
+    def perform(self, form):
+        fields = {f: form.cleaned_data[f] for f in (*IndicatorForm.Meta.fields, "list_items", "version")}
+        return services.indicator_save(
+            scheme=self.object.scheme,
+            department=self.object.department,
+            indicator=self.object,
+            **fields,
+            by=self.request.user,
+        )
+
+    def succeeded(self, indicator):
+        _vague_message(self.request, indicator)
+        return redirect(indicator.scheme.get_absolute_url())
 
 
 # ---- Inspections --------------------------------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
-def inspection_start(request, pk):
-    scheme = selectors.scheme_for(request.user, pk)
-    targets = [t for t in scheme.targets.all() if permissions.inspector_departments(request.user, t)]
-    departments = {d for t in targets for d in permissions.inspector_departments(request.user, t)}
-    if not targets:
-        raise Http404
-    form = InspectionStartForm(
-        request.POST or None, targets=scheme.targets.filter(pk__in=[t.pk for t in targets]), departments=departments
-    )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            inspection = services.inspection_start(
-                scheme=scheme,
-                organisation=data["organisation"],
-                kind=data["kind"],
-                department=data["department"],
-                day=data["day"],
-                summary=data["summary"],
-                by=request.user,
-            )
-        except ValidationError as error:
-            attach_errors(form, error)
-        else:
-            messages.success(request, _("已开始检查考核，请逐项评分。"))
-            return redirect(inspection.get_absolute_url())
-    return render(
-        request,
-        "assessments/inspection_form.html",
-        {"form": form, "scheme": scheme},
-        status=400 if form.errors else 200,
-    )
+class InspectionStart(ServiceFormView):
+    template_name = "assessments/inspection_form.html"
+    form_class = InspectionStartForm
+    success_message = gettext_lazy("已开始检查考核，请逐项评分。")
+
+    def get_object(self):
+        scheme = selectors.scheme_for(self.request.user, self.kwargs["pk"])
+        departments = {t.pk: permissions.inspector_departments(self.request.user, t) for t in scheme.targets.all()}
+        self.targets = [pk for pk, found in departments.items() if found]
+        self.departments = {d for found in departments.values() for d in found}
+        if not self.targets:
+            raise Http404
+        return scheme
+
+    def get_form_kwargs(self):
+        return {"targets": self.object.targets.filter(pk__in=self.targets), "departments": self.departments}
+
+    def get_context(self, form):
+        return {"form": form, "scheme": self.object}
+
+    def perform(self, form):
+        fields = {f: form.cleaned_data[f] for f in ("organisation", "kind", "department", "day", "summary")}
+        return services.inspection_start(scheme=self.object, **fields, by=self.request.user)
 
 
 def _inspection_context(request, inspection, forms=None):
@@ -381,9 +362,7 @@ def inspection_transition(request, pk, action):
 
 @require_http_methods(["GET", "POST"])
 def round_create(request, pk):
-    scheme = selectors.scheme_for(request.user, pk)
-    if not permissions.may_manage(request.user, scheme):
-        raise Http404
+    scheme = _managed_scheme(request.user, pk)
     form = RoundForm(request.POST or None, targets=scheme.targets.all())
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -566,105 +545,14 @@ def result_detail(request, pk):
 @private_no_store
 def results_export(request, pk):
     """Results for award selection and appointment screening, joined with accountability eligibility."""
-    scheme = selectors.scheme_for(request.user, pk)
-    if not permissions.may_manage(request.user, scheme):
-        raise Http404
-    day = _today()
-    leaders = list(selectors.leader_results_of(request.user, scheme))
-    people = [leader.person_id for leader in leaders]
-    bars = accountability.award_bars(people, scheme.year)
-    # Today's eligibility of every secretary; the reasons (cases) are not exported: the office staff
-    # reading this may not see cases.
-    eligible = accountability.eligibilities(people, day)
-
-    # The date a bar lifts tells of a case: only the case handlers over the person read it.
-    handler_paths = case_handler_paths(request.user)
-
-    def refused(person, day):
-        if scope.covers(handler_paths, person.home_organisation.path):
-            return _("否，%(day)s 起可以") % {"day": day}
-        return _("否，请向组织部门了解")
-
-    def answer(person, kind):
-        bar = eligible[person.pk].bars.get(kind)
-        return refused(person, bar.lifts_on) if bar else _("是")
-
-    weight = scheme.party_building_weight
-    team_rows = [
-        [
-            r.rank,
-            r.organisation.name,
-            r.routine,
-            r.annual,
-            r.mass,
-            r.composite,
-            rules.contribution(r.composite, weight),
-            r.grade_label,
-            r.note,
-        ]
-        for r in selectors.results_of(request.user, scheme)
-    ]
-    leader_rows = [
-        [
-            leader.rank,
-            leader.person.name,
-            leader.organisation.name,
-            leader.organisation_part,
-            leader.mass,
-            leader.score,
-            leader.grade_label,
-            refused(leader.person, bars[leader.person_id].ends_on) if leader.person_id in bars else _("是"),
-            answer(leader.person, RestrictionKind.NO_PROMOTION),
-            answer(leader.person, RestrictionKind.NO_POST),
-            answer(leader.person, RestrictionKind.NO_HIGHER_POST),
-            leader.note,
-        ]
-        for leader in leaders
-    ]
-    workbook = excel.table_workbook(
-        _("%(name)s · 班子考核结果") % {"name": scheme.name},
-        _("班子结果"),
-        [
-            (_("排名"), 6),
-            (_("组织"), 28),
-            (_("平时检查"), 10),
-            (_("年终考核"), 10),
-            (_("群众评价"), 10),
-            (_("综合得分"), 10),
-            (_("计入综合考核（权重 %(w)s%%）") % {"w": rules.plain(weight)}, 16),
-            (_("等次"), 8),
-            (_("说明"), 40),
-        ],
-        team_rows,
-    )
-    excel.add_table_sheet(
-        workbook,
-        _("%(name)s · 书记考核结果与资格") % {"name": scheme.name},
-        _("书记结果与资格"),
-        [
-            (_("排名"), 6),
-            (_("姓名"), 10),
-            (_("组织"), 24),
-            (_("组织党建结果"), 12),
-            (_("民主测评"), 10),
-            (_("个人得分"), 10),
-            (_("等次"), 8),
-            (_("本年度可否评先评优"), 18),
-            (_("今天可否提拔"), 16),
-            (_("今天可否安排职务"), 16),
-            (_("今天可否担任高于原职务层次的职务"), 22),
-            (_("说明"), 40),
-        ],
-        leader_rows,
-    )
+    scheme = _managed_scheme(request.user, pk)
+    workbook = exports.results_workbook(request.user, scheme, _today())
     return excel.download(workbook, f"考核结果-{scheme.assessor.code}-{scheme.year}.xlsx")
 
 
 @require_http_methods(["GET", "POST"])
 def awards(request, pk):
-    scheme = selectors.scheme_for(request.user, pk)
-    if not permissions.may_manage(request.user, scheme):
-        raise Http404
+    scheme = _managed_scheme(request.user, pk)
     people = (
         Person.objects.active()
         .filter(home_organisation__path__startswith=scheme.assessor.path)

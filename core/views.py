@@ -11,10 +11,10 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template import loader
-from django.views import defaults
+from django.views import View, defaults
 
 from core import history
-from core.forms import attach_errors
+from core.forms import ArchiveForm, attach_errors
 from core.models import EditConflict
 
 logger = logging.getLogger(__name__)
@@ -54,8 +54,9 @@ def transition_conflict(request, template, context, current, *, field_label, sub
     return conflict_page(request, template, context, current, rows)
 
 
-def save_or_show_errors(request, form, template, context, action, success_message):
-    """Run a service; on a broken rule show the messages at their fields, on a conflict answer 409."""
+def save_or_show_errors(request, form, template, context, action, success_message="", on_success=None):
+    """Run a service; on a broken rule show the messages at their fields, on a conflict answer 409;
+    on success ``on_success(result)``, or the message and a redirect to the result's page."""
     try:
         result = action()
     except ValidationError as error:
@@ -63,9 +64,79 @@ def save_or_show_errors(request, form, template, context, action, success_messag
     except EditConflict as conflict:
         return conflict_response(request, template, context, conflict)
     else:
+        if on_success is not None:
+            return on_success(result)
         messages.success(request, success_message)
         return redirect(result.get_absolute_url())
     return render(request, template, context, status=400)
+
+
+class ServiceFormView(View):
+    """The edit page's skeleton, written once: the record through its door (``get_object``), a form
+    bound to it, one service call (``perform``), the service's errors at their fields (400), a 409
+    over a newer version with the user's input kept, or a message and a redirect to the result."""
+
+    http_method_names = ["get", "post"]
+    template_name = ""
+    form_class = None
+    success_message = ""
+
+    def get_object(self):
+        return None
+
+    def get_form_kwargs(self) -> dict:
+        return {}
+
+    def get_context(self, form) -> dict:
+        return {"form": form, "object": self.object}
+
+    def perform(self, form):
+        raise NotImplementedError
+
+    def succeeded(self, result):
+        """After the service: the message and a redirect to the result's page."""
+        messages.success(self.request, self.success_message)
+        return redirect(result.get_absolute_url())
+
+    def refuse(self):
+        """A response instead of the form (after ``get_object``), or None to go on."""
+        return None
+
+    def dispatch(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        return self.refuse() or super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        return self.post(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        # An empty POST shows the form as a GET does (an unbound form, no errors).
+        form = self.form_class(request.POST or None, request.FILES or None, **self.get_form_kwargs())
+        context = self.get_context(form)
+        if form.is_valid():
+            return save_or_show_errors(
+                request, form, self.template_name, context, lambda: self.perform(form), on_success=self.succeeded
+            )
+        return render(request, self.template_name, context, status=400 if form.errors else 200)
+
+
+class ArchiveView(ServiceFormView):
+    """Archive a record with a reason (records are archived, never deleted)."""
+
+    template_name = "core/archive_form.html"
+    form_class = ArchiveForm
+
+    def get_form_kwargs(self) -> dict:
+        return {"initial": {"version": self.object.version}}
+
+    def get_context(self, form) -> dict:
+        return {"form": form, "object": self.object, "cancel_url": self.object.get_absolute_url()}
+
+    def perform(self, form):
+        return self.archive(version=form.cleaned_data["version"], reason=form.cleaned_data["reason"])
+
+    def archive(self, *, version, reason):
+        raise NotImplementedError
 
 
 def _lost_connection(exception: BaseException | None) -> bool:

@@ -8,12 +8,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core import scope
 from core.forms import attach_errors
 from core.models import EditConflict
-from core.views import save_or_show_errors, transition_conflict
+from core.views import ArchiveView, ServiceFormView, transition_conflict
 from responsibilities import rules, services
 from responsibilities.jobs import is_stalled, start_rollover
 from responsibilities.list_forms import (
@@ -212,29 +213,41 @@ def _safe_next(request) -> bool:
 # ---- Tasks ------------------------------------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
-def task_create(request, pk):
-    item = get_object_or_404(ListItem.objects.select_related("responsibility_list__organisation"), pk=pk)
-    responsibility_list = selectors.list_for(request.user, item.responsibility_list_id, _today())
-    if not may_change(request.user, responsibility_list.organisation):
-        raise Http404
-    form = TaskForm(request.POST or None, responsibility_list=responsibility_list)
-    template = "responsibilities/task_form.html"
-    context = {"form": form, "item": item, "list": responsibility_list}
-    if request.method == "POST" and form.is_valid():
-        return save_or_show_errors(
-            request,
-            form,
-            template,
-            context,
-            lambda: (
-                services.task_create(
-                    item=item, reason=form.cleaned_data.get("reason", ""), by=request.user, **form.task_fields()
-                ).item.responsibility_list
-            ),
-            _("已添加任务。"),
+class TaskCreate(ServiceFormView):
+    template_name = "responsibilities/task_form.html"
+    form_class = TaskForm
+    success_message = gettext_lazy("已添加任务。")
+
+    def get_object(self):
+        item = get_object_or_404(
+            ListItem.objects.for_user(self.request.user).select_related("responsibility_list__organisation"),
+            pk=self.kwargs["pk"],
         )
-    return render(request, template, context, status=400 if form.errors else 200)
+        if not may_change(self.request.user, item.responsibility_list.organisation):
+            raise Http404
+        return item
+
+    def get_form_kwargs(self):
+        return {"responsibility_list": self.object.responsibility_list}
+
+    def get_context(self, form):
+        return {"form": form, "item": self.object, "list": self.object.responsibility_list}
+
+    def perform(self, form):
+        reason = form.cleaned_data.get("reason", "")
+        task = services.task_create(item=self.object, reason=reason, by=self.request.user, **form.task_fields())
+        return task.item.responsibility_list
+
+
+def _changeable_task(user, pk):
+    """A task the user sees and may change (404 otherwise)."""
+    task = selectors.task_for(user, pk, _today())
+    if not may_change(user, task.item.responsibility_list.organisation):
+        raise Http404
+    return task
+
+
+ISSUED_FIELDS = ("item_number", "recipients", "title", "quantity", "unit", "deadline", "standard", "requirement")
 
 
 def _task_page(request, task, progress_form=None, evidence_form=None, status=200):
@@ -266,56 +279,42 @@ def task_detail(request, pk):
     return _task_page(request, selectors.task_for(request.user, pk, _today()))
 
 
-@require_http_methods(["GET", "POST"])
-def task_edit(request, pk):
-    task = selectors.task_for(request.user, pk, _today())
-    responsibility_list = task.item.responsibility_list
-    if not may_change(request.user, responsibility_list.organisation):
-        raise Http404
-    form = TaskForm(request.POST or None, instance=task, responsibility_list=responsibility_list)
-    template = "responsibilities/task_form.html"
-    context = {"form": form, "item": task.item, "list": responsibility_list, "task": task}
-    if request.method == "POST" and form.is_valid():
-        return save_or_show_errors(
-            request,
-            form,
-            template,
-            context,
-            lambda: services.task_update(
-                task=task,
-                version=form.cleaned_data["version"],
-                reason=form.cleaned_data.get("reason", ""),
-                by=request.user,
-                **form.task_fields(),
-            ),
-            _("已保存任务。"),
+class TaskEdit(ServiceFormView):
+    template_name = "responsibilities/task_form.html"
+    form_class = TaskForm
+    success_message = gettext_lazy("已保存任务。")
+
+    def get_object(self):
+        return _changeable_task(self.request.user, self.kwargs["pk"])
+
+    def get_form_kwargs(self):
+        return {"instance": self.object, "responsibility_list": self.object.item.responsibility_list}
+
+    def get_context(self, form):
+        task = self.object
+        return {"form": form, "item": task.item, "list": task.item.responsibility_list, "task": task}
+
+    def perform(self, form):
+        data = form.cleaned_data
+        return services.task_update(
+            task=self.object,
+            version=data["version"],
+            reason=data.get("reason", ""),
+            by=self.request.user,
+            **form.task_fields(),
         )
-    return render(request, template, context, status=400 if form.errors else 200)
 
 
-@require_http_methods(["GET", "POST"])
-def task_archive(request, pk):
-    task = selectors.task_for(request.user, pk, _today())
-    responsibility_list = task.item.responsibility_list
-    if not may_change(request.user, responsibility_list.organisation):
-        raise Http404
-    form = ArchiveTaskForm(request.POST or None, initial={"version": task.version})
-    template = "responsibilities/archive_form.html"
-    context = {"form": form, "object": task, "cancel_url": task.get_absolute_url()}
-    if request.method == "POST" and form.is_valid():
-        return save_or_show_errors(
-            request,
-            form,
-            template,
-            context,
-            lambda: (
-                services.task_archive(
-                    task=task, version=form.cleaned_data["version"], reason=form.cleaned_data["reason"], by=request.user
-                ).item.responsibility_list
-            ),
-            _("已归档任务。"),
-        )
-    return render(request, template, context, status=400 if form.errors else 200)
+class TaskArchive(ArchiveView):
+    form_class = ArchiveTaskForm
+    success_message = gettext_lazy("已归档任务。")
+
+    def get_object(self):
+        return _changeable_task(self.request.user, self.kwargs["pk"])
+
+    def archive(self, *, version, reason):
+        task = services.task_archive(task=self.object, version=version, reason=reason, by=self.request.user)
+        return task.item.responsibility_list
 
 
 @require_POST
@@ -425,46 +424,34 @@ def my_checklist(request):
 # ---- Cascade ----------------------------------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
-def task_issue(request, pk):
-    organisation = org_selectors.organisation_for(request.user, pk, scope.CHANGE)
-    year = _year(request) if request.method == "GET" else YearForm(request.POST).year_or(_today().year)
-    try:
-        template = services.template_for(year)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("responsibilities:organisation_lists", pk=organisation.pk)
-    form = IssueTaskForm(
-        request.POST or None,
-        year=year,
-        items=template.items.filter(kind=ListKind.COMMITTEE).order_by("number"),
-        candidates=selectors.recipient_candidates(organisation),
-    )
-    context = {"organisation": organisation, "form": form, "year": year}
+class TaskIssue(ServiceFormView):
     template_name = "responsibilities/task_issue_form.html"
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        return save_or_show_errors(
-            request,
-            form,
-            template_name,
-            context,
-            lambda: services.task_issue(
-                issuer=organisation,
-                year=year,
-                item_number=data["item_number"],
-                recipients=data["recipients"],
-                by=request.user,
-                title=data["title"],
-                quantity=data["quantity"],
-                unit=data["unit"],
-                deadline=data["deadline"],
-                standard=data["standard"],
-                requirement=data["requirement"],
-            ),
-            _("已下发任务。"),
-        )
-    return render(request, template_name, context, status=400 if form.errors else 200)
+    form_class = IssueTaskForm
+    success_message = gettext_lazy("已下发任务。")
+
+    def get_object(self):
+        return org_selectors.organisation_for(self.request.user, self.kwargs["pk"], scope.CHANGE)
+
+    def refuse(self):
+        request = self.request
+        self.year = _year(request) if request.method == "GET" else YearForm(request.POST).year_or(_today().year)
+        try:
+            self.template = services.template_for(self.year)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("responsibilities:organisation_lists", pk=self.object.pk)
+        return None
+
+    def get_form_kwargs(self):
+        items = self.template.items.filter(kind=ListKind.COMMITTEE).order_by("number")
+        return {"year": self.year, "items": items, "candidates": selectors.recipient_candidates(self.object)}
+
+    def get_context(self, form):
+        return {"organisation": self.object, "form": form, "year": self.year}
+
+    def perform(self, form):
+        fields = {f: form.cleaned_data[f] for f in ISSUED_FIELDS}
+        return services.task_issue(issuer=self.object, year=self.year, **fields, by=self.request.user)
 
 
 @require_GET
@@ -511,50 +498,43 @@ def template_detail(request, pk):
     )
 
 
-@require_http_methods(["GET", "POST"])
-def template_version_create(request):
-    if not request.user.is_superuser:
-        raise PermissionDenied
-    form = TemplateVersionForm(request.POST or None)
-    context = {"form": form}
+class TemplateVersionCreate(ServiceFormView):
     template_name = "responsibilities/template_version_form.html"
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        return save_or_show_errors(
-            request,
-            form,
-            template_name,
-            context,
-            lambda: services.template_version_create(
-                name=data["name"],
-                source=data["source"],
-                effective_from_year=data["effective_from_year"],
-                by=request.user,
-            ),
-            _("已创建模板版本：它从所选年度起适用，此前年度的清单不受影响。"),
-        )
-    return render(request, template_name, context, status=400 if form.errors else 200)
+    form_class = TemplateVersionForm
+    success_message = gettext_lazy("已创建模板版本：它从所选年度起适用，此前年度的清单不受影响。")
+
+    def get_object(self):
+        if not self.request.user.is_superuser:
+            raise PermissionDenied
+        return None
+
+    def get_context(self, form):
+        return {"form": form}
+
+    def perform(self, form):
+        fields = {f: form.cleaned_data[f] for f in ("name", "source", "effective_from_year")}
+        return services.template_version_create(**fields, by=self.request.user)
 
 
-@require_http_methods(["GET", "POST"])
-def template_item_edit(request, pk):
-    if not request.user.is_superuser:
-        raise PermissionDenied
-    item = get_object_or_404(TemplateItem.objects.select_related("template"), pk=pk)
-    form = TemplateItemForm(request.POST or None, instance=item)
-    context = {"form": form, "item": item}
+class TemplateItemEdit(ServiceFormView):
     template_name = "responsibilities/template_item_form.html"
-    if request.method == "POST" and form.is_valid():
-        return save_or_show_errors(
-            request,
-            form,
-            template_name,
-            context,
-            lambda: (
-                services.template_item_update(
-                    item=item, version=form.cleaned_data["version"], title=form.cleaned_data["title"], by=request.user
-                ).template
-            ),
-            _("已修改模板事项。已生成的清单保留原措辞。"),
+    form_class = TemplateItemForm
+    success_message = gettext_lazy("已修改模板事项。已生成的清单保留原措辞。")
+
+    def get_object(self):
+        if not self.request.user.is_superuser:
+            raise PermissionDenied
+        return get_object_or_404(TemplateItem.objects.select_related("template"), pk=self.kwargs["pk"])
+
+    def get_form_kwargs(self):
+        return {"instance": self.object}
+
+    def get_context(self, form):
+        return {"form": form, "item": self.object}
+
+    def perform(self, form):
+        data = form.cleaned_data
+        item = services.template_item_update(
+            item=self.object, version=data["version"], title=data["title"], by=self.request.user
         )
-    return render(request, template_name, context, status=400 if form.errors else 200)
+        return item.template

@@ -8,12 +8,13 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
 
 from core import history, scope
-from core.forms import ArchiveForm, DateChoiceForm, as_id
+from core.forms import DateChoiceForm, as_id
 from core.panels import person_panels
-from core.views import save_or_show_errors
+from core.views import ArchiveView, ServiceFormView
 from responsibilities import services
 from responsibilities.forms import MembershipEndForm, MembershipForm, OrganisationForm, PeopleFilterForm, PersonForm
 from responsibilities.list_forms import YearForm
@@ -23,6 +24,7 @@ from responsibilities.selectors import lists as list_selectors
 from responsibilities.selectors import organisations as selectors
 
 PAGE_SIZE = 25
+PERSON_FIELDS = ("name", "post", "post_level", "home_organisation")
 
 
 # ---- Home and login --------------------------------------------------------------------------
@@ -118,144 +120,101 @@ def rollup_chart(rollup) -> dict:
     }
 
 
-@require_http_methods(["GET", "POST"])
-def organisation_create(request):
-    parent = None
-    if (parent_id := as_id(request.GET.get("parent"))) is not None:
-        parent = selectors.organisation_for(request.user, parent_id, scope.CHANGE)
-    form = OrganisationForm(request.POST or None, user=request.user, initial={"parent": parent})
-    template, context = "responsibilities/organisation_form.html", {"form": form, "parent": parent}
-    if request.method == "POST" and form.is_valid():
+class OrganisationCreate(ServiceFormView):
+    template_name = "responsibilities/organisation_form.html"
+    form_class = OrganisationForm
+    success_message = gettext_lazy("已创建组织。")
+
+    def get_object(self):
+        parent_id = as_id(self.request.GET.get("parent"))
+        return None if parent_id is None else selectors.organisation_for(self.request.user, parent_id, scope.CHANGE)
+
+    def get_form_kwargs(self):
+        return {"user": self.request.user, "initial": {"parent": self.object}}
+
+    def get_context(self, form):
+        return {"form": form, "parent": self.object}
+
+    def perform(self, form):
         data = form.cleaned_data
-        return save_or_show_errors(
-            request,
-            form,
-            template,
-            context,
-            lambda: services.organisation_create(
-                parent=data.get("parent"),
-                name=data["name"],
-                short_name=data["short_name"],
-                code=data["code"],
-                kind=data["kind"],
-                by=request.user,
-            ),
-            _("已创建组织。"),
-        )
-    return render(request, template, context, status=400 if form.errors else 200)
+        fields = {name: data[name] for name in ("name", "short_name", "code", "kind")}
+        return services.organisation_create(parent=data.get("parent"), **fields, by=self.request.user)
 
 
-@require_http_methods(["GET", "POST"])
-def organisation_edit(request, pk):
-    organisation = selectors.organisation_for(request.user, pk, scope.CHANGE)
-    form = OrganisationForm(request.POST or None, instance=organisation, user=request.user)
-    template = "responsibilities/organisation_form.html"
-    context = {"form": form, "organisation": organisation}
-    if request.method == "POST" and form.is_valid():
+class OrganisationEdit(ServiceFormView):
+    template_name = "responsibilities/organisation_form.html"
+    form_class = OrganisationForm
+    success_message = gettext_lazy("已保存组织信息。")
+
+    def get_object(self):
+        return selectors.organisation_for(self.request.user, self.kwargs["pk"], scope.CHANGE)
+
+    def get_form_kwargs(self):
+        return {"instance": self.object, "user": self.request.user}
+
+    def get_context(self, form):
+        return {"form": form, "organisation": self.object}
+
+    def perform(self, form):
         data = form.cleaned_data
-        return save_or_show_errors(
-            request,
-            form,
-            template,
-            context,
-            lambda: services.organisation_update(
-                organisation=organisation,
-                version=data["version"],
-                parent=data.get("parent"),
-                name=data["name"],
-                short_name=data["short_name"],
-                code=data["code"],
-                kind=data["kind"],
-                by=request.user,
-            ),
-            _("已保存组织信息。"),
+        fields = {name: data[name] for name in ("version", "name", "short_name", "code", "kind")}
+        return services.organisation_update(
+            organisation=self.object, parent=data.get("parent"), **fields, by=self.request.user
         )
-    return render(request, template, context, status=400 if form.errors else 200)
 
 
-@require_http_methods(["GET", "POST"])
-def organisation_archive(request, pk):
-    organisation = selectors.organisation_for(request.user, pk, scope.CHANGE)
-    form = ArchiveForm(request.POST or None, initial={"version": organisation.version})
-    template = "responsibilities/archive_form.html"
-    context = {"form": form, "object": organisation, "cancel_url": organisation.get_absolute_url()}
-    if request.method == "POST" and form.is_valid():
-        return save_or_show_errors(
-            request,
-            form,
-            template,
-            context,
-            lambda: services.organisation_archive(
-                organisation=organisation,
-                version=form.cleaned_data["version"],
-                reason=form.cleaned_data["reason"],
-                by=request.user,
-            ),
-            _("已归档组织。"),
+class OrganisationArchive(ArchiveView):
+    success_message = gettext_lazy("已归档组织。")
+
+    def get_object(self):
+        return selectors.organisation_for(self.request.user, self.kwargs["pk"], scope.CHANGE)
+
+    def archive(self, *, version, reason):
+        return services.organisation_archive(
+            organisation=self.object, version=version, reason=reason, by=self.request.user
         )
-    return render(request, template, context, status=400 if form.errors else 200)
 
 
 # ---- Leadership teams ------------------------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
-def membership_add(request, pk):
-    organisation = selectors.organisation_for(request.user, pk, scope.CHANGE)
-    form = MembershipForm(
-        request.POST or None, organisation=organisation, candidates=selectors.candidates_for_team(organisation)
-    )
-    template = "responsibilities/membership_form.html"
-    new_person_url = f"{reverse('responsibilities:person_create')}?organisation={organisation.pk}"
-    context = {"form": form, "organisation": organisation, "new_person_url": new_person_url}
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        return save_or_show_errors(
-            request,
-            form,
-            template,
-            context,
-            lambda: (
-                services.membership_add(
-                    organisation=organisation,
-                    person=data["person"],
-                    role=data["role"],
-                    areas=data["areas"],
-                    start_date=data["start_date"],
-                    end_date=data["end_date"],
-                    by=request.user,
-                ).organisation
-            ),
-            _("已添加班子成员。"),
-        )
-    return render(request, template, context, status=400 if form.errors else 200)
+class MembershipAdd(ServiceFormView):
+    template_name = "responsibilities/membership_form.html"
+    form_class = MembershipForm
+    success_message = gettext_lazy("已添加班子成员。")
+
+    def get_object(self):
+        return selectors.organisation_for(self.request.user, self.kwargs["pk"], scope.CHANGE)
+
+    def get_form_kwargs(self):
+        return {"organisation": self.object, "candidates": selectors.candidates_for_team(self.object)}
+
+    def get_context(self, form):
+        new_person_url = f"{reverse('responsibilities:person_create')}?organisation={self.object.pk}"
+        return {"form": form, "organisation": self.object, "new_person_url": new_person_url}
+
+    def perform(self, form):
+        fields = {name: form.cleaned_data[name] for name in ("person", "role", "areas", "start_date", "end_date")}
+        return services.membership_add(organisation=self.object, **fields, by=self.request.user).organisation
 
 
-@require_http_methods(["GET", "POST"])
-def membership_end(request, pk):
-    membership = selectors.membership_for(request.user, pk, scope.CHANGE)
-    form = MembershipEndForm(request.POST or None, membership=membership)
-    template = "responsibilities/membership_end_form.html"
-    context = {"form": form, "membership": membership}
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        return save_or_show_errors(
-            request,
-            form,
-            template,
-            context,
-            lambda: (
-                services.membership_end(
-                    membership=membership,
-                    version=data["version"],
-                    end_date=data["end_date"],
-                    reason=data["reason"],
-                    by=request.user,
-                ).organisation
-            ),
-            _("已结束该任职。"),
-        )
-    return render(request, template, context, status=400 if form.errors else 200)
+class MembershipEnd(ServiceFormView):
+    template_name = "responsibilities/membership_end_form.html"
+    form_class = MembershipEndForm
+    success_message = gettext_lazy("已结束该任职。")
+
+    def get_object(self):
+        return selectors.membership_for(self.request.user, self.kwargs["pk"], scope.CHANGE)
+
+    def get_form_kwargs(self):
+        return {"membership": self.object}
+
+    def get_context(self, form):
+        return {"form": form, "membership": self.object}
+
+    def perform(self, form):
+        fields = {name: form.cleaned_data[name] for name in ("version", "end_date", "reason")}
+        return services.membership_end(membership=self.object, **fields, by=self.request.user).organisation
 
 
 # ---- People ----------------------------------------------------------------------------------
@@ -300,79 +259,56 @@ def person_detail(request, pk):
     )
 
 
-@require_http_methods(["GET", "POST"])
-def person_create(request):
-    initial = {}
-    if (organisation_id := as_id(request.GET.get("organisation"))) is not None:
-        initial["home_organisation"] = selectors.organisation_for(request.user, organisation_id, scope.CHANGE)
-    form = PersonForm(request.POST or None, user=request.user, initial=initial)
-    template, context = "responsibilities/person_form.html", {"form": form}
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        return save_or_show_errors(
-            request,
-            form,
-            template,
-            context,
-            lambda: services.person_create(
-                name=data["name"],
-                post=data["post"],
-                post_level=data["post_level"],
-                home_organisation=data["home_organisation"],
-                by=request.user,
-            ),
-            _("已添加干部。"),
-        )
-    return render(request, template, context, status=400 if form.errors else 200)
+class PersonCreate(ServiceFormView):
+    template_name = "responsibilities/person_form.html"
+    form_class = PersonForm
+    success_message = gettext_lazy("已添加干部。")
+
+    def get_object(self):
+        organisation_id = as_id(self.request.GET.get("organisation"))
+        if organisation_id is None:
+            return None
+        return selectors.organisation_for(self.request.user, organisation_id, scope.CHANGE)
+
+    def get_form_kwargs(self):
+        initial = {"home_organisation": self.object} if self.object else {}
+        return {"user": self.request.user, "initial": initial}
+
+    def get_context(self, form):
+        return {"form": form}
+
+    def perform(self, form):
+        fields = {name: form.cleaned_data[name] for name in PERSON_FIELDS}
+        return services.person_create(**fields, by=self.request.user)
 
 
-@require_http_methods(["GET", "POST"])
-def person_edit(request, pk):
-    person = selectors.person_for(request.user, pk, scope.CHANGE)
-    form = PersonForm(request.POST or None, instance=person, user=request.user)
-    template, context = "responsibilities/person_form.html", {"form": form, "person": person}
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        return save_or_show_errors(
-            request,
-            form,
-            template,
-            context,
-            lambda: services.person_update(
-                person=person,
-                version=data["version"],
-                name=data["name"],
-                post=data["post"],
-                post_level=data["post_level"],
-                home_organisation=data["home_organisation"],
-                by=request.user,
-            ),
-            _("已保存干部信息。"),
-        )
-    return render(request, template, context, status=400 if form.errors else 200)
+class PersonEdit(ServiceFormView):
+    template_name = "responsibilities/person_form.html"
+    form_class = PersonForm
+    success_message = gettext_lazy("已保存干部信息。")
+
+    def get_object(self):
+        return selectors.person_for(self.request.user, self.kwargs["pk"], scope.CHANGE)
+
+    def get_form_kwargs(self):
+        return {"instance": self.object, "user": self.request.user}
+
+    def get_context(self, form):
+        return {"form": form, "person": self.object}
+
+    def perform(self, form):
+        fields = {name: form.cleaned_data[name] for name in (*PERSON_FIELDS, "version")}
+        return services.person_update(person=self.object, **fields, by=self.request.user)
 
 
-@require_http_methods(["GET", "POST"])
-def person_archive(request, pk):
-    person = selectors.person_for(request.user, pk, scope.CHANGE)
-    form = ArchiveForm(request.POST or None, initial={"version": person.version})
-    template = "responsibilities/archive_form.html"
-    context = {"form": form, "object": person, "cancel_url": person.get_absolute_url()}
-    if request.method == "POST" and form.is_valid():
-        return save_or_show_errors(
-            request,
-            form,
-            template,
-            context,
-            lambda: services.person_archive(
-                person=person,
-                version=form.cleaned_data["version"],
-                reason=form.cleaned_data["reason"],
-                by=request.user,
-            ),
-            _("已归档干部信息。"),
-        )
-    return render(request, template, context, status=400 if form.errors else 200)
+class PersonArchive(ArchiveView):
+    success_message = gettext_lazy("已归档干部信息。")
+
+    def get_object(self):
+        return selectors.person_for(self.request.user, self.kwargs["pk"], scope.CHANGE)
+
+    def archive(self, *, version, reason):
+        return services.person_archive(person=self.object, version=version, reason=reason, by=self.request.user)
 
 
 @require_GET
