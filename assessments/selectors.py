@@ -25,7 +25,17 @@ from assessments.models import (
     Tally,
 )
 from core import scope
-from responsibilities.models import Department, Evidence, Organisation, Task
+from responsibilities.models import Department, Evidence, Organisation, Person, Task
+
+
+def award_candidates(scheme: Scheme) -> QuerySet[Person]:
+    """The active cadres of the assessing organisation's subtree, in tree order."""
+    return (
+        Person.objects.active()
+        .filter(home_organisation__path__startswith=scheme.assessor.path)
+        .select_related("home_organisation")
+        .order_by("home_organisation__path", "name")
+    )
 
 
 def schemes_visible_to(user) -> QuerySet[Scheme]:

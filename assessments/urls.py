@@ -16,11 +16,11 @@ urlpatterns = [
     path("inspections/<int:pk>/", views.inspection_detail, name="inspection_detail"),
     path("inspections/<int:pk>/scores/<int:indicator_pk>/", views.score_record, name="score_record"),
     path("inspections/<int:pk>/<str:action>/", views.inspection_transition, name="inspection_transition"),
-    path("<int:pk>/rounds/new/", views.round_create, name="round_create"),
+    path("<int:pk>/rounds/new/", views.RoundCreate.as_view(), name="round_create"),
     path("rounds/<int:pk>/", views.round_detail, name="round_detail"),
     path("rounds/<int:pk>/slips/", views.round_slips, name="round_slips"),
     path("<int:pk>/results/", views.results, name="results"),
     path("<int:pk>/results/export/", views.results_export, name="results_export"),
     path("results/<int:pk>/", views.result_detail, name="result_detail"),
-    path("<int:pk>/awards/", views.awards, name="awards"),
+    path("<int:pk>/awards/", views.Awards.as_view(), name="awards"),
 ]

@@ -25,16 +25,19 @@ from assessments.forms import (
 )
 from assessments.models import GradeSubject, Indicator, InspectionStatus
 from core import excel, scope
-from core.forms import as_id, attach_errors
+from core.forms import as_id
 from core.models import EditConflict
 from core.views import ServiceFormView, conflict_page, private_no_store
-from responsibilities.models import Department, Organisation, Person
+from responsibilities.models import Department, Organisation
 from responsibilities.selectors import organisations as org_selectors
 from responsibilities.services.lists import template_for
 
 
 def _today():
     return timezone.localdate()
+
+
+ROUND_FIELDS = ("organisation", "subject", "issued", "quorum_percent", "opens_on", "closes_on")
 
 
 def _managed_scheme(user, pk):
@@ -360,32 +363,27 @@ def inspection_transition(request, pk, action):
 # ---- Mass evaluation ----------------------------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
-def round_create(request, pk):
-    scheme = _managed_scheme(request.user, pk)
-    form = RoundForm(request.POST or None, targets=scheme.targets.all())
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            evaluation = services.round_create(
-                scheme=scheme,
-                organisation=data["organisation"],
-                subject=data["subject"],
-                questions=data["questions"].splitlines(),
-                issued=data["issued"],
-                quorum_percent=data["quorum_percent"],
-                opens_on=data["opens_on"],
-                closes_on=data["closes_on"],
-                by=request.user,
-            )
-        except ValidationError as error:
-            attach_errors(form, error)
-        else:
-            messages.success(request, _("已生成 %(n)s 个票码，请打印票签发放。") % {"n": evaluation.issued})
-            return redirect(evaluation.get_absolute_url())
-    return render(
-        request, "assessments/round_form.html", {"form": form, "scheme": scheme}, status=400 if form.errors else 200
-    )
+class RoundCreate(ServiceFormView):
+    template_name = "assessments/round_form.html"
+    form_class = RoundForm
+
+    def get_object(self):
+        return _managed_scheme(self.request.user, self.kwargs["pk"])
+
+    def get_form_kwargs(self):
+        return {"targets": self.object.targets.all()}
+
+    def get_context(self, form):
+        return {"form": form, "scheme": self.object}
+
+    def perform(self, form):
+        fields = {f: form.cleaned_data[f] for f in ROUND_FIELDS}
+        questions = form.cleaned_data["questions"].splitlines()
+        return services.round_create(scheme=self.object, questions=questions, **fields, by=self.request.user)
+
+    def succeeded(self, evaluation):
+        messages.success(self.request, _("已生成 %(n)s 个票码，请打印票签发放。") % {"n": evaluation.issued})
+        return redirect(evaluation.get_absolute_url())
 
 
 @require_GET
@@ -550,33 +548,29 @@ def results_export(request, pk):
     return excel.download(workbook, f"考核结果-{scheme.assessor.code}-{scheme.year}.xlsx")
 
 
-@require_http_methods(["GET", "POST"])
-def awards(request, pk):
-    scheme = _managed_scheme(request.user, pk)
-    people = (
-        Person.objects.active()
-        .filter(home_organisation__path__startswith=scheme.assessor.path)
-        .select_related("home_organisation")
-        .order_by("home_organisation__path", "name")
-    )
-    form = AwardForm(request.POST or None, people=people)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.award_nominate(
-                scheme=scheme, person=form.cleaned_data["person"], title=form.cleaned_data["title"], by=request.user
-            )
-        except ValidationError as error:
-            attach_errors(form, error)
-        else:
-            messages.success(request, _("已推荐。"))
-            return redirect("assessments:awards", pk=scheme.pk)
-    return render(
-        request,
-        "assessments/awards.html",
-        {
-            "scheme": scheme,
-            "form": form,
-            "nominations": scheme.awards.select_related("person__home_organisation", "nominated_by"),
-        },
-        status=400 if form.errors else 200,
-    )
+class Awards(ServiceFormView):
+    """评先评优 nominations of a scheme: the list and the form to add one."""
+
+    template_name = "assessments/awards.html"
+    form_class = AwardForm
+    success_message = gettext_lazy("已推荐。")
+
+    def get_object(self):
+        return _managed_scheme(self.request.user, self.kwargs["pk"])
+
+    def get_form_kwargs(self):
+        return {"people": selectors.award_candidates(self.object)}
+
+    def get_context(self, form):
+        nominations = self.object.awards.select_related("person__home_organisation", "nominated_by")
+        return {"scheme": self.object, "form": form, "nominations": nominations}
+
+    def perform(self, form):
+        data = form.cleaned_data
+        return services.award_nominate(
+            scheme=self.object, person=data["person"], title=data["title"], by=self.request.user
+        )
+
+    def succeeded(self, nomination):
+        messages.success(self.request, self.success_message)
+        return redirect("assessments:awards", pk=self.object.pk)
