@@ -78,7 +78,7 @@ test: install
 	  $(PY) manage.py compilemessages --ignore=.venv --ignore=.pgdata >/dev/null && \
 	  $(PY) -m pytest $(PYTEST_ARGS)
 
-# The performance benchmark (about 10 minutes the first time, three of them generating N=5,000; the
+# The performance benchmark (benchmarking/; about 10 minutes the first time, three of them generating N=5,000; the
 # databases bench_500 and bench_5000 are kept and reused). BENCH_ARGS, e.g. "--orgs 500 --runs 30".
 bench: install
 	@scripts/ensure-wrk.sh

@@ -7,9 +7,7 @@ class AccountabilityConfig(AppConfig):
     verbose_name = _("问责")
 
     def ready(self):
-        from accountability import demo
         from accountability.views import eligibility_panel
-        from responsibilities.demo import DEMO_BUILDERS
         from responsibilities.panels import register_person_panel
 
         register_person_panel(eligibility_panel)
@@ -17,4 +15,3 @@ class AccountabilityConfig(AppConfig):
         from responsibilities.history import register_history
 
         register_history("case", Case, lambda user: Case.objects.for_user(user))
-        DEMO_BUILDERS.append(demo.build)

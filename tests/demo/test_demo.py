@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from responsibilities.demo import DEMO_USERS, load_demo
+from demo.loader import DEMO_USERS, load_demo
 from responsibilities.models import Organisation, Person, ResponsibilityList, Task, TeamMembership, TeamRole
 from responsibilities.selectors import lists as selectors
 
