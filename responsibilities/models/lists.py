@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from responsibilities import scope, tallies
+from responsibilities import tallies
 from responsibilities.common import ArchivableModel, VersionedModel, refuse_deletes, track_history
 from responsibilities.models.organisations import Organisation, Person, TeamMembership, TeamRole
 
@@ -100,20 +100,6 @@ class ListStatus(models.TextChoices):
     CLOSED = "closed", _("年度已关闭")
 
 
-class ResponsibilityListQuerySet(models.QuerySet):
-    def for_user(self, user, action=scope.VIEW):
-        """Lists of organisations in scope; a leader also sees his or her own personal lists.
-
-        A leader's assignment gives read access to the organisations below it, but among
-        personal lists of the same team a member sees only his or her own (the secretary
-        sees the team's): that finer rule lives in ``selectors.lists_visible_to``.
-        """
-        allowed = scope.within(scope.scope_paths(user, action), field="organisation__path")
-        if action == scope.VIEW and user.is_authenticated:
-            allowed |= Q(person__user=user)
-        return self.filter(allowed)
-
-
 @track_history()
 class ResponsibilityList(VersionedModel):
     """An organisation's committee list, or one leader's personal list, for one year."""
@@ -155,8 +141,6 @@ class ResponsibilityList(VersionedModel):
     )
     closed_at = models.DateTimeField(_("关闭时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("生成时间"), default=timezone.now, editable=False)
-
-    objects = ResponsibilityListQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("责任清单")
@@ -270,12 +254,6 @@ class TaskStatus(models.TextChoices):
 
 
 class TaskQuerySet(models.QuerySet):
-    def for_user(self, user, action=scope.VIEW):
-        allowed = scope.within(scope.scope_paths(user, action), field="item__responsibility_list__organisation__path")
-        if action == scope.VIEW and user.is_authenticated:
-            allowed |= Q(item__responsibility_list__person__user=user)
-        return self.filter(allowed)
-
     def active(self):
         return self.filter(archived_at__isnull=True)
 
