@@ -257,10 +257,6 @@ class TaskQuerySet(models.QuerySet):
     def active(self):
         return self.filter(archived_at__isnull=True)
 
-    def overdue_on(self, day):
-        """Not done and past the deadline: the deadline day itself is not yet overdue."""
-        return self.exclude(status=TaskStatus.DONE).filter(deadline__lt=day)
-
 
 @track_history()
 class Task(VersionedModel, ArchivableModel):
@@ -351,9 +347,6 @@ class Task(VersionedModel, ArchivableModel):
 
     def get_absolute_url(self):
         return reverse("responsibilities:task_detail", args=[self.pk])
-
-    def is_overdue_on(self, day) -> bool:
-        return self.status != TaskStatus.DONE and self.deadline < day
 
 
 class TaskTally(models.Model):
