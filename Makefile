@@ -8,6 +8,8 @@ PIP := $(PY) -m pip
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Every core runs tests (pytest-xdist); e.g. PYTEST_ARGS="tests/accountability -m 'not slow'" for a focused run.
+PYTEST_ARGS ?= -n auto
 
 .PHONY: run test bench install db stop migrate demo lint format messages backup restore help
 

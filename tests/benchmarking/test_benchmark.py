@@ -1,7 +1,11 @@
-"""The benchmark's parts on a small province: the generator's data, the key pages, the timings, the report."""
+"""The benchmark's parts on a small province: the generator's data, the key pages, the timings, the report.
+
+The province is generated once for the module (the query-count comparison of two sizes, which needs
+empty tables, is in ``test_query_counts.py``).
+"""
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from assessments.models import Result, Scheme
@@ -10,16 +14,34 @@ from benchmarking.data import generate
 from responsibilities import tallies
 from responsibilities.models import ListItem, ListKind, Organisation, ResponsibilityList, Task
 from responsibilities.services.lists import template_for
+from tests.conftest import seed_rows
 
-pytestmark = pytest.mark.django_db
+# The module's tests share one build, so they go to one xdist worker (with --dist loadgroup).
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("benchmark_province")]
 
 YEAR = timezone.localdate().year
 
 
-@pytest.fixture
-def province():
-    generate(40, seed=7, progress=lambda line: None)
-    return Organisation.objects.get(code="BENCH")
+@pytest.fixture(scope="module")
+def province(django_db_setup, django_db_blocker):
+    """A generated province of 40 organisations, built and analysed once for the module.
+
+    It lives in a transaction that the end of the module rolls back (nothing is committed); each
+    test's own writes roll back to a savepoint as usual. ANALYZE gives the planner the tables'
+    real sizes instead of the statistics left by earlier runs on the reused test database.
+    """
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            seed_rows()
+            generate(40, seed=7, progress=lambda line: None)
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+            yield Organisation.objects.get(code="BENCH")
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
 
 
 def test_the_generated_province_is_a_consistent_tree_with_counted_tasks(province):
@@ -40,23 +62,6 @@ def test_generated_lists_hold_the_items_the_generation_would_copy(province):
             ListItem.objects.filter(responsibility_list=some_list).order_by("number").values_list("number", "title")
         )
         assert copied == expected
-
-
-def test_every_key_page_answers_with_few_queries_and_the_same_count_at_two_sizes():
-    def queries_per_page(orgs):
-        generate(orgs, seed=7, progress=lambda line: None)
-        measured = measures.measure(runs=1)
-        assert all(m.status == 200 for m in measured), [(m.page.key, m.status) for m in measured]
-        return {m.page.key: m.queries for m in measured}
-
-    with transaction.atomic():
-        small = queries_per_page(40)
-        transaction.set_rollback(True)
-    large = queries_per_page(120)
-
-    assert small == large
-    assert set(large) == {"rollup", "tree", "lists", "checklist", "warning", "ranking", "screening", "export"}
-    assert max(large.values()) < runner.MAX_QUERIES
 
 
 def test_the_timed_roll_over_generates_next_year_for_every_organisation(province):
