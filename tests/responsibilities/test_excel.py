@@ -24,7 +24,8 @@ from tests.responsibilities.factories import PersonFactory
 pytestmark = pytest.mark.django_db
 
 YEAR = timezone.localdate().year
-HEADERS = [header for _field, header in excel.IMPORT_COLUMNS]
+# The import template's header row, as users see it (written out, not read from excel.IMPORT_COLUMNS).
+HEADERS = ["责任事项序号", "具体任务", "数量", "单位", "完成时限(YYYY-MM-DD)", "标准", "要求", "责任人姓名"]
 LEDGER_HEADERS = [
     "序号",
     "责任事项",
