@@ -19,8 +19,7 @@ from responsibilities.selectors import lists as selectors
 from tests.conftest import seed_rows
 from tests.helpers import on_day
 
-# The module's tests share one load, so they go to one xdist worker (with --dist loadgroup).
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo")]
+pytestmark = pytest.mark.django_db
 
 # A fixed day late in the year: most deadlines have passed, so the demo's progress and lagging county
 # show, and the demo's dated cases and interventions (up to 2026-10-31) lie in the past.
