@@ -8,6 +8,8 @@ PIP := $(PY) -m pip
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Every core runs tests (pytest-xdist); e.g. PYTEST_ARGS="tests/accountability -m 'not slow'" for a focused run.
+PYTEST_ARGS ?= -n auto
 
 .PHONY: run test bench install db stop migrate demo lint format messages backup restore help
 
@@ -83,7 +85,7 @@ test: install
 	  $(PY) manage.py compilemessages --ignore=.venv --ignore=.pgdata >/dev/null && \
 	  $(PY) -m pytest $(PYTEST_ARGS)
 
-# The performance benchmark (about 10 minutes the first time, three of them generating N=5,000; the
+# The performance benchmark (benchmarking/; about 10 minutes the first time, three of them generating N=5,000; the
 # databases bench_500 and bench_5000 are kept and reused). BENCH_ARGS, e.g. "--orgs 500 --runs 30".
 bench: install
 	@scripts/ensure-wrk.sh

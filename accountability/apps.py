@@ -7,14 +7,12 @@ class AccountabilityConfig(AppConfig):
     verbose_name = _("问责")
 
     def ready(self):
-        from accountability import demo, permissions  # noqa: F401  (registers its rules and menu flag)
+        from accountability import permissions  # noqa: F401  (registers its rules and menu flag)
         from accountability.views import eligibility_panel
         from core.panels import register_person_panel
-        from responsibilities.demo import DEMO_BUILDERS
 
         register_person_panel(eligibility_panel)
         from accountability.models import Case
         from core.history import register_history
 
         register_history("case", Case, Case.objects.for_user)
-        DEMO_BUILDERS.append(demo.build)

@@ -59,17 +59,6 @@ def period_for(kind: str, decided_on: date, months: int | None) -> Period:
 
 
 @dataclass(frozen=True)
-class Consequence:
-    kind: str
-    months: int | None  # None: for the rest of the decision's calendar year
-
-
-def restrictions_for(consequences: list[Consequence], decided_on: date) -> list[Period]:
-    """Every period a decision imposes, one per consequence of its measures and sanctions."""
-    return [period_for(c.kind, decided_on, c.months) for c in consequences]
-
-
-@dataclass(frozen=True)
 class Bar:
     """A restriction in force on a day, and the first day it no longer holds."""
 
@@ -90,17 +79,6 @@ def bars_on(periods: list[Period], day: date) -> dict[str, Bar]:
             if current is None or period.ends_on > current.lifts_on:
                 bars[period.kind] = Bar(period.kind, period.ends_on)
     return bars
-
-
-def may_hold_post_at_level(bars: dict[str, Bar], former_level: int, new_level: int) -> bool:
-    """Whether a post of ``new_level`` may be given, given the bars in force and the former level."""
-    if NO_POST in bars:
-        return False
-    if NO_HIGHER_POST in bars and new_level > former_level:
-        return False
-    if NO_EQUAL_OR_HIGHER_POST in bars and new_level >= former_level:
-        return False
-    return True
 
 
 # ---- Cases ----------------------------------------------------------------------------------------

@@ -37,10 +37,6 @@ def negative_list() -> QuerySet[Situation]:
     return Situation.objects.filter(is_active=True).prefetch_related("failed_items").annotate(case_count=Count("cases"))
 
 
-def situations_for_subject(subject: str) -> list[Situation]:
-    return [s for s in Situation.objects.filter(is_active=True) if not subject or subject in s.subjects]
-
-
 # ---- Eligibility ------------------------------------------------------------------------------
 
 

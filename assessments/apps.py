@@ -7,10 +7,6 @@ class AssessmentsConfig(AppConfig):
     verbose_name = _("考核评价")
 
     def ready(self):
-        from assessments import demo
-        from responsibilities.demo import DEMO_BUILDERS
-
-        DEMO_BUILDERS.append(demo.build)
         from assessments.models import EvaluationRound, Indicator, Inspection, Result, Scheme
         from core.history import register_history
 

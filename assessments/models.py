@@ -152,10 +152,6 @@ class Scheme(VersionedModel):
     def get_absolute_url(self):
         return reverse("assessments:scheme_detail", args=[self.pk])
 
-    @property
-    def secretary_mass_weight(self):
-        return 100 - self.secretary_org_weight
-
 
 class GradeSubject(models.TextChoices):
     TEAM = "team", _("领导班子")
@@ -494,9 +490,6 @@ class EvaluationRound(VersionedModel):
 
     def get_absolute_url(self):
         return reverse("assessments:round_detail", args=[self.pk])
-
-    def is_open_on(self, day) -> bool:
-        return self.opens_on <= day <= self.closes_on
 
 
 # Ballot codes and tallies deliberately keep no history and no time of use: a history row or a

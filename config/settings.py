@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     "responsibilities",
     "accountability",
     "assessments",
+    # Built on every domain app above, so last; nothing above imports them.
+    "demo",
+    "benchmarking",
 ]
 
 MIDDLEWARE = [

@@ -1,7 +1,20 @@
-"""Small helpers shared by the view tests."""
+"""Small helpers shared by the tests."""
 
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+
+
+def on_day(day: date):
+    """Run the test as if it were noon of ``day`` in the app's time zone (time-machine; the clock still ticks).
+
+    For tests whose meaning depends on today, e.g. that a task due earlier this year is overdue: on
+    1 January no earlier day of the year exists.
+    """
+    return pytest.mark.time_machine(datetime.combine(day, time(12), tzinfo=ZoneInfo("Asia/Shanghai")))
 
 
 def queries_for(client, url) -> int:

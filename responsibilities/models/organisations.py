@@ -253,9 +253,6 @@ class TeamMembership(VersionedModel):
     def __str__(self):
         return f"{self.organisation} · {self.get_role_display()} · {self.person}"
 
-    def is_current_on(self, day) -> bool:
-        return self.start_date <= day and (self.end_date is None or self.end_date >= day)
-
 
 class Role(models.TextChoices):
     OFFICE_STAFF = "office_staff", _("党建工作人员")

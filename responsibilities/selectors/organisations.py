@@ -100,12 +100,6 @@ def team_on(organisation: Organisation, day: date) -> list[TeamMembership]:
     return sorted(members, key=lambda m: (order[m.role], m.start_date, m.pk))
 
 
-def team_history(organisation: Organisation) -> QuerySet[TeamMembership]:
-    return (
-        TeamMembership.objects.filter(organisation=organisation).select_related("person").order_by("-start_date", "pk")
-    )
-
-
 def people_visible_to(user, action=scope.VIEW) -> QuerySet[Person]:
     return Person.objects.for_user(user, action).select_related("home_organisation")
 

@@ -11,26 +11,18 @@ from accountability.rules import (
     NO_HIGHER_POST,
     NO_POST,
     NO_PROMOTION,
-    Consequence,
     Period,
     add_months,
     bars_on,
     period_for,
-    restrictions_for,
 )
+from tests.accountability.article import ARTICLE
 
-# The article's table, as consequences per measure (months; None = that year).
-ARTICLE = {
-    "约谈诫勉": [],
-    "责令作出书面检查": [Consequence(NO_AWARD, None)],
-    "通报批评": [Consequence(NO_AWARD, None)],
-    "调整职务": [Consequence(NO_AWARD, None), Consequence(NO_PROMOTION, 12)],
-    "停职检查": [Consequence(NO_AWARD, None)],
-    "引咎辞职": [Consequence(NO_AWARD, None), Consequence(NO_POST, 12), Consequence(NO_HIGHER_POST, 24)],
-    "责令辞职": [Consequence(NO_AWARD, None), Consequence(NO_POST, 12), Consequence(NO_HIGHER_POST, 24)],
-    "免职": [Consequence(NO_AWARD, None), Consequence(NO_POST, 12), Consequence(NO_HIGHER_POST, 24)],
-    "降职": [Consequence(NO_AWARD, None), Consequence(NO_PROMOTION, 24)],
-}
+
+def periods_of(measure: str, decided_on: date) -> list[Period]:
+    """Every period a decision with the article's ``measure`` imposes, one per consequence (as
+    ``services.decision_preview`` computes them)."""
+    return [period_for(kind, decided_on, months) for kind, months in ARTICLE[measure]]
 
 
 @pytest.mark.parametrize(
@@ -78,7 +70,7 @@ def test_a_period_ends_on_the_same_calendar_day_or_the_months_last_day(day, mont
     ],
 )
 def test_each_measure_restricts_exactly_its_period(measure, decided_on, kind, day, holds):
-    periods = [p for p in restrictions_for(ARTICLE[measure], decided_on) if p.kind == kind]
+    periods = [p for p in periods_of(measure, decided_on) if p.kind == kind]
     assert len(periods) == 1
     assert periods[0].holds_on(day) is holds
 
@@ -102,30 +94,20 @@ ONE_DAY = timedelta(days=1)
 @pytest.mark.parametrize(
     ("measure", "kind", "months", "decided_on"),
     [
-        (measure, consequence.kind, consequence.months, decided_on)
+        (measure, kind, months, decided_on)
         for measure, consequences in ARTICLE.items()
-        for consequence in consequences
+        for kind, months in consequences
         for decided_on in (date(2025, 6, 20), date(2024, 2, 29), date(2024, 12, 31))
     ],
 )
 def test_every_consequence_of_every_measure_at_its_boundaries(measure, kind, months, decided_on):
     end = END_DAYS[(months, decided_on)]
-    [period] = [p for p in restrictions_for(ARTICLE[measure], decided_on) if p.kind == kind]
+    [period] = [p for p in periods_of(measure, decided_on) if p.kind == kind]
     assert period.holds_on(decided_on - ONE_DAY) is False  # the day before the decision
     assert period.holds_on(decided_on) is True  # the decision day
     assert period.holds_on(end - ONE_DAY) is True  # the day before the end
     assert period.holds_on(end) is False  # the end day: eligible again
     assert period.holds_on(end + ONE_DAY) is False  # the day after
-
-
-def test_an_admonishing_talk_imposes_nothing():
-    assert restrictions_for(ARTICLE["约谈诫勉"], date(2025, 5, 5)) == []
-
-
-@pytest.mark.parametrize("measure", [m for m in ARTICLE if m != "约谈诫勉"])
-def test_every_measure_heavier_than_a_talk_bars_awards_for_that_year(measure):
-    kinds = {c.kind: c.months for c in ARTICLE[measure]}
-    assert kinds[NO_AWARD] is None
 
 
 def test_overlapping_restrictions_of_one_kind_last_until_the_latest_end():
@@ -150,21 +132,6 @@ def test_the_longer_of_a_discipline_and_an_accountability_period_governs():
     bars = bars_on([removal, revoked_party_post, serious_warning, adjusted], date(2026, 3, 1))
     assert bars[NO_PROMOTION].lifts_on == date(2026, 7, 1)
     assert set(bars) == {NO_HIGHER_POST, NO_EQUAL_OR_HIGHER_POST, NO_PROMOTION}
-
-
-@pytest.mark.parametrize(
-    ("bars", "former", "new", "allowed"),
-    [
-        ({}, 30, 40, True),
-        ({NO_POST: rules.Bar(NO_POST, date(2030, 1, 1))}, 30, 20, False),
-        ({NO_HIGHER_POST: rules.Bar(NO_HIGHER_POST, date(2030, 1, 1))}, 30, 30, True),
-        ({NO_HIGHER_POST: rules.Bar(NO_HIGHER_POST, date(2030, 1, 1))}, 30, 40, False),
-        ({NO_EQUAL_OR_HIGHER_POST: rules.Bar(NO_EQUAL_OR_HIGHER_POST, date(2030, 1, 1))}, 30, 30, False),
-        ({NO_EQUAL_OR_HIGHER_POST: rules.Bar(NO_EQUAL_OR_HIGHER_POST, date(2030, 1, 1))}, 30, 20, True),
-    ],
-)
-def test_posts_above_the_former_level(bars, former, new, allowed):
-    assert rules.may_hold_post_at_level(bars, former, new) is allowed
 
 
 def test_a_period_never_lasts_less_than_a_month():

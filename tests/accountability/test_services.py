@@ -22,30 +22,32 @@ from accountability.models import (
     Subject,
 )
 from responsibilities.models import TeamRole
+from tests.accountability.article import ARTICLE
 from tests.accountability.factories import decide, file_case, to_review
 from tests.responsibilities.factories import PersonFactory
 from tests.responsibilities.list_factories import add_task, committee_list
 
 pytestmark = pytest.mark.django_db
 
-ARTICLE_TABLE = [
-    ("约谈诫勉", []),
-    ("责令作出书面检查", [("no_award", None)]),
-    ("通报批评", [("no_award", None)]),
-    ("调整职务", [("no_award", None), ("no_promotion", 12)]),
-    ("停职检查", [("no_award", None)]),
-    ("引咎辞职", [("no_award", None), ("no_higher_post", 24), ("no_post", 12)]),
-    ("责令辞职", [("no_award", None), ("no_higher_post", 24), ("no_post", 12)]),
-    ("免职", [("no_award", None), ("no_higher_post", 24), ("no_post", 12)]),
-    ("降职", [("no_award", None), ("no_promotion", 24)]),
-]
-
 
 def test_the_article_rule_set_is_seeded_exactly(list_template):
     article = RuleSet.objects.get(effective_from=date(2016, 9, 26))
     measures = article.measures.filter(category="accountability").order_by("severity")
     seeded = [(m.name, sorted((c.kind, c.months) for c in m.consequences.all())) for m in measures]
-    assert seeded == [(name, sorted(consequences)) for name, consequences in ARTICLE_TABLE]
+    assert seeded == [(name, sorted(consequences)) for name, consequences in ARTICLE.items()]
+
+
+def test_every_2016_measure_heavier_than_a_talk_bars_awards_to_the_end_of_the_decisions_year(
+    tree, superuser, county_secretary
+):
+    case = file_case(tree["child"], superuser, person=county_secretary, facts_date=date(2018, 1, 5))
+    decided_on = date(2018, 6, 20)
+    award_bars = {}
+    for measure in services.rule_set_on(decided_on).measures.filter(category="accountability"):
+        preview = services.decision_preview(case=case, decided_on=decided_on, measures=[measure])
+        award_bars[measure.name] = [(p.starts_on, p.ends_on) for _m, _c, p in preview.periods if p.kind == "no_award"]
+    that_year = [(date(2018, 6, 20), date(2019, 1, 1))]
+    assert award_bars == {"约谈诫勉": []} | {name: that_year for name in ARTICLE if name != "约谈诫勉"}
 
 
 def test_the_negative_list_names_the_articles_failures(list_template):

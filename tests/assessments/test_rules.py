@@ -115,6 +115,22 @@ def test_rounding_is_half_up_to_two_places(value, rounded):
 
 
 @pytest.mark.parametrize(
+    ("composite", "weight", "added"),
+    [
+        (D("100.00"), D(20), D("20.00")),
+        (D("87.35"), D(20), D("17.47")),
+        (D("87.325"), D(20), D("17.47")),  # 17.465, rounded half up (not to even: 17.46)
+        (D("91.17"), D("12.5"), D("11.40")),  # 11.39625
+        (D("0.00"), D(30), D("0.00")),
+        (D("104.50"), D(20), D("20.90")),  # a bonus lifted the composite above 100
+        (None, D(20), None),  # no composite yet: nothing added
+    ],
+)
+def test_the_party_building_contribution_is_composite_times_weight_rounded_half_up(composite, weight, added):
+    assert rules.contribution(composite, weight) == added
+
+
+@pytest.mark.parametrize(
     ("weights", "valid"), [((30, 50, 20), True), ((30, 50, 21), False), ((0, 100, 0), True), ((-10, 90, 20), False)]
 )
 def test_weights_must_sum_to_100(weights, valid):

@@ -26,6 +26,7 @@ from assessments.models import (
 from responsibilities.models import TeamRole
 from tests.accountability.factories import decide, file_case
 from tests.assessments.conftest import add_indicator, inspect, inspect_all, scheme_fields
+from tests.helpers import on_day
 from tests.responsibilities.factories import PersonFactory
 from tests.responsibilities.list_factories import THIS_YEAR
 
@@ -422,6 +423,7 @@ def test_a_round_below_its_quorum_does_not_count(scheme, tree, inspectors, indic
     assert county.mass is None and county.composite == D("100.00")
 
 
+@on_day(date(THIS_YEAR, 6, 15))
 def test_a_barred_secretary_is_refused_the_top_grade_with_the_reason(
     scheme, tree, organ, inspectors, indicators, office_staff, superuser
 ):
@@ -438,7 +440,7 @@ def test_a_barred_secretary_is_refused_the_top_grade_with_the_reason(
     decide(
         file_case(tree["child"], superuser, person=secretaries[0], facts_date=date(THIS_YEAR, 1, 2)),
         superuser,
-        date(THIS_YEAR, 1, 10) if timezone.localdate() >= date(THIS_YEAR, 1, 10) else timezone.localdate(),
+        date(THIS_YEAR, 1, 10),
         "通报",
     )
     services.results_compute(scheme=scheme, by=office_staff)
@@ -455,11 +457,30 @@ def test_a_barred_secretary_is_refused_the_top_grade_with_the_reason(
     assert list(AwardNomination.objects.values_list("person", flat=True)) == [secretaries[1].pk]
 
 
-def test_recomputing_updates_results_in_place(scheme, tree, inspectors, indicators, office_staff):
+def test_recomputing_updates_results_in_place(scheme, tree, organ, inspectors, indicators, office_staff):
     inspect_all(scheme, tree["child"], inspectors, confirm_by=office_staff)
     services.results_compute(scheme=scheme, by=office_staff)
+    rows = dict(Result.objects.filter(scheme=scheme).values_list("organisation_id", "pk"))
+    assert rows.keys() == {tree["child"].pk, organ.pk}
+    county = Result.objects.get(pk=rows[tree["child"].pk])
+    assert (county.routine, county.annual, county.composite) == (None, D("100.00"), D("100.00"))
+
+    # A routine inspection confirmed since: 4 of the 20 points deducted, 80 %.
+    inspect(
+        scheme,
+        tree["child"],
+        "discipline",
+        inspectors["discipline"],
+        kind="routine",
+        deductions_by_indicator={"警示教育": [4]},
+        confirm_by=office_staff,
+    )
     services.results_compute(scheme=scheme, by=office_staff)
-    assert Result.objects.filter(scheme=scheme).count() == 2
+
+    assert dict(Result.objects.filter(scheme=scheme).values_list("organisation_id", "pk")) == rows
+    county.refresh_from_db()
+    # (30 × 80 + 50 × 100) ÷ 80, the mass evaluation's weight shared out: 92.50.
+    assert (county.routine, county.annual, county.composite) == (D("80.00"), D("100.00"), D("92.50"))
 
 
 def test_a_grade_does_not_outlive_the_facts_it_rested_on(scheme, tree, inspectors, indicators, office_staff, superuser):

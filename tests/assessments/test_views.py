@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments import rules, services
+from assessments import services
 from assessments.models import AwardNomination, IndicatorScore, Result, Scheme, Tally
 from tests.assessments.conftest import add_indicator, inspect, inspect_all, scheme_fields
 from tests.helpers import queries_for
@@ -51,7 +51,14 @@ def test_an_assessed_county_sees_its_own_result_but_not_its_peers(
     from responsibilities.models import Role
     from tests.conftest import make_user
 
-    inspect(scheme, tree["child"], "discipline", inspectors["discipline"], confirm_by=office_staff)
+    inspect(
+        scheme,
+        tree["child"],
+        "discipline",
+        inspectors["discipline"],
+        deductions_by_indicator={"警示教育": [2]},
+        confirm_by=office_staff,
+    )
     inspect(scheme, organ, "discipline", inspectors["discipline"], confirm_by=office_staff)
     services.results_compute(scheme=scheme, by=office_staff)
     county_staff = make_user("county-office", tree["child"], Role.OFFICE_STAFF, superuser)
@@ -61,11 +68,12 @@ def test_an_assessed_county_sees_its_own_result_but_not_its_peers(
     peer = Result.objects.get(organisation=organ)
     assert client.get(reverse("assessments:result_detail", args=[peer.pk])).status_code == 404
     # Its own result states the Party-building weight and what the composite adds to the
-    # comprehensive assessment (composite 100.00 × 20 %).
+    # comprehensive assessment: the year-end part alone, 18 of 20 points = 90.00; 90.00 × 20 % = 18.00.
     own = Result.objects.get(organisation=tree["child"])
+    assert own.composite == D("90.00")
     page = client.get(reverse("assessments:result_detail", args=[own.pk])).content.decode()
-    assert f"党建考核在综合考核中的权重为 {rules.plain(scheme.party_building_weight)}%" in page
-    assert f"计入综合考核 {rules.contribution(own.composite, scheme.party_building_weight)} 分" in page
+    assert "党建考核在综合考核中的权重为 20%" in page
+    assert "计入综合考核 18.00 分" in page
 
 
 def scheme_post(tree, **change):
@@ -205,17 +213,19 @@ def test_results_export_joins_eligibility(client, tree, superuser, scheme, inspe
     team.membership_add(
         organisation=tree["child"], person=person, role=TeamRole.SECRETARY, start_date=date(2020, 1, 1), by=superuser
     )
-    inspect_all(scheme, tree["child"], inspectors, confirm_by=office_staff)
+    deductions = {"组织生活会": [4]}  # 16 of 20
+    inspect(scheme, tree["child"], "organisation", inspectors["organisation"], "annual", deductions, office_staff)
+    inspect(scheme, tree["child"], "discipline", inspectors["discipline"], confirm_by=office_staff)
     services.results_compute(scheme=scheme, by=office_staff)
     client.force_login(office_staff)
     response = client.get(reverse("assessments:results_export", args=[scheme.pk]))
     workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     assert workbook.sheetnames == ["班子结果", "书记结果与资格"]
     teams = list(workbook["班子结果"].iter_rows(values_only=True))
-    weight = rules.plain(scheme.party_building_weight)
-    assert teams[1][6] == f"计入综合考核（权重 {weight}%）"
+    assert teams[1][6] == "计入综合考核（权重 20%）"
     county = next(row for row in teams[2:] if row[1] == tree["child"].name)
-    assert county[6] == float(rules.contribution(D(str(county[5])), scheme.party_building_weight))
+    # Year-end only: (16 + 10 + 20) of (20 + 10 + 20) points = 92.00; 92.00 × 20 % = 18.40.
+    assert county[5:7] == (92, 18.4)
     leaders = [row for row in workbook["书记结果与资格"].iter_rows(values_only=True)]
     assert leaders[2][1] == "县委书记乙" and leaders[2][7] == "是"
 

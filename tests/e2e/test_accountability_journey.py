@@ -17,6 +17,7 @@ from responsibilities import services
 from responsibilities.models import Department, Role, TeamRole
 from tests.accountability.factories import decide, file_case
 from tests.conftest import make_user
+from tests.helpers import on_day
 from tests.responsibilities.factories import PersonFactory
 from tests.responsibilities.list_factories import add_task, committee_list
 
@@ -27,6 +28,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 DECIDED_ON = date(2025, 6, 20)
 PROMOTION_LIFTS = "2027-06-20"
 AWARD_LIFTS = "2026-01-01"
+# The day the eligibility pages are read: the award bar has lifted, the promotion bar holds.
+A_DAY_IN_2026 = date(2026, 3, 1)
 FACTS = "对本县某局长违规发放津贴补贴问题，接到举报后既不报告也不处理。"
 
 
@@ -182,12 +185,11 @@ def test_case_form_shows_the_situations_as_checkboxes(page, live_server, login, 
 # ---- 2. The person's eligibility, on today and on a chosen date; screening and its export ---------
 
 
+@on_day(A_DAY_IN_2026)
 def test_decided_case_shows_on_the_persons_eligibility_and_in_the_screening(
     page, live_server, login, shoot, tree, superuser
 ):
-    today = timezone.localdate()
-    if today >= date(2027, 6, 20):
-        pytest.skip("the 降职 restriction of 2025-06-20 has lifted by today")
+    today = A_DAY_IN_2026
     discipline_inspector(tree, superuser)
     secretary = county_secretary(tree, superuser)
     case = file_case(tree["child"], superuser, person=secretary, facts_date=date(2025, 3, 15))
@@ -207,8 +209,7 @@ def test_decided_case_shows_on_the_persons_eligibility_and_in_the_screening(
     expect(promotion).to_contain_text("提拔（提升职务）")
     expect(promotion).to_contain_text(f"{PROMOTION_LIFTS} 起恢复；{case.number} 降职（2025-06-20）")
     # The award bar was for 2025 only.
-    award_badge = "可以" if today >= date(2026, 1, 1) else "不得"
-    expect(panel.locator("[data-kind=no_award] .badge")).to_have_text(award_badge)
+    expect(panel.locator("[data-kind=no_award] .badge")).to_have_text("可以")
     for kind in ("no_post", "no_higher_post", "no_equal_or_higher_post"):
         expect(panel.locator(f"[data-kind={kind}] .badge")).to_have_text("可以")
     shoot("acc-11-person-eligibility")
@@ -274,12 +275,11 @@ def test_person_record_panel_answers_on_the_chosen_date(page, live_server, login
 # ---- 3. Early warning: remind, then escalate to a talk ------------------------------------------
 
 
+@on_day(date(timezone.localdate().year, 6, 15))
 def test_office_staff_reminds_then_talks_to_a_county_with_overdue_tasks(
     page, live_server, login, shoot, tree, superuser
 ):
     today = timezone.localdate()
-    if today == date(today.year, 1, 1):
-        pytest.skip("on 1 January no task of the year can be overdue yet")
     make_user("office", tree["own"], Role.OFFICE_STAFF, superuser)
     county_list = committee_list(tree["child"], superuser, year=today.year)
     add_task(county_list, superuser, number=1, title="县委常委会专题研究党建工作", deadline=date(today.year, 1, 1))

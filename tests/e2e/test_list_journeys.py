@@ -24,6 +24,7 @@ from responsibilities.models import (
     TaskStatus,
     TeamRole,
 )
+from tests.helpers import on_day
 from tests.responsibilities.factories import PersonFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -145,6 +146,7 @@ def test_office_staff_generates_lists_adds_a_task_with_evidence_and_completes_it
 # ---- 2. The secretary: supervision of the team and inline progress -----------------------------
 
 
+@on_day(date(timezone.localdate().year, 6, 15))
 def test_secretary_urges_a_team_member_and_reports_own_progress_in_place(
     page, live_server, login, shoot, tree, superuser, secretary
 ):
@@ -155,8 +157,6 @@ def test_secretary_urges_a_team_member_and_reports_own_progress_in_place(
         organisation=tree["own"], person=member, role=TeamRole.MEMBER, start_date=date(year - 1, 1, 1), by=superuser
     )
     services.lists_generate(organisation=tree["own"], year=year, by=superuser)
-    # On 1 January no day of the year has passed yet, so nothing can be overdue.
-    can_be_overdue = today > date(year, 1, 1)
     member_list = ResponsibilityList.objects.get(organisation=tree["own"], year=year, person=member)
     services.task_create(
         item=member_list.items.get(number=1),
@@ -164,7 +164,7 @@ def test_secretary_urges_a_team_member_and_reports_own_progress_in_place(
         title="督促分管部门落实意识形态工作责任制",
         quantity=Decimal("2"),
         unit="次",
-        deadline=today - timedelta(days=1) if can_be_overdue else date(year, 12, 31),
+        deadline=today - timedelta(days=1),
         standard="每半年专题听取一次汇报",
     )
     own_list = ResponsibilityList.objects.get(organisation=tree["own"], year=year, kind=ListKind.SECRETARY)
@@ -187,9 +187,8 @@ def test_secretary_urges_a_team_member_and_reports_own_progress_in_place(
     cells = member_row.locator("td")
     expect(cells.nth(1)).to_have_text("班子其他成员")
     expect(cells.nth(2)).to_have_text("1")  # tasks
-    if can_be_overdue:
-        expect(cells.nth(4)).to_have_text("1")  # overdue
-        expect(member_row).to_have_class(re.compile(r"\btable-warning\b"))
+    expect(cells.nth(4)).to_have_text("1")  # overdue
+    expect(member_row).to_have_class(re.compile(r"\btable-warning\b"))
     expect(cells.nth(5)).to_have_text("0")  # supervision notes
     shoot("lists-11-my-checklist")
 

@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments.benchmark_data import generate
+from benchmarking.data import generate
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from responsibilities.demo import DEMO_PASSWORD, DemoRefused, load_demo
+from demo.loader import DEMO_PASSWORD, DemoRefused, load_demo
 
 
 class Command(BaseCommand):

@@ -12,13 +12,14 @@ import pghistory
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 
-from responsibilities import demo_lists, services
+from demo import accountability as accountability_demo
+from demo import assessments as assessments_demo
+from demo import lists as demo_lists
+from responsibilities import services
 from responsibilities.models import Department, Organisation, OrganisationKind, Person, PostLevel, Role, TeamRole
 
 DEMO_PASSWORD = "Demo@2026"
 
-# Functions(admin_user) that add other apps' demo data after the organisations and lists exist.
-DEMO_BUILDERS = []
 ROOT_CODE = "SH"
 
 SURNAMES = (
@@ -282,8 +283,7 @@ def load_demo() -> tuple[bool, list[tuple[str, str, str]]]:
                 label = f"{label}·{dict(Department.choices)[department]}"
             who = f"（{user.first_name}）" if seat else ""
             accounts.append((username, label, f"{organisation.name}{who}"))
-        # Apps built on this one add their part of the demo once the accounts exist (each builder
-        # is registered in its app's AppConfig.ready and does nothing when its data is already there).
-        for builder in DEMO_BUILDERS:
-            builder(admin_user)
+        # Cases and assessments once the accounts exist (each does nothing when its data is already there).
+        accountability_demo.build(admin_user)
+        assessments_demo.build(admin_user)
     return created, accounts

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 
-from assessments import benchmark, benchmark_run
+from benchmarking import measures, runner
 from core.backups import database_url
 
 
@@ -33,14 +33,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if options["state"]:
-            self.stdout.write(json.dumps(benchmark.state()))
+            self.stdout.write(json.dumps(measures.state()))
             return
         if options["rollover_into"]:
-            seconds, lists = benchmark.rollover_seconds()
+            seconds, lists = measures.rollover_seconds()
             Path(options["rollover_into"]).write_text(json.dumps({"rollover_s": seconds, "rollover_lists": lists}))
             return
         if options["export_into"]:
-            Path(options["export_into"]).write_text(json.dumps(benchmark.export_measure()))
+            Path(options["export_into"]).write_text(json.dumps(measures.export_measure()))
             return
         if options["measure_into"] or options["load_plan"]:
             # WhiteNoise looks for collected static files, which in-process requests do not need.
@@ -53,15 +53,15 @@ class Command(BaseCommand):
             }
             with override_settings(ALLOWED_HOSTS=["testserver"], STORAGES=storages):
                 if options["load_plan"]:
-                    self.stdout.write(json.dumps(benchmark.load_plan()))
+                    self.stdout.write(json.dumps(measures.load_plan()))
                 else:
-                    Path(options["measure_into"]).write_text(json.dumps(benchmark.measure_all(options["runs"])))
+                    Path(options["measure_into"]).write_text(json.dumps(measures.measure_all(options["runs"])))
             return
         if any(orgs < 20 for orgs in options["orgs"]):
             raise CommandError("每个规模至少 20 个组织。")
         if options["runs"] < 30:
             self.stderr.write("注意：少于 30 次请求时 p95 不可靠。")
-        benchmark_run.run(
+        runner.run(
             base_url=database_url(),
             sizes=sorted(options["orgs"]),
             runs=options["runs"],

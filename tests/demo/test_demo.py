@@ -1,0 +1,82 @@
+"""The demo loader builds a realistic slice once and can be run again safely.
+
+The demo is loaded once for the module (it takes a while), on a fixed day of this year. The refusal
+to load it next to real organisations is in ``test_refusal.py``: it needs a database without the demo.
+"""
+
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.test import override_settings
+
+from demo.loader import DEMO_USERS, load_demo
+from responsibilities.models import Organisation, Person, ResponsibilityList, Task, TeamMembership, TeamRole
+from responsibilities.selectors import lists as selectors
+from tests.conftest import seed_rows
+from tests.helpers import on_day
+
+pytestmark = pytest.mark.django_db
+
+# A fixed day late in the year: most deadlines have passed, so the demo's progress and lagging county
+# show, and the demo's dated cases and interventions (up to 2026-10-31) lie in the past.
+DAY = date(2026, 11, 16)
+MODELS = (Organisation, Person, TeamMembership, ResponsibilityList, Task)
+
+
+@pytest.fixture(scope="module")
+def first_load(django_db_setup, django_db_blocker):
+    """The first load's answer and the row counts after it, in a transaction rolled back at the end
+    of the module (each test's own writes roll back to a savepoint as usual)."""
+    fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    noon = datetime.combine(DAY, time(12), tzinfo=ZoneInfo("Asia/Shanghai"))
+    with override_settings(PASSWORD_HASHERS=fast), django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            seed_rows()
+            with time_machine.travel(noon):
+                created, accounts = load_demo()
+            yield created, accounts, [model.objects.count() for model in MODELS]
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@on_day(DAY)
+def test_demo_builds_the_province_once_with_lists_and_accounts(client, first_load):
+    created, accounts, counts = first_load
+    again, _ = load_demo()
+    assert created and not again
+    assert [model.objects.count() for model in MODELS] == counts
+    organisations, people, _memberships, lists, tasks = counts
+    assert 35 <= organisations <= 45 and 180 <= people <= 260
+    assert lists == organisations + people - Person.objects.filter(memberships__end_date__isnull=False).count()
+    assert tasks > lists
+    assert [row[0] for row in accounts] == [row[0] for row in DEMO_USERS]
+
+    secretary = get_user_model().objects.get(username="secretary")
+    assert TeamMembership.objects.filter(
+        person__user=secretary, role=TeamRole.SECRETARY, organisation__code="SH-01", end_date__isnull=True
+    ).exists()
+    assert client.login(username="office", password="Demo@2026")
+    # The demo shows pressure fading: one county of the city lags well behind.
+    rollup = selectors.rollup(Organisation.objects.get(code="SH-01"), DAY.year, DAY)
+    assert [row.organisation.code for row in rollup.rows if row.lagging] == ["SH-01-03"]
+
+
+@on_day(DAY)
+def test_demo_loads_again_after_a_demo_seat_was_ended(client, superuser, first_load):
+    from responsibilities import services
+
+    secretary = get_user_model().objects.get(username="secretary")
+    seat = TeamMembership.objects.get(person__user=secretary, role=TeamRole.SECRETARY, end_date__isnull=True)
+    services.membership_end(membership=seat, version=seat.version, end_date=DAY, reason="换届", by=superuser)
+    created, accounts = load_demo()
+    assert not created and [row[0] for row in accounts] == [row[0] for row in DEMO_USERS]
+    # The account stays with its person (whose seat has ended) and still logs in.
+    assert Person.objects.get(user=secretary).pk == seat.person_id
+    assert client.login(username="secretary", password="Demo@2026")
