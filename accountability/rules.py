@@ -43,6 +43,12 @@ class Period:
     def holds_on(self, day: date) -> bool:
         return self.starts_on <= day < self.ends_on
 
+    def state_on(self, day: date) -> str:
+        """ "pending" before the decision date, "in_force" while it holds, "ended" from ``ends_on``."""
+        if day < self.starts_on:
+            return "pending"
+        return "in_force" if day < self.ends_on else "ended"
+
 
 def period_for(kind: str, decided_on: date, months: int | None) -> Period:
     """The period a consequence imposes.

@@ -322,6 +322,8 @@ def person_record(request, pk):
         raise Http404
     day, form = _day(request)
     restrictions = list(selectors.restrictions_of(person))
+    for restriction in restrictions:
+        restriction.state = rules.Period(restriction.kind, restriction.starts_on, restriction.ends_on).state_on(day)
     eligibility = selectors.eligibility(person, day, restrictions)
     return render(
         request,

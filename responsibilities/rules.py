@@ -53,6 +53,16 @@ def list_is_locked(status: str) -> bool:
     return status == CLOSED
 
 
+# The lists of the team members a secretary urges (督促班子成员): the leader in charge's and the other
+# members'; not the committee's, not the secretary's own.
+URGED_LIST_KINDS = ("leader_in_charge", "member")
+
+
+def takes_supervision_notes(kind: str) -> bool:
+    """Whether 督促记录 belong on a list of this kind."""
+    return kind in URGED_LIST_KINDS
+
+
 # ---- Tasks ------------------------------------------------------------------------------------
 
 DUE_SOON_DAYS = 30

@@ -171,9 +171,8 @@ def my_checklist(user, year: int, today: date) -> Checklist:
     for task in tasks:
         annotate_deadline_state(task, today)
     team_lists = list(
-        ResponsibilityList.objects.filter(
-            organisation__in=TeamMembership.objects.secretary_of(user, today), year=year, person__isnull=False
-        )
+        ResponsibilityList.objects.for_user(user, day=today)
+        .filter(organisation__in=TeamMembership.objects.secretary_of(user, today), year=year, person__isnull=False)
         .exclude(person__user=user)
         .select_related("organisation", "person")
         .annotate(
@@ -182,6 +181,8 @@ def my_checklist(user, year: int, today: date) -> Checklist:
         )
         .order_by("organisation__path", "kind", "person__name")
     )
+    for team_list in team_lists:
+        team_list.can_note = rules.takes_supervision_notes(team_list.kind) and not team_list.is_closed
     return Checklist(
         lists=own_lists,
         tasks=tasks,

@@ -441,7 +441,7 @@ def supervision_note_add(*, responsibility_list: ResponsibilityList, text: str, 
     responsibility_list = ResponsibilityList.objects.select_related("organisation", "person").get(
         pk=responsibility_list.pk
     )
-    if not responsibility_list.is_personal or responsibility_list.kind == ListKind.SECRETARY:
+    if not rules.takes_supervision_notes(responsibility_list.kind):
         raise ValidationError(_("督促记录只能记在班子成员的个人清单上。"), code="not_a_member_list")
     if not is_secretary(by, responsibility_list.organisation, timezone.localdate()):
         raise PermissionDenied(_("只有本组织书记可以记录督促情况。"))

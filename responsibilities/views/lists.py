@@ -129,7 +129,7 @@ def _list_context(request, responsibility_list):
         for target in rules.allowed_targets(responsibility_list.status)
         if may_act_as(request.user, rules.transition_actor(responsibility_list.status, target), organisation)
     ]
-    shows_notes = responsibility_list.kind in (ListKind.LEADER_IN_CHARGE, ListKind.MEMBER)
+    shows_notes = rules.takes_supervision_notes(responsibility_list.kind)
     return {
         "list": responsibility_list,
         "organisation": organisation,

@@ -177,3 +177,16 @@ def test_early_sign_measures_escalate(previous, suggested):
 def test_period_end_is_exclusive():
     period = Period(NO_POST, date(2025, 1, 1), date(2026, 1, 1))
     assert period.holds_on(date(2025, 12, 31)) and not period.holds_on(date(2026, 1, 1))
+
+
+@pytest.mark.parametrize(
+    ("day", "state"),
+    [
+        (date(2025, 3, 9), "pending"),
+        (date(2025, 3, 10), "in_force"),
+        (date(2026, 3, 9), "in_force"),
+        (date(2026, 3, 10), "ended"),
+    ],
+)
+def test_a_restriction_is_pending_then_in_force_then_ended(day, state):
+    assert rules.Period("no_promotion", date(2025, 3, 10), date(2026, 3, 10)).state_on(day) == state

@@ -102,3 +102,11 @@ def test_completion_rate_has_one_decimal_rounded_half_up(done, total, rate):
 def test_a_child_lags_at_twenty_points_or_more_below_its_parent(child, parent, lagging):
     child_rate = Decimal(child) if child is not None else None
     assert rules.is_lagging(child_rate, Decimal(parent)) is lagging
+
+
+@pytest.mark.parametrize(
+    ("kind", "takes"),
+    [("committee", False), ("secretary", False), ("leader_in_charge", True), ("member", True)],
+)
+def test_supervision_notes_go_on_the_urged_members_lists_only(kind, takes):
+    assert rules.takes_supervision_notes(kind) is takes
