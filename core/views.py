@@ -11,6 +11,7 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template import loader
+from django.utils.translation import gettext as _
 from django.views import View, defaults
 
 from core import history
@@ -137,6 +138,51 @@ class ArchiveView(ServiceFormView):
 
     def archive(self, *, version, reason):
         raise NotImplementedError
+
+
+class TransitionView(View):
+    """A status move (POST only), written once: the record through its door, the move's form, one
+    service call; a refused move is a message on the record's page, a move over someone else's move
+    a 409 with the page as it now is and the typed text (``kept_field``) kept."""
+
+    http_method_names = ["post"]
+    form_class = None
+    template_name = ""
+    kept_field = ""  # the form's free-text field (a reason or a note), kept on a 409
+    statuses = None  # the TextChoices of the record's status
+
+    def get_object(self):
+        raise NotImplementedError
+
+    def get_context(self, obj) -> dict:
+        raise NotImplementedError
+
+    def perform(self, form):
+        raise NotImplementedError
+
+    def success_message(self, target) -> str:
+        raise NotImplementedError
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        form = self.form_class(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("操作无效，请刷新页面后重试。"))
+            return redirect(self.object.get_absolute_url())
+        target = self.statuses(form.cleaned_data["target"])
+        try:
+            self.perform(form)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        except EditConflict:
+            current = self.get_object()
+            context = self.get_context(current) | {f"kept_{self.kept_field}": form.cleaned_data[self.kept_field]}
+            return transition_conflict(
+                request, self.template_name, context, current, field_label=_("状态"), submitted=target.label
+            )
+        else:
+            messages.success(request, self.success_message(target))
+        return redirect(self.object.get_absolute_url())
 
 
 def _lost_connection(exception: BaseException | None) -> bool:

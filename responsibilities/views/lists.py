@@ -13,8 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core import scope
 from core.forms import attach_errors
-from core.models import EditConflict
-from core.views import ArchiveView, ServiceFormView, transition_conflict
+from core.views import ArchiveView, ServiceFormView, TransitionView
 from responsibilities import rules, services
 from responsibilities.jobs import is_stalled, start_rollover
 from responsibilities.list_forms import (
@@ -152,39 +151,24 @@ def list_detail(request, pk):
     return render(request, "responsibilities/list_detail.html", _list_context(request, responsibility_list))
 
 
-@require_POST
-def list_transition(request, pk):
-    responsibility_list = selectors.list_for(request.user, pk, _today())
-    form = TransitionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("操作无效，请刷新页面后重试。"))
-        return redirect(responsibility_list.get_absolute_url())
-    try:
-        services.list_transition(
-            responsibility_list=responsibility_list,
-            version=form.cleaned_data["version"],
-            target=form.cleaned_data["target"],
-            reason=form.cleaned_data["reason"],
-            by=request.user,
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    except EditConflict:
-        current = selectors.list_for(request.user, pk, _today())
-        context = _list_context(request, current) | {"kept_reason": form.cleaned_data["reason"]}
-        return transition_conflict(
-            request,
-            "responsibilities/list_detail.html",
-            context,
-            current,
-            field_label=_("状态"),
-            submitted=ListStatus(form.cleaned_data["target"]).label,
-        )
-    else:
-        messages.success(
-            request, _("清单状态已更新为“%(status)s”。") % {"status": ListStatus(form.cleaned_data["target"]).label}
-        )
-    return redirect(responsibility_list.get_absolute_url())
+class ListTransition(TransitionView):
+    form_class = TransitionForm
+    template_name = "responsibilities/list_detail.html"
+    kept_field = "reason"
+    statuses = ListStatus
+
+    def get_object(self):
+        return selectors.list_for(self.request.user, self.kwargs["pk"], _today())
+
+    def get_context(self, obj):
+        return _list_context(self.request, obj)
+
+    def perform(self, form):
+        fields = {f: form.cleaned_data[f] for f in ("version", "target", "reason")}
+        return services.list_transition(responsibility_list=self.object, **fields, by=self.request.user)
+
+    def success_message(self, target):
+        return _("清单状态已更新为“%(status)s”。") % {"status": target.label}
 
 
 @require_POST
