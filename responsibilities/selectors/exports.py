@@ -40,15 +40,17 @@ def lists_with_items(lists: list[ResponsibilityList], today: date) -> list[tuple
     return [(rl, by_list[rl.pk]) for rl in lists]
 
 
-def subtree_task_rows(organisation, year: int, limit: int | None = None):
-    """Every active task of the subtree's lists for a year, as plain value tuples in tree order.
+def subtree_task_rows(user, organisation, year: int, limit: int | None = None):
+    """Every active task of the subtree's lists for a year that the user sees, as plain value tuples
+    in tree order.
 
     A server-side cursor (``iterator``) hands them over in chunks, so the export's memory does not
     grow with the number of tasks.
     """
     rows = (
-        Task.objects.active()
+        Task.objects.for_user(user)
         .filter(
+            archived_at__isnull=True,
             item__responsibility_list__year=year,
             item__responsibility_list__organisation__path__startswith=organisation.path,
         )

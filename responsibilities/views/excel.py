@@ -148,7 +148,7 @@ def subtree_tasks_export(request, pk):
     year, today = _year(request), _today()
     output = tempfile.TemporaryFile()  # removed when the response closes it
     excel.write_subtree_ledger(
-        output, organisation, year, export_selectors.subtree_task_rows(organisation, year), today
+        output, organisation, year, export_selectors.subtree_task_rows(request.user, organisation, year), today
     )
     output.seek(0)
     response = FileResponse(
