@@ -1,7 +1,11 @@
 """Small helpers shared by the view tests."""
 
-from django.db import connection
+from django.db import InternalError, ProgrammingError, connection
 from django.test.utils import CaptureQueriesContext
+
+# A trigger's RAISE EXCEPTION (SQLSTATE P0001): psycopg 2 reports it as InternalError, psycopg 3 as
+# ProgrammingError.
+REFUSED_BY_TRIGGER = (InternalError, ProgrammingError)
 
 
 def queries_for(client, url) -> int:

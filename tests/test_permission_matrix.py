@@ -221,6 +221,9 @@ def history(key, kind, get, post=None):
 POLICIES = {
     # ---- Home, login, ballot ----
     "home": Policy(EVERYONE, scoped=False),
+    # 我的任务: the jobs the user asked for; a job's page for whoever asked and the staff of its scope.
+    "core:job_list": Policy(EVERYONE, scoped=False),
+    "core:job_detail": Policy(STAFF_ONLY, args=pk("job")),
     "login": Policy(
         PUBLIC,
         post=PUBLIC,

@@ -1,0 +1,16 @@
+"""The responsibilities app's background work, imported by Procrastinate in web and worker processes."""
+
+from django.utils import timezone
+from procrastinate.contrib.django import app
+
+from responsibilities import jobs, tallies  # noqa: F401  (jobs registers the roll-over handler)
+
+
+# 00:05 Asia/Shanghai is 16:05 UTC (the queue's schedule is in UTC; China keeps no summer time). The
+# hourly run catches up a worker that was down at 00:05; it costs one read when the clock is current.
+@app.periodic(cron="5 16 * * *", periodic_id="overdue_clock")
+@app.periodic(cron="35 * * * *", periodic_id="overdue_clock_catch_up")
+@app.task(name="responsibilities.overdue_clock", queueing_lock="overdue_clock")
+def overdue_clock(timestamp: int) -> None:
+    """Move the overdue counts to today: the day's deadlines are counted in once, by the worker."""
+    tallies.advance_clock(timezone.localdate())
