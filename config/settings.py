@@ -4,7 +4,7 @@ Variables (all optional in development; README "Configuration" has the table, an
 two in step): DATABASE_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS, CSRF_TRUSTED_ORIGINS, CONN_MAX_AGE,
 SECURE_SSL_REDIRECT, SECURE_HSTS_SECONDS, SESSION_COOKIE_SECURE, CSRF_COOKIE_SECURE, BEHIND_TLS_PROXY,
 AXES_PROXY_COUNT, MEDIA_ROOT, STATIC_ROOT, LOG_LEVEL, EVIDENCE_MAX_BYTES, JOBS_INLINE, JOB_RETRY_ATTEMPTS,
-JOB_RETRY_WAIT.
+JOB_RETRY_WAIT, REMINDER_DAYS_BEFORE.
 """
 
 from datetime import timedelta
@@ -201,5 +201,7 @@ JOB_RETRY_ATTEMPTS = env.int("JOB_RETRY_ATTEMPTS", default=3)
 JOB_RETRY_WAIT = env.int("JOB_RETRY_WAIT", default=10)
 # Tests only: run a job in the requesting process when its transaction commits, without a worker.
 JOBS_INLINE = env.bool("JOBS_INLINE", default=False)
+# Deadline reminders: a task's people are told this many days before its deadline (and when it is overdue).
+REMINDER_DAYS_BEFORE = env.int("REMINDER_DAYS_BEFORE", default=5)
 # Procrastinate's tables are read-only in the admin; its tasks are found in each app's tasks.py.
 PROCRASTINATE_READONLY_MODELS = True

@@ -184,3 +184,53 @@ class Job(models.Model):
         if not self.total:  # not counted yet (queued), or nothing to do
             return 100 if self.status == JobStatus.DONE else 0
         return round(100 * self.done / self.total)
+
+
+class NotificationQuerySet(scope.ScopedQuerySet):
+    def visibility(self, user, action, **options):
+        """A notification is for its recipient alone (not even an administrator reads another's)."""
+        return models.Q(recipient=user)
+
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+
+@track_history()
+class Notification(models.Model):
+    """One message of the 消息中心: an event told to one recipient, with a link to where he or she acts.
+
+    The text is short and never carries confidential content (case facts, measures, names of the
+    disciplined): only what happened and where to look. ``key`` makes a repeated event (a daily
+    reminder run again) land once per recipient.
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("接收人"), on_delete=models.PROTECT, related_name="notifications"
+    )
+    event = models.CharField(_("事件"), max_length=40)
+    text = models.CharField(_("内容"), max_length=300)
+    url = models.CharField(_("链接"), max_length=300, blank=True, default="")
+    key = models.CharField(_("事件标识"), max_length=200, blank=True, default="")
+    created_at = models.DateTimeField(_("时间"), default=timezone.now)
+    read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("消息")
+        verbose_name_plural = _("消息")
+        ordering = ["-created_at", "-pk"]
+        triggers = [refuse_deletes()]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "key"], condition=~models.Q(key=""), name="notification_once_per_key"
+            )
+        ]
+
+    def __str__(self):
+        return self.text
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None

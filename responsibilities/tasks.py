@@ -14,3 +14,13 @@ from responsibilities import jobs, tallies  # noqa: F401  (jobs registers the ro
 def overdue_clock(timestamp: int) -> None:
     """Move the overdue counts to today: the day's deadlines are counted in once, by the worker."""
     tallies.advance_clock(timezone.localdate())
+
+
+# 00:10 Asia/Shanghai (16:10 UTC), after the overdue clock: the day's deadline reminders.
+@app.periodic(cron="10 16 * * *", periodic_id="deadline_reminders")
+@app.task(name="responsibilities.deadline_reminders", queueing_lock="deadline_reminders")
+def deadline_reminders(timestamp: int) -> None:
+    """Tasks due in ``REMINDER_DAYS_BEFORE`` days and tasks overdue since today: their people are told."""
+    from responsibilities.notifications import remind_deadlines
+
+    remind_deadlines(timezone.localdate())
