@@ -2,7 +2,7 @@
 limit and then marked failed, and simultaneous requests for the same work make one job."""
 
 import threading
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import croniter
@@ -113,3 +113,16 @@ def test_the_overdue_clock_task_moves_the_counts_to_today(db):
     tallies.advance_clock(timezone.localdate().replace(month=1, day=1))
     overdue_clock(timestamp=0)
     assert tallies.clock_day() == timezone.localdate()
+
+
+def test_a_real_worker_sends_the_days_deadline_reminders(worker, tree, office_staff, superuser):
+    from core.models import Notification
+    from responsibilities.tasks import deadline_reminders
+    from tests.responsibilities.list_factories import add_task, committee_list
+
+    today = timezone.localdate()
+    listed = committee_list(tree["own"], superuser, year=(today + timedelta(days=5)).year)
+    add_task(listed, superuser, title="五天后到期", deadline=today + timedelta(days=5))
+    deadline_reminders.defer(timestamp=0)
+    wait_for(lambda: Notification.objects.filter(event="task_due").exists(), what="the reminders")
+    assert list(Notification.objects.values_list("recipient__username", "event")) == [("office", "task_due")]
