@@ -14,7 +14,7 @@ PYTEST_ARGS ?= -n auto
 .PHONY: run test bench install db stop migrate demo lint format messages backup restore help
 
 help:
-	@echo "make run    install, start the database, migrate, load the demo and serve on http://$(HOST):$(PORT)"
+	@echo "make run    install, start the database, migrate, load the demo, serve on http://$(HOST):$(PORT) with one worker"
 	@echo "make test   install, find or start PostgreSQL, run lint, checks and every test"
 	@echo "make stop   stop the embedded PostgreSQL started by make run"
 	@echo "make backup / make restore FILE=...   back up or restore the database"
@@ -53,8 +53,8 @@ run: db messages
 	@$(PY) manage.py collectstatic --noinput >/dev/null
 	@test -s .secret_key || (umask 077 && $(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > .secret_key)
 	@echo ""
-	@echo "打开 http://$(HOST):$(PORT) 使用上面的演示账号登录；按 Ctrl+C 停止服务，make stop 停止数据库。"
-	@DEBUG=$${DEBUG:-false} SECRET_KEY="$${SECRET_KEY:-$$(cat .secret_key)}" $(PY) manage.py runserver $(HOST):$(PORT)
+	@echo "打开 http://$(HOST):$(PORT) 使用上面的演示账号登录；按 Ctrl+C 停止网站和后台任务进程，make stop 停止数据库。"
+	@DEBUG=$${DEBUG:-false} SECRET_KEY="$${SECRET_KEY:-$$(cat .secret_key)}" $(PY) scripts/serve.py $(HOST):$(PORT)
 
 # Backups: `make backup` writes backups/<db>-<time>.dump; `make restore FILE=backups/x.dump` replaces the
 # database's content with it (all or nothing). See README, "运维".

@@ -220,16 +220,27 @@ def warning_groups(user, day: date, root: Organisation | None = None, repeat_onl
     """Who is late: one row per (organisation, person) with the count of overdue tasks, worst first.
 
     Read from the overdue counts PostgreSQL keeps per organisation and person
-    (``responsibilities.tallies``), moved to ``day`` first: one row per person instead of every
-    overdue task of the subtree, each seen only where its list is. A query of its own, so that a
-    page of it can be taken alone.
+    (``responsibilities.tallies``): one row per person instead of every overdue task of the
+    subtree, each seen only where its list is. Readers never move the overdue clock (the worker does,
+    at 00:05): when it does not stand on ``day`` (before 00:05, a worker that is down, another day
+    asked for), the rows are counted from the tasks instead, which is exact but slower at province
+    scale. A query of its own, so that a page of it can be taken alone.
     """
-    tallies.advance_clock(day)
-    groups = OverdueTally.objects.for_user(user, scope.VIEW, day=day).filter(overdue_count__gte=2 if repeat_only else 1)
-    if root is not None:
-        groups = groups.filter(organisation__path__startswith=root.path)
-    return groups.values("organisation", "person", count=F("overdue_count")).order_by(
-        "-overdue_count", "organisation__path", F("person").asc(nulls_first=True)
+    minimum = 2 if repeat_only else 1
+    if tallies.clock_day() == day:
+        groups = OverdueTally.objects.for_user(user, scope.VIEW, day=day).filter(overdue_count__gte=minimum)
+        if root is not None:
+            groups = groups.filter(organisation__path__startswith=root.path)
+        return groups.values("organisation", "person", count=F("overdue_count")).order_by(
+            "-overdue_count", "organisation__path", F("person").asc(nulls_first=True)
+        )
+    owner = "item__responsibility_list__"
+    return (
+        overdue_tasks(user, day, root)
+        .values(organisation=F(f"{owner}organisation"), person=F(f"{owner}person"))
+        .annotate(count=Count("pk"))
+        .filter(count__gte=minimum)
+        .order_by("-count", F(f"{owner}organisation__path"), F(f"{owner}person").asc(nulls_first=True))
     )
 
 

@@ -8,7 +8,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accountability import rules
+from accountability import notifications, rules
 from accountability.models import (
     Case,
     CaseStatus,
@@ -279,6 +279,7 @@ def intervention_record(
     )
     intervention.full_clean()
     intervention.save()
+    notifications.intervention_recorded(intervention, by)
     return intervention
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from assessments import exports, permissions, rules, selectors, services
+from assessments import exports, permissions, rules, selectors, services, tasks
 from assessments.forms import (
     AwardForm,
     BallotCodeForm,
@@ -26,7 +26,7 @@ from assessments.forms import (
 from assessments.models import GradeSubject, Indicator, InspectionStatus
 from core import excel, scope
 from core.forms import as_id
-from core.models import EditConflict
+from core.models import EditConflict, Job
 from core.views import ServiceFormView, conflict_page, private_no_store
 from responsibilities.models import Department, Organisation
 from responsibilities.selectors import organisations as org_selectors
@@ -486,9 +486,12 @@ def results(request, pk):
     if request.method == "POST":
         if not manage:
             raise PermissionDenied
-        stored, leaders = services.results_compute(scheme=scheme, by=request.user)
+        _job, started = tasks.start_results(scheme=scheme, by=request.user)
         messages.success(
-            request, _("已重新计算 %(n)s 个组织和 %(m)s 名书记的考核结果。") % {"n": len(stored), "m": len(leaders)}
+            request,
+            _("已开始在后台重新计算考核结果，完成后本页显示新结果。")
+            if started
+            else _("重新计算已在进行中，完成后本页显示新结果。"),
         )
         return redirect("assessments:results", pk=scheme.pk)
     rows = list(selectors.results_of(request.user, scheme))
@@ -513,6 +516,9 @@ def results(request, pk):
             "rows": rows,
             "leaders": selectors.leader_results_of(request.user, scheme),
             "manage": manage,
+            "last_job": Job.objects.for_user(request.user).filter(key=tasks.results_key(scheme)).first()
+            if manage
+            else None,
             "years": years,
             "chart": chart,
             "contribution_note": _(

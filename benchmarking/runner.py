@@ -471,8 +471,8 @@ FIXES = [
         "Early warning (whole province)",
         "477 (bare SQL 494)",
         "Grouped 150,000 overdue tasks per view. Now reads `OverdueTally`: per organisation and person, the overdue "
-        "tasks of open lists on the overdue clock's day, kept by the same triggers; the first reader of a day moves "
-        "the clock, counting in one day's deadlines. Only the first three tasks of each row are loaded (a window "
+        "tasks of open lists on the overdue clock's day, kept by the same triggers; the worker moves the clock at "
+        "00:05, counting in one day's deadlines. Only the first three tasks of each row are loaded (a window "
         "function), not every overdue task of the page's organisations.",
     ),
     (

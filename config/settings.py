@@ -3,7 +3,8 @@
 Variables (all optional in development; README "Configuration" has the table, and a test keeps the
 two in step): DATABASE_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS, CSRF_TRUSTED_ORIGINS, CONN_MAX_AGE,
 SECURE_SSL_REDIRECT, SECURE_HSTS_SECONDS, SESSION_COOKIE_SECURE, CSRF_COOKIE_SECURE, BEHIND_TLS_PROXY,
-AXES_PROXY_COUNT, MEDIA_ROOT, STATIC_ROOT, LOG_LEVEL, EVIDENCE_MAX_BYTES, ROLLOVER_IN_PROCESS.
+AXES_PROXY_COUNT, MEDIA_ROOT, STATIC_ROOT, LOG_LEVEL, EVIDENCE_MAX_BYTES, JOBS_INLINE, JOB_RETRY_ATTEMPTS,
+JOB_RETRY_WAIT, REMINDER_DAYS_BEFORE.
 """
 
 from datetime import timedelta
@@ -42,6 +43,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "axes",
+    "procrastinate.contrib.django",
     "core",
     "responsibilities",
     "accountability",
@@ -184,7 +186,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     # django-axes announces itself at every start; its lockouts are still logged as warnings.
-    "loggers": {"axes": {"level": "WARNING"}},
+    # Procrastinate tells of every registration and fetch at INFO; its failures and retries are warnings.
+    "loggers": {"axes": {"level": "WARNING"}, "procrastinate": {"level": "WARNING"}},
 }
 
 # Names shown in the page title and header.
@@ -195,6 +198,13 @@ PRODUCT_NAME = _("从严治党责任体系管理平台")
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
-# Tests run the roll-over job in the same process when the transaction commits; served processes
-# start it as a separate background process.
-ROLLOVER_IN_PROCESS = env.bool("ROLLOVER_IN_PROCESS", default=False)
+# ---- Background work (Procrastinate, in the same PostgreSQL; see core/jobs.py) -----------------
+# Retries of a failing job, each after JOB_RETRY_WAIT ** attempt seconds (10 s, 100 s, 1,000 s).
+JOB_RETRY_ATTEMPTS = env.int("JOB_RETRY_ATTEMPTS", default=3)
+JOB_RETRY_WAIT = env.int("JOB_RETRY_WAIT", default=10)
+# Tests only: run a job in the requesting process when its transaction commits, without a worker.
+JOBS_INLINE = env.bool("JOBS_INLINE", default=False)
+# Deadline reminders: a task's people are told this many days before its deadline (and when it is overdue).
+REMINDER_DAYS_BEFORE = env.int("REMINDER_DAYS_BEFORE", default=5)
+# Procrastinate's tables are read-only in the admin; its tasks are found in each app's tasks.py.
+PROCRASTINATE_READONLY_MODELS = True

@@ -18,6 +18,7 @@ urlpatterns = [
     # The language switch works on the login page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
+    path("", include("core.urls")),
     path("accountability/", include("accountability.urls")),
     path("assessments/", include("assessments.urls")),
     # The public ballot page of the mass evaluation (no login; see assessments.views.ballot).

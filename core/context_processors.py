@@ -1,6 +1,7 @@
 from django.conf import settings
 
 from core import scope
+from core.models import Notification
 from core.permissions import nav_flags
 
 
@@ -18,4 +19,6 @@ def navigation(request):
         # Leaders have a checklist of their own; the assignment list is already read for scope.
         "nav_has_checklist": "leader" in roles,
         "nav_early_warning": user.is_superuser or bool(roles),
+        # One indexed count per page (recipient, read_at).
+        "nav_unread": Notification.objects.for_user(user).unread().count(),
     }

@@ -6,10 +6,14 @@ The other apps import these; this module imports nothing from them.
 import pghistory
 import pgtrigger
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from core import scope
 
 
 def track_history(*exclude: str):
@@ -84,3 +88,149 @@ def lock_versioned(queryset, pk, expected_version):
         raise EditConflict(instance)
     instance.version += 1
     return instance
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("进行中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+ACTIVE_JOB_STATUSES = (JobStatus.QUEUED, JobStatus.RUNNING)
+
+
+class JobQuerySet(scope.ScopedQuerySet):
+    def requested_by(self, user):
+        """The jobs the user asked for, first or by joining (我的任务)."""
+        return self.filter(models.Q(started_by=user) | models.Q(followers__contains=[user.pk]))
+
+    def visibility(self, user, action, **options):
+        """A job is seen by whoever asked for it (the first request or one that joined it) and by
+        those who may change the organisation it works on (office staff of it and above)."""
+        paths = scope.scope_paths(user, scope.CHANGE)
+        if paths is None:
+            return scope.everything()
+        asked = models.Q(started_by=user) | models.Q(followers__contains=[user.pk])
+        return asked | (~models.Q(scope_path="") & scope.within(paths, field="scope_path"))
+
+
+class Job(models.Model):
+    """A piece of background work (我的任务): what it is, who asked, how far it is, and how it ended.
+
+    The work itself runs on the task queue (``core.jobs``); this row is what people read. ``key``
+    names the work: while one job of a key is queued or running, asking again joins it.
+    """
+
+    kind = models.CharField(_("类型"), max_length=40)
+    title = models.CharField(_("名称"), max_length=200)
+    key = models.CharField(_("工作标识"), max_length=200)
+    params = models.JSONField(_("参数"), default=dict, blank=True)
+    scope_path = models.CharField(_("组织范围"), max_length=255, blank=True, default="", db_collation="C")
+    status = models.CharField(_("状态"), max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    attempts = models.PositiveSmallIntegerField(_("已运行次数"), default=0)
+    total = models.PositiveIntegerField(_("总数"), default=0)
+    done = models.PositiveIntegerField(_("已处理"), default=0)
+    summary = models.TextField(_("结果"), blank=True, default="")
+    error = models.TextField(_("错误"), blank=True, default="")
+    url = models.CharField(_("链接"), max_length=300, blank=True, default="")
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发起人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    followers = ArrayField(models.BigIntegerField(), verbose_name=_("关注人"), default=list, blank=True)
+    created_at = models.DateTimeField(_("发起时间"), default=timezone.now)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("最近进展时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    objects = JobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("后台任务")
+        verbose_name_plural = _("后台任务")
+        ordering = ["-created_at", "-pk"]
+        triggers = [refuse_deletes()]
+        constraints = [
+            # One job per piece of work at a time: a second request joins the running one.
+            models.UniqueConstraint(
+                fields=["key"],
+                condition=models.Q(status__in=["queued", "running"]),
+                name="job_one_active_per_key",
+                violation_error_message=_("同一项工作已在进行中。"),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=JobStatus.values),
+                name="job_status_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return self.url or reverse("core:job_detail", args=[self.pk])
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_JOB_STATUSES
+
+    @property
+    def percent(self) -> int:
+        if not self.total:  # not counted yet (queued), or nothing to do
+            return 100 if self.status == JobStatus.DONE else 0
+        return round(100 * self.done / self.total)
+
+
+class NotificationQuerySet(scope.ScopedQuerySet):
+    def visibility(self, user, action, **options):
+        """A notification is for its recipient alone (not even an administrator reads another's)."""
+        return models.Q(recipient=user)
+
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+
+@track_history()
+class Notification(models.Model):
+    """One message of the 消息中心: an event told to one recipient, with a link to where he or she acts.
+
+    The text is short and never carries confidential content (case facts, measures, names of the
+    disciplined): only what happened and where to look. ``key`` makes a repeated event (a daily
+    reminder run again) land once per recipient.
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("接收人"), on_delete=models.PROTECT, related_name="notifications"
+    )
+    event = models.CharField(_("事件"), max_length=40)
+    text = models.CharField(_("内容"), max_length=300)
+    url = models.CharField(_("链接"), max_length=300, blank=True, default="")
+    key = models.CharField(_("事件标识"), max_length=200, blank=True, default="")
+    created_at = models.DateTimeField(_("时间"), default=timezone.now)
+    read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("消息")
+        verbose_name_plural = _("消息")
+        ordering = ["-created_at", "-pk"]
+        triggers = [refuse_deletes()]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "key"], condition=~models.Q(key=""), name="notification_once_per_key"
+            )
+        ]
+
+    def __str__(self):
+        return self.text
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None

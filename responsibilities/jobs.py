@@ -1,77 +1,63 @@
-"""The annual roll-over runs outside the web request: a job row, a detached process, progress in the row.
+"""The annual roll-over runs on the task queue (``core.jobs``): one job per root and year at a time.
 
-The web request only records the job and starts ``manage.py run_rollover <id>`` in its own session,
-so the work survives the request and the web worker. Generation is idempotent, so a stalled job
-can simply be started again.
+The web request records a ``RolloverJob`` (or joins the queued or running one of the same root and
+year) and a worker runs it, keeping its progress in the row. Generation is idempotent, so a job
+that failed or stalled can simply be asked for again; the queue itself retries a failure.
 """
 
-import os
-import subprocess
-import sys
 from datetime import timedelta
-from pathlib import Path
 
-from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from core.backups import database_url
-from responsibilities.models import JobStatus, Organisation, RolloverJob
+from core import jobs
+from core.models import JobStatus
+from responsibilities.models import Organisation, RolloverJob
 
 STALL_AFTER = timedelta(minutes=2)
 
 
 def start_rollover(*, root: Organisation, year: int, by) -> RolloverJob:
-    job = RolloverJob.objects.create(root=root, year=year, started_by=by)
-    if settings.ROLLOVER_IN_PROCESS:
-        transaction.on_commit(lambda: run_job(job.pk))
-    else:
-        transaction.on_commit(lambda: spawn(job.pk))
+    """Queue the roll-over of ``root``'s subtree for ``year``, or join the one already queued or running."""
+    job, _started = jobs.enqueue(
+        model=RolloverJob,
+        kind=RolloverJob.KIND,
+        key=RolloverJob.work_key(root.pk, year),
+        title=_("%(year)s 年清单生成 · %(name)s") % {"year": year, "name": root.name},
+        by=by,
+        scope_path=root.path,
+        root=root,
+        year=year,
+    )
     return job
 
 
-def spawn(job_id: int) -> None:
-    manage = Path(settings.BASE_DIR) / "manage.py"
-    env = {**os.environ, "DATABASE_URL": database_url()}
-    subprocess.Popen(
-        [sys.executable, str(manage), "run_rollover", str(job_id)],
-        env=env,
-        start_new_session=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        cwd=settings.BASE_DIR,
+@jobs.handler(RolloverJob.KIND)
+def rollover(job, progress) -> str:
+    from responsibilities.services import lists_generate_subtree
+
+    rollover_job = RolloverJob.objects.select_related("root", "started_by").get(pk=job.pk)
+
+    def report(done, total, result):
+        RolloverJob.objects.filter(pk=job.pk).update(lists_created=len(result.created), lists_skipped=result.skipped)
+        progress(done, total)
+
+    result = lists_generate_subtree(
+        root=rollover_job.root, year=rollover_job.year, by=rollover_job.started_by, progress=report
     )
+    return _("新建清单 %(created)s 份；已存在、跳过 %(skipped)s 份。") % {
+        "created": len(result.created),
+        "skipped": result.skipped,
+    }
 
 
 def run_job(job_id: int) -> RolloverJob:
-    """Run one roll-over job to the end, keeping its progress row up to date."""
-    from responsibilities.services import lists_generate_subtree
-
-    job = RolloverJob.objects.select_related("root", "started_by").get(pk=job_id)
-    RolloverJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, heartbeat_at=timezone.now())
-
-    def progress(done, total, result):
-        RolloverJob.objects.filter(pk=job.pk).update(
-            done=done,
-            total=total,
-            lists_created=len(result.created),
-            lists_skipped=result.skipped,
-            heartbeat_at=timezone.now(),
-        )
-
-    try:
-        lists_generate_subtree(root=job.root, year=job.year, by=job.started_by, progress=progress)
-    except Exception as error:  # the job row must say it failed, whatever the reason
-        RolloverJob.objects.filter(pk=job.pk).update(
-            status=JobStatus.FAILED, error=str(error)[:2000], finished_at=timezone.now()
-        )
-        raise
-    RolloverJob.objects.filter(pk=job.pk).update(status=JobStatus.DONE, finished_at=timezone.now())
-    job.refresh_from_db()
-    return job
+    """Run one roll-over job to the end here (the command line and tests; the worker calls ``core.jobs``)."""
+    jobs.execute(job_id)
+    return RolloverJob.objects.get(pk=job_id)
 
 
-def is_stalled(job: RolloverJob) -> bool:
+def is_stalled(job) -> bool:
     if job.status not in (JobStatus.QUEUED, JobStatus.RUNNING):
         return False
     last = job.heartbeat_at or job.created_at

@@ -14,8 +14,9 @@ page view took a third of a second or more. Two tables hold the counts instead:
     For every organisation and person (no person: the committee list), the active tasks not done
     of their lists not yet closed whose deadline is before the overdue clock's day
     (``OverdueClock.as_of``): the early warning's rows, one per person. Being overdue depends on the day,
-    so the clock is moved to today by the first reader of a day (``advance_clock``), which adds the
-    tasks whose deadline passed since: one day's deadlines, not the whole table. Every transaction
+    so the clock is moved to today by the worker at 00:05 (``advance_clock``, a periodic task in
+    ``responsibilities.tasks``), which adds the tasks whose deadline passed since: one day's
+    deadlines, not the whole table. Readers never move it; while it is behind they count directly. Every transaction
     that changes the count holds a share lock on the clock row, and moving the clock takes it
     exclusively, so a count is always exact for the clock's day.
 
@@ -160,6 +161,14 @@ def _recount_overdue(cursor, day: date) -> None:
     cursor.execute(
         f"INSERT INTO {CLOCK} (id, as_of) VALUES (1, %s) ON CONFLICT (id) DO UPDATE SET as_of = EXCLUDED.as_of", [day]
     )
+
+
+def clock_day() -> date | None:
+    """The day the overdue counts stand on (None before the first count)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT as_of FROM {CLOCK} WHERE id = 1")
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def advance_clock(day: date) -> None:

@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from responsibilities import services
 from responsibilities.models import Department, OrganisationKind, Role
 from tests.responsibilities.factories import PersonFactory
+from tests.worker import worker  # noqa: F401  (a real task-queue worker, for the tests that ask for it)
 
 
 @pytest.fixture(autouse=True)
@@ -32,6 +33,13 @@ def plain_static_storage(settings):
 def login_throttling_off(settings):
     """django-axes counts failed logins across tests; the throttling tests turn it back on."""
     settings.AXES_ENABLED = False
+
+
+@pytest.fixture(autouse=True)
+def jobs_inline(settings):
+    """Background jobs run when the request commits, in the test's process; the queue's own tests
+    start a real worker instead (``tests.worker``)."""
+    settings.JOBS_INLINE = True
 
 
 @pytest.fixture(autouse=True)

@@ -78,6 +78,7 @@ from accountability.models import Measure, Situation
 from assessments import services as assessment_services
 from assessments.models import Result
 from core.history import HISTORY_MODELS
+from core.models import Notification
 from responsibilities import services
 from responsibilities.jobs import start_rollover
 from responsibilities.models import (
@@ -221,6 +222,18 @@ def history(key, kind, get, post=None):
 POLICIES = {
     # ---- Home, login, ballot ----
     "home": Policy(EVERYONE, scoped=False),
+    # 我的任务: the jobs the user asked for; a job's page for whoever asked and the staff of its scope.
+    "core:job_list": Policy(EVERYONE, scoped=False),
+    "core:job_detail": Policy(STAFF_ONLY, args=pk("job")),
+    # 消息中心: every user's own messages; a message opens (and is marked read) for its recipient only.
+    "core:notification_list": Policy(EVERYONE, scoped=False),
+    "core:notification_open": Policy(
+        METHOD_NOT_ALLOWED,
+        post=Rule({SECRETARY}, outside=OK, role_first=True, superuser=NOT_FOUND),
+        args=pk("notification"),
+        why="every scope's message is addressed to C's secretary; nobody else, not even a superuser, opens it",
+    ),
+    "core:notification_read_all": Policy(METHOD_NOT_ALLOWED, post=EVERYONE, scoped=False),
     "login": Policy(
         PUBLIC,
         post=PUBLIC,
@@ -851,6 +864,7 @@ def build_world(media_root) -> SimpleNamespace:
 
     # Lists, tasks, evidence, issued tasks, roll-over jobs.
     w.committee, w.memberlist, w.item, w.task, w.evidence, w.issued, w.job = ({} for _ in range(7))
+    w.notification = {}
     for scope, org in w.org.items():
         services.lists_generate(organisation=org, year=year, by=root)
         w.committee[scope] = ResponsibilityList.objects.get(organisation=org, year=year, kind=ListKind.COMMITTEE)
@@ -881,6 +895,10 @@ def build_world(media_root) -> SimpleNamespace:
             requirement="",
         )
         w.job[scope] = start_rollover(root=org, year=THIS_YEAR + 1, by=root)
+        # A message to C's secretary about each scope's list: it is the recipient's alone.
+        w.notification[scope] = Notification.objects.create(
+            recipient=users[SECRETARY], event="list_submitted", text=f"矩阵消息{SUFFIX[scope]}", url="/"
+        )
         w.committee[scope].refresh_from_db()
     w.template = ListTemplateVersion.objects.get(effective_from_year=2016)
     w.template_item = w.template.items.order_by("pk").first()

@@ -1,10 +1,10 @@
 """Tables of the responsibilities app: the organisation tree and teams, and the responsibility lists."""
 
+from core.models import JobStatus  # noqa: F401
 from responsibilities.models.lists import (  # noqa: F401
     STAFF_ROLES,
     Evidence,
     IssuedTask,
-    JobStatus,
     ListItem,
     ListKind,
     ListStatus,

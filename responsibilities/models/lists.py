@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core import scope
-from core.models import ArchivableModel, VersionedModel, refuse_deletes, track_history
+from core.models import ArchivableModel, Job, VersionedModel, refuse_deletes, track_history
 from responsibilities import tallies
 from responsibilities.models.organisations import Organisation, Person, TeamMembership, TeamRole
 
@@ -505,7 +505,7 @@ class OverdueTally(models.Model):
 
 
 class OverdueClock(models.Model):
-    """The one day ``OverdueTally`` counts for: moved to today by the first reader of a day."""
+    """The one day ``OverdueTally`` counts for: moved to today by the worker at 00:05."""
 
     as_of = models.DateField()
 
@@ -657,30 +657,15 @@ class IssuedTask(models.Model):
         return reverse("responsibilities:issued_task_detail", args=[self.pk])
 
 
-class JobStatus(models.TextChoices):
-    QUEUED = "queued", _("排队中")
-    RUNNING = "running", _("进行中")
-    DONE = "done", _("已完成")
-    FAILED = "failed", _("失败")
+class RolloverJob(Job):
+    """An annual roll-over of lists for a subtree, run on the task queue, with what it made."""
 
-
-class RolloverJob(models.Model):
-    """An annual roll-over of lists for a subtree, run outside the web request, with its progress."""
+    KIND = "rollover"
 
     root = models.ForeignKey(Organisation, verbose_name=_("范围"), on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField(_("年度"))
-    status = models.CharField(_("状态"), max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED)
-    total = models.PositiveIntegerField(_("组织总数"), default=0)
-    done = models.PositiveIntegerField(_("已处理"), default=0)
     lists_created = models.PositiveIntegerField(_("新建清单"), default=0)
     lists_skipped = models.PositiveIntegerField(_("已存在跳过"), default=0)
-    error = models.TextField(_("错误"), blank=True, default="")
-    started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("发起人"), on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(_("发起时间"), default=timezone.now)
-    heartbeat_at = models.DateTimeField(_("最近进展时间"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 
     objects = RolloverJobQuerySet.as_manager()
 
@@ -693,11 +678,19 @@ class RolloverJob(models.Model):
     def __str__(self):
         return f"{self.year} · {self.root}"
 
+    def save(self, *args, **kwargs):
+        self.kind = self.KIND
+        self.key = self.key or self.work_key(self.root_id, self.year)
+        self.title = self.title or _("%(year)s 年清单生成 · %(name)s") % {"year": self.year, "name": self.root.name}
+        self.scope_path = self.scope_path or self.root.path
+        super().save(*args, **kwargs)
+        if not self.url:
+            self.url = self.get_absolute_url()
+            Job.objects.filter(pk=self.pk).update(url=self.url)
+
+    @staticmethod
+    def work_key(root_id: int, year: int) -> str:
+        return f"rollover:{root_id}:{year}"
+
     def get_absolute_url(self):
         return reverse("responsibilities:rollover_detail", args=[self.pk])
-
-    @property
-    def percent(self) -> int:
-        if not self.total:  # not counted yet (queued), or nothing to do
-            return 100 if self.status == JobStatus.DONE else 0
-        return round(100 * self.done / self.total)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from core.models import lock_versioned
 from core.services import require_scope, service
 from core.uploads import check_evidence
-from responsibilities import rules
+from responsibilities import notifications, rules
 from responsibilities.models import (
     Evidence,
     IssuedTask,
@@ -267,6 +267,7 @@ def list_transition(*, responsibility_list: ResponsibilityList, version: int, ta
     locked.status = target
     with pghistory.context(reason=reason.strip()):
         locked.save()
+    notifications.list_moved(locked, target, by, timezone.localdate())
     return locked
 
 
@@ -454,6 +455,7 @@ def supervision_note_add(*, responsibility_list: ResponsibilityList, text: str, 
     )
     note.full_clean()
     note.save()
+    notifications.note_added(note, by)
     return note
 
 
@@ -485,6 +487,7 @@ def task_issue(*, issuer: Organisation, year: int, item_number: int, recipients,
     _check_task(probe, ResponsibilityList(year=year, organisation=issuer))
     issued.save()
     today = timezone.localdate()
+    committees = []
     for recipient in recipients:
         locked = Organisation.objects.select_for_update(of=("self",)).get(pk=recipient.pk)
         if locked.is_archived:
@@ -513,4 +516,6 @@ def task_issue(*, issuer: Organisation, year: int, item_number: int, recipients,
         # The reason a change to a confirmed list needs: the issuer's instruction, kept in the history.
         with pghistory.context(reason=_("%(issuer)s 下发的任务") % {"issuer": issuer.name}):
             task.save()
+        committees.append(committee)
+    notifications.task_issued(issued, committees, by)
     return issued

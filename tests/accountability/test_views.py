@@ -1,13 +1,15 @@
 """Accountability pages: confidentiality, filing, what-if and decision, eligibility, screening, early warning."""
 
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import openpyxl
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from accountability.models import Case, Decision, Intervention, Measure, Restriction, Situation
+from responsibilities import tallies
 from tests.accountability.factories import decide, file_case, to_review
 from tests.helpers import on_day, queries_for
 from tests.responsibilities.factories import PersonFactory
@@ -306,9 +308,8 @@ def test_early_warning_query_count_does_not_grow(client, tree, superuser, office
     url = reverse("accountability:early_warning")
     add_task(listed, superuser, deadline=date(listed.year, 1, 1))
     people = [PersonFactory(home_organisation=tree["child"]) for _ in range(2)]
-    # The day's first reader moves the overdue clock (a few queries once a day, whatever the rows;
-    # a recount when a flushed test database lost the clock): compare the day's later readings.
-    client.get(url)
+    # The worker moves the overdue clock at 00:05 (readers only read it).
+    tallies.advance_clock(timezone.localdate())
     few = queries_for(client, url)
     from accountability import services
 
@@ -318,6 +319,24 @@ def test_early_warning_query_count_does_not_grow(client, tree, superuser, office
             organisation=tree["child"], person=people[index % 2], kind="remind", reason="逾期", by=office_staff
         )
     assert queries_for(client, url) == few
+
+
+def test_early_warning_never_moves_the_clock_and_counts_right_while_it_is_behind(client, tree, superuser, office_staff):
+    today = timezone.localdate()
+    if (today.month, today.day) == (1, 1):
+        pytest.skip("needs a deadline earlier in the list's year")
+    listed = committee_list(tree["child"], superuser)
+    yesterday = today - timedelta(days=1)
+    tallies.advance_clock(yesterday)  # the worker has not run today yet
+    for _ in range(3):
+        add_task(listed, superuser, deadline=yesterday)  # in time yesterday, overdue today
+    client.force_login(office_staff)
+    response = client.get(reverse("accountability:early_warning"))
+    assert tallies.clock_day() == yesterday  # the GET wrote nothing
+    assert [row.count for row in response.context["rows"]] == [3]
+    tallies.advance_clock(today)
+    assert [row.count for row in client.get(reverse("accountability:early_warning")).context["rows"]] == [3]
+    assert tallies.discrepancies() == []
 
 
 def test_screening_query_count_does_not_grow(client, tree, superuser, discipline_inspector):

@@ -330,7 +330,7 @@ def test_the_row_versions_do_not_tie_a_spent_code_to_the_counters_it_raised(sche
     services.ballot_cast(code_text=first.code, answers={0: "good", 1: "good"})
     services.ballot_cast(code_text=second.code, answers={0: "poor", 1: "poor"})
     with connection.cursor() as cursor:
-        cursor.execute("SELECT id, xmin::text FROM assessments_ballotcode WHERE id IN %s", [(first.pk, second.pk)])
+        cursor.execute("SELECT id, xmin::text FROM assessments_ballotcode WHERE id = ANY(%s)", [[first.pk, second.pk]])
         code_writer = dict(cursor.fetchall())
         cursor.execute("SELECT DISTINCT xmin::text FROM assessments_tally WHERE round_id = %s", [evaluation.pk])
         tally_writers = {row[0] for row in cursor.fetchall()}

@@ -236,14 +236,14 @@ def test_secretary_urges_a_team_member_and_reports_own_progress_in_place(
     assert (entry.percent, entry.recorded_by_id) == (60, secretary.pk)
 
 
-# ---- 3. Annual roll-over in a background process ------------------------------------------------
+# ---- 3. Annual roll-over on the task queue, run by a real worker ------------------------------------------------
 
 
 def test_office_staff_rolls_over_next_years_lists_for_the_whole_subtree(
-    page, live_server, login, shoot, tree, office_staff, secretary
+    page, live_server, worker, login, shoot, tree, office_staff, secretary
 ):
-    # The page starts `manage.py run_rollover` as a separate process on the test database.
-    assert not django_settings.ROLLOVER_IN_PROCESS
+    # The page queues the job; a real worker process runs it on the test database.
+    assert not django_settings.JOBS_INLINE
     next_year = timezone.localdate().year + 1
     login("office")
     page.goto(f"{live_server.url}/orgs/{tree['own'].pk}/lists/")

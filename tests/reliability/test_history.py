@@ -2,12 +2,12 @@
 
 import pytest
 from django.apps import apps
-from django.db import InternalError, connection, transaction
+from django.db import connection, transaction
 from django.urls import reverse
 
 from responsibilities import services
 from responsibilities.models import Organisation
-from tests.helpers import queries_for
+from tests.helpers import REFUSED_BY_TRIGGER, queries_for
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +40,7 @@ def test_every_business_table_has_the_trigger_that_refuses_delete(model):
 
 def test_a_delete_of_a_real_row_is_refused_and_the_row_stays(tree):
     organisation = tree["child"]
-    with pytest.raises(InternalError), transaction.atomic(), connection.cursor() as cursor:
+    with pytest.raises(REFUSED_BY_TRIGGER), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM responsibilities_person WHERE home_organisation_id = %s", [organisation.pk])
         cursor.execute("DELETE FROM responsibilities_organisation WHERE id = %s", [organisation.pk])
     assert Organisation.objects.filter(pk=organisation.pk).exists()

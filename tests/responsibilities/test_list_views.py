@@ -349,11 +349,8 @@ def test_issue_page_refuses_a_sibling_as_recipient(client, tree, office_staff):
     assert not Task.objects.exists()
 
 
-def test_rollover_page_starts_a_job_that_finishes(
-    client, tree, office_staff, settings, django_capture_on_commit_callbacks
-):
-    settings.ROLLOVER_IN_PROCESS = True
-    client.force_login(office_staff)
+def test_rollover_page_starts_a_job_that_finishes(client, tree, office_staff, django_capture_on_commit_callbacks):
+    client.force_login(office_staff)  # the job runs when the request commits (JOBS_INLINE in tests)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("responsibilities:rollover_start", args=[tree["own"].pk]), {"year": THIS_YEAR + 1}

@@ -3,10 +3,11 @@
 from datetime import date
 
 import pytest
-from django.db import IntegrityError, InternalError, connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from responsibilities.models import Organisation, TeamMembership, TeamRole
+from tests.helpers import REFUSED_BY_TRIGGER
 from tests.responsibilities.factories import PersonFactory, make_organisation
 
 pytestmark = pytest.mark.django_db
@@ -58,7 +59,7 @@ def test_database_refuses_duplicate_organisation_code():
 
 def test_database_refuses_to_delete_an_organisation():
     organisation = make_organisation()
-    with pytest.raises(InternalError), transaction.atomic(), connection.cursor() as cursor:
+    with pytest.raises(REFUSED_BY_TRIGGER), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM responsibilities_organisation WHERE id = %s", [organisation.pk])
     assert Organisation.objects.filter(pk=organisation.pk).exists()
 

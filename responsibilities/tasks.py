@@ -1,0 +1,26 @@
+"""The responsibilities app's background work, imported by Procrastinate in web and worker processes."""
+
+from django.utils import timezone
+from procrastinate.contrib.django import app
+
+from responsibilities import jobs, tallies  # noqa: F401  (jobs registers the roll-over handler)
+
+
+# 00:05 Asia/Shanghai is 16:05 UTC (the queue's schedule is in UTC; China keeps no summer time). The
+# hourly run catches up a worker that was down at 00:05; it costs one read when the clock is current.
+@app.periodic(cron="5 16 * * *", periodic_id="overdue_clock")
+@app.periodic(cron="35 * * * *", periodic_id="overdue_clock_catch_up")
+@app.task(name="responsibilities.overdue_clock", queueing_lock="overdue_clock")
+def overdue_clock(timestamp: int) -> None:
+    """Move the overdue counts to today: the day's deadlines are counted in once, by the worker."""
+    tallies.advance_clock(timezone.localdate())
+
+
+# 00:10 Asia/Shanghai (16:10 UTC), after the overdue clock: the day's deadline reminders.
+@app.periodic(cron="10 16 * * *", periodic_id="deadline_reminders")
+@app.task(name="responsibilities.deadline_reminders", queueing_lock="deadline_reminders")
+def deadline_reminders(timestamp: int) -> None:
+    """Tasks due in ``REMINDER_DAYS_BEFORE`` days and tasks overdue since today: their people are told."""
+    from responsibilities.notifications import remind_deadlines
+
+    remind_deadlines(timezone.localdate())
