@@ -240,7 +240,9 @@ class RuleSetAdoption(models.Model):
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("采用组织"), on_delete=models.PROTECT, related_name="rule_set_adoptions"
     )
-    rule_set = models.ForeignKey(RuleSet, verbose_name=_("规则版本"), on_delete=models.PROTECT, related_name="adoptions")
+    rule_set = models.ForeignKey(
+        RuleSet, verbose_name=_("规则版本"), on_delete=models.PROTECT, related_name="adoptions"
+    )
     effective_from = models.DateField(_("起用日期"))
     effective_until = models.DateField(
         _("截止日期"), null=True, blank=True, help_text=_("最后适用的一天；留空表示长期有效。")
@@ -354,7 +356,10 @@ class ExemptionGround(models.TextChoices):
     """The grounds the 2019 regulations name for not holding or exempting someone to account."""
 
     NOT_ESTABLISHED = "not_established", _("经调查审理，不存在应当问责的失职失责情形")
-    REFORM_TRIAL = "reform_trial", _("在推进改革中因缺乏经验、先行先试出现的失误，探索性试验中的失误，为推动发展的无意过失")
+    REFORM_TRIAL = (
+        "reform_trial",
+        _("在推进改革中因缺乏经验、先行先试出现的失误，探索性试验中的失误，为推动发展的无意过失"),
+    )
     OBJECTED = "objected", _("在集体决策中对错误决策提出明确反对意见或者保留意见")
     DUTY_DONE = "duty_done", _("在决策实施中已经履职尽责，但因不可抗力、难以预见等因素造成损失")
     OTHER = "other", _("其他依规可以不予或者免予问责的情形")

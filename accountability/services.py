@@ -1,6 +1,6 @@
 """Every write of accountability: cases, their moves, decisions with computed restrictions, early signs."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -54,9 +54,7 @@ def _require_case_handler(user, organisation) -> None:
 def adoptions_above(organisation: Organisation) -> list[RuleSetAdoption]:
     """The adoptions of the organisation and of its ancestors: one query."""
     paths = [*organisation.ancestor_paths(), organisation.path]
-    return list(
-        RuleSetAdoption.objects.filter(organisation__path__in=paths).select_related("organisation", "rule_set")
-    )
+    return list(RuleSetAdoption.objects.filter(organisation__path__in=paths).select_related("organisation", "rule_set"))
 
 
 def adoption_on(organisation: Organisation, day: date, field: str = "decided_on") -> RuleSetAdoption:
@@ -227,6 +225,7 @@ class Preview:
     rule_set: RuleSet
     periods: list[tuple[Measure, Consequence, rules.Period]]
     adoption: RuleSetAdoption | None = None
+    measures: list[Measure] = field(default_factory=list)
 
     @property
     def combined(self) -> list[rules.Period]:
@@ -247,7 +246,7 @@ def decision_preview(
                     periods.append(
                         (measure, consequence, rules.period_for(consequence.kind, decided_on, consequence.months))
                     )
-    return Preview(rule_set=adoption.rule_set, periods=periods, adoption=adoption)
+    return Preview(rule_set=adoption.rule_set, periods=periods, adoption=adoption, measures=measures)
 
 
 def _check_decision(
@@ -644,13 +643,19 @@ class AdoptionPreview:
 def _measure_rules(rule_set: RuleSet | None) -> list[rules.MeasureRule]:
     if rule_set is None:
         return []
-    measures = rule_set.measures.filter(is_active=True).prefetch_related("consequences").order_by("category", "severity")
+    measures = (
+        rule_set.measures.filter(is_active=True).prefetch_related("consequences").order_by("category", "severity")
+    )
     return [
         rules.MeasureRule(
             code=m.code,
             name=m.name,
             category=m.category,
-            consequences={c.kind: c.months for c in m.consequences.all() if c.is_active},
+            consequences={
+                c.kind: c.months
+                for c in sorted(m.consequences.all(), key=lambda c: rules.KIND_ORDER.index(c.kind))
+                if c.is_active
+            },
             source=m.source,
         )
         for m in measures
@@ -676,7 +681,9 @@ def _check_adoption(
     if errors:
         raise ValidationError(errors)
     superseded = None
-    own = RuleSetAdoption.objects.filter(organisation=organisation).select_related("rule_set").order_by("effective_from")
+    own = (
+        RuleSetAdoption.objects.filter(organisation=organisation).select_related("rule_set").order_by("effective_from")
+    )
     for other in own:
         if not rules.overlaps(effective_from, effective_until, other.effective_from, other.effective_until):
             continue
@@ -693,16 +700,12 @@ def _check_adoption(
         )
     if superseded is not None:
         late = (
-            Decision.objects.filter(adoption=superseded, decided_on__gte=effective_from)
-            .order_by("-decided_on")
-            .first()
+            Decision.objects.filter(adoption=superseded, decided_on__gte=effective_from).order_by("-decided_on").first()
         )
         if late is not None:
             raise ValidationError(
                 {
-                    "effective_from": _(
-                        "本组织现行采用已据以作出决定（最晚 %(day)s），新的采用不能早于该决定的次日。"
-                    )
+                    "effective_from": _("本组织现行采用已据以作出决定（最晚 %(day)s），新的采用不能早于该决定的次日。")
                     % {"day": late.decided_on.isoformat()}
                 },
                 code="judged_after",
@@ -726,7 +729,8 @@ def adoption_preview(
 
     existing = list(
         RuleSetAdoption.objects.filter(
-            Q(organisation__path__in=organisation.ancestor_paths()) | Q(organisation__path__startswith=organisation.path)
+            Q(organisation__path__in=organisation.ancestor_paths())
+            | Q(organisation__path__startswith=organisation.path)
         ).select_related("organisation", "rule_set")
     )
     by_key = {a.pk: a for a in existing}
@@ -734,7 +738,9 @@ def adoption_preview(
     for a in existing:
         rule = a.as_rule()
         if superseded is not None and a.pk == superseded.pk:
-            rule = rules.Adoption(a.pk, rule.organisation_path, a.rule_set_id, a.effective_from, effective_from - timedelta(days=1))
+            rule = rules.Adoption(
+                a.pk, rule.organisation_path, a.rule_set_id, a.effective_from, effective_from - timedelta(days=1)
+            )
         before.append(rule)
     new = rules.Adoption("new", organisation.path, rule_set.pk, effective_from, effective_until)
     try:
