@@ -423,16 +423,23 @@ def _case_context(request, case, decision_form=None, preview=None, exemption_for
 
 def _decision_rules(request, case):
     """The decision date and deciding organisation asked for (else today and the case's organisation),
-    the adoption that judges them, and why none does (shown at the date field)."""
+    the adoption whose measures the form offers, and why no adoption judges the date asked for.
+
+    When none judges that date (a typo, a date before any adoption) the form offers today's
+    measures, so that the service names what is wrong with the date at its field.
+    """
     form = DayForm({"day": request.POST.get("decided_on") or request.GET.get("decided_on")})
     day = form.cleaned_data["day"] if form.is_valid() and form.cleaned_data["day"] else _today()
     deciding_id = as_id(request.POST.get("deciding_organisation") or request.GET.get("deciding_organisation"))
     deciding = services.deciding_organisations(case).filter(pk=deciding_id).first() if deciding_id else None
-    try:
-        adoption = services.adoption_on(services.judging_organisation(case, deciding), day)
-    except ValidationError as error:
-        return day, deciding, None, " ".join(error.messages)
-    return day, deciding, adoption, None
+    judging = services.judging_organisation(case, deciding)
+    refusal = None
+    for on in (day, _today()):
+        try:
+            return day, deciding, services.adoption_on(judging, on), refusal
+        except ValidationError as error:
+            refusal = refusal or " ".join(error.messages)
+    return day, deciding, None, refusal
 
 
 @require_GET
@@ -564,7 +571,7 @@ def case_decide(request, pk):
             else:
                 messages.success(request, _("已记录问责决定，影响期已按规则计算。"))
                 return redirect(case.get_absolute_url())
-    elif refusal and "decided_on" not in form.errors:
+    elif adoption is None and refusal and "decided_on" not in form.errors:
         form.add_error("decided_on", refusal)
     context = _case_context(request, case, decision_form=form, preview=preview)
     return render(request, "accountability/case_detail.html", context, status=400 if form.errors else 200)

@@ -29,3 +29,14 @@ def county_secretary(tree, superuser):
         organisation=tree["child"], person=person, role=TeamRole.SECRETARY, start_date=date(2020, 1, 1), by=superuser
     )
     return person
+
+
+@pytest.fixture
+def regulations_2019(tree, superuser):
+    """The province adopts the 2019 regulations from 2019-09-01 (its article adoption ends the day
+    before): the dates of the older tests, when the rule set followed the calendar."""
+    from datetime import date
+
+    from tests.accountability.factories import adopt, rules_2019
+
+    return adopt(rules_2019(), tree["parent"], date(2019, 9, 1), superuser)
