@@ -197,6 +197,12 @@ class AdoptionForm(StyledFormMixin, forms.Form):
         self.fields["organisation"].offer_upper_levels(selected=self.data.get("organisation"))
         self.fields["decided_on"].initial = timezone.localdate()
 
+    def clean_decided_on(self):
+        day = self.cleaned_data["decided_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("决定日期不能晚于今天。"))
+        return day
+
 
 class InterventionForm(StyledFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("方式"), choices=InterventionKind.choices)

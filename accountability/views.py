@@ -268,9 +268,11 @@ def rule_set_adopt(request, pk):
     form = AdoptionForm(request.POST or None, organisations=_adoptable_organisations(request.user))
     preview = None
     template = "accountability/adoption_form.html"
-    if rule_set.is_draft:
-        form.add_error(None, _("草稿不能采用：请先发布该规则版本。"))
-    elif request.method == "POST" and form.is_valid():
+    refusal = _("草稿不能采用：请先发布该规则版本。") if rule_set.is_draft else None
+    if refusal:
+        context = {"rule_set": rule_set, "form": form, "refusal": refusal}
+        return render(request, template, context, status=400 if request.method == "POST" else 200)
+    if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             if "confirm" in request.POST:
