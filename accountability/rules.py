@@ -224,6 +224,13 @@ class MeasureRule:
     category: str
     consequences: dict[str, int | None]
     source: str = ""
+    consequence_sources: tuple[tuple[str, str], ...] = ()  # (kind, source) pairs
+
+    @property
+    def lines(self) -> list[tuple[str, int | None, str]]:
+        """(kind, months, source) of each consequence, in the order of the kinds."""
+        sources = dict(self.consequence_sources)
+        return [(kind, months, sources.get(kind, "")) for kind, months in self.consequences.items()]
 
 
 ABSENT = "absent"  # the measure imposes no restriction of this kind
@@ -264,6 +271,10 @@ class MeasureDiff:
     @property
     def name(self) -> str:
         return (self.after or self.before).name
+
+    @property
+    def sides(self) -> tuple:
+        return (self.before, self.after)
 
 
 def measure_differences(before: list[MeasureRule], after: list[MeasureRule]) -> list[MeasureDiff]:

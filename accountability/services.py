@@ -639,6 +639,14 @@ class AdoptionPreview:
     kept_by_nearer: int  # open cases in the subtree that a nearer organisation's adoption keeps
     differences: list[rules.MeasureDiff]
 
+    @property
+    def changed(self) -> list[rules.MeasureDiff]:
+        return [row for row in self.differences if row.status != rules.SAME]
+
+    @property
+    def unchanged(self) -> list[rules.MeasureDiff]:
+        return [row for row in self.differences if row.status == rules.SAME]
+
 
 def _measure_rules(rule_set: RuleSet | None) -> list[rules.MeasureRule]:
     if rule_set is None:
@@ -657,6 +665,7 @@ def _measure_rules(rule_set: RuleSet | None) -> list[rules.MeasureRule]:
                 if c.is_active
             },
             source=m.source,
+            consequence_sources=tuple((c.kind, c.source) for c in m.consequences.all() if c.is_active),
         )
         for m in measures
     ]

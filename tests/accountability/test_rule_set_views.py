@@ -456,6 +456,6 @@ def test_the_rule_set_pages_render_in_english(client, tree, administrator):
     client.force_login(administrator)
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     page = client.get(reverse("accountability:rule_set_list")).content.decode()
-    assert '<html lang="en">' in page and "Accountability rule sets" in page and "问责规则版本" not in page
+    assert '<html lang="en">' in page and "Accountability rule versions" in page and "问责规则版本" not in page
     page = client.get(article_rules().get_absolute_url()).content.decode()
     assert "Copy into a new draft" in page and "Adopt for an organisation" in page
