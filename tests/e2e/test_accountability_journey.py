@@ -22,7 +22,8 @@ from tests.responsibilities.list_factories import add_task, committee_list
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-# Decided on 2025-06-20, under the article's rule set the test province adopted by default: 降职 bars promotion for 24 months (eligible again on
+# Decided on 2025-06-20, under the article's rule set the test province adopted by default: 降职 bars
+# promotion for 24 months (eligible again on
 # 2027-06-20) and the awards of 2025 (eligible again on 2026-01-01).
 DECIDED_ON = date(2025, 6, 20)
 PROMOTION_LIFTS = "2027-06-20"
