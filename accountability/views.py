@@ -244,8 +244,11 @@ def rule_set_publish(request, pk):
     rule_set = selectors.rule_set_for(request.user, pk)
     _require_rule_manager(request.user)
     version = as_id(request.POST.get("version"))
+    if version is None:
+        context = _rule_set_context(request, rule_set, publish_errors=[_("操作无效，请刷新页面后重试。")])
+        return render(request, "accountability/rule_set_detail.html", context, status=400)
     try:
-        services.rule_set_publish(rule_set=rule_set, version=version or 0, by=request.user)
+        services.rule_set_publish(rule_set=rule_set, version=version, by=request.user)
     except ValidationError as error:
         context = _rule_set_context(request, rule_set, publish_errors=error.messages)
         return render(request, "accountability/rule_set_detail.html", context, status=400)

@@ -40,3 +40,15 @@ def regulations_2019(tree, superuser):
     from tests.accountability.factories import adopt, rules_2019
 
     return adopt(rules_2019(), tree["parent"], date(2019, 9, 1), superuser)
+
+
+@pytest.fixture(autouse=True)
+def chinese_messages():
+    """Services' messages are read in Chinese: a page test that switched to English (the switch
+    stays active in the test's thread after the request) must not leak into the next test."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

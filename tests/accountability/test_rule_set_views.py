@@ -6,6 +6,8 @@ from datetime import date
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from accountability import services
 from accountability.models import Case, Consequence, Restriction, RuleSet, RuleSetAdoption
@@ -459,3 +461,50 @@ def test_the_rule_set_pages_render_in_english(client, tree, administrator):
     assert '<html lang="en">' in page and "Accountability rule versions" in page and "问责规则版本" not in page
     page = client.get(article_rules().get_absolute_url()).content.decode()
     assert "Copy into a new draft" in page and "Adopt for an organisation" in page
+
+
+# ---- Fuzzing: never a 500 -----------------------------------------------------------------------
+
+fuzz_text = st.text(max_size=200)
+fuzz_number = st.one_of(fuzz_text, st.integers(min_value=-(10**20), max_value=10**20).map(str))
+fuzz_date = st.one_of(fuzz_text, st.dates(min_value=date(1, 1, 1)).map(str), st.just("2027-02-30"))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    months=fuzz_number,
+    kind=fuzz_text,
+    severity=fuzz_number,
+    name=fuzz_text,
+    total=fuzz_number,
+    row_pk=fuzz_number,
+)
+def test_fuzzed_measure_forms_never_answer_500(
+    client, tree, administrator, months, kind, severity, name, total, row_pk
+):
+    draft = RuleSet.objects.filter(status="draft").first() or draft_of(administrator)
+    client.force_login(administrator)
+    data = measure_payload(draft, months=months, name=name, severity=severity)
+    data |= {"c-TOTAL_FORMS": total, "c-0-pk": row_pk, "c-2-kind": kind, "c-2-months": months}
+    response = client.post(measure_url(draft), data)
+    assert response.status_code in (302, 400, 409)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(organisation=fuzz_number, start=fuzz_date, until=fuzz_date, decided_on=fuzz_date, body=fuzz_text)
+def test_fuzzed_adoption_forms_never_answer_500(
+    client, tree, administrator, organisation, start, until, decided_on, body
+):
+    client.force_login(administrator)
+    response = client.post(
+        reverse("accountability:rule_set_adopt", args=[rules_2019().pk]),
+        {
+            "organisation": organisation,
+            "effective_from": start,
+            "effective_until": until,
+            "decided_by_body": body,
+            "decided_on": decided_on,
+            "preview": "1",
+        },
+    )
+    assert response.status_code in (200, 400)

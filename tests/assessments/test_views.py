@@ -285,7 +285,7 @@ def test_nominating_a_barred_person_shows_the_reason_at_the_field(client, tree, 
         ),
         superuser,
         today,
-        "通报",
+        "通报批评",  # the article's rules, adopted by the test province: no award that year
     )
     client.force_login(office_staff)
     response = client.post(
