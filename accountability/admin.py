@@ -1,7 +1,7 @@
-"""Django admin for rule sets: an administrator adds a rule-set version, its measures and consequences
-without code. A rule set that a decision has applied is frozen (read-only here): a change of rules is
-a new rule set, effective from its date. Cases, decisions and restrictions are handled on the
-product's own pages."""
+"""Django admin for rule sets. Rule sets are managed on the product's own pages (问责规则: copy into a
+draft, edit, publish, adopt); here a draft may also be edited, and a published rule set (every one a
+decision has applied is) is read-only: a change of rules is a new draft. Cases, decisions and
+restrictions are handled on the product's own pages."""
 
 from django.contrib import admin
 
@@ -15,8 +15,8 @@ class NoDeleteAdmin(admin.ModelAdmin):
 
 
 def applied(rule_set) -> bool:
-    """Whether a decision has applied the rule set: then its words and periods are frozen."""
-    return rule_set is not None and Decision.objects.filter(rule_set=rule_set).exists()
+    """Whether the rule set is frozen: published (adoptable, perhaps applied by decisions)."""
+    return rule_set is not None and (not rule_set.is_draft or Decision.objects.filter(rule_set=rule_set).exists())
 
 
 class MeasureInline(admin.TabularInline):
@@ -36,7 +36,8 @@ class MeasureInline(admin.TabularInline):
 
 @admin.register(RuleSet)
 class RuleSetAdmin(NoDeleteAdmin):
-    list_display = ["name", "effective_from"]
+    list_display = ["name", "status", "effective_from"]
+    readonly_fields = ["status"]
     inlines = [MeasureInline]
 
     def has_change_permission(self, request, obj=None):
@@ -69,8 +70,8 @@ class MeasureAdmin(NoDeleteAdmin):
         return not applied(obj.rule_set if obj else None)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "rule_set":  # new measures only in rule sets no decision has applied yet
-            kwargs["queryset"] = RuleSet.objects.exclude(pk__in=Decision.objects.values("rule_set"))
+        if db_field.name == "rule_set":  # new measures only in drafts
+            kwargs["queryset"] = RuleSet.objects.filter(status="draft")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 

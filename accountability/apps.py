@@ -16,3 +16,18 @@ class AccountabilityConfig(AppConfig):
         from core.history import register_history
 
         register_history("case", Case, Case.objects.for_user)
+
+        from django.db.models.signals import post_save
+
+        from responsibilities.models import Organisation
+
+        post_save.connect(adopt_default_rules, sender=Organisation, dispatch_uid="accountability_default_rules")
+
+
+def adopt_default_rules(sender, instance, created, raw=False, **kwargs):
+    """A new top-level organisation adopts the product's default rule set (the article's): the
+    organisation app knows nothing of accountability, so accountability listens."""
+    if created and not raw and instance.depth == 1:
+        from accountability.services import adopt_default_for_root
+
+        adopt_default_for_root(instance)

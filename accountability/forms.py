@@ -6,10 +6,13 @@ from django.utils.translation import gettext_lazy as _
 
 from accountability.models import (
     CaseStatus,
+    Exemption,
+    ExemptionGround,
     InterventionKind,
     Measure,
     MeasureCategory,
     Responsibility,
+    RestrictionKind,
     Severity,
     Situation,
     Subject,
@@ -78,9 +81,21 @@ class MeasureChoices(forms.ModelMultipleChoiceField):
         return obj.name
 
 
+class DecidingOrganisationChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
 class DecisionForm(StyledFormMixin, forms.Form):
     decided_on = forms.DateField(label=_("决定日期"), widget=DateInput())
     deciding_body = forms.CharField(label=_("决定机关"), max_length=100)
+    deciding_organisation = DecidingOrganisationChoice(
+        queryset=Organisation.objects.none(),
+        label=_("决定机关所在组织"),
+        required=False,
+        empty_label=_("（同案件所在组织）"),
+        help_text=_("按该组织（未选择时按案件所在组织）及其上级采用的规则判定。"),
+    )
     document_number = forms.CharField(label=_("决定文号"), max_length=60, required=False)
     measures = MeasureChoices(
         queryset=Measure.objects.none(), label=_("问责方式和处分"), widget=forms.CheckboxSelectMultiple
@@ -91,9 +106,10 @@ class DecisionForm(StyledFormMixin, forms.Form):
     )
     version = VersionField()
 
-    def __init__(self, *args, rule_set, case, **kwargs):
+    def __init__(self, *args, rule_set, case, deciding_organisations, **kwargs):
         super().__init__(*args, **kwargs)
-        measures = Measure.objects.filter(rule_set=rule_set).order_by("category", "severity")
+        self.fields["deciding_organisation"].queryset = deciding_organisations.order_by("path")
+        measures = Measure.objects.filter(rule_set=rule_set, is_active=True).order_by("category", "severity")
         measures = (
             measures.filter(for_individuals=True) if case.is_about_person else measures.filter(for_organisations=True)
         )
@@ -103,6 +119,90 @@ class DecisionForm(StyledFormMixin, forms.Form):
         self.groups = [
             (label, [m for m in measures if m.category == category]) for category, label in MeasureCategory.choices
         ]
+
+
+class ExemptionForm(StyledFormMixin, forms.Form):
+    exemption = forms.ChoiceField(label=_("审理结果"), choices=Exemption.choices, widget=forms.RadioSelect)
+    ground = forms.ChoiceField(label=_("依据的情形"), choices=[("", "——")] + ExemptionGround.choices)
+    note = forms.CharField(label=_("理由和查明的事实"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    version = VersionField()
+
+
+class RuleSetForm(StyledFormMixin, forms.Form):
+    name = forms.CharField(label=_("名称"), max_length=200)
+    source = forms.CharField(label=_("依据"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    effective_from = forms.DateField(label=_("施行日期"), widget=DateInput(), help_text=_("最早可以从这一天起采用。"))
+    version = VersionField()
+
+
+class MeasureForm(StyledFormMixin, forms.Form):
+    name = forms.CharField(label=_("名称"), max_length=50)
+    category = forms.ChoiceField(label=_("类别"), choices=MeasureCategory.choices)
+    severity = forms.IntegerField(label=_("轻重顺序"), min_value=1, max_value=99, help_text=_("数字越大越重。"))
+    for_individuals = forms.BooleanField(label=_("适用于个人"), required=False)
+    for_organisations = forms.BooleanField(label=_("适用于组织"), required=False)
+    source = forms.CharField(
+        label=_("依据"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("文章的章节，或法规的名称和条款。"),
+    )
+    withdrawn = forms.BooleanField(label=_("撤销此问责方式（记录保留，不再适用）"), required=False)
+    version = VersionField()
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("for_individuals") and not cleaned.get("for_organisations"):
+            self.add_error("for_individuals", _("至少适用于个人或组织之一。"))
+        return cleaned
+
+
+class ConsequenceForm(StyledFormMixin, forms.Form):
+    pk = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    kind = forms.ChoiceField(label=_("影响"), choices=[("", "——")] + RestrictionKind.choices, required=False)
+    months = forms.IntegerField(
+        label=_("期限（月）"),
+        required=False,
+        min_value=1,
+        max_value=600,
+        error_messages={"min_value": _("期限至少 1 个月；“当年”请留空。")},
+        help_text=_("留空表示“当年”。"),
+    )
+    source = forms.CharField(label=_("依据"), required=False, max_length=2000)
+    withdrawn = forms.BooleanField(label=_("撤销"), required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("pk") is not None and not cleaned.get("kind"):
+            self.add_error("kind", _("请选择影响；不再需要的请勾选“撤销”。"))
+        return cleaned
+
+
+ConsequenceFormSet = forms.formset_factory(ConsequenceForm, extra=2, max_num=20, absolute_max=20)
+
+
+class AdoptionForm(StyledFormMixin, forms.Form):
+    organisation = OrganisationChoiceField(queryset=Organisation.objects.none(), label=_("采用组织（含下级）"))
+    effective_from = forms.DateField(label=_("起用日期"), widget=DateInput())
+    effective_until = forms.DateField(
+        label=_("截止日期"), required=False, widget=DateInput(), help_text=_("最后适用的一天；留空表示长期有效。")
+    )
+    decided_by_body = forms.CharField(label=_("决定机关"), max_length=100)
+    decided_on = forms.DateField(label=_("决定日期"), widget=DateInput())
+    document = forms.CharField(label=_("文件名称和文号"), max_length=200, required=False)
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        self.fields["organisation"].offer_upper_levels(selected=self.data.get("organisation"))
+        self.fields["decided_on"].initial = timezone.localdate()
+
+    def clean_decided_on(self):
+        day = self.cleaned_data["decided_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("决定日期不能晚于今天。"))
+        return day
 
 
 class InterventionForm(StyledFormMixin, forms.Form):

@@ -1,6 +1,8 @@
 """Accountability (问责): versioned rule sets, the negative list, cases, decisions, restrictions, early signs."""
 
 from django.conf import settings
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import RangeOperators
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -13,6 +15,7 @@ from accountability.permissions import case_handler_paths
 from core import scope
 from core.models import VersionedModel, refuse_deletes, track_history
 from responsibilities.models import (
+    DateRange,
     Organisation,
     Person,
     ResponsibilityList,
@@ -23,23 +26,114 @@ from responsibilities.models import (
 )
 
 
+class RuleSetStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    PUBLISHED = "published", _("已发布")
+
+
+class RuleSetQuerySet(scope.ScopedQuerySet):
+    def visibility(self, user, action=scope.VIEW):
+        """Published rule sets are read by every user (officials check themselves against them).
+        Drafts are seen and changed by the administrators of the organisation that drafts them
+        (and above); ``change`` is only ever a draft."""
+        drafts = Q(status=RuleSetStatus.DRAFT)
+        if not user.is_superuser:
+            drafts &= scope.within(scope.scope_paths(user, scope.VIEW, roles={"admin"}), field="owner__path")
+        if action == scope.CHANGE:
+            return drafts
+        return Q(status=RuleSetStatus.PUBLISHED) | drafts
+
+
+class OfRuleSetQuerySet(scope.ScopedQuerySet):
+    """A rule set's measures and consequences: seen and changed with their rule set."""
+
+    rule_set = "rule_set"
+
+    def visibility(self, user, action=scope.VIEW):
+        return Q(**{f"{self.rule_set}__in": RuleSet.objects.for_user(user, action)})
+
+
+class ConsequenceQuerySet(OfRuleSetQuerySet):
+    rule_set = "measure__rule_set"
+
+
 @track_history()
-class RuleSet(models.Model):
-    """A set of accountability rules (measures, sanctions, consequences) in force from a date on."""
+class RuleSet(VersionedModel):
+    """A set of accountability rules (measures, sanctions, consequences), applied where an organisation
+    has adopted it; a draft until published, read-only from then on."""
 
     name = models.CharField(_("名称"), max_length=200)
     source = models.TextField(_("依据"), blank=True, default="")
-    effective_from = models.DateField(
-        _("施行日期"), unique=True, error_messages={"unique": _("该日期已有施行的规则版本。")}
+    effective_from = models.DateField(_("施行日期"), help_text=_("最早可以从这一天起采用。"))
+    status = models.CharField(_("状态"), max_length=16, choices=RuleSetStatus.choices, default=RuleSetStatus.DRAFT)
+    is_default = models.BooleanField(
+        _("产品默认"), default=False, help_text=_("新建的顶级组织自该规则版本施行之日起采用它。")
+    )
+    based_on = models.ForeignKey(
+        "self",
+        verbose_name=_("复制自"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="copies",
+    )
+    owner = models.ForeignKey(
+        Organisation,
+        verbose_name=_("制定单位"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("草稿由该单位及上级的系统管理员编辑；预置的规则版本不属于任何单位。"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("创建人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now, editable=False)
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True, editable=False)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发布人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
-    objects = scope.PublicQuerySet.as_manager()
+    objects = RuleSetQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("问责规则版本")
         verbose_name_plural = _("问责规则版本")
-        ordering = ["-effective_from"]
+        ordering = ["-effective_from", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=RuleSetStatus.values),
+                name="rule_set_status_valid",
+                violation_error_message=_("规则版本状态无效。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(status=RuleSetStatus.DRAFT) | Q(published_at__isnull=False),
+                name="rule_set_published_has_date",
+                violation_error_message=_("已发布的规则版本必须有发布时间。"),
+            ),
+            models.UniqueConstraint(
+                fields=["is_default"],
+                condition=Q(is_default=True),
+                name="rule_set_one_default",
+                violation_error_message=_("只能有一个产品默认的规则版本。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(is_default=False) | Q(status=RuleSetStatus.PUBLISHED),
+                name="rule_set_default_is_published",
+                violation_error_message=_("产品默认的规则版本必须已发布。"),
+            ),
+        ]
         triggers = [refuse_deletes()]
 
     def __str__(self):
@@ -47,6 +141,10 @@ class RuleSet(models.Model):
 
     def get_absolute_url(self):
         return reverse("accountability:rule_set_detail", args=[self.pk])
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == RuleSetStatus.DRAFT
 
 
 class MeasureCategory(models.TextChoices):
@@ -66,8 +164,10 @@ class Measure(models.Model):
     severity = models.PositiveSmallIntegerField(_("轻重顺序"), help_text=_("数字越大越重。"))
     for_individuals = models.BooleanField(_("适用于个人"), default=True)
     for_organisations = models.BooleanField(_("适用于组织"), default=False)
+    source = models.TextField(_("依据"), blank=True, default="", help_text=_("文章的章节，或法规的名称和条款。"))
+    is_active = models.BooleanField(_("在用"), default=True, help_text=_("草稿中撤销的问责方式不再适用，记录保留。"))
 
-    objects = scope.PublicQuerySet.as_manager()
+    objects = OfRuleSetQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("问责方式或处分")
@@ -120,8 +220,10 @@ class Consequence(models.Model):
         validators=[MinValueValidator(1)],
         help_text=_("留空表示“当年”：到作出决定那一年的 12 月 31 日为止。"),
     )
+    source = models.TextField(_("依据"), blank=True, default="", help_text=_("文章的章节，或法规的名称和条款。"))
+    is_active = models.BooleanField(_("在用"), default=True, help_text=_("草稿中撤销的影响不再适用，记录保留。"))
 
-    objects = scope.PublicQuerySet.as_manager()
+    objects = ConsequenceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("影响期规则")
@@ -144,6 +246,67 @@ class Consequence(models.Model):
     def __str__(self):
         span = _("当年") if self.months is None else _("%(n)s 个月") % {"n": self.months}
         return f"{self.get_kind_display()}（{span}）"
+
+
+@track_history()
+class RuleSetAdoption(models.Model):
+    """An organisation's decision that a rule set binds it and its subtree from a date (a province's
+    实施办法, a department's own regulations): who decided, when, and by which document."""
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("采用组织"), on_delete=models.PROTECT, related_name="rule_set_adoptions"
+    )
+    rule_set = models.ForeignKey(
+        RuleSet, verbose_name=_("规则版本"), on_delete=models.PROTECT, related_name="adoptions"
+    )
+    effective_from = models.DateField(_("起用日期"))
+    effective_until = models.DateField(
+        _("截止日期"), null=True, blank=True, help_text=_("最后适用的一天；留空表示长期有效。")
+    )
+    decided_by_body = models.CharField(_("决定机关"), max_length=100)
+    decided_on = models.DateField(_("决定日期"))
+    document = models.CharField(_("文件名称和文号"), max_length=200, blank=True, default="")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("录入人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("录入时间"), default=timezone.now, editable=False)
+
+    objects = scope.PublicQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("规则采用")
+        verbose_name_plural = _("规则采用")
+        ordering = ["organisation__path", "effective_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(effective_until__isnull=True) | Q(effective_until__gte=models.F("effective_from")),
+                name="adoption_dates_ordered",
+                violation_error_message=_("截止日期不能早于起用日期。"),
+            ),
+            # One organisation's adoptions never overlap: on any day at most one binds its subtree.
+            ExclusionConstraint(
+                name="adoption_no_overlap",
+                expressions=[
+                    ("organisation", RangeOperators.EQUAL),
+                    (DateRange("effective_from", "effective_until"), RangeOperators.OVERLAPS),
+                ],
+                violation_error_message=_("同一组织的规则采用在时间上不能重叠。"),
+            ),
+        ]
+        triggers = [refuse_deletes()]
+
+    def __str__(self):
+        return f"{self.organisation.name} · {self.rule_set.name}（{self.effective_from:%Y-%m-%d} 起）"
+
+    def as_rule(self) -> rules.Adoption:
+        return rules.Adoption(
+            self.pk, self.organisation.path, self.rule_set_id, self.effective_from, self.effective_until
+        )
 
 
 class Subject(models.TextChoices):
@@ -202,6 +365,26 @@ class CaseStatus(models.TextChoices):
     CLOSED = rules.CLOSED, _("结案")
 
 
+class Exemption(models.TextChoices):
+    """An outcome of review without accountability (《中国共产党问责条例》（2019）：不予或者免予问责)."""
+
+    NOT_HELD = "not_held", _("不予问责")
+    EXEMPTED = "exempted", _("免予问责")
+
+
+class ExemptionGround(models.TextChoices):
+    """The grounds the 2019 regulations name for not holding or exempting someone to account."""
+
+    NOT_ESTABLISHED = "not_established", _("经调查审理，不存在应当问责的失职失责情形")
+    REFORM_TRIAL = (
+        "reform_trial",
+        _("在推进改革中因缺乏经验、先行先试出现的失误，探索性试验中的失误，为推动发展的无意过失"),
+    )
+    OBJECTED = "objected", _("在集体决策中对错误决策提出明确反对意见或者保留意见")
+    DUTY_DONE = "duty_done", _("在决策实施中已经履职尽责，但因不可抗力、难以预见等因素造成损失")
+    OTHER = "other", _("其他依规可以不予或者免予问责的情形")
+
+
 class Responsibility(models.TextChoices):
     COLLECTIVE = "collective", _("集体责任")
     INDIVIDUAL = "individual", _("个人责任")
@@ -254,7 +437,10 @@ class Case(VersionedModel):
     facts_date = models.DateField(_("事实发生日期"))
     severity = models.CharField(_("情节"), max_length=16, choices=Severity.choices)
     circumstances = models.TextField(_("从轻、减轻或免责情节"), blank=True, default="")
-    exempted = models.BooleanField(_("不予或免予问责"), default=False)
+    exemption = models.CharField(_("不予或免予问责"), max_length=16, choices=Exemption.choices, blank=True, default="")
+    exemption_ground = models.CharField(
+        _("不予或免予问责的依据"), max_length=32, choices=ExemptionGround.choices, blank=True, default=""
+    )
     status = models.CharField(_("状态"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.FILED)
     closing_note = models.TextField(_("结案说明"), blank=True, default="")
     filed_on = models.DateField(_("立案日期"), default=timezone.localdate)
@@ -298,6 +484,17 @@ class Case(VersionedModel):
                 name="case_responsibility_matches_person",
                 violation_error_message=_("问责组织为集体责任，问责个人为个人责任。"),
             ),
+            # Not holding or exempting someone to account is an outcome with its ground, and closes the case.
+            models.CheckConstraint(
+                condition=(Q(exemption="") & Q(exemption_ground=""))
+                | (
+                    Q(exemption__in=Exemption.values)
+                    & Q(exemption_ground__in=ExemptionGround.values)
+                    & Q(status=CaseStatus.CLOSED)
+                ),
+                name="case_exemption_has_ground",
+                violation_error_message=_("不予或免予问责须写明依据，并以结案告终。"),
+            ),
         ]
         triggers = [refuse_deletes()]
 
@@ -312,6 +509,10 @@ class Case(VersionedModel):
     def is_about_person(self) -> bool:
         return self.person_id is not None
 
+    @property
+    def exempted(self) -> bool:
+        return bool(self.exemption)
+
 
 @track_history()
 class Decision(models.Model):
@@ -322,6 +523,23 @@ class Decision(models.Model):
     rule_set = models.ForeignKey(RuleSet, verbose_name=_("适用规则版本"), on_delete=models.PROTECT, related_name="+")
     decided_on = models.DateField(_("决定日期"))
     deciding_body = models.CharField(_("决定机关"), max_length=100)
+    deciding_organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("决定机关所在组织"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("按其（未选择时按案件所在组织）及上级组织采用的规则判定。"),
+    )
+    adoption = models.ForeignKey(
+        RuleSetAdoption,
+        verbose_name=_("依据的规则采用"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decisions",
+    )
     document_number = models.CharField(_("决定文号"), max_length=60, blank=True, default="")
     measures = models.ManyToManyField(Measure, verbose_name=_("问责方式和处分"), related_name="decisions")
     judicial_transfer = models.BooleanField(_("移送司法机关"), default=False)

@@ -59,3 +59,29 @@ rule("accountability.intervene")(lambda user, organisation: may_intervene(user, 
 def handles_any_cases(user) -> bool:
     paths = case_handler_paths(user)
     return paths is None or bool(paths)
+
+
+def admin_paths(user):
+    """Subtrees the user administers (rule sets are drafted, published and adopted there)."""
+    return scope.scope_paths(user, scope.VIEW, roles={"admin"})
+
+
+def may_manage_rules(user) -> bool:
+    """Administrators (and superusers) draft, publish and adopt rule sets."""
+    paths = admin_paths(user)
+    return paths is None or bool(paths)
+
+
+@rule("accountability.adopt_rules")
+def may_adopt_for(user, organisation) -> bool:
+    return scope.covers(admin_paths(user), organisation.path)
+
+
+@rule("accountability.edit_rule_set")
+def may_edit_rule_set(user, rule_set) -> bool:
+    """A draft, edited by the administrators of the organisation that drafts it and above."""
+    if not rule_set.is_draft:
+        return False
+    if user.is_superuser:
+        return True
+    return rule_set.owner_id is not None and scope.covers(admin_paths(user) or [], rule_set.owner.path)

@@ -132,3 +132,164 @@ def next_intervention(previous: list[str]) -> str | None:
         return REMIND
     strongest = max(ESCALATION.index(kind) for kind in previous)
     return ESCALATION[strongest + 1] if strongest + 1 < len(ESCALATION) else None
+
+
+# ---- Which rule set judges a decision (adoption) --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Adoption:
+    """An organisation's decision to apply a rule set to its subtree from ``starts_on`` (inclusive)
+    to ``ends_on`` (its last day, inclusive; None: open)."""
+
+    key: object  # the adoption's id (or any marker the caller recognises)
+    organisation_path: str
+    rule_set: object  # the rule set's id
+    starts_on: date
+    ends_on: date | None = None
+
+    def in_force_on(self, day: date) -> bool:
+        return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)
+
+    def covers(self, path: str) -> bool:
+        return path.startswith(self.organisation_path)
+
+
+class NoRuleSet(Exception):
+    """No organisation on the way up has adopted a rule set in force on the day."""
+
+
+def adoption_for(adoptions, path: str, day: date) -> Adoption:
+    """The adoption that judges a decision taken on ``day`` for the organisation at ``path``: of the
+    adoptions of that organisation and its ancestors in force on the day, the nearest one's.
+
+    Raises ``NoRuleSet`` when there is none.
+    """
+    found = [a for a in adoptions if a.covers(path) and a.in_force_on(day)]
+    if not found:
+        raise NoRuleSet(path, day)
+    return max(found, key=lambda a: len(a.organisation_path))
+
+
+def overlaps(first_from: date, first_until: date | None, second_from: date, second_until: date | None) -> bool:
+    """Whether two inclusive date ranges (None: open end) share a day."""
+    return (second_until is None or first_from <= second_until) and (first_until is None or second_from <= first_until)
+
+
+def coverage(adoptions, day: date) -> list[tuple[Adoption, list[Adoption]]]:
+    """Where each adoption is in force on ``day``: the adoptions in force that day, each with the
+    adoptions below it that take their part of its subtree (the nearest one wins there) and apply
+    another rule set. Ordered by the organisation's path."""
+    in_force = sorted((a for a in adoptions if a.in_force_on(day)), key=lambda a: a.organisation_path)
+    result = []
+    for adoption in in_force:
+        below = [
+            other
+            for other in in_force
+            if other is not adoption
+            and other.organisation_path != adoption.organisation_path
+            and adoption.covers(other.organisation_path)
+        ]
+        # Only the outermost adoptions below: deeper ones lie inside those already named.
+        outermost = [b for b in below if not any(o is not b and o.covers(b.organisation_path) for o in below)]
+        result.append((adoption, [b for b in outermost if b.rule_set != adoption.rule_set]))
+    return result
+
+
+# ---- What a change of rules would change (what-if) ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MeasureRule:
+    """A measure of a rule set as plain values: ``consequences`` maps a kind to months (None: that year)."""
+
+    code: str
+    name: str
+    category: str
+    consequences: dict[str, int | None]
+    source: str = ""
+    consequence_sources: tuple[tuple[str, str], ...] = ()  # (kind, source) pairs
+
+    @property
+    def lines(self) -> list[tuple[str, int | None, str]]:
+        """(kind, months, source) of each consequence, in the order of the kinds."""
+        sources = dict(self.consequence_sources)
+        return [(kind, months, sources.get(kind, "")) for kind, months in self.consequences.items()]
+
+
+ABSENT = "absent"  # the measure imposes no restriction of this kind
+
+
+@dataclass(frozen=True)
+class KindChange:
+    kind: str
+    before: object  # months, None for "that year", or ABSENT
+    after: object
+
+    @property
+    def delta_months(self) -> int | None:
+        """How many months longer (positive) or shorter the restriction becomes, when both are months."""
+        if isinstance(self.before, int) and isinstance(self.after, int):
+            return self.after - self.before
+        return None
+
+
+SAME, CHANGED, ADDED, REMOVED = "same", "changed", "added", "removed"
+
+
+@dataclass(frozen=True)
+class MeasureDiff:
+    code: str
+    before: MeasureRule | None
+    after: MeasureRule | None
+    changes: list[KindChange]
+
+    @property
+    def status(self) -> str:
+        if self.before is None:
+            return ADDED
+        if self.after is None:
+            return REMOVED
+        return CHANGED if self.changes or self.before.name != self.after.name else SAME
+
+    @property
+    def name(self) -> str:
+        return (self.after or self.before).name
+
+    @property
+    def sides(self) -> tuple:
+        return (self.before, self.after)
+
+
+def measure_differences(before: list[MeasureRule], after: list[MeasureRule]) -> list[MeasureDiff]:
+    """Measure by measure (matched by code: a copied rule set keeps its measures' codes), how the
+    consequences differ in kind and in months. Order: the new set's measures, then those it drops."""
+    old = {m.code: m for m in before}
+    new_codes = {m.code for m in after}
+    rows = []
+    for measure in after:
+        previous = old.get(measure.code)
+        rows.append(MeasureDiff(measure.code, previous, measure, _kind_changes(previous, measure)))
+    rows += [MeasureDiff(m.code, m, None, _kind_changes(m, None)) for m in before if m.code not in new_codes]
+    return rows
+
+
+def _kind_changes(before: MeasureRule | None, after: MeasureRule | None) -> list[KindChange]:
+    old = before.consequences if before else {}
+    new = after.consequences if after else {}
+    changes = []
+    for kind in [k for k in KIND_ORDER if k in old or k in new]:
+        was, becomes = old.get(kind, ABSENT), new.get(kind, ABSENT)
+        if was != becomes:
+            changes.append(KindChange(kind, was, becomes))
+    return changes
+
+
+def combined(periods: list[Period]) -> list[Period]:
+    """One period per kind for a decision of several measures: the longest governs (a person barred
+    from promotion by a demotion and by a Party warning is barred until the later end)."""
+    longest: dict[str, Period] = {}
+    for period in periods:
+        if period.kind not in longest or period.ends_on > longest[period.kind].ends_on:
+            longest[period.kind] = period
+    return [longest[kind] for kind in KIND_ORDER if kind in longest]

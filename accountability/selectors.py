@@ -4,13 +4,27 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
 from accountability import rules
-from accountability.models import Case, Intervention, Restriction, RestrictionKind, Situation, Subject
+from accountability.models import (
+    Case,
+    CaseStatus,
+    Consequence,
+    Decision,
+    Exemption,
+    Intervention,
+    Measure,
+    Restriction,
+    RestrictionKind,
+    RuleSet,
+    RuleSetAdoption,
+    Situation,
+    Subject,
+)
 from accountability.permissions import case_handler_paths
 from core import scope
 from responsibilities import tallies
@@ -19,6 +33,81 @@ from responsibilities.models import Organisation, OverdueTally, Person, Task, Ta
 
 def cases_visible_to(user) -> QuerySet[Case]:
     return Case.objects.for_user(user).select_related("organisation", "person")
+
+
+OPEN_STATUSES = (CaseStatus.FILED, CaseStatus.INVESTIGATING, CaseStatus.REVIEWING)
+
+
+def open_cases_under(user, organisation: Organisation) -> QuerySet[Case]:
+    """Cases not yet decided in an organisation's subtree that the user may see."""
+    return (
+        cases_visible_to(user)
+        .filter(organisation__path__startswith=organisation.path, status__in=OPEN_STATUSES)
+        .order_by("organisation__path", "number")
+    )
+
+
+def case_outcomes(user) -> dict:
+    """The outcomes of review among the cases the user sees, for the case list's report: decisions
+    (about persons, about organisations, with several measures at once), 不予问责 and 免予问责."""
+    cases = cases_visible_to(user)
+    decided = Q(decision__isnull=False)
+    counts = cases.aggregate(
+        decided=Count("pk", filter=decided),
+        about_people=Count("pk", filter=decided & Q(person__isnull=False)),
+        about_organisations=Count("pk", filter=decided & Q(person__isnull=True)),
+        not_held=Count("pk", filter=Q(exemption=Exemption.NOT_HELD)),
+        exempted=Count("pk", filter=Q(exemption=Exemption.EXEMPTED)),
+        open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
+    )
+    counts["combined"] = (
+        Decision.measures.through.objects.filter(decision__case__in=cases.values("pk"))
+        .values("decision")
+        .annotate(n=Count("measure"))
+        .filter(n__gte=2)
+        .count()
+    )
+    return counts
+
+
+# ---- Rule sets and where they are in force ----------------------------------------------------
+
+
+def rule_sets_visible_to(user) -> QuerySet[RuleSet]:
+    return RuleSet.objects.for_user(user).select_related("owner", "based_on")
+
+
+def rule_set_for(user, pk) -> RuleSet:
+    return get_object_or_404(rule_sets_visible_to(user), pk=pk)
+
+
+def coverage_today(day: date) -> dict[int, list[tuple[RuleSetAdoption, list[RuleSetAdoption]]]]:
+    """Where each rule set is in force on ``day``: per rule set id, the adoptions in force with the
+    parts of their subtree that a nearer adoption of another rule set takes. Two queries."""
+    adoptions = {
+        a.pk: a
+        for a in RuleSetAdoption.objects.filter(
+            Q(effective_until__isnull=True) | Q(effective_until__gte=day), effective_from__lte=day
+        ).select_related("organisation", "rule_set")
+    }
+    result = defaultdict(list)
+    for adoption, exceptions in rules.coverage([a.as_rule() for a in adoptions.values()], day):
+        result[adoption.rule_set].append((adoptions[adoption.key], [adoptions[e.key] for e in exceptions]))
+    return dict(result)
+
+
+def adoptions_of(rule_set: RuleSet) -> QuerySet[RuleSetAdoption]:
+    return rule_set.adoptions.select_related("organisation", "recorded_by").order_by(
+        "organisation__path", "effective_from"
+    )
+
+
+def rule_set_measures(rule_set: RuleSet) -> QuerySet[Measure]:
+    return (
+        rule_set.measures.filter(is_active=True)
+        .prefetch_related(Prefetch("consequences", queryset=Consequence.objects.filter(is_active=True)))
+        .order_by("category", "severity", "pk")
+    )
 
 
 def case_for(user, pk) -> Case:

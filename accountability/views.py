@@ -12,22 +12,27 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accountability import permissions, rules, selectors, services
 from accountability.forms import (
+    AdoptionForm,
     CaseForm,
     CaseTransitionForm,
+    ConsequenceFormSet,
     DayForm,
     DecisionForm,
+    ExemptionForm,
     FollowUpForm,
     InterventionForm,
+    MeasureForm,
+    RuleSetForm,
     ScreeningForm,
 )
-from accountability.models import CaseStatus, InterventionKind, RuleSet, Subject
-from core import excel
+from accountability.models import CaseStatus, Exemption, InterventionKind, RestrictionKind, Subject
+from core import excel, scope
 from core.forms import as_id, attach_errors
 from core.models import EditConflict
 from core.panels import Panel
 from core.permissions import can
-from core.views import conflict_page, private_no_store, transition_conflict
-from responsibilities.models import Person, Task
+from core.views import conflict_page, private_no_store, save_or_show_errors, transition_conflict
+from responsibilities.models import Organisation, Person, Task
 from responsibilities.selectors import organisations as org_selectors
 from responsibilities.selectors.lists import lists_visible_to
 
@@ -53,21 +58,251 @@ def negative_list(request):
 
 @require_GET
 def rule_set_list(request):
+    today = _today()
+    coverage = selectors.coverage_today(today)
+    rule_sets = list(selectors.rule_sets_visible_to(request.user))
+    for rule_set in rule_sets:
+        rule_set.places = coverage.get(rule_set.pk, [])
     return render(
         request,
         "accountability/rule_set_list.html",
         {
-            "rule_sets": RuleSet.objects.all(),
-            "in_force": services.rule_set_on(_today()),
+            "rule_sets": rule_sets,
+            "today": today,
+            "can_manage": permissions.may_manage_rules(request.user),
         },
     )
 
 
+def _rule_set_context(request, rule_set, **extra):
+    today = _today()
+    judged = services.judged_count(rule_set)
+    can_manage = permissions.may_manage_rules(request.user)
+    return {
+        "rule_set": rule_set,
+        "measures": selectors.rule_set_measures(rule_set),
+        "adoptions": selectors.adoptions_of(rule_set),
+        "in_force": selectors.coverage_today(today).get(rule_set.pk, []),
+        "today": today,
+        "judged": judged,
+        "can_edit": permissions.may_edit_rule_set(request.user, rule_set),
+        "can_copy": can_manage,
+        "can_adopt": can_manage and not rule_set.is_draft,
+        **extra,
+    }
+
+
 @require_GET
 def rule_set_detail(request, pk):
-    rule_set = get_object_or_404(RuleSet, pk=pk)
-    measures = rule_set.measures.prefetch_related("consequences").order_by("category", "severity")
-    return render(request, "accountability/rule_set_detail.html", {"rule_set": rule_set, "measures": measures})
+    rule_set = selectors.rule_set_for(request.user, pk)
+    return render(request, "accountability/rule_set_detail.html", _rule_set_context(request, rule_set))
+
+
+def _require_rule_manager(user):
+    if not permissions.may_manage_rules(user):
+        raise PermissionDenied(_("只有系统管理员可以管理问责规则。"))
+
+
+@require_POST
+def rule_set_copy(request, pk):
+    rule_set = selectors.rule_set_for(request.user, pk)
+    _require_rule_manager(request.user)
+    draft = services.rule_set_copy(rule_set=rule_set, by=request.user)
+    messages.success(request, _("已复制为新草稿：%(name)s。修改后发布，才能采用。") % {"name": draft.name})
+    return redirect(draft.get_absolute_url())
+
+
+def _draft_refusal(request, rule_set):
+    """Why a rule set may not be edited (None when it may): shown above the form, which is then disabled."""
+    if permissions.may_edit_rule_set(request.user, rule_set):
+        return None
+    judged = services.judged_count(rule_set)
+    if judged:
+        return _("该规则版本已据以作出 %(n)s 项问责决定，只读；如需改变规则，请复制为新草稿。") % {"n": judged}
+    return _("已发布的规则版本只读；如需改变规则，请复制为新草稿。")
+
+
+@require_http_methods(["GET", "POST"])
+def rule_set_edit(request, pk):
+    rule_set = selectors.rule_set_for(request.user, pk)
+    _require_rule_manager(request.user)
+    initial = {
+        "name": rule_set.name,
+        "source": rule_set.source,
+        "effective_from": rule_set.effective_from,
+        "version": rule_set.version,
+    }
+    form = RuleSetForm(request.POST or None, initial=initial)
+    context = {"rule_set": rule_set, "form": form, "refusal": _draft_refusal(request, rule_set)}
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        return save_or_show_errors(
+            request,
+            form,
+            "accountability/rule_set_form.html",
+            context,
+            lambda: services.rule_set_update(
+                rule_set=rule_set,
+                version=data["version"],
+                name=data["name"],
+                source=data["source"],
+                effective_from=data["effective_from"],
+                by=request.user,
+            ),
+            _("已保存草稿。"),
+        )
+    return render(request, "accountability/rule_set_form.html", context, status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def measure_edit(request, pk, measure_pk=None):
+    """Add a measure to a draft or change one, with its consequences (a formset of rows)."""
+    rule_set = selectors.rule_set_for(request.user, pk)
+    _require_rule_manager(request.user)
+    measure = get_object_or_404(rule_set.measures, pk=measure_pk) if measure_pk is not None else None
+    if measure is not None:
+        initial = {
+            "name": measure.name,
+            "category": measure.category,
+            "severity": measure.severity,
+            "for_individuals": measure.for_individuals,
+            "for_organisations": measure.for_organisations,
+            "source": measure.source,
+            "withdrawn": not measure.is_active,
+        }
+        rows = [
+            {"pk": c.pk, "kind": c.kind, "months": c.months, "source": c.source, "withdrawn": not c.is_active}
+            for c in measure.consequences.order_by("pk")
+        ]
+    else:
+        initial, rows = {"category": "accountability", "for_individuals": True}, []
+    initial["version"] = rule_set.version
+    form = MeasureForm(request.POST or None, initial=initial)
+    formset = ConsequenceFormSet(request.POST or None, initial=rows, prefix="c")
+    context = {
+        "rule_set": rule_set,
+        "measure": measure,
+        "form": form,
+        "formset": formset,
+        "refusal": _draft_refusal(request, rule_set),
+    }
+    template = "accountability/measure_form.html"
+    if request.method == "POST":
+        formset_valid = formset.is_valid()
+        if form.is_valid() and formset_valid:
+            data = form.cleaned_data
+            consequences = [
+                services.ConsequenceInput(
+                    pk=row["pk"],
+                    kind=row["kind"],
+                    months=row["months"],
+                    source=row["source"],
+                    withdrawn=row["withdrawn"],
+                )
+                for row in formset.cleaned_data
+                if row and (row.get("kind") or row.get("pk") is not None)
+            ]
+            try:
+                services.measure_save(
+                    rule_set=rule_set,
+                    measure=measure,
+                    version=data["version"],
+                    name=data["name"],
+                    category=data["category"],
+                    severity=data["severity"],
+                    for_individuals=data["for_individuals"],
+                    for_organisations=data["for_organisations"],
+                    source=data["source"],
+                    withdrawn=data["withdrawn"],
+                    consequences=consequences,
+                    by=request.user,
+                )
+            except ValidationError as error:
+                if hasattr(error, "error_dict") and "consequences" in error.error_dict:
+                    context["consequence_errors"] = error.error_dict.pop("consequences")
+                    error = ValidationError(error.error_dict) if error.error_dict else None
+                if error is not None:
+                    attach_errors(form, error)
+                return render(request, template, context, status=400)
+            except EditConflict as conflict:
+                return conflict_page(request, template, context, conflict.current)
+            messages.success(request, _("已保存问责方式“%(name)s”。") % {"name": data["name"]})
+            return redirect(rule_set.get_absolute_url())
+        return render(request, template, context, status=400)
+    return render(request, template, context)
+
+
+@require_POST
+def rule_set_publish(request, pk):
+    rule_set = selectors.rule_set_for(request.user, pk)
+    _require_rule_manager(request.user)
+    version = as_id(request.POST.get("version"))
+    if version is None:
+        context = _rule_set_context(request, rule_set, publish_errors=[_("操作无效，请刷新页面后重试。")])
+        return render(request, "accountability/rule_set_detail.html", context, status=400)
+    try:
+        services.rule_set_publish(rule_set=rule_set, version=version, by=request.user)
+    except ValidationError as error:
+        context = _rule_set_context(request, rule_set, publish_errors=error.messages)
+        return render(request, "accountability/rule_set_detail.html", context, status=400)
+    except EditConflict as conflict:
+        context = _rule_set_context(request, conflict.current)
+        return conflict_page(request, "accountability/rule_set_detail.html", context, conflict.current)
+    messages.success(request, _("已发布：%(name)s。现在可以为组织采用。") % {"name": rule_set.name})
+    return redirect(rule_set.get_absolute_url())
+
+
+def _adoptable_organisations(user):
+    return Organisation.objects.filter(scope.within(scope.scope_paths(user, scope.VIEW, roles={"admin"}))).active()
+
+
+@require_http_methods(["GET", "POST"])
+def rule_set_adopt(request, pk):
+    """Adopt a published rule set for a subtree from a date; 预览 shows the what-if first."""
+    rule_set = selectors.rule_set_for(request.user, pk)
+    _require_rule_manager(request.user)
+    form = AdoptionForm(request.POST or None, organisations=_adoptable_organisations(request.user))
+    preview = None
+    template = "accountability/adoption_form.html"
+    refusal = _("草稿不能采用：请先发布该规则版本。") if rule_set.is_draft else None
+    if refusal:
+        context = {"rule_set": rule_set, "form": form, "refusal": refusal}
+        return render(request, template, context, status=400 if request.method == "POST" else 200)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if "confirm" in request.POST:
+                adoption = services.rule_set_adopt(
+                    rule_set=rule_set,
+                    organisation=data["organisation"],
+                    effective_from=data["effective_from"],
+                    effective_until=data["effective_until"],
+                    decided_by_body=data["decided_by_body"],
+                    decided_on=data["decided_on"],
+                    document=data["document"],
+                    by=request.user,
+                )
+                messages.success(
+                    request,
+                    _("%(organisation)s 自 %(day)s 起采用“%(rules)s”。")
+                    % {
+                        "organisation": adoption.organisation.name,
+                        "day": adoption.effective_from.isoformat(),
+                        "rules": rule_set.name,
+                    },
+                )
+                return redirect(rule_set.get_absolute_url())
+            preview = services.adoption_preview(
+                rule_set=rule_set,
+                organisation=data["organisation"],
+                effective_from=data["effective_from"],
+                effective_until=data["effective_until"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            attach_errors(form, error)
+    context = {"rule_set": rule_set, "form": form, "preview": preview}
+    return render(request, template, context, status=400 if form.errors else 200)
 
 
 # ---- Cases ------------------------------------------------------------------------------------
@@ -89,6 +324,7 @@ def case_list(request):
             "status": status,
             "statuses": CaseStatus.choices,
             "can_file": selectors.handled_organisations(request.user).exists(),
+            "outcomes": selectors.case_outcomes(request.user),
             "query": f"status={status}" if status else "",
         },
     )
@@ -148,9 +384,10 @@ def case_attribution(request):
     return render(request, "accountability/_attribution.html", {"hint": hint, "subjects": Subject.choices})
 
 
-def _case_context(request, case, decision_form=None, preview=None):
+def _case_context(request, case, decision_form=None, preview=None, exemption_form=None):
     can_handle = can(request.user, "accountability.handle_cases", case.organisation)
     decision = getattr(case, "decision", None)
+    open_for_review = case.status in (CaseStatus.INVESTIGATING, CaseStatus.REVIEWING)
     context = {
         "case": case,
         "decision": decision,
@@ -159,26 +396,48 @@ def _case_context(request, case, decision_form=None, preview=None):
         "targets": [
             (target, CaseStatus(target).label)
             for target in sorted(rules.CASE_TRANSITIONS[case.status], key=CaseStatus.values.index)
-            if target != CaseStatus.DECIDED
+            if target != CaseStatus.DECIDED and not (target == CaseStatus.CLOSED and open_for_review)
         ]
         if can_handle
         else [],
         "can_decide": can_handle and rules.decision_allowed(case.status) and decision is None,
+        "can_exempt": can_handle and open_for_review,
         "preview": preview,
     }
+    if context["can_exempt"]:
+        context["exemption_form"] = exemption_form or ExemptionForm(initial={"version": case.version})
     if context["can_decide"]:
-        day = _decision_day(request)
+        day, deciding, adoption, refusal = _decision_rules(request, case)
         context["decision_form"] = decision_form or DecisionForm(
-            rule_set=services.rule_set_on(day), case=case, initial={"decided_on": day}
+            rule_set=adoption.rule_set if adoption else None,
+            case=case,
+            deciding_organisations=services.deciding_organisations(case),
+            initial={"decided_on": day, "deciding_organisation": deciding},
         )
-        context["decision_rule_set"] = services.rule_set_on(day)
+        context["decision_adoption"] = adoption
+        context["decision_refusal"] = refusal
     return context
 
 
-def _decision_day(request):
+def _decision_rules(request, case):
+    """The decision date and deciding organisation asked for (else today and the case's organisation),
+    the adoption whose measures the form offers, and why no adoption judges the date asked for.
+
+    When none judges that date (a typo, a date before any adoption) the form offers today's
+    measures, so that the service names what is wrong with the date at its field.
+    """
     form = DayForm({"day": request.POST.get("decided_on") or request.GET.get("decided_on")})
     day = form.cleaned_data["day"] if form.is_valid() and form.cleaned_data["day"] else _today()
-    return day if RuleSet.objects.filter(effective_from__lte=day).exists() else _today()
+    deciding_id = as_id(request.POST.get("deciding_organisation") or request.GET.get("deciding_organisation"))
+    deciding = services.deciding_organisations(case).filter(pk=deciding_id).first() if deciding_id else None
+    judging = services.judging_organisation(case, deciding)
+    refusal = None
+    for on in (day, _today()):
+        try:
+            return day, deciding, services.adoption_on(judging, on), refusal
+        except ValidationError as error:
+            refusal = refusal or " ".join(error.messages)
+    return day, deciding, None, refusal
 
 
 @require_GET
@@ -224,19 +483,70 @@ def case_transition(request, pk):
 
 @require_POST
 @private_no_store
+def case_exempt(request, pk):
+    """Close a case under investigation or review as 不予问责 or 免予问责, with its ground."""
+    case = selectors.case_for(request.user, pk)
+    if not can(request.user, "accountability.handle_cases", case.organisation):
+        raise PermissionDenied(_("只有纪检、组织部门的考核人员和系统管理员可以办理问责案件。"))
+    form = ExemptionForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.case_exempt(
+                case=case,
+                version=data["version"],
+                exemption=data["exemption"],
+                ground=data["ground"],
+                note=data["note"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            attach_errors(form, error)
+        except EditConflict:
+            current = selectors.case_for(request.user, pk)
+            context = _case_context(request, current, exemption_form=form)
+            return transition_conflict(
+                request,
+                "accountability/case_detail.html",
+                context,
+                current,
+                field_label=_("状态"),
+                submitted=dict(Exemption.choices)[data["exemption"]],
+            )
+        else:
+            messages.success(
+                request, _("已结案：%(outcome)s。") % {"outcome": dict(Exemption.choices)[data["exemption"]]}
+            )
+            return redirect(case.get_absolute_url())
+    context = _case_context(request, case, exemption_form=form)
+    return render(request, "accountability/case_detail.html", context, status=400)
+
+
+@require_POST
+@private_no_store
 def case_decide(request, pk):
     """Preview what a decision would impose (what-if), or record it."""
     case = selectors.case_for(request.user, pk)
     if not can(request.user, "accountability.handle_cases", case.organisation):
         raise Http404
-    day = _decision_day(request)
-    form = DecisionForm(request.POST, rule_set=services.rule_set_on(day), case=case)
+    _day, _deciding, adoption, refusal = _decision_rules(request, case)
+    form = DecisionForm(
+        request.POST,
+        rule_set=adoption.rule_set if adoption else None,
+        case=case,
+        deciding_organisations=services.deciding_organisations(case),
+    )
     preview = None
     if form.is_valid():
         data = form.cleaned_data
         if "preview" in request.POST:
             try:
-                preview = services.decision_preview(case=case, decided_on=data["decided_on"], measures=data["measures"])
+                preview = services.decision_preview(
+                    case=case,
+                    decided_on=data["decided_on"],
+                    measures=data["measures"],
+                    deciding_organisation=data["deciding_organisation"],
+                )
             except ValidationError as error:
                 attach_errors(form, error)
         else:
@@ -246,6 +556,7 @@ def case_decide(request, pk):
                     version=data["version"],
                     decided_on=data["decided_on"],
                     deciding_body=data["deciding_body"],
+                    deciding_organisation=data["deciding_organisation"],
                     document_number=data["document_number"],
                     measures=data["measures"],
                     judicial_transfer=data["judicial_transfer"],
@@ -262,6 +573,8 @@ def case_decide(request, pk):
             else:
                 messages.success(request, _("已记录问责决定，影响期已按规则计算。"))
                 return redirect(case.get_absolute_url())
+    elif adoption is None and refusal and "decided_on" not in form.errors:
+        form.add_error("decided_on", refusal)
     context = _case_context(request, case, decision_form=form, preview=preview)
     return render(request, "accountability/case_detail.html", context, status=400 if form.errors else 200)
 
@@ -271,16 +584,28 @@ def case_decide(request, pk):
 def decision_print(request, pk):
     case = selectors.case_for(request.user, pk)
     decision = getattr(case, "decision", None)
-    if decision is None:
+    if decision is None and not case.exempted:
         raise Http404
+    restrictions = list(decision.restrictions.select_related("consequence__measure")) if decision else []
+    periods = rules.combined([rules.Period(r.kind, r.starts_on, r.ends_on) for r in restrictions])
+    labels = dict(RestrictionKind.choices)
+    combined = [
+        {
+            "label": labels[p.kind],
+            "starts_on": p.starts_on,
+            "ends_on": p.ends_on,
+            "measures": sorted({r.consequence.measure.name for r in restrictions if r.kind == p.kind}),
+        }
+        for p in periods
+    ]
     return render(
         request,
         "accountability/decision_print.html",
         {
             "case": case,
             "decision": decision,
-            "measures": decision.measures.order_by("category", "severity"),
-            "restrictions": decision.restrictions.select_related("consequence__measure"),
+            "measures": decision.measures.order_by("category", "severity") if decision else [],
+            "restrictions": combined,
         },
     )
 

@@ -17,13 +17,14 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accountability import rules as accountability_rules
+from accountability import services as accountability_services
 from accountability.models import (
     Case,
     Decision,
     Intervention,
     Measure,
     Restriction,
-    RuleSet,
+    RuleSetAdoption,
     Situation,
 )
 from assessments import services as assessment_services
@@ -467,6 +468,10 @@ def _rounds(scheme, targets, scheme_year, rng, admin, summary) -> None:
 
 def _accountability(orgs, people, year, rng, admin, summary) -> None:
     """About two thousand decided cases with their restrictions, and early-sign interventions."""
+    # The root was bulk-inserted (no signal): it adopts the product's default rules as a new root would.
+    adoption = accountability_services.adopt_default_for_root(orgs[0]) or RuleSetAdoption.objects.get(
+        organisation=orgs[0]
+    )
     situations = list(Situation.objects.filter(subjects__contains=["member"]))
     count = min(2000, max(20, len(orgs) * 2 // 5))
     chosen = rng.sample(people, min(count, len(people)))
@@ -497,7 +502,7 @@ def _accountability(orgs, people, year, rng, admin, summary) -> None:
     decisions, chosen_measures = [], []
     for case, facts_day in zip(cases, facts, strict=True):
         decided = min(facts_day + timedelta(days=30), timezone.localdate())
-        rule_set = RuleSet.objects.filter(effective_from__lte=decided).order_by("-effective_from").first()
+        rule_set = adoption.rule_set
         if rule_set.pk not in measures_by_set:
             measures_by_set[rule_set.pk] = list(
                 Measure.objects.filter(
@@ -506,7 +511,14 @@ def _accountability(orgs, people, year, rng, admin, summary) -> None:
             )
         measure = rng.choice(measures_by_set[rule_set.pk])
         decisions.append(
-            Decision(case=case, rule_set=rule_set, decided_on=decided, deciding_body="纪委", decided_by=admin)
+            Decision(
+                case=case,
+                rule_set=rule_set,
+                adoption=adoption,
+                decided_on=decided,
+                deciding_body="纪委",
+                decided_by=admin,
+            )
         )
         chosen_measures.append(measure)
     decisions = Decision.objects.bulk_create(decisions, batch_size=BATCH)

@@ -74,7 +74,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from accountability import services as accountability_services
-from accountability.models import Measure, Situation
+from accountability.models import Measure, RuleSet, Situation
 from assessments import services as assessment_services
 from assessments.models import Result
 from core.history import HISTORY_MODELS
@@ -480,6 +480,61 @@ POLICIES = {
     "accountability:negative_list": Policy(EVERYONE, scoped=False),
     "accountability:rule_set_list": Policy(EVERYONE, scoped=False),
     "accountability:rule_set_detail": Policy(EVERYONE, args=lambda w, s: [w.rule_set.pk], scoped=False),
+    "accountability:rule_set_copy": Policy(
+        METHOD_NOT_ALLOWED,
+        post=Rule({ADMIN}, inside=FORBIDDEN, role_first=True),
+        args=lambda w, s: [w.rule_set.pk],
+        scoped=False,
+        why="403: every user reads a published rule set; only administrators copy it into a draft.",
+    ),
+    "accountability:rule_set_edit": Policy(
+        Rule({ADMIN}),
+        post=Rule({ADMIN}),
+        args=pk("draft"),
+        data=lambda w, s, r: {
+            "name": "矩阵草稿（改）",
+            "source": "",
+            "effective_from": "2016-09-26",
+            "version": w.draft[s].version,
+        },
+        why="A draft is seen only by the administrators of the organisation that drafts it and above.",
+    ),
+    "accountability:measure_create": Policy(
+        Rule({ADMIN}),
+        post=Rule({ADMIN}),
+        args=pk("draft"),
+        data=lambda w, s, r: measure_payload(w, s),
+        why="As the draft: its administrators only.",
+    ),
+    "accountability:measure_edit": Policy(
+        Rule({ADMIN}),
+        post=Rule({ADMIN}),
+        args=lambda w, s: [w.draft[s].pk, w.draft_measure[s].pk],
+        data=lambda w, s, r: measure_payload(w, s),
+        why="As the draft: its administrators only.",
+    ),
+    "accountability:rule_set_publish": Policy(
+        METHOD_NOT_ALLOWED,
+        post=Rule({ADMIN}),
+        args=pk("draft"),
+        data=lambda w, s, r: {"version": w.draft[s].version},
+        why="As the draft: its administrators only.",
+    ),
+    "accountability:rule_set_adopt": Policy(
+        Rule({ADMIN}, inside=FORBIDDEN, role_first=True),
+        post=Rule({ADMIN}, inside=FORBIDDEN, outside=INVALID, role_first=True),
+        args=lambda w, s: [w.rule_set.pk],
+        data=lambda w, s, r: {
+            "organisation": w.org[s].pk,
+            "effective_from": str(date(w.today.year + 1, 1, 1)),
+            "decided_by_body": "矩阵市委常委会",
+            "decided_on": str(w.today),
+            "preview": "1",
+        },
+        scoped="post",
+        why="403: only administrators adopt rule sets. 400: an organisation outside the administrator's "
+        "subtree is not among the form's choices.",
+    ),
     "accountability:case_list": Policy(
         listed(CASE_HANDLERS | at(LEADER, OWN)),
         marker=name_of("case", "number"),
@@ -516,6 +571,18 @@ POLICIES = {
         args=pk("case"),
         data=lambda w, s, r: {"target": "executed", "version": w.case[s].version},
         why="403: the person reads his own decided case but may not move it (service refusal).",
+    ),
+    "accountability:case_exempt": Policy(
+        METHOD_NOT_ALLOWED,
+        post=Rule(CASE_HANDLERS, special={"leader@own": FORBIDDEN}),
+        args=pk("case"),
+        data=lambda w, s, r: {
+            "exemption": "not_held",
+            "ground": "not_established",
+            "note": "矩阵",
+            "version": w.case[s].version,
+        },
+        why="403: the person reads his own decided case but may not close it (view refusal).",
     ),
     "accountability:case_decide": Policy(
         METHOD_NOT_ALLOWED,
@@ -808,6 +875,21 @@ def round_payload(w, s):
 SUFFIX = {PARENT: "甲", OWN: "乙", CHILD: "丙", SIBLING: "丁"}
 
 
+def measure_payload(w, scope):
+    return {
+        "name": "矩阵问责方式",
+        "category": "accountability",
+        "severity": "3",
+        "for_individuals": "on",
+        "source": "",
+        "version": w.draft[scope].version,
+        "c-TOTAL_FORMS": "0",
+        "c-INITIAL_FORMS": "0",
+        "c-MIN_NUM_FORMS": "0",
+        "c-MAX_NUM_FORMS": "20",
+    }
+
+
 def build_world(media_root) -> SimpleNamespace:
     """Every object kind a URL takes, for each scope, created through the services."""
     seed_rows()
@@ -927,8 +1009,15 @@ def build_world(media_root) -> SimpleNamespace:
             day=today,
             by=root,
         )
-    w.rule_set = accountability_services.rule_set_on(today)
+    w.rule_set = accountability_services.adoption_on(city, today).rule_set
     w.measure = Measure.objects.get(rule_set=w.rule_set, name="降职")
+    # A draft rule set drafted by each organisation (seen and changed by its administrators and above).
+    w.draft, w.draft_measure = {}, {}
+    for scope, org in w.org.items():
+        draft = accountability_services.rule_set_copy(rule_set=w.rule_set, by=root)
+        RuleSet.objects.filter(pk=draft.pk).update(owner=org, name=f"矩阵草稿{SUFFIX[scope]}")
+        w.draft[scope] = RuleSet.objects.get(pk=draft.pk)
+        w.draft_measure[scope] = w.draft[scope].measures.get(code="demoted")
 
     # Assessments: the scheme that assesses each organisation, with an indicator, an inspection, a round, a result.
     def scheme(assessor, targets, name, kind="annual"):

@@ -97,11 +97,10 @@ def rule_set(apps, name, source, effective_from, accountability, discipline, gov
     RuleSet = apps.get_model("accountability", "RuleSet")
     Measure = apps.get_model("accountability", "Measure")
     Consequence = apps.get_model("accountability", "Consequence")
-    version, created = RuleSet.objects.get_or_create(
-        effective_from=effective_from, defaults={"name": name, "source": source}
-    )
-    if not created:
+    # The oldest rule set of that date is the seeded one (later copies may share the date).
+    if RuleSet.objects.filter(effective_from=effective_from).exists():
         return
+    version = RuleSet.objects.create(effective_from=effective_from, name=name, source=source)
     rows = [("accountability", code, title, order, individual, organisation, consequences)
             for code, title, order, individual, organisation, consequences in accountability]
     rows += [("party_discipline", code, title, order, True, False, consequences)

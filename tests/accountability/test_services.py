@@ -23,7 +23,7 @@ from accountability.models import (
 )
 from responsibilities.models import TeamRole
 from tests.accountability.article import ARTICLE
-from tests.accountability.factories import decide, file_case, to_review
+from tests.accountability.factories import adopt, decide, file_case, to_review
 from tests.responsibilities.factories import PersonFactory
 from tests.responsibilities.list_factories import add_task, committee_list
 
@@ -62,22 +62,41 @@ def test_the_negative_list_names_the_articles_failures(list_template):
         assert failure in titles
 
 
-def test_the_rule_set_in_force_follows_the_decision_date(list_template):
-    assert services.rule_set_on(date(2018, 1, 1)).effective_from == date(2016, 9, 26)
-    assert services.rule_set_on(date(2019, 9, 1)).effective_from == date(2019, 9, 1)
-    with pytest.raises(ValidationError):
-        services.rule_set_on(date(2015, 1, 1))
+def test_the_rule_set_that_judges_follows_the_adoption_in_force_on_the_decision_date(tree, regulations_2019):
+    county = tree["child"]
+    assert services.adoption_on(county, date(2018, 1, 1)).rule_set.effective_from == date(2016, 9, 26)
+    assert services.adoption_on(county, date(2019, 8, 31)).rule_set.effective_from == date(2016, 9, 26)
+    assert services.adoption_on(county, date(2019, 9, 1)).rule_set.effective_from == date(2019, 9, 1)
+    with pytest.raises(ValidationError) as error:
+        services.adoption_on(county, date(2015, 1, 1))
+    assert "都没有采用施行中的问责规则" in error.value.message_dict["decided_on"][0]
 
 
 def test_a_2016_rule_case_keeps_its_consequences_after_a_new_rule_set(tree, superuser, county_secretary):
     case = file_case(tree["child"], superuser, person=county_secretary, facts_date=date(2018, 1, 5))
     decision = decide(case, superuser, date(2018, 3, 1), "降职")
     before = sorted(Restriction.objects.filter(decision=decision).values_list("kind", "starts_on", "ends_on"))
-    new_rules = RuleSet.objects.create(name="2030 新规", effective_from=date(2018, 2, 1))
-    demoted = Measure.objects.create(
-        rule_set=new_rules, category="accountability", code="demoted", name="降职", severity=9
+    # A stricter copy adopted by the county from a date before the decision: the decision keeps its rules.
+    draft = services.rule_set_copy(rule_set=decision.rule_set, by=superuser)
+    demoted = draft.measures.get(code="demoted")
+    promotion = demoted.consequences.get(kind="no_promotion")
+    services.measure_save(
+        rule_set=draft,
+        version=draft.version,
+        measure=demoted,
+        name="降职",
+        category="accountability",
+        severity=9,
+        for_individuals=True,
+        for_organisations=False,
+        source="",
+        consequences=[services.ConsequenceInput(pk=promotion.pk, kind="no_promotion", months=60)],
+        by=superuser,
     )
-    Consequence.objects.create(measure=demoted, kind="no_promotion", months=60)
+    draft.refresh_from_db()
+    draft = services.rule_set_publish(rule_set=draft, version=draft.version, by=superuser)
+    adopt(draft, tree["child"], date(2018, 1, 1), superuser)
+    assert services.adoption_on(tree["child"], date(2018, 3, 1)).rule_set == draft
     decision.refresh_from_db()
     assert decision.rule_set.effective_from == date(2016, 9, 26)
     after = sorted(Restriction.objects.filter(decision=decision).values_list("kind", "starts_on", "ends_on"))
@@ -117,19 +136,31 @@ def test_a_situation_must_apply_to_the_subject(tree, superuser, county_secretary
     assert not Case.objects.exists()
 
 
-def test_case_moves_only_by_the_table_and_exemption_needs_a_reason(tree, superuser):
+def test_case_moves_only_by_the_table_and_exemption_needs_a_ground_and_a_reason(tree, superuser):
     case = file_case(tree["child"], superuser)
     with pytest.raises(ValidationError):
         services.case_transition(case=case, version=case.version, target="reviewing", by=superuser)
     case = services.case_transition(case=case, version=case.version, target="investigating", by=superuser)
+    with pytest.raises(ValidationError) as error:  # closing without a decision is an exemption
+        services.case_transition(case=case, version=case.version, target="closed", note="事出有因", by=superuser)
+    assert "不予或免予问责" in error.value.messages[0]
     with pytest.raises(ValidationError) as error:
-        services.case_transition(case=case, version=case.version, target="closed", by=superuser)
-    assert "note" in error.value.message_dict
-    closed = services.case_transition(case=case, version=case.version, target="closed", note="事出有因", by=superuser)
-    assert (closed.status, closed.exempted) == (CaseStatus.CLOSED, True)
+        services.case_exempt(case=case, version=case.version, exemption="", ground="", note=" ", by=superuser)
+    assert set(error.value.message_dict) == {"exemption", "ground", "note"}
+    with pytest.raises(ValidationError) as error:
+        services.case_exempt(
+            case=case, version=case.version, exemption="exempted", ground="not_established", note="x", by=superuser
+        )
+    assert "应为“不予问责”" in error.value.message_dict["ground"][0]
+    case.refresh_from_db()
+    assert (case.status, case.exemption) == (CaseStatus.INVESTIGATING, "")
+    closed = services.case_exempt(
+        case=case, version=case.version, exemption="not_held", ground="not_established", note="事出有因", by=superuser
+    )
+    assert (closed.status, closed.exempted, closed.exemption_ground) == (CaseStatus.CLOSED, True, "not_established")
 
 
-def test_a_measure_for_the_wrong_kind_of_subject_is_refused(tree, superuser, county_secretary):
+def test_a_measure_for_the_wrong_kind_of_subject_is_refused(regulations_2019, tree, superuser, county_secretary):
     organisation_case = to_review(file_case(tree["child"], superuser), superuser)
     with pytest.raises(ValidationError) as error:
         services.decision_record(
@@ -154,7 +185,7 @@ def test_a_decision_before_the_facts_is_refused(tree, superuser, county_secretar
     assert not Restriction.objects.exists()
 
 
-def test_a_second_decision_on_a_decided_or_closed_case_is_refused(tree, superuser, county_secretary):
+def test_a_second_decision_on_a_decided_or_closed_case_is_refused(regulations_2019, tree, superuser, county_secretary):
     case = file_case(tree["child"], superuser, person=county_secretary)
     decide(case, superuser, date(2025, 3, 1), "诫勉")
     case.refresh_from_db()
@@ -181,7 +212,7 @@ def test_a_second_decision_on_a_decided_or_closed_case_is_refused(tree, superuse
     assert Decision.objects.count() == 1
 
 
-def test_measures_of_another_rule_set_are_refused(tree, superuser, county_secretary):
+def test_measures_of_another_rule_set_are_refused(regulations_2019, tree, superuser, county_secretary):
     case = to_review(file_case(tree["child"], superuser, person=county_secretary), superuser)
     article_measure = Measure.objects.filter(rule_set__effective_from=date(2016, 9, 26), name="降职")
     with pytest.raises(ValidationError) as error:
@@ -207,7 +238,7 @@ def test_demotion_bars_promotion_for_two_years(tree, superuser, county_secretary
     assert not on(date(2025, 6, 19)).barred(RestrictionKind.NO_PROMOTION)
 
 
-def test_the_what_if_preview_writes_nothing(tree, superuser, county_secretary):
+def test_the_what_if_preview_writes_nothing(regulations_2019, tree, superuser, county_secretary):
     case = to_review(file_case(tree["child"], superuser, person=county_secretary), superuser)
     measures = Measure.objects.filter(rule_set__effective_from=date(2019, 9, 1), name__in=["免职"])
     preview = services.decision_preview(case=case, decided_on=date(2025, 3, 1), measures=measures)
@@ -219,7 +250,7 @@ def test_the_what_if_preview_writes_nothing(tree, superuser, county_secretary):
     assert not Restriction.objects.exists() and not Decision.objects.exists()
 
 
-def test_award_bar_covers_the_decision_year_only(tree, superuser, county_secretary):
+def test_award_bar_covers_the_decision_year_only(regulations_2019, tree, superuser, county_secretary):
     decide(file_case(tree["child"], superuser, person=county_secretary), superuser, date(2025, 11, 3), "通报")
     assert selectors.award_bar(county_secretary, 2025).decision.decided_on == date(2025, 11, 3)
     assert selectors.award_bar(county_secretary, 2026) is None
@@ -230,6 +261,7 @@ def test_award_bar_covers_the_decision_year_only(tree, superuser, county_secreta
 
 
 def test_cases_are_visible_to_discipline_and_organisation_inspectors_admins_and_the_subject_only(
+    regulations_2019,
     tree,
     superuser,
     county_secretary,
@@ -363,7 +395,7 @@ def test_a_secretary_may_talk_to_a_member_of_his_team(tree, superuser, secretary
 def test_a_rule_set_a_decision_applied_is_frozen_in_the_admin(client, tree, superuser, county_secretary):
     from django.urls import reverse
 
-    from accountability.models import Consequence, Measure
+    from accountability.models import Measure
 
     decided = decide(file_case(tree["child"], superuser, person=county_secretary), superuser, date(2025, 3, 1), "降职")
     demotion = Measure.objects.get(rule_set=decided.rule_set, name="降职")
@@ -379,8 +411,11 @@ def test_a_rule_set_a_decision_applied_is_frozen_in_the_admin(client, tree, supe
     assert sorted(Consequence.objects.filter(measure=demotion).values_list("months", flat=True), key=str) == months
     rule_set_url = reverse("admin:accountability_ruleset_change", args=[decided.rule_set.pk])
     assert client.post(rule_set_url, {"name": "改名"}).status_code == 403
-    # A rule set no decision has applied can still be edited.
-    other = Measure.objects.exclude(rule_set=decided.rule_set).first()
-    assert (
-        'name="_save"' in client.get(reverse("admin:accountability_measure_change", args=[other.pk])).content.decode()
-    )
+    # A published rule set no decision has applied is read-only too; a draft can be edited.
+    published = Measure.objects.exclude(rule_set=decided.rule_set).first()
+    page = client.get(reverse("admin:accountability_measure_change", args=[published.pk])).content.decode()
+    assert 'name="_save"' not in page
+    draft = services.rule_set_copy(rule_set=decided.rule_set, by=superuser)
+    in_draft = draft.measures.first()
+    page = client.get(reverse("admin:accountability_measure_change", args=[in_draft.pk])).content.decode()
+    assert 'name="_save"' in page

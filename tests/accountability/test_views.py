@@ -139,7 +139,7 @@ def test_attribution_hint_names_the_role_on_the_date(client, tree, discipline_in
 
 
 def test_what_if_shows_the_restrictions_and_saves_nothing(
-    client, tree, superuser, discipline_inspector, county_secretary
+    regulations_2019, client, tree, superuser, discipline_inspector, county_secretary
 ):
     case = to_review(file_case(tree["child"], superuser, person=county_secretary), superuser)
     removal = Measure.objects.get(rule_set__effective_from=date(2019, 9, 1), name="免职")
@@ -159,7 +159,7 @@ def test_what_if_shows_the_restrictions_and_saves_nothing(
     [("2015-03-01", "不能早于事实发生日期"), ("2099-01-01", "不能晚于今天")],
 )
 def test_what_if_with_an_impossible_date_is_refused_at_the_field(
-    client, tree, superuser, discipline_inspector, county_secretary, decided_on, message
+    regulations_2019, client, tree, superuser, discipline_inspector, county_secretary, decided_on, message
 ):
     case = to_review(file_case(tree["child"], superuser, person=county_secretary), superuser)
     removal = Measure.objects.get(rule_set__effective_from=date(2019, 9, 1), name="免职")
@@ -173,7 +173,7 @@ def test_what_if_with_an_impossible_date_is_refused_at_the_field(
 
 
 def test_decision_with_a_measure_for_organisations_on_a_person_is_refused(
-    client, tree, superuser, discipline_inspector, county_secretary
+    regulations_2019, client, tree, superuser, discipline_inspector, county_secretary
 ):
     case = to_review(file_case(tree["child"], superuser, person=county_secretary), superuser)
     reorganise = Measure.objects.get(rule_set__effective_from=date(2019, 9, 1), name="改组")
@@ -371,19 +371,19 @@ def test_closing_a_case_someone_else_moved_answers_409_and_keeps_the_note(
     services.case_transition(case=case, version=case.version, target="investigating", by=superuser)
     client.force_login(discipline_inspector)
     response = client.post(
-        reverse("accountability:case_transition", args=[case.pk]),
-        {"target": "closed", "version": opened_at, "note": "经核实不属于问责情形"},
+        reverse("accountability:case_exempt", args=[case.pk]),
+        {"exemption": "not_held", "ground": "not_established", "version": opened_at, "note": "经核实不属于问责情形"},
     )
     assert response.status_code == 409
     page = response.content.decode()
     assert 'data-testid="edit-conflict"' in page and "<td>调查</td>" in page
-    assert 'value="经核实不属于问责情形"' in page
+    assert "经核实不属于问责情形</textarea>" in page
     case.refresh_from_db()
     assert case.status == "investigating"
 
 
 def test_a_decision_over_someone_elses_change_answers_409_and_keeps_the_form(
-    client, tree, superuser, discipline_inspector, county_secretary
+    regulations_2019, client, tree, superuser, discipline_inspector, county_secretary
 ):
     case = to_review(file_case(tree["child"], superuser, person=county_secretary), superuser)
     opened_at = case.version

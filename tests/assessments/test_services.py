@@ -441,7 +441,7 @@ def test_a_barred_secretary_is_refused_the_top_grade_with_the_reason(
         file_case(tree["child"], superuser, person=secretaries[0], facts_date=date(THIS_YEAR, 1, 2)),
         superuser,
         date(THIS_YEAR, 1, 10),
-        "通报",
+        "通报批评",  # the article's rules, adopted by the test province: no award that year
     )
     services.results_compute(scheme=scheme, by=office_staff)
     barred = LeaderResult.objects.get(person=secretaries[0])

@@ -315,7 +315,7 @@ def test_nominating_a_barred_person_explains_the_bar_only_to_case_handlers(
         ),
         superuser,
         today,
-        "通报",
+        "通报批评",  # the article's rules, adopted by the test province: no award that year
     )
     client.force_login(user)
     response = client.post(

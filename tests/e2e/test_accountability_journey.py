@@ -23,7 +23,8 @@ from tests.responsibilities.list_factories import add_task, committee_list
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-# Decided on 2025-06-20, under the 2019 rule set: 降职 bars promotion for 24 months (eligible again on
+# Decided on 2025-06-20, under the article's rule set the test province adopted by default: 降职 bars
+# promotion for 24 months (eligible again on
 # 2027-06-20) and the awards of 2025 (eligible again on 2026-01-01).
 DECIDED_ON = date(2025, 6, 20)
 PROMOTION_LIFTS = "2027-06-20"
@@ -114,7 +115,9 @@ def test_discipline_inspector_files_a_case_and_decides_it(page, live_server, log
     page.get_by_label("降职", exact=True).check()
     page.get_by_role("button", name="预览影响").click()
     what_if = page.get_by_test_id("what-if")
-    expect(what_if).to_contain_text("如作出此决定，将按“问责规则（2019 年党内法规）”产生以下影响")
+    expect(what_if).to_contain_text("如作出此决定，将按“从严治党问责规则（2016 年研究文章）”产生以下影响")
+    expect(what_if).to_contain_text("（测试省委 2016-09-26 起采用）")
+    expect(what_if.get_by_test_id("what-if-source").last).to_contain_text("“对受到降职处理的，两年内不得提升职务”")
     expect(what_if).to_contain_text(f"降职：不得提拔（提升职务），2025-06-20 起，{PROMOTION_LIFTS} 恢复资格")
     expect(what_if).to_contain_text(
         f"降职：取消当年考核评优和评选各类先进的资格，2025-06-20 起，{AWARD_LIFTS} 恢复资格"
@@ -132,7 +135,9 @@ def test_discipline_inspector_files_a_case_and_decides_it(page, live_server, log
     decision = page.get_by_test_id("decision")
     expect(decision).to_contain_text("2025-06-20，测试市纪委决定：")
     expect(decision.locator(".badge", has_text="降职")).to_be_visible()
-    expect(decision).to_contain_text("问责规则（2019 年党内法规） · 测纪问〔2025〕12号")
+    expect(decision).to_contain_text(
+        "从严治党问责规则（2016 年研究文章） · 测纪问〔2025〕12号（测试省委 2016-09-26 起采用）"
+    )
     restrictions = page.get_by_test_id("restrictions")
     promotion = restrictions.locator("tbody tr", has_text="不得提拔（提升职务）")
     expect(promotion.locator("td")).to_have_text(
@@ -160,7 +165,7 @@ def test_discipline_inspector_files_a_case_and_decides_it(page, live_server, log
         "县委书记甲同志（县委书记）：",
         f"经查，2025年3月15日，{FACTS}",
         "上述行为属于负面清单所列“对违规违纪睁一只眼闭一只眼”情形，情节较重，应承担个人责任（党委（党组）书记）。",
-        "根据问责规则（2019 年党内法规），经研究决定：降职。",
+        "根据从严治党问责规则（2016 年研究文章），经研究决定：降职。",
         "不得提拔（提升职务），自2025年6月20日起，至2027年6月20日恢复资格。",
         "取消当年考核评优和评选各类先进的资格，自2025年6月20日起，至2026年1月1日恢复资格。",
         "如对本决定不服，可在收到本决定之日起一个月内向作出决定的机关提出书面申诉。",
