@@ -334,7 +334,7 @@ POLICIES = {
         history("scheme", "scheme", EVERYONE),
         history("indicator", "indicator", EVERYONE),
         history("inspection", "inspection", EVERYONE),
-        history("case", "case", CASE_PAGE),
+        history("case", "case", Rule(CASE_HANDLERS)),  # not the subject: the decision only, on the case page
         history("issued", "issued", EVERYONE),
         history("round", "round", ROUND_PAGE),
         history("result", "result", EVERYONE),
