@@ -102,3 +102,43 @@ class ReadOnlyAdmin(NoDeleteAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# ---- The login log (django-axes) ----------------------------------------------------------------
+
+
+def _login_log_admins():
+    """The login log is read by superusers only and never deleted from the admin; deleting a lockout
+    (an AccessAttempt) is how a superuser unlocks an account, so that one stays for superusers."""
+    from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    class SuperusersOnly:
+        def has_module_permission(self, request):
+            return request.user.is_superuser
+
+        def has_view_permission(self, request, obj=None):
+            return request.user.is_superuser
+
+        def has_change_permission(self, request, obj=None):
+            return False
+
+    class LogAdmin(SuperusersOnly):
+        def has_delete_permission(self, request, obj=None):
+            return False
+
+    class AttemptAdmin(SuperusersOnly):
+        def has_delete_permission(self, request, obj=None):
+            return request.user.is_superuser
+
+    for model, base, mixin in (
+        (AccessLog, AccessLogAdmin, LogAdmin),
+        (AccessFailureLog, AccessFailureLogAdmin, LogAdmin),
+        (AccessAttempt, AccessAttemptAdmin, AttemptAdmin),
+    ):
+        if admin.site.is_registered(model):
+            admin.site.unregister(model)
+        admin.site.register(model, type(base.__name__, (mixin, base), {}))
+
+
+_login_log_admins()
