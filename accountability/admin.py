@@ -6,12 +6,7 @@ restrictions are handled on the product's own pages."""
 from django.contrib import admin
 
 from accountability.models import Consequence, Decision, Measure, Restriction, RuleSet, Situation
-from core.admin import VersionCheckedAdmin
-
-
-class NoDeleteAdmin(admin.ModelAdmin):
-    def has_delete_permission(self, request, obj=None):
-        return False
+from core.admin import NoDeleteAdmin, VersionCheckedAdmin
 
 
 def applied(rule_set) -> bool:

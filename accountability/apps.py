@@ -15,7 +15,7 @@ class AccountabilityConfig(AppConfig):
         from accountability.models import Case
         from core.history import register_history
 
-        register_history("case", Case, Case.objects.for_user)
+        register_history("case", Case, Case.objects.handled_by)
 
         from django.db.models.signals import post_save
 

@@ -405,6 +405,11 @@ class CaseQuerySet(scope.ScopedQuerySet):
             allowed |= Q(person__user=user, status__in=[CaseStatus.DECIDED, CaseStatus.EXECUTED, CaseStatus.CLOSED])
         return allowed
 
+    def handled_by(self, user):
+        """The cases the user handles: the subject of a decided case sees its decision, not who handled
+        it nor its internal steps (its history page)."""
+        return self.filter(scope.within(case_handler_paths(user), field="organisation__path"))
+
 
 class DecisionQuerySet(scope.ScopedQuerySet):
     def visibility(self, user, action=scope.VIEW):

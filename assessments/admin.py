@@ -3,10 +3,11 @@
 from django.contrib import admin
 
 from assessments.models import Result
+from core.admin import NoDeleteAdmin
 
 
 @admin.register(Result)
-class ResultAdmin(admin.ModelAdmin):
+class ResultAdmin(NoDeleteAdmin):
     list_display = ["organisation", "scheme", "composite", "grade_label", "rank"]
     list_filter = ["scheme"]
     list_select_related = ["organisation", "scheme"]

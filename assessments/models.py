@@ -1,19 +1,23 @@
 """Assessment (考核评价): schemes, quantified indicators, inspections and scores, mass evaluation,
 merged results, grades and the use of results."""
 
+import hashlib
+import hmac
 import secrets
 
+import pgtrigger
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from core import scope
 from core.models import ArchivableModel, VersionedModel, refuse_deletes, track_history
-from responsibilities.models import Department, Organisation, Person, TemplateItem
+from responsibilities.models import Department, Organisation, Person, TeamMembership, TemplateItem
 
 PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
 
@@ -70,8 +74,29 @@ class DeductionQuerySet(AssessedQuerySet):
     prefix = "indicator_score__inspection__"
 
 
-class TallyQuerySet(AssessedQuerySet):
-    prefix = "round__"
+class RoundQuerySet(AssessedQuerySet):
+    def visibility(self, user, action=scope.VIEW):
+        """As any assessed record, except that the people evaluated never see their own round: the
+        secretary of a secretary's round, and the team's members (in office during the round) of a
+        team's round. Their own result shows the outcome once the round is closed."""
+        return super().visibility(user, action) & ~evaluated_by(user)
+
+
+def evaluated_by(user) -> Q:
+    """The rounds evaluating the user: as the secretary evaluated, or as a member of the team evaluated."""
+    in_team = TeamMembership.objects.filter(
+        person__user=user,
+        organisation=OuterRef("organisation"),
+        start_date__lte=OuterRef("closes_on"),
+    ).filter(Q(end_date__isnull=True) | Q(end_date__gte=OuterRef("opens_on")))
+    return Q(person__user=user) | (Q(subject=EvaluationSubject.ORGANISATION) & Exists(in_team))
+
+
+class OfRoundQuerySet(scope.ScopedQuerySet):
+    """A round's counts and ballot box: seen with the round."""
+
+    def visibility(self, user, action=scope.VIEW):
+        return Q(round__in=EvaluationRound.objects.for_user(user, action))
 
 
 class BallotCodeQuerySet(scope.ScopedQuerySet):
@@ -433,7 +458,11 @@ DEFAULT_QUESTIONS = [
 ]
 
 
-@track_history()
+def default_min_ballots() -> int:
+    return settings.BALLOT_MIN_RESULTS
+
+
+@track_history("slip_key")
 class EvaluationRound(VersionedModel):
     """A mass evaluation (民主测评 / 群众评价) of an organisation's team or its secretary, with single-use codes."""
 
@@ -462,8 +491,27 @@ class EvaluationRound(VersionedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("组织人"), on_delete=models.PROTECT, related_name="+"
     )
+    min_ballots = models.PositiveIntegerField(
+        _("显示结果的最少有效票数"),
+        default=default_min_ballots,
+        validators=[MinValueValidator(1)],
+        help_text=_("有效票少于此数时不显示结果，也不计入考核结果，以免从少数票推知个人的评价。"),
+    )
+    # The secret the slips' codes are derived from, kept only until the organiser has printed them
+    # (not in the history: a history row would keep it). Voting starts once it is destroyed.
+    slip_key = models.CharField(_("票码密钥"), max_length=64, blank=True, default="", editable=False)
+    closed_at = models.DateTimeField(_("结束时间"), null=True, blank=True, editable=False)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("结束人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
 
-    objects = AssessedQuerySet.as_manager()
+    objects = RoundQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("民主测评")
@@ -492,38 +540,83 @@ class EvaluationRound(VersionedModel):
         return reverse("assessments:round_detail", args=[self.pk])
 
 
-# Ballot codes and tallies deliberately keep no history and no time of use: a history row or a
-# timestamp would let someone line up a code's use with a change in the tallies.
+# Ballot codes, the ballot box and the tallies deliberately keep no history and no time of use: a
+# history row or a timestamp would let someone line up a code's use with a ballot. See the README's
+# threat model ("民主测评的匿名性").
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
+CODE_LENGTH = 10
 
 
-def new_code() -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
+def new_slip_key() -> str:
+    return secrets.token_hex(32)
+
+
+def slip_codes(slip_key: str, issued: int) -> list[str]:
+    """The codes printed on a round's slips, derived from its slip key (so they need not be stored)."""
+    codes = []
+    for index in range(issued):
+        number = int.from_bytes(hmac.new(bytes.fromhex(slip_key), str(index).encode(), hashlib.sha256).digest())
+        code = []
+        for _position in range(CODE_LENGTH):
+            number, digit = divmod(number, len(CODE_ALPHABET))
+            code.append(CODE_ALPHABET[digit])
+        codes.append("".join(code))
+    return codes
+
+
+def code_digest(code: str) -> str:
+    """What is stored of a code: a keyed hash under the server's SECRET_KEY, which no database copy holds."""
+    return salted_hmac("assessments.ballot-code", code.strip().upper(), algorithm="sha256").hexdigest()
 
 
 class BallotCode(models.Model):
-    """A single-use code printed on a ballot slip. It records only whether it was used."""
+    """A single-use code printed on a ballot slip, kept only as a keyed hash; written once, never changed.
+
+    Whether it was used is not on this row but in the round's ballot box, so that no row version of a
+    code says when it was used."""
 
     round = models.ForeignKey(
         EvaluationRound, verbose_name=_("民主测评"), on_delete=models.PROTECT, related_name="codes"
     )
-    code = models.CharField(_("票码"), max_length=16, unique=True)
-    used = models.BooleanField(_("已使用"), default=False)
+    digest = models.CharField(_("票码摘要"), max_length=64, unique=True)
 
     objects = BallotCodeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("测评票码")
         verbose_name_plural = _("测评票码")
-        ordering = ["round", "pk"]
+        ordering = ["round", "digest"]
+        triggers = [refuse_deletes(), pgtrigger.Protect(name="protect_update", operation=pgtrigger.Update)]
+
+    def __str__(self):
+        return self.digest[:8]
+
+
+class BallotBox(models.Model):
+    """A round's ballot box: one row holding the spent codes' hashes and the ballots cast, both kept
+    sorted, rewritten whole by each ballot. One row, so that neither its row version nor its place
+    on disk orders the voters or ties a code to a ballot; at closing the ballots become the tallies."""
+
+    round = models.OneToOneField(
+        EvaluationRound, verbose_name=_("民主测评"), on_delete=models.PROTECT, related_name="box"
+    )
+    cast = models.PositiveIntegerField(_("已投票数"), default=0)
+    spent = models.JSONField(_("已使用票码摘要"), default=list)
+    ballots = models.JSONField(_("未计票的选票"), default=list)
+
+    objects = OfRoundQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("票箱")
+        verbose_name_plural = _("票箱")
         triggers = [refuse_deletes()]
 
     def __str__(self):
-        return self.code
+        return str(self.round)
 
 
 class Tally(models.Model):
-    """How many ballots gave one answer to one question: votes are counted, never stored one by one."""
+    """How many ballots gave one answer to one question, written at the round's closing."""
 
     round = models.ForeignKey(
         EvaluationRound, verbose_name=_("民主测评"), on_delete=models.PROTECT, related_name="tallies"
@@ -532,7 +625,7 @@ class Tally(models.Model):
     rating = models.CharField(_("评价"), max_length=16, choices=Rating.choices)
     count = models.PositiveIntegerField(_("票数"), default=0)
 
-    objects = TallyQuerySet.as_manager()
+    objects = OfRoundQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("计票")

@@ -93,6 +93,17 @@ def quorum_met(turnout: int, issued: int, quorum_percent: Decimal) -> bool:
     return issued > 0 and Decimal(turnout) * HUNDRED >= quorum_percent * issued
 
 
+def counts_shown(closed: bool, turnout: int, min_ballots: int) -> bool:
+    """A round's counts are shown to nobody while it runs, and after closing only when enough valid
+    ballots were cast that no one's answers can be told from them."""
+    return closed and turnout >= min_ballots
+
+
+def round_counts(closed: bool, turnout: int, issued: int, quorum_percent: Decimal, min_ballots: int) -> bool:
+    """Whether a round's ratings enter the results: closed, shown, and its turnout met the quorum."""
+    return counts_shown(closed, turnout, min_ballots) and quorum_met(turnout, issued, quorum_percent)
+
+
 @dataclass(frozen=True)
 class Part:
     name: str

@@ -5,12 +5,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, F, Prefetch, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
 from assessments import rules
 from assessments.models import (
-    BallotCode,
     Deduction,
     EvaluationRound,
     Indicator,
@@ -134,7 +133,7 @@ def rounds_of(user, scheme: Scheme) -> QuerySet[EvaluationRound]:
         EvaluationRound.objects.for_user(user)
         .filter(scheme=scheme)
         .select_related("organisation", "person")
-        .annotate(turnout=Count("codes", filter=Q(codes__used=True)))
+        .annotate(turnout=F("box__cast"))
     )
 
 
@@ -142,7 +141,7 @@ def round_for(user, pk) -> EvaluationRound:
     return get_object_or_404(
         EvaluationRound.objects.for_user(user)
         .select_related("scheme__assessor", "organisation", "person")
-        .annotate(turnout=Count("codes", filter=Q(codes__used=True))),
+        .annotate(turnout=F("box__cast")),
         pk=pk,
     )
 
@@ -151,13 +150,22 @@ def round_for(user, pk) -> EvaluationRound:
 class RoundSummary:
     turnout: int
     issued: int
+    closed: bool
+    shown: bool  # closed, with at least the round's minimum of valid ballots
     quorum_met: bool
     percent: Decimal | None
     questions: list[tuple[str, list[tuple[str, int, Decimal]]]]
 
 
 def round_summary(evaluation: EvaluationRound) -> RoundSummary:
-    turnout = BallotCode.objects.filter(round=evaluation, used=True).count()
+    """The turnout always; the counts only once the round is closed and had enough valid ballots
+    (``rules.counts_shown``): while it runs, nobody may watch the counts move with the votes."""
+    turnout = evaluation.turnout
+    closed = evaluation.closed_at is not None
+    shown = rules.counts_shown(closed, turnout, evaluation.min_ballots)
+    met = rules.quorum_met(turnout, evaluation.issued, evaluation.quorum_percent)
+    if not shown:
+        return RoundSummary(turnout, evaluation.issued, closed, False, met, None, [])
     counts = defaultdict(dict)
     for question, rating, count in Tally.objects.filter(round=evaluation).values_list("question", "rating", "count"):
         counts[question][rating] = count
@@ -181,10 +189,11 @@ def round_summary(evaluation: EvaluationRound) -> RoundSummary:
     for per_question in counts.values():
         for rating, count in per_question.items():
             all_counts[rating] += count
-    met = rules.quorum_met(turnout, evaluation.issued, evaluation.quorum_percent)
     return RoundSummary(
         turnout,
         evaluation.issued,
+        closed,
+        True,
         met,
         rules.round2(p) if (p := rules.mass_percent(dict(all_counts))) is not None else None,
         questions,
@@ -245,10 +254,16 @@ def breakdown(result: Result) -> Breakdown:
     rounds = list(
         EvaluationRound.objects.filter(scheme=result.scheme, organisation=result.organisation)
         .select_related("person")
-        .annotate(turnout=Count("codes", filter=Q(codes__used=True)))
+        .annotate(turnout=F("box__cast"))
     )
     for evaluation in rounds:
-        evaluation.counts = rules.quorum_met(evaluation.turnout, evaluation.issued, evaluation.quorum_percent)
+        evaluation.counts = rules.round_counts(
+            evaluation.closed_at is not None,
+            evaluation.turnout,
+            evaluation.issued,
+            evaluation.quorum_percent,
+            evaluation.min_ballots,
+        )
     return Breakdown(
         annual=[i for i in inspections if i.kind == "annual"],
         routine=[i for i in inspections if i.kind == "routine"],

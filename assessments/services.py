@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Case, Count, F, Q, Value, When
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,6 +15,7 @@ from assessments import rules
 from assessments.models import (
     DEFAULT_BANDS,
     AwardNomination,
+    BallotBox,
     BallotCode,
     Deduction,
     EvaluationRound,
@@ -31,7 +32,9 @@ from assessments.models import (
     Result,
     Scheme,
     Tally,
-    new_code,
+    code_digest,
+    new_slip_key,
+    slip_codes,
 )
 from assessments.permissions import inspector_departments, may_define_indicators, may_manage
 from core.models import lock_versioned
@@ -338,7 +341,8 @@ def round_create(
     closes_on: date,
     by,
 ) -> EvaluationRound:
-    """A round with ``issued`` single-use codes, and zeroed tallies for every question and rating."""
+    """A round with ``issued`` single-use codes (stored as hashes; the slips page prints them from the
+    round's slip key until it is destroyed), an empty ballot box and zeroed tallies."""
     _require(may_manage(by, scheme), _("只有考核组织的党建工作人员或系统管理员可以组织民主测评。"))
     if not scheme.targets.filter(pk=organisation.pk).exists():
         raise ValidationError({"organisation": _("该组织不在本方案的被考核范围内。")})
@@ -370,16 +374,15 @@ def round_create(
     )
     evaluation.full_clean()
     evaluation.save()
-    codes = set()
-    while len(codes) < issued:
-        codes.add(new_code())
-    taken = set(BallotCode.objects.filter(code__in=codes).values_list("code", flat=True))
-    while taken:  # astronomically unlikely with 31^10 codes, but a collision must not fail the round
-        codes -= taken
-        while len(codes) < issued:
-            codes.add(new_code())
-        taken = set(BallotCode.objects.filter(code__in=codes).values_list("code", flat=True))
-    BallotCode.objects.bulk_create(BallotCode(round=evaluation, code=code) for code in sorted(codes))
+    while True:  # a digest already taken is astronomically unlikely with 31^10 codes, but must not fail the round
+        evaluation.slip_key = new_slip_key()
+        digests = sorted(code_digest(code) for code in slip_codes(evaluation.slip_key, issued))
+        if len(set(digests)) == issued and not BallotCode.objects.filter(digest__in=digests).exists():
+            break
+    evaluation.save(update_fields=["slip_key"])
+    # Sorted by hash: the rows' order on disk says nothing about the order of the slips.
+    BallotCode.objects.bulk_create(BallotCode(round=evaluation, digest=digest) for digest in digests)
+    BallotBox.objects.create(round=evaluation)
     Tally.objects.bulk_create(
         Tally(round=evaluation, question=index, rating=rating)
         for index in range(len(questions))
@@ -388,56 +391,100 @@ def round_create(
     return evaluation
 
 
+@service
+def round_slips_destroy(*, evaluation: EvaluationRound, by) -> EvaluationRound:
+    """The slips are printed: the key the codes come from is destroyed, and voting may begin.
+
+    From then on nobody, the organiser included, can print or read the codes again, so nobody holds
+    every code to try on the ballot page (which must say whether a code was used)."""
+    _require(may_manage(by, evaluation.scheme), _("只有考核组织的党建工作人员或系统管理员可以组织民主测评。"))
+    locked = EvaluationRound.objects.select_for_update(of=("self",)).get(pk=evaluation.pk)
+    locked.slip_key = ""
+    locked.save(update_fields=["slip_key"])
+    return locked
+
+
+@service
+def round_close(*, evaluation: EvaluationRound, by) -> EvaluationRound:
+    """End the voting and count: the box's ballots are added to the tallies, every tally in this one
+    transaction, and the box keeps only the spent codes' hashes (for the turnout)."""
+    _require(may_manage(by, evaluation.scheme), _("只有考核组织的党建工作人员或系统管理员可以组织民主测评。"))
+    locked = EvaluationRound.objects.select_for_update(of=("self",)).get(pk=evaluation.pk)
+    if locked.closed_at is not None:
+        raise ValidationError(_("该民主测评已经结束。"), code="closed")
+    box = BallotBox.objects.select_for_update().get(round=locked)
+    counts = defaultdict(int)
+    for ballot in box.ballots:
+        for question, rating in enumerate(ballot):
+            counts[(question, rating)] += 1
+    tallies = list(Tally.objects.select_for_update().filter(round=locked))
+    for tally in tallies:
+        tally.count += counts[(tally.question, tally.rating)]
+    Tally.objects.bulk_update(tallies, ["count"])
+    box.ballots = []
+    box.save(update_fields=["ballots"])
+    locked.slip_key = ""
+    locked.closed_at, locked.closed_by = timezone.now(), by
+    locked.save(update_fields=["slip_key", "closed_at", "closed_by", "version"])
+    return locked
+
+
 class BallotRefused(ValidationError):
     pass
 
 
-def ballot_round(code_text: str) -> EvaluationRound:
-    """The round of a code that may still vote today, or a refusal saying why (no login: no ``by``)."""
+def _ballot_code(code_text: str) -> BallotCode:
+    """The code's row with its round and box, or a refusal saying why the code cannot vote today."""
     code = (
-        BallotCode.objects.select_related("round__organisation", "round__person")
-        .filter(code=code_text.strip().upper())
+        BallotCode.objects.select_related("round__organisation", "round__person", "round__box")
+        .filter(digest=code_digest(code_text))
         .first()
     )
     if code is None:
         raise BallotRefused({"code": _("票码无效，请核对票上的票码。")}, code="unknown")
-    if code.used:
-        raise BallotRefused({"code": _("该票码已经使用过，每张票只能投一次。")}, code="used")
+    evaluation = code.round
     today = timezone.localdate()
-    if today < code.round.opens_on:
+    if evaluation.closed_at is not None or today > evaluation.closes_on:
         raise BallotRefused(
-            {"code": _("测评尚未开始（%(day)s 开始）。") % {"day": code.round.opens_on}}, code="not_open"
+            {"code": _("测评已于 %(day)s 截止，票码已过期。") % {"day": evaluation.closes_on}}, code="expired"
         )
-    if today > code.round.closes_on:
+    if today < evaluation.opens_on or evaluation.slip_key:
         raise BallotRefused(
-            {"code": _("测评已于 %(day)s 截止，票码已过期。") % {"day": code.round.closes_on}}, code="expired"
+            {"code": _("测评尚未开始（%(day)s 开始）。") % {"day": evaluation.opens_on}}, code="not_open"
         )
+    return code
+
+
+def ballot_round(code_text: str) -> EvaluationRound:
+    """The round of a code that may still vote today, or a refusal saying why (no login: no ``by``)."""
+    code = _ballot_code(code_text)
+    if code.digest in code.round.box.spent:
+        raise BallotRefused({"code": _("该票码已经使用过，每张票只能投一次。")}, code="used")
     return code.round
 
 
 def ballot_cast(*, code_text: str, answers: dict[int, str]) -> None:
-    """Cast one anonymous ballot: the code is spent and the tallies count the answers, in one transaction.
+    """Cast one anonymous ballot into the round's box, in one transaction.
 
-    The code is marked used with a conditional UPDATE, so of two submissions racing with one code
-    exactly one counts. Nothing records which code gave which answers, or when. Every counter of the
-    round is rewritten by each ballot (+1 or +0), so the row versions PostgreSQL keeps (``xmin``, the
-    writing transaction) do not show which counters the transaction that spent a code increased.
+    The box is one row, locked, so of two submissions racing with one code exactly one counts. It
+    holds the spent codes' hashes and the uncounted ballots, both sorted, and each ballot rewrites it
+    whole: no row is written per code or per ballot, so no row version (``xmin``), place on disk
+    (``ctid``), sequence or time ties a code to its answers or orders the voters.
     """
     with transaction.atomic():
-        evaluation = ballot_round(code_text)
+        code = _ballot_code(code_text)
+        evaluation = code.round
         if set(answers) != set(range(len(evaluation.questions))) or any(
             rating not in Rating.values for rating in answers.values()
         ):
             raise BallotRefused({"answers": _("请对每个测评项目都作出评价。")}, code="incomplete")
-        spent = BallotCode.objects.filter(code=code_text.strip().upper(), used=False).update(used=True)
-        if spent != 1:
+        box = BallotBox.objects.select_for_update().get(round=evaluation)
+        if code.digest in box.spent:
             raise BallotRefused({"code": _("该票码已经使用过，每张票只能投一次。")}, code="used")
-        chosen = Q()
-        for question, rating in answers.items():
-            chosen |= Q(question=question, rating=rating)
-        Tally.objects.filter(round=evaluation).update(
-            count=F("count") + Case(When(chosen, then=Value(1)), default=Value(0))
-        )
+        box.spent = sorted([*box.spent, code.digest])
+        box.ballots = sorted([*box.ballots, [answers[index] for index in range(len(evaluation.questions))]])
+        box.cast += 1
+        box.save(update_fields=["spent", "ballots", "cast"])
 
 
 # ---- Results ------------------------------------------------------------------------------------
@@ -521,13 +568,11 @@ def _rounded(value):
 
 def _mass_by_subject(scheme: Scheme) -> dict:
     """(organisation, subject) → the masses' rating in percent, counting only rounds whose turnout met the quorum."""
-    rounds = {evaluation.pk: evaluation for evaluation in EvaluationRound.objects.filter(scheme=scheme)}
-    used = _used_counts(rounds)
-    counted = {
-        pk
-        for pk, evaluation in rounds.items()
-        if rules.quorum_met(used.get(pk, 0), evaluation.issued, evaluation.quorum_percent)
+    rounds = {
+        evaluation.pk: evaluation
+        for evaluation in EvaluationRound.objects.filter(scheme=scheme).annotate(turnout=F("box__cast"))
     }
+    counted = {pk for pk, evaluation in rounds.items() if _counts(evaluation)}
     tallies = defaultdict(lambda: defaultdict(int))
     for round_id, rating, count in Tally.objects.filter(round_id__in=counted).values_list(
         "round_id", "rating", "count"
@@ -537,13 +582,13 @@ def _mass_by_subject(scheme: Scheme) -> dict:
     return {key: rules.mass_percent(dict(value)) for key, value in tallies.items()}
 
 
-def _used_counts(round_ids) -> dict[int, int]:
-    """Turnout of each round: how many of its codes were used."""
-    return dict(
-        BallotCode.objects.filter(round_id__in=list(round_ids), used=True)
-        .values("round")
-        .annotate(n=Count("pk"))
-        .values_list("round", "n")
+def _counts(evaluation: EvaluationRound) -> bool:
+    return rules.round_counts(
+        evaluation.closed_at is not None,
+        evaluation.turnout,
+        evaluation.issued,
+        evaluation.quorum_percent,
+        evaluation.min_ballots,
     )
 
 

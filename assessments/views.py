@@ -23,7 +23,7 @@ from assessments.forms import (
     SchemeForm,
     ScoreForm,
 )
-from assessments.models import GradeSubject, Indicator, InspectionStatus
+from assessments.models import EvaluationRound, GradeSubject, Indicator, InspectionStatus, slip_codes
 from core import excel, scope
 from core.forms import as_id
 from core.models import EditConflict, Job
@@ -400,20 +400,44 @@ def round_detail(request, pk):
     )
 
 
-@require_GET
-def round_slips(request, pk):
-    evaluation = selectors.round_for(request.user, pk)
-    if not permissions.may_manage(request.user, evaluation.scheme):
+def _managed_round(user, pk) -> EvaluationRound:
+    evaluation = selectors.round_for(user, pk)
+    if not permissions.may_manage(user, evaluation.scheme):
         raise Http404
+    return evaluation
+
+
+@require_GET
+@private_no_store
+def round_slips(request, pk):
+    """Every slip of the round while its key exists (never which codes were used); then nothing."""
+    evaluation = _managed_round(request.user, pk)
+    codes = slip_codes(evaluation.slip_key, evaluation.issued) if evaluation.slip_key else []
     return render(
         request,
         "assessments/round_slips.html",
-        {
-            "round": evaluation,
-            "codes": evaluation.codes.filter(used=False).values_list("code", flat=True),
-            "ballot_url": request.build_absolute_uri("/ballot/"),
-        },
+        {"round": evaluation, "codes": codes, "ballot_url": request.build_absolute_uri("/ballot/")},
     )
+
+
+@require_POST
+def round_slips_destroy(request, pk):
+    evaluation = _managed_round(request.user, pk)
+    services.round_slips_destroy(evaluation=evaluation, by=request.user)
+    messages.success(request, _("票码已销毁，测评可以开始投票。"))
+    return redirect(evaluation.get_absolute_url())
+
+
+@require_POST
+def round_close(request, pk):
+    evaluation = _managed_round(request.user, pk)
+    try:
+        services.round_close(evaluation=evaluation, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("民主测评已结束并计票。"))
+    return redirect(evaluation.get_absolute_url())
 
 
 @login_not_required

@@ -8,6 +8,7 @@ Deterministic for a given seed (and year).
 """
 
 import random
+import secrets
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -30,6 +31,7 @@ from accountability.models import (
 from assessments import services as assessment_services
 from assessments.models import (
     DEFAULT_BANDS,
+    BallotBox,
     BallotCode,
     EvaluationRound,
     GradeBand,
@@ -39,7 +41,6 @@ from assessments.models import (
     Rating,
     Scheme,
     Tally,
-    new_code,
 )
 from responsibilities.models import (
     Department,
@@ -448,11 +449,13 @@ def _rounds(scheme, targets, scheme_year, rng, admin, summary) -> None:
             opens_on=opens,
             closes_on=opens + timedelta(days=14),
             created_by=admin,
+            closed_at=timezone.now(),
+            closed_by=admin,
         )
         voted = rng.randint(15, 30)
-        BallotCode.objects.bulk_create(
-            BallotCode(round=evaluation, code=new_code(), used=index < voted) for index in range(30)
-        )
+        digests = sorted(secrets.token_hex(32) for _ in range(30))  # stands in for the codes' hashes
+        BallotCode.objects.bulk_create(BallotCode(round=evaluation, digest=digest) for digest in digests)
+        BallotBox.objects.create(round=evaluation, cast=voted, spent=sorted(digests[:voted]))
         tallies = []
         for question in range(len(questions)):
             split = [rng.randint(0, voted) for _ in range(3)]

@@ -3,8 +3,8 @@
 Variables (all optional in development; README "Configuration" has the table, and a test keeps the
 two in step): DATABASE_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS, CSRF_TRUSTED_ORIGINS, CONN_MAX_AGE,
 SECURE_SSL_REDIRECT, SECURE_HSTS_SECONDS, SESSION_COOKIE_SECURE, CSRF_COOKIE_SECURE, BEHIND_TLS_PROXY,
-AXES_PROXY_COUNT, MEDIA_ROOT, STATIC_ROOT, LOG_LEVEL, EVIDENCE_MAX_BYTES, JOBS_INLINE, JOB_RETRY_ATTEMPTS,
-JOB_RETRY_WAIT, REMINDER_DAYS_BEFORE.
+AXES_PROXY_COUNT, MEDIA_ROOT, STATIC_ROOT, LOG_LEVEL, EVIDENCE_MAX_BYTES, BALLOT_MIN_RESULTS, JOBS_INLINE,
+JOB_RETRY_ATTEMPTS, JOB_RETRY_WAIT, REMINDER_DAYS_BEFORE.
 """
 
 from datetime import timedelta
@@ -196,6 +196,9 @@ PRODUCT_NAME = _("从严治党责任体系管理平台")
 # ---- Responsibility lists -----------------------------------------------------------------------
 # Largest evidence file accepted (bytes); also the request body limit for uploads.
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
+# A mass-evaluation round's counts are shown (and enter the results) only from this many valid
+# ballots; each new round keeps the value in force when it was created.
+BALLOT_MIN_RESULTS = env.int("BALLOT_MIN_RESULTS", default=5)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # ---- Background work (Procrastinate, in the same PostgreSQL; see core/jobs.py) -----------------

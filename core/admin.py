@@ -1,12 +1,51 @@
-"""Admin base classes every app's admin uses: no deletes, version-checked saves, read-only views."""
+"""Admin base classes every app's admin uses: the scoping door, no deletes, version-checked saves,
+read-only views."""
 
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core import scope
 
-class NoDeleteAdmin(admin.ModelAdmin):
+
+def door(model, user, action):
+    """The rows of ``model`` the user may see ("view") or change ("change"), through the model
+    family's own door; a model without one is for superusers only."""
+    manager = model._default_manager
+    if hasattr(manager, "for_user"):
+        return manager.for_user(user, action)
+    return manager.all() if user.is_superuser else manager.none()
+
+
+class ScopedAdminMixin:
+    """Every admin queryset, change page and foreign-key choice goes through the site's door: the
+    admin's own model permissions are needed as well, but they never reach past the user's subtree."""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(pk__in=door(self.model, request.user, scope.VIEW).values("pk"))
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        if not allowed or obj is None:
+            return allowed
+        return door(type(obj), request.user, scope.CHANGE).filter(pk=obj.pk).exists()
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        kwargs.setdefault("queryset", door(db_field.related_model, request.user, scope.VIEW))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ScopedInlineMixin:
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(pk__in=door(self.model, request.user, scope.VIEW).values("pk"))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        kwargs.setdefault("queryset", door(db_field.related_model, request.user, scope.VIEW))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class NoDeleteAdmin(ScopedAdminMixin, admin.ModelAdmin):
     """Business records are archived, never deleted (the database refuses DELETE too)."""
 
     def has_delete_permission(self, request, obj=None):
@@ -63,3 +102,43 @@ class ReadOnlyAdmin(NoDeleteAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# ---- The login log (django-axes) ----------------------------------------------------------------
+
+
+def _login_log_admins():
+    """The login log is read by superusers only and never deleted from the admin; deleting a lockout
+    (an AccessAttempt) is how a superuser unlocks an account, so that one stays for superusers."""
+    from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    class SuperusersOnly:
+        def has_module_permission(self, request):
+            return request.user.is_superuser
+
+        def has_view_permission(self, request, obj=None):
+            return request.user.is_superuser
+
+        def has_change_permission(self, request, obj=None):
+            return False
+
+    class LogAdmin(SuperusersOnly):
+        def has_delete_permission(self, request, obj=None):
+            return False
+
+    class AttemptAdmin(SuperusersOnly):
+        def has_delete_permission(self, request, obj=None):
+            return request.user.is_superuser
+
+    for model, base, mixin in (
+        (AccessLog, AccessLogAdmin, LogAdmin),
+        (AccessFailureLog, AccessFailureLogAdmin, LogAdmin),
+        (AccessAttempt, AccessAttemptAdmin, AttemptAdmin),
+    ):
+        if admin.site.is_registered(model):
+            admin.site.unregister(model)
+        admin.site.register(model, type(base.__name__, (mixin, base), {}))
+
+
+_login_log_admins()

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from assessments import services
-from assessments.models import EvaluationSubject, InspectionKind, Rating, Scheme, SchemeKind
+from assessments.models import EvaluationSubject, InspectionKind, Rating, Scheme, SchemeKind, slip_codes
 from responsibilities.models import ListKind, Organisation, TemplateItem
 
 INDICATORS = {
@@ -110,7 +110,8 @@ def build(admin_user) -> int:
 
 
 def _mass_evaluation(scheme, targets, admin_user, today, rng):
-    """Rounds for two organisations open today, most codes already used (one round below its quorum)."""
+    """Rounds for two organisations opened three days ago, most codes already used: one organisation's
+    rounds closed and counted, the other's still running (and below its quorum)."""
     for target, voters in ((targets[3], 27), (targets[4], 12)):
         for subject in (EvaluationSubject.ORGANISATION, EvaluationSubject.SECRETARY):
             evaluation = services.round_create(
@@ -124,7 +125,11 @@ def _mass_evaluation(scheme, targets, admin_user, today, rng):
                 closes_on=today + timedelta(days=7),
                 by=admin_user,
             )
-            for code in list(evaluation.codes.values_list("code", flat=True))[:voters]:
+            codes = slip_codes(evaluation.slip_key, evaluation.issued)
+            services.round_slips_destroy(evaluation=evaluation, by=admin_user)
+            for code in codes[:voters]:
                 weights = [6, 3, 1, 0] if target.code != "SH-01-03" else [2, 3, 3, 2]
                 answers = {i: rng.choices(Rating.values, weights=weights)[0] for i in range(2)}
                 services.ballot_cast(code_text=code, answers=answers)
+            if target == targets[3]:  # closed and counted; the other organisation's rounds still run
+                services.round_close(evaluation=evaluation, by=admin_user)

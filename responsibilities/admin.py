@@ -6,11 +6,41 @@ dated-membership rules are enforced; the admin does not add or delete them.
 
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import NoDeleteAdmin, ReadOnlyAdmin, VersionCheckedAdmin
+from core import scope
+from core.admin import NoDeleteAdmin, ReadOnlyAdmin, ScopedInlineMixin, VersionCheckedAdmin
 from responsibilities.models import Assignment, Organisation, Person, ResponsibilityList, Task, TeamMembership
+
+# Fields that give power over the whole system: only superusers set them.
+SUPERUSER_FIELDS = ("is_superuser", "is_staff", "groups", "user_permissions")
+
+
+def grantable_organisations(user):
+    """Where the user may grant roles: the subtrees he administers (superusers: everywhere)."""
+    return Organisation.objects.filter(scope.within(scope.scope_paths(user, scope.CHANGE, roles={"admin"})))
+
+
+def check_grant(user, organisation) -> None:
+    if organisation is not None and not grantable_organisations(user).filter(pk=organisation.pk).exists():
+        raise ValidationError({"organisation": _("只能在您管理的组织及其下级授予角色。")})
+
+
+class GrantFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        for form in self.forms:
+            if form.has_changed() and not form.cleaned_data.get("DELETE"):
+                try:
+                    check_grant(self.request_user, form.cleaned_data.get("organisation"))
+                except ValidationError as error:
+                    form.add_error("organisation", error.message_dict["organisation"])
 
 
 @admin.register(Organisation)
@@ -57,8 +87,9 @@ class TeamMembershipAdmin(NoDeleteAdmin):
         return False  # teams are changed on the organisation page, where overlaps are explained
 
 
-class AssignmentInline(admin.TabularInline):
+class AssignmentInline(ScopedInlineMixin, admin.TabularInline):
     model = Assignment
+    formset = GrantFormSet
     fk_name = "user"
     extra = 1
     fields = ["organisation", "role", "department", "archived_at"]
@@ -70,25 +101,99 @@ class AssignmentInline(admin.TabularInline):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.request_user = request.user
+        return formset
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "organisation":
+            kwargs["queryset"] = grantable_organisations(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class AssignmentForm(admin.ModelAdmin.form):
+    def clean(self):
+        cleaned = super().clean()
+        check_grant(self.request_user, cleaned.get("organisation"))
+        return cleaned
+
 
 @admin.register(Assignment)
 class AssignmentAdmin(NoDeleteAdmin):
+    """Roles are granted only inside the subtrees the administrator administers."""
+
+    form = AssignmentForm
     list_display = ["user", "organisation", "role", "department", "archived_at"]
     list_filter = ["role", "department"]
     search_fields = ["user__username", "organisation__name"]
     list_select_related = ["user", "organisation"]
     autocomplete_fields = ["user", "organisation"]
 
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.request_user = request.user
+        return form
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":
+            kwargs["queryset"] = users_visible_to(request.user)
+        elif db_field.name == "organisation":
+            kwargs["queryset"] = grantable_organisations(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
 
 User = get_user_model()
 admin.site.unregister(User)
 
 
+def users_visible_to(user):
+    """Accounts a non-superuser administrator may open in the admin: not superusers, and none with a
+    role outside the subtrees he administers (an account unassigned so far is open to all of them)."""
+    if user.is_superuser:
+        return User.objects.all()
+    inside = scope.within(scope.scope_paths(user, scope.CHANGE, roles={"admin"}), field="organisation__path")
+    elsewhere = Assignment.objects.active().filter(user=OuterRef("pk")).exclude(inside)
+    return User.objects.filter(is_superuser=False).exclude(Exists(elsewhere))
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    """Accounts are deactivated (untick 有效), never deleted: the history names who made each change."""
+    """Accounts are deactivated (untick 有效), never deleted: the history names who made each change.
+    Only superusers set superuser or staff status, groups and permissions (read-only for others,
+    so that a POST of them changes nothing); other administrators see only accounts of their subtree."""
 
     inlines = [AssignmentInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(pk__in=users_visible_to(request.user).values("pk"))
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return fields if request.user.is_superuser else [*fields, *SUPERUSER_FIELDS]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(DjangoGroupAdmin):
+    """Groups carry permissions: only superusers change them."""
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
 
     def has_delete_permission(self, request, obj=None):
         return False

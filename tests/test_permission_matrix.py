@@ -76,7 +76,7 @@ from django.utils import timezone
 from accountability import services as accountability_services
 from accountability.models import Measure, RuleSet, Situation
 from assessments import services as assessment_services
-from assessments.models import Result
+from assessments.models import Result, slip_codes
 from core.history import HISTORY_MODELS
 from core.models import Notification
 from responsibilities import services
@@ -183,6 +183,9 @@ SUPERUSER_ONLY = Rule(inside=FORBIDDEN, role_first=True)
 MEMBER_LIST = Rule(STAFF | INSPECTORS | at(LEADERS, OWN))  # a member never sees another member's list
 CASE_PAGE = Rule(CASE_HANDLERS | at(LEADER, OWN))  # … and the person sees his or her own decided case
 MANAGES_CHILD_SCHEME = Rule(at(STAFF, CHILD))  # C's office manages C's scheme, not P's scheme about C
+# A mass-evaluation round: every reader of its scope, except the people evaluated (C's team, for the
+# round of C's team): they never see their own round.
+ROUND_PAGE = Rule(ASSIGNED, special={"leader@own": NOT_FOUND, "secretary@own": NOT_FOUND})
 
 
 def listed(ok=ASSIGNED, **kwargs) -> Rule:
@@ -344,9 +347,9 @@ POLICIES = {
         history("scheme", "scheme", EVERYONE),
         history("indicator", "indicator", EVERYONE),
         history("inspection", "inspection", EVERYONE),
-        history("case", "case", CASE_PAGE),
+        history("case", "case", Rule(CASE_HANDLERS)),  # not the subject: the decision only, on the case page
         history("issued", "issued", EVERYONE),
-        history("round", "round", EVERYONE),
+        history("round", "round", ROUND_PAGE),
         history("result", "result", EVERYONE),
         Policy(
             EVERYONE,
@@ -740,8 +743,14 @@ POLICIES = {
     "assessments:round_create": Policy(
         MANAGES_CHILD_SCHEME, post=MANAGES_CHILD_SCHEME, args=pk("scheme"), data=lambda w, s, r: round_payload(w, s)
     ),
-    "assessments:round_detail": Policy(EVERYONE, args=pk("round")),
+    "assessments:round_detail": Policy(ROUND_PAGE, args=pk("round"), why="C's team is evaluated in the own round."),
     "assessments:round_slips": Policy(MANAGES_CHILD_SCHEME, args=pk("round"), why="The ballot codes: organisers only."),
+    "assessments:round_slips_destroy": Policy(
+        METHOD_NOT_ALLOWED, post=MANAGES_CHILD_SCHEME, args=pk("round"), why="Destroying the codes: organisers only."
+    ),
+    "assessments:round_close": Policy(
+        METHOD_NOT_ALLOWED, post=MANAGES_CHILD_SCHEME, args=pk("round"), why="Closing and counting: organisers only."
+    ),
     "assessments:results": Policy(
         Rule(ASSIGNED, granted=HIDDEN, superuser=SHOWN),
         post=Rule(at(STAFF, CHILD), forbidden=ASSIGNED),
@@ -1068,7 +1077,9 @@ def build_world(media_root) -> SimpleNamespace:
     for s in (of_province, of_cities, of_county, special):
         assessment_services.results_compute(scheme=s, by=root)
     w.result = {scope: Result.objects.get(scheme=about[scope], organisation=org) for scope, org in w.org.items()}
-    w.ballot_code = w.round[OWN].codes.order_by("pk").first().code
+    w.ballot_code = slip_codes(w.round[OWN].slip_key, w.round[OWN].issued)[0]
+    for evaluation in w.round.values():
+        assessment_services.round_slips_destroy(evaluation=evaluation, by=root)
 
     # One logged-in session per role; each request sends its cookie from a fresh client.
     w.sessions = {}

@@ -11,8 +11,8 @@ from django.utils import timezone
 from accountability import selectors, services
 from accountability.forms import DecisionForm
 from accountability.models import Consequence, Decision, Measure, Restriction, RuleSet, RuleSetAdoption
-from responsibilities import services as org_services
 from core.models import EditConflict
+from responsibilities import services as org_services
 from responsibilities.models import OrganisationKind
 from tests.accountability.factories import adopt, article_rules, decide, file_case, rules_2019, to_review
 from tests.accountability.test_adoption_rules import expected_end

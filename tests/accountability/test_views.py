@@ -67,6 +67,28 @@ def test_the_subject_sees_his_own_decision(client, decided, county_secretary):
     assert "问责决定书" in page and "降职" in page and "2027年6月20日" in page
 
 
+def test_the_subject_sees_the_decision_but_not_the_handlers_nor_the_cases_history(
+    client, tree, decided, county_secretary, discipline_inspector
+):
+    from django.contrib.auth import get_user_model
+
+    filer = get_user_model().objects.get(pk=decided.filed_by_id)
+    filer.first_name, filer.last_name = "立案人", "钱"
+    filer.save()
+    history_url = reverse("responsibilities:history", args=["case", decided.pk])
+    client.force_login(county_secretary.user)
+    page = client.get(reverse("accountability:case_detail", args=[decided.pk])).content.decode()
+    assert 'data-testid="decision"' in page and "降职" in page
+    assert "立案人" not in page and history_url not in page
+    assert client.get(history_url).status_code == 404
+    printed = client.get(reverse("accountability:decision_print", args=[decided.pk])).content.decode()
+    assert "立案人" not in printed
+    client.force_login(discipline_inspector)  # a handler sees who filed it and the history
+    page = client.get(reverse("accountability:case_detail", args=[decided.pk])).content.decode()
+    assert history_url in page and "立案人" in page
+    assert client.get(history_url).status_code == 200
+
+
 def test_every_user_reads_the_negative_list(client, leader):
     client.force_login(leader)
     page = client.get(reverse("accountability:negative_list")).content.decode()

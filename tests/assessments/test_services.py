@@ -8,20 +8,24 @@ from decimal import Decimal as D
 import pytest
 from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from assessments import services
 from assessments.models import (
     AwardNomination,
+    BallotBox,
     BallotCode,
     Deduction,
+    EvaluationRound,
     IndicatorScore,
     Inspection,
     LeaderResult,
     Result,
     Scheme,
     Tally,
+    code_digest,
+    slip_codes,
 )
 from responsibilities.models import TeamRole
 from tests.accountability.factories import decide, file_case
@@ -263,9 +267,10 @@ def test_one_annual_inspection_per_department_and_organisation(scheme, tree, ins
 # ---- Ballots ----------------------------------------------------------------------------------
 
 
-def make_round(scheme, organisation, by, issued=3, opens=None, closes=None, subject="organisation"):
+def make_round(scheme, organisation, by, issued=3, opens=None, closes=None, subject="organisation", min_ballots=1):
+    """A round whose slips are printed and codes destroyed (voting open); its codes as ``.printed``."""
     today = timezone.localdate()
-    return services.round_create(
+    evaluation = services.round_create(
         scheme=scheme,
         organisation=organisation,
         subject=subject,
@@ -276,23 +281,74 @@ def make_round(scheme, organisation, by, issued=3, opens=None, closes=None, subj
         closes_on=closes or today + timedelta(days=7),
         by=by,
     )
+    EvaluationRound.objects.filter(pk=evaluation.pk).update(min_ballots=min_ballots)
+    printed = slip_codes(evaluation.slip_key, issued)
+    evaluation = services.round_slips_destroy(evaluation=evaluation, by=by)
+    evaluation.printed = printed
+    return evaluation
 
 
-def test_a_code_votes_once_and_the_stored_rows_cannot_be_linked_to_it(scheme, tree, superuser):
+def counts(evaluation):
+    return {(t.question, t.rating): t.count for t in Tally.objects.filter(round=evaluation)}
+
+
+def test_a_code_votes_once_and_counts_only_at_closing(scheme, tree, superuser):
     evaluation = make_round(scheme, tree["child"], superuser)
-    code = evaluation.codes.first().code
+    code = evaluation.printed[0]
     services.ballot_cast(code_text=code.lower(), answers={0: "good", 1: "poor"})
     with pytest.raises(ValidationError) as error:
         services.ballot_cast(code_text=code, answers={0: "good", 1: "good"})
     assert error.value.message_dict["code"] == ["该票码已经使用过，每张票只能投一次。"]
-    counts = {(t.question, t.rating): t.count for t in Tally.objects.filter(round=evaluation)}
-    assert counts[(0, "good")] == 1 and counts[(1, "poor")] == 1 and sum(counts.values()) == 2
-    # Anonymity on the stored rows: a code keeps only a used flag; votes are counters with no link to
-    # a code, no time, and neither table keeps a history that could be lined up with a code's use.
-    assert {f.name for f in BallotCode._meta.concrete_fields} == {"id", "round", "code", "used"}
+    assert sum(counts(evaluation).values()) == 0  # nothing is counted while the round runs
+    services.round_close(evaluation=evaluation, by=superuser)
+    after = counts(evaluation)
+    assert after[(0, "good")] == 1 and after[(1, "poor")] == 1 and sum(after.values()) == 2
+    with pytest.raises(ValidationError) as error:  # a closed round takes no more ballots
+        services.ballot_cast(code_text=evaluation.printed[1], answers={0: "good", 1: "good"})
+    assert "已过期" in error.value.message_dict["code"][0]
+
+
+def test_codes_are_stored_only_as_keyed_hashes_and_the_slips_key_is_destroyed(scheme, tree, superuser):
+    today = timezone.localdate()
+    evaluation = services.round_create(
+        scheme=scheme,
+        organisation=tree["child"],
+        subject="organisation",
+        questions=["问题一"],
+        issued=4,
+        quorum_percent=D(60),
+        opens_on=today,
+        closes_on=today + timedelta(days=1),
+        by=superuser,
+    )
+    printed = slip_codes(evaluation.slip_key, 4)
+    assert len(set(printed)) == 4
+    with pytest.raises(ValidationError) as error:  # no vote before the codes are destroyed
+        services.ballot_cast(code_text=printed[0], answers={0: "good"})
+    assert "尚未开始" in error.value.message_dict["code"][0]
+    services.round_slips_destroy(evaluation=evaluation, by=superuser)
+    evaluation.refresh_from_db()
+    assert evaluation.slip_key == ""
+    stored = set(BallotCode.objects.filter(round=evaluation).values_list("digest", flat=True))
+    assert stored == {code_digest(code) for code in printed}
+    with connection.cursor() as cursor:  # no code in clear anywhere in the round's rows
+        cursor.execute(
+            "SELECT row_to_json(c)::text FROM assessments_ballotcode c WHERE round_id = %s "
+            "UNION ALL SELECT row_to_json(b)::text FROM assessments_ballotbox b WHERE round_id = %s "
+            "UNION ALL SELECT row_to_json(e)::text FROM assessments_evaluationroundevent e WHERE pgh_obj_id = %s",
+            [evaluation.pk] * 3,
+        )
+        dumped = " ".join(row[0] for row in cursor.fetchall())
+    assert not any(code in dumped for code in printed)
+    assert "slip_key" not in dumped  # the key never reached the history
+
+
+def test_the_code_and_ballot_tables_have_no_link_time_or_history(scheme, tree, superuser):
+    assert {f.name for f in BallotCode._meta.concrete_fields} == {"id", "round", "digest"}
+    assert {f.name for f in BallotBox._meta.concrete_fields} == {"id", "round", "cast", "spent", "ballots"}
     assert {f.name for f in Tally._meta.concrete_fields} == {"id", "round", "question", "rating", "count"}
     event_models = {m.__name__ for m in apps.get_models()}
-    assert "BallotCodeEvent" not in event_models and "TallyEvent" not in event_models
+    assert not {"BallotCodeEvent", "BallotBoxEvent", "TallyEvent"} & event_models
 
 
 @pytest.mark.parametrize(
@@ -305,9 +361,9 @@ def test_a_code_outside_the_rounds_dates_is_refused(scheme, tree, superuser, ope
         scheme, tree["child"], superuser, opens=today + timedelta(days=opens), closes=today + timedelta(days=closes)
     )
     with pytest.raises(ValidationError) as error:
-        services.ballot_cast(code_text=evaluation.codes.first().code, answers={0: "good", 1: "good"})
+        services.ballot_cast(code_text=evaluation.printed[0], answers={0: "good", 1: "good"})
     assert message in error.value.message_dict["code"][0]
-    assert not evaluation.codes.filter(used=True).exists()
+    assert BallotBox.objects.get(round=evaluation).cast == 0
 
 
 def test_an_unknown_code_or_an_incomplete_ballot_is_refused(scheme, tree, superuser):
@@ -315,35 +371,80 @@ def test_an_unknown_code_or_an_incomplete_ballot_is_refused(scheme, tree, superu
     with pytest.raises(ValidationError) as error:
         services.ballot_cast(code_text="NOTACODE00", answers={0: "good", 1: "good"})
     assert "票码无效" in error.value.message_dict["code"][0]
-    code = evaluation.codes.first()
     with pytest.raises(ValidationError):
-        services.ballot_cast(code_text=code.code, answers={0: "good"})
-    code.refresh_from_db()
-    assert not code.used
+        services.ballot_cast(code_text=evaluation.printed[0], answers={0: "good"})
+    assert BallotBox.objects.get(round=evaluation).spent == []
+
+
+def _rows(sql, params):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_row_versions_do_not_tie_a_spent_code_to_the_counters_it_raised(scheme, tree, superuser):
-    # xmin is the transaction that wrote a row version, readable with any SELECT.
-    evaluation = make_round(scheme, tree["child"], superuser)
-    first, second = list(evaluation.codes.order_by("pk")[:2])
-    services.ballot_cast(code_text=first.code, answers={0: "good", 1: "good"})
-    services.ballot_cast(code_text=second.code, answers={0: "poor", 1: "poor"})
+def test_no_stored_row_or_system_column_links_a_code_to_its_ballot_or_orders_the_voters(scheme, tree, superuser):
+    """The attacker holds the printed codes and a copy of the database, system columns included."""
+    evaluation = make_round(scheme, tree["child"], superuser, issued=6)
+    codes = evaluation.printed
     with connection.cursor() as cursor:
-        cursor.execute("SELECT id, xmin::text FROM assessments_ballotcode WHERE id = ANY(%s)", [[first.pk, second.pk]])
-        code_writer = dict(cursor.fetchall())
-        cursor.execute("SELECT DISTINCT xmin::text FROM assessments_tally WHERE round_id = %s", [evaluation.pk])
-        tally_writers = {row[0] for row in cursor.fetchall()}
-    # Every counter was last written by the last ballot, whatever it chose; the first code's
-    # transaction shows on no counter.
-    assert tally_writers == {code_writer[second.pk]}
-    assert code_writer[first.pk] not in tally_writers
+        cursor.execute("SELECT xmin::text FROM assessments_ballotcode WHERE round_id = %s", [evaluation.pk])
+        created = {row[0] for row in cursor.fetchall()}
+    voters = [
+        (codes[4], {0: "poor", 1: "poor"}),
+        (codes[0], {0: "good", 1: "good"}),
+        (codes[2], {0: "good", 1: "average"}),
+    ]
+    for code, answers in voters:  # separate transactions, as separate voters
+        services.ballot_cast(code_text=code, answers=answers)
+    ids = list(BallotCode.objects.filter(round=evaluation).values_list("pk", flat=True))
+    code_rows = _rows(
+        "SELECT id, digest, xmin::text FROM assessments_ballotcode WHERE id = ANY(%s) ORDER BY ctid", [ids]
+    )
+    # A code's row is written once, at the round's creation, in hash order: neither its row version,
+    # its place on disk nor its id changes when it is used.
+    assert {xmin for _id, _digest, xmin in code_rows} == created
+    assert [digest for _id, digest, _xmin in code_rows] == sorted(code_digest(c) for c in codes)
+    assert [pk for pk, _digest, _xmin in code_rows] == sorted(ids)
+    # The box is one row: its content is sorted, so it lists neither the codes nor the ballots in the
+    # order they came, and its row version is the last ballot's, which every spent code shares.
+    (box_xmin, spent, ballots), *more = _rows(
+        "SELECT xmin::text, spent::text, ballots::text FROM assessments_ballotbox WHERE round_id = %s",
+        [evaluation.pk],
+    )
+    assert not more
+    box = BallotBox.objects.get(round=evaluation)
+    assert box.spent == sorted(code_digest(code) for code, _answers in voters)
+    assert box.ballots == sorted([answers[0], answers[1]] for _code, answers in voters)
+    assert box_xmin not in created
+    # Closing writes every tally, and empties the box, in one transaction.
+    services.round_close(evaluation=evaluation, by=superuser)
+    tallies = _rows("SELECT DISTINCT xmin::text FROM assessments_tally WHERE round_id = %s", [evaluation.pk])
+    (closed_box,) = _rows("SELECT xmin::text FROM assessments_ballotbox WHERE round_id = %s", [evaluation.pk])
+    assert len(tallies) == 1 and tallies[0] == closed_box
+    assert {
+        xmin
+        for _id, _digest, xmin in _rows(
+            "SELECT id, digest, xmin::text FROM assessments_ballotcode WHERE id = ANY(%s)", [ids]
+        )
+    } == created
+    assert BallotBox.objects.get(round=evaluation).ballots == []
+    # No column of these tables holds a time or a sequence number written at voting.
+    for table in ("assessments_ballotcode", "assessments_ballotbox", "assessments_tally"):
+        types = {t for (t,) in _rows("SELECT data_type FROM information_schema.columns WHERE table_name = %s", [table])}
+        assert not {t for t in types if "time" in t or "date" in t}, table
+
+
+def test_codes_cannot_be_rewritten_in_the_database(scheme, tree, superuser):
+    evaluation = make_round(scheme, tree["child"], superuser)
+    with pytest.raises(Exception, match="Cannot update"), transaction.atomic():
+        BallotCode.objects.filter(round=evaluation).update(digest="x")
 
 
 @pytest.mark.django_db(transaction=True)
 def test_two_submissions_racing_with_one_code_count_once(scheme, tree, superuser):
     evaluation = make_round(scheme, tree["child"], superuser)
-    code = evaluation.codes.first().code
+    code = evaluation.printed[0]
     barrier, outcomes = threading.Barrier(2), []
 
     def vote():
@@ -362,7 +463,38 @@ def test_two_submissions_racing_with_one_code_count_once(scheme, tree, superuser
     for thread in threads:
         thread.join()
     assert sorted(outcomes) == ["counted", "refused"]
-    assert sum(Tally.objects.filter(round=evaluation, question=0).values_list("count", flat=True)) == 1
+    box = BallotBox.objects.get(round=evaluation)
+    assert box.cast == 1 and len(box.spent) == 1 and len(box.ballots) == 1
+
+
+def test_a_round_below_its_minimum_of_valid_ballots_does_not_count(
+    scheme, tree, inspectors, indicators, office_staff, superuser
+):
+    inspect_all(scheme, tree["child"], inspectors, confirm_by=office_staff)  # 100%
+    evaluation = make_round(scheme, tree["child"], superuser, issued=4, min_ballots=5)
+    for code in evaluation.printed:  # full turnout, but 4 < 5 ballots
+        services.ballot_cast(code_text=code, answers={0: "poor", 1: "poor"})
+    services.round_close(evaluation=evaluation, by=superuser)
+    results, _ = services.results_compute(scheme=scheme, by=office_staff)
+    county = next(r for r in results if r.organisation == tree["child"])
+    assert county.mass is None and county.composite == D("100.00")
+
+
+def test_new_rounds_take_the_minimum_from_the_setting(scheme, tree, superuser, settings):
+    settings.BALLOT_MIN_RESULTS = 7
+    today = timezone.localdate()
+    evaluation = services.round_create(
+        scheme=scheme,
+        organisation=tree["child"],
+        subject="organisation",
+        questions=["问题一"],
+        issued=10,
+        quorum_percent=D(60),
+        opens_on=today,
+        closes_on=today,
+        by=superuser,
+    )
+    assert evaluation.min_ballots == 7
 
 
 # ---- Results ----------------------------------------------------------------------------------
@@ -402,8 +534,9 @@ def test_results_merge_departments_routine_annual_and_mass_by_the_weights(
     )  # 30 of 30 → routine average 25 of 30
     inspect(scheme, tree["child"], "discipline", inspectors["discipline"], kind="routine")  # submitted only
     evaluation = make_round(scheme, tree["child"], superuser, issued=2)
-    for code in evaluation.codes.values_list("code", flat=True):
+    for code in evaluation.printed:
         services.ballot_cast(code_text=code, answers={0: "good", 1: "fairly_good"})  # 90
+    services.round_close(evaluation=evaluation, by=superuser)
     results, _leaders = services.results_compute(scheme=scheme, by=office_staff)
     county = next(r for r in results if r.organisation == tree["child"])
     annual = D(42) * 100 / D(50)  # 84
@@ -417,7 +550,8 @@ def test_results_merge_departments_routine_annual_and_mass_by_the_weights(
 def test_a_round_below_its_quorum_does_not_count(scheme, tree, inspectors, indicators, office_staff, superuser):
     inspect_all(scheme, tree["child"], inspectors, confirm_by=office_staff)  # 100%
     evaluation = make_round(scheme, tree["child"], superuser, issued=3)
-    services.ballot_cast(code_text=evaluation.codes.first().code, answers={0: "poor", 1: "poor"})  # 1 of 3 < 60%
+    services.ballot_cast(code_text=evaluation.printed[0], answers={0: "poor", 1: "poor"})  # 1 of 3 < 60%
+    services.round_close(evaluation=evaluation, by=superuser)
     results, _ = services.results_compute(scheme=scheme, by=office_staff)
     county = next(r for r in results if r.organisation == tree["child"])
     assert county.mass is None and county.composite == D("100.00")

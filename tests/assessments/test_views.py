@@ -2,7 +2,8 @@
 nominations, and query counts that stay flat."""
 
 import io
-from datetime import timedelta
+import re
+from datetime import date, timedelta
 from decimal import Decimal as D
 
 import openpyxl
@@ -11,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments import services
-from assessments.models import AwardNomination, IndicatorScore, Result, Scheme, Tally
+from assessments.models import AwardNomination, EvaluationRound, IndicatorScore, Result, Scheme, Tally, slip_codes
 from tests.assessments.conftest import add_indicator, inspect, inspect_all, scheme_fields
 from tests.helpers import queries_for
 from tests.responsibilities.factories import PersonFactory, make_organisation
@@ -177,20 +178,31 @@ def test_scoring_from_the_page_with_evidence_beside_the_indicator(
     assert IndicatorScore.objects.get().score == D(16)
 
 
-def test_the_public_ballot_takes_a_code_once(client, scheme, tree, superuser):
+def open_round(scheme, organisation, by, issued=2, subject="organisation", min_ballots=None):
+    """A round running today with its slips printed and codes destroyed; its codes as ``.printed``."""
     today = timezone.localdate()
     evaluation = services.round_create(
         scheme=scheme,
-        organisation=tree["child"],
-        subject="organisation",
+        organisation=organisation,
+        subject=subject,
         questions=["问题一"],
-        issued=2,
+        issued=issued,
         quorum_percent=D(50),
         opens_on=today,
         closes_on=today + timedelta(days=1),
-        by=superuser,
+        by=by,
     )
-    code = evaluation.codes.first().code
+    if min_ballots is not None:
+        EvaluationRound.objects.filter(pk=evaluation.pk).update(min_ballots=min_ballots)
+    printed = slip_codes(evaluation.slip_key, issued)
+    evaluation = services.round_slips_destroy(evaluation=evaluation, by=by)
+    evaluation.printed = printed
+    return evaluation
+
+
+def test_the_public_ballot_takes_a_code_once(client, scheme, tree, superuser):
+    evaluation = open_round(scheme, tree["child"], superuser, min_ballots=1)
+    code = evaluation.printed[0]
     step = client.post(reverse("ballot"), {"code": code})
     assert step.status_code == 200 and "问题一" in step.content.decode()
     done = client.post(reverse("ballot"), {"code": code, "q0": "good"})
@@ -199,8 +211,85 @@ def test_the_public_ballot_takes_a_code_once(client, scheme, tree, superuser):
     assert again.status_code == 400 and "已经使用过" in again.content.decode()
     unknown = client.post(reverse("ballot"), {"code": "ZZZZZZZZZZ"})
     assert unknown.status_code == 400 and "票码无效" in unknown.content.decode()
+    services.round_close(evaluation=evaluation, by=superuser)
     assert Tally.objects.get(round=evaluation, question=0, rating="good").count == 1
     assert Tally.objects.get(round=evaluation, question=0, rating="poor").count == 0
+
+
+def _main(response):
+    html = response.content.decode()
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html[html.index("<main") :])
+
+
+def test_the_organiser_sees_how_many_voted_but_not_which_code_nor_the_counts_while_the_round_runs(
+    client, scheme, tree, superuser
+):
+    evaluation = open_round(scheme, tree["child"], superuser, issued=3)
+    client.force_login(superuser)
+    round_url = reverse("assessments:round_detail", args=[evaluation.pk])
+    slips_url = reverse("assessments:round_slips", args=[evaluation.pk])
+    before = _main(client.get(round_url)), _main(client.get(slips_url))
+    services.ballot_cast(code_text=evaluation.printed[1], answers={0: "poor"})
+    after = _main(client.get(round_url)), _main(client.get(slips_url))
+    # The slips page is the same (the codes are gone); the round page differs only in the turnout.
+    assert after[1] == before[1] and "票码已销毁" in after[1]
+    assert after[0] == before[0].replace("0 / 3", "1 / 3") and "0 / 3" in before[0]
+    assert 'data-testid="counts-hidden"' in after[0] and 'data-testid="distribution"' not in after[0]
+    assert not any(code in after[0] + after[1] for code in evaluation.printed)
+
+
+def test_counts_are_shown_after_closing_only_from_the_minimum_of_valid_ballots(client, scheme, tree, superuser):
+    few = open_round(scheme, tree["child"], superuser, issued=4)  # the default minimum: 5
+    enough = open_round(scheme, tree["child"], superuser, issued=5)
+    for evaluation in (few, enough):
+        for code in evaluation.printed:
+            services.ballot_cast(code_text=code, answers={0: "good"})
+        services.round_close(evaluation=evaluation, by=superuser)
+    client.force_login(superuser)
+    hidden = client.get(reverse("assessments:round_detail", args=[few.pk])).content.decode()
+    assert few.min_ballots == 5 and "有效票数不足，不显示结果" in hidden and 'data-testid="distribution"' not in hidden
+    shown = client.get(reverse("assessments:round_detail", args=[enough.pk])).content.decode()
+    assert 'data-testid="distribution"' in shown and "有效票数不足" not in shown
+
+
+def test_closing_a_round_is_for_its_organisers_and_happens_once(client, scheme, tree, superuser, office_staff, leader):
+    evaluation = open_round(scheme, tree["child"], superuser)
+    url = reverse("assessments:round_close", args=[evaluation.pk])
+    client.force_login(leader)
+    assert client.post(url).status_code == 404
+    evaluation.refresh_from_db()
+    assert evaluation.closed_at is None
+    client.force_login(office_staff)
+    assert client.post(url).status_code == 302
+    evaluation.refresh_from_db()
+    assert evaluation.closed_by == office_staff
+    again = client.post(url, follow=True)
+    assert "该民主测评已经结束。" in again.content.decode()
+
+
+def test_the_people_evaluated_never_see_their_own_round(client, scheme, tree, superuser):
+    from responsibilities.models import Role, TeamRole
+    from responsibilities.services import membership_add
+    from tests.conftest import make_user
+    from tests.responsibilities.factories import PersonFactory
+
+    user = make_user("county-secretary", tree["child"], Role.LEADER, superuser)
+    person = PersonFactory(home_organisation=tree["child"], user=user, name="赵书记")
+    membership_add(
+        organisation=tree["child"], person=person, role=TeamRole.SECRETARY, start_date=date(2024, 1, 1), by=superuser
+    )
+    colleague = make_user("county-leader", tree["child"], Role.LEADER, superuser)  # not on the team
+    of_secretary = open_round(scheme, tree["child"], superuser, subject="secretary")
+    of_team = open_round(scheme, tree["child"], superuser)
+    assert of_secretary.person == person
+    client.force_login(user)
+    for evaluation in (of_secretary, of_team):
+        assert client.get(reverse("assessments:round_detail", args=[evaluation.pk])).status_code == 404
+    assert not EvaluationRound.objects.for_user(user).exists()
+    assert not Tally.objects.for_user(user).exists()
+    client.force_login(colleague)
+    for evaluation in (of_secretary, of_team):
+        assert client.get(reverse("assessments:round_detail", args=[evaluation.pk])).status_code == 200
 
 
 def test_results_export_joins_eligibility(client, tree, superuser, scheme, inspectors, indicators, office_staff):
