@@ -18,6 +18,19 @@ NO_REJOIN_PARTY = "no_rejoin_party"  # 不得重新入党
 
 KIND_ORDER = [NO_AWARD, NO_PROMOTION, NO_POST, NO_HIGHER_POST, NO_EQUAL_OR_HIGHER_POST, NO_REJOIN_PARTY]
 
+# A question about a post is also answered "no" while a broader bar holds: no post at all bars a
+# promotion and every post; no post equal to or above the former one bars a higher one.
+IMPLIED_BY = {
+    NO_PROMOTION: (NO_POST,),
+    NO_HIGHER_POST: (NO_POST, NO_EQUAL_OR_HIGHER_POST),
+    NO_EQUAL_OR_HIGHER_POST: (NO_POST,),
+}
+
+
+def answering_kinds(kind: str) -> tuple[str, ...]:
+    """The kinds of restriction that answer "no" to the question about ``kind``."""
+    return (kind, *IMPLIED_BY.get(kind, ()))
+
 
 def add_months(day: date, months: int) -> date:
     """The same calendar day ``months`` later; the month's last day where that day does not exist.
@@ -85,6 +98,13 @@ def bars_on(periods: list[Period], day: date) -> dict[str, Bar]:
             if current is None or period.ends_on > current.lifts_on:
                 bars[period.kind] = Bar(period.kind, period.ends_on)
     return bars
+
+
+def answering_bar(bars: dict[str, "Bar"], kind: str) -> "Bar | None":
+    """The bar that answers the question about ``kind`` on the day of ``bars``: its own or a broader
+    one in force, whichever lifts last; None when the answer is yes."""
+    found = [bars[k] for k in answering_kinds(kind) if k in bars]
+    return max(found, key=lambda bar: bar.lifts_on) if found else None
 
 
 # ---- Cases ----------------------------------------------------------------------------------------

@@ -137,8 +137,12 @@ class Eligibility:
     bars: dict[str, rules.Bar]
     reasons: dict[str, list[Restriction]] = field(default_factory=dict)
 
+    def bar(self, kind: str) -> rules.Bar | None:
+        """What answers the question about ``kind``: its own bar or a broader one (rules.answering_bar)."""
+        return rules.answering_bar(self.bars, kind)
+
     def barred(self, kind: str) -> bool:
-        return kind in self.bars
+        return self.bar(kind) is not None
 
     @property
     def panel(self) -> list[dict]:
@@ -152,14 +156,15 @@ class Eligibility:
         ]
         rows = []
         for kind, question in questions:
-            bar = self.bars.get(kind)
+            bar = self.bar(kind)
+            reasons = [r for k in rules.answering_kinds(kind) for r in self.reasons.get(k, [])] if bar else []
             rows.append(
                 {
                     "kind": kind,
                     "question": question,
                     "allowed": bar is None,
                     "lifts_on": bar.lifts_on if bar else None,
-                    "reasons": self.reasons.get(kind, []),
+                    "reasons": reasons,
                 }
             )
         return rows

@@ -30,7 +30,7 @@ def results_workbook(user, scheme: Scheme, day: date) -> Workbook:
         return _("否，请向组织部门了解")
 
     def answer(person, kind):
-        bar = eligible[person.pk].bars.get(kind)
+        bar = eligible[person.pk].bar(kind)
         return refused(person, bar.lifts_on) if bar else _("是")
 
     weight = scheme.party_building_weight

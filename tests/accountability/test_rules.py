@@ -190,3 +190,22 @@ def test_period_end_is_exclusive():
 )
 def test_a_restriction_is_pending_then_in_force_then_ended(day, state):
     assert rules.Period("no_promotion", date(2025, 3, 10), date(2026, 3, 10)).state_on(day) == state
+
+
+def test_no_post_at_all_answers_no_to_a_promotion_and_to_every_post():
+    bars = {
+        "no_post": rules.Bar("no_post", date(2027, 5, 1)),
+        "no_higher_post": rules.Bar("no_higher_post", date(2028, 5, 1)),
+    }
+    assert rules.answering_bar(bars, "no_promotion") == rules.Bar("no_post", date(2027, 5, 1))
+    assert rules.answering_bar(bars, "no_equal_or_higher_post") == rules.Bar("no_post", date(2027, 5, 1))
+    # The higher-post question holds for the longer of the two.
+    assert rules.answering_bar(bars, "no_higher_post") == rules.Bar("no_higher_post", date(2028, 5, 1))
+    assert rules.answering_bar(bars, "no_award") is None
+
+
+def test_no_equal_or_higher_post_also_answers_no_to_a_higher_post():
+    bars = {"no_equal_or_higher_post": rules.Bar("no_equal_or_higher_post", date(2028, 1, 1))}
+    assert rules.answering_bar(bars, "no_higher_post") == rules.Bar("no_equal_or_higher_post", date(2028, 1, 1))
+    assert rules.answering_bar(bars, "no_promotion") is None
+    assert rules.answering_bar(bars, "no_post") is None
