@@ -17,7 +17,7 @@ from tests.responsibilities.list_factories import THIS_YEAR
 def records(tree, superuser):
     person = PersonFactory(home_organisation=tree["child"])
     case = file_case(tree["child"], superuser, person=person, facts_date=date(THIS_YEAR, 1, 1))
-    decide(case, superuser, timezone.localdate(), "通报")
+    decide(case, superuser, timezone.localdate(), "通报批评")
     organ = make_organisation(parent=tree["own"], name="市直机关工委", code="P-C-J")
     scheme = assessments.scheme_create(
         assessor=tree["own"], targets=[tree["child"], organ], by=superuser, **scheme_fields()

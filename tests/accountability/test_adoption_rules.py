@@ -22,9 +22,9 @@ from accountability.rules import (
     coverage,
     measure_differences,
     overlaps,
-    restrictions_for,
+    period_for,
 )
-from tests.accountability.test_rules import ARTICLE
+from tests.accountability.article import ARTICLE
 
 # A tree of materialised paths: province P ("0001"), its cities C ("00010001") and S ("00010002"),
 # C's county K ("000100010001").
@@ -160,11 +160,11 @@ ONE_DAY = timedelta(days=1)
 
 @pytest.mark.parametrize(
     ("measure", "kind", "months"),
-    [(measure, c.kind, c.months) for measure, consequences in ARTICLE.items() for c in consequences],
+    [(measure, kind, months) for measure, consequences in ARTICLE.items() for kind, months in consequences],
 )
 def test_the_articles_consequences_for_a_decision_dated_today_at_their_boundaries(measure, kind, months):
     end = expected_end(TODAY, months)
-    [period] = [p for p in restrictions_for(ARTICLE[measure], TODAY) if p.kind == kind]
+    period = period_for(kind, TODAY, months)
     assert period.ends_on == end
     assert period.holds_on(TODAY - ONE_DAY) is False
     assert period.holds_on(TODAY) is True

@@ -43,7 +43,8 @@ def test_every_2016_measure_heavier_than_a_talk_bars_awards_to_the_end_of_the_de
     case = file_case(tree["child"], superuser, person=county_secretary, facts_date=date(2018, 1, 5))
     decided_on = date(2018, 6, 20)
     award_bars = {}
-    for measure in services.rule_set_on(decided_on).measures.filter(category="accountability"):
+    rule_set = services.adoption_on(tree["child"], decided_on).rule_set
+    for measure in rule_set.measures.filter(category="accountability"):
         preview = services.decision_preview(case=case, decided_on=decided_on, measures=[measure])
         award_bars[measure.name] = [(p.starts_on, p.ends_on) for _m, _c, p in preview.periods if p.kind == "no_award"]
     that_year = [(date(2018, 6, 20), date(2019, 1, 1))]

@@ -42,12 +42,31 @@ def test_the_door_is_shut_to_anonymous_users():
     assert opened == []
 
 
+# Rule sets are reference data once published (officials check themselves against them); drafts are
+# their drafting administrators' own. Checked on their own below.
+RULES = {"RuleSet", "Measure", "Consequence"}
+
+
 def test_an_unassigned_user_sees_only_public_reference_data(tree, superuser, outsider, office_staff, list_template):
     committee_list(tree["own"], superuser)
-    private = [m for m in families() if not isinstance(m._default_manager.all(), PublicQuerySet)]
+    private = [
+        m for m in families() if not isinstance(m._default_manager.all(), PublicQuerySet) and m.__name__ not in RULES
+    ]
     with_rows = [m for m in private if m._default_manager.exists()]
     assert len(with_rows) >= 4  # organisations, lists, items, the office assignment: not a vacuous check
     assert [m.__name__ for m in with_rows if m._default_manager.for_user(outsider).exists()] == []
+
+
+def test_an_unassigned_user_reads_published_rule_sets_and_no_draft(tree, superuser, outsider, list_template):
+    from accountability.models import Consequence, Measure, RuleSet
+
+    draft = RuleSet.objects.create(name="某市草稿", effective_from=date(2027, 1, 1), status="draft", owner=tree["own"])
+    assert RuleSet.objects.for_user(superuser).filter(pk=draft.pk).exists()
+    seen = RuleSet.objects.for_user(outsider)
+    assert seen.exists()  # the seeded, published sets
+    assert set(seen.values_list("status", flat=True)) == {"published"}
+    assert not Measure.objects.for_user(outsider).exclude(rule_set__status="published").exists()
+    assert not Consequence.objects.for_user(outsider).exclude(measure__rule_set__status="published").exists()
 
 
 @pytest.fixture
