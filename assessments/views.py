@@ -274,11 +274,11 @@ def _inspection_context(request, inspection, forms=None):
     for row in rows:
         initial = {
             "version": inspection.version,
-            "bonus": row.score.bonus if row.score else 0,
+            "bonus": rules.plain(row.score.bonus) if row.score else 0,
             "note": row.score.note if row.score else "",
         }
         for index, deduction in enumerate(row.deductions[: ScoreForm.ROWS]):
-            initial[f"points_{index}"], initial[f"reason_{index}"] = deduction.points, deduction.reason
+            initial[f"points_{index}"], initial[f"reason_{index}"] = rules.plain(deduction.points), deduction.reason
         row.form = forms.get(row.indicator.pk) or ScoreForm(
             initial=initial, indicator=row.indicator, prefix=f"i{row.indicator.pk}"
         )
@@ -288,6 +288,8 @@ def _inspection_context(request, inspection, forms=None):
         "rows": rows,
         "can_score": can_score,
         "total": sum((row.score.score for row in rows if row.score), 0),
+        "bonus": sum((row.score.bonus for row in rows if row.score), 0),
+        "total_base": sum((row.score.base for row in rows if row.score), 0),
         "maximum": sum((row.indicator.max_score for row in rows), 0),
         "can_submit": can_score,
         "can_confirm": inspection.status == InspectionStatus.SUBMITTED
