@@ -33,7 +33,7 @@ from assessments.models import (
     Tally,
     new_code,
 )
-from assessments.permissions import inspector_departments, may_define_indicators, may_manage
+from assessments.permissions import inspector_departments, may_define_indicators, may_manage, may_score
 from core.models import lock_versioned
 from core.permissions import can
 from responsibilities.models import Department, Organisation, Person, TeamMembership, TeamRole
@@ -237,7 +237,7 @@ def _lock_inspection(inspection, version, by) -> Inspection:
     locked = lock_versioned(Inspection.objects.select_related("scheme", "organisation"), inspection.pk, version)
     if locked.is_locked:
         raise ValidationError(_("该检查考核记录已确认，不能再修改。"), code="locked")
-    _require(locked.department in inspector_departments(by, locked.organisation), _("只有本部门的考核人员可以评分。"))
+    _require(may_score(by, locked), _("只有本部门的考核人员可以评分。"))
     return locked
 
 

@@ -27,6 +27,7 @@ from assessments.models import GradeSubject, Indicator, InspectionStatus
 from core import excel, scope
 from core.forms import as_id
 from core.models import EditConflict
+from core.permissions import can
 from core.views import ServiceFormView, conflict_page, private_no_store
 from responsibilities.models import Department, Organisation
 from responsibilities.selectors import organisations as org_selectors
@@ -268,7 +269,7 @@ def _inspection_context(request, inspection, forms=None):
     can_score = (
         not inspection.is_locked
         and inspection.status == InspectionStatus.DRAFT
-        and inspection.department in permissions.inspector_departments(request.user, inspection.organisation)
+        and can(request.user, "assessments.score", inspection)
     )
     forms = forms or {}
     for row in rows:
@@ -306,6 +307,8 @@ def inspection_detail(request, pk):
 @require_POST
 def score_record(request, pk, indicator_pk):
     inspection = selectors.inspection_for(request.user, pk)
+    if not can(request.user, "assessments.score", inspection):
+        raise PermissionDenied  # before the input is judged: a reader who may not score gets 403, not 400
     indicator = get_object_or_404(Indicator, pk=indicator_pk)
     form = ScoreForm(request.POST, indicator=indicator, prefix=f"i{indicator.pk}")
     if form.is_valid():

@@ -11,6 +11,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import scope
+
 
 def track_history(*exclude: str):
     """Record every insert and update of the model with the acting user (pghistory).
@@ -84,3 +86,29 @@ def lock_versioned(queryset, pk, expected_version):
         raise EditConflict(instance)
     instance.version += 1
     return instance
+
+
+class PreferenceQuerySet(scope.ScopedQuerySet):
+    def visibility(self, user, action: str, **options):
+        """Each user reads and changes only his or her own preferences."""
+        return models.Q(user=user)
+
+
+@track_history()
+class Preference(models.Model):
+    """How one user wants the pages shown (the 放大文字 option of officials' own sites)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.PROTECT, related_name="preference"
+    )
+    large_text = models.BooleanField(_("放大文字"), default=False)
+
+    objects = PreferenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("显示偏好")
+        verbose_name_plural = _("显示偏好")
+        triggers = [refuse_deletes()]
+
+    def __str__(self):
+        return f"{self.user}"
