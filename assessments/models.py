@@ -270,7 +270,10 @@ class Indicator(VersionedModel, ArchivableModel):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("assessments:indicator_edit", args=[self.pk])
+        """The indicator's row on its scheme's page, which every reader of the scheme opens (the edit
+        form opens only for those who define indicators)."""
+        return f'{reverse("assessments:scheme_detail", args=[self.scheme_id])}#indicator-{self.pk}'
+
 
 
 class InspectionKind(models.TextChoices):

@@ -533,3 +533,14 @@ def test_scores_read_out_of_their_maximum_with_the_bonus_on_top(
     page = client.get(inspection.get_absolute_url()).content.decode()
     assert 'data-testid="inspection-total">26 / 30</strong>' in page
     assert "得分 <strong>10 / 10</strong> ＋ 加分 2" in page
+
+
+def test_the_back_link_of_an_indicators_history_opens_for_its_readers(client, scheme, indicators, inspectors):
+    indicator = indicators["organisation"][0]
+    client.force_login(inspectors["discipline"])  # reads the scheme, may not edit this indicator
+    response = client.get(reverse("responsibilities:history", args=["indicator", indicator.pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    back = f"{reverse('assessments:scheme_detail', args=[scheme.pk])}#indicator-{indicator.pk}"
+    assert f'href="{back}">返回</a>' in page
+    assert client.get(back.split("#")[0]).status_code == 200
