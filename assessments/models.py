@@ -272,8 +272,7 @@ class Indicator(VersionedModel, ArchivableModel):
     def get_absolute_url(self):
         """The indicator's row on its scheme's page, which every reader of the scheme opens (the edit
         form opens only for those who define indicators)."""
-        return f'{reverse("assessments:scheme_detail", args=[self.scheme_id])}#indicator-{self.pk}'
-
+        return f"{reverse('assessments:scheme_detail', args=[self.scheme_id])}#indicator-{self.pk}"
 
 
 class InspectionKind(models.TextChoices):
