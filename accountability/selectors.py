@@ -123,7 +123,13 @@ def attribution(person: Person, organisation: Organisation, facts_date: date) ->
 
 
 def negative_list() -> QuerySet[Situation]:
-    return Situation.objects.filter(is_active=True).prefetch_related("failed_items").annotate(case_count=Count("cases"))
+    # A GROUP BY query drops Meta.ordering: the order is said again.
+    return (
+        Situation.objects.filter(is_active=True)
+        .prefetch_related("failed_items")
+        .annotate(case_count=Count("cases"))
+        .order_by("code")
+    )
 
 
 # ---- Eligibility ------------------------------------------------------------------------------

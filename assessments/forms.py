@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from assessments import rules
 from assessments.models import (
     DEFAULT_QUESTIONS,
     EvaluationSubject,
@@ -175,18 +176,32 @@ class ScoreForm(forms.Form):
             self.fields[f"reason_{index}"] = forms.CharField(required=False, max_length=300, label=_("扣分理由"))
 
     def clean(self):
+        """Every problem of every row at its field in one answer (the service's rule, asked here too)."""
         cleaned = super().clean()
-        deductions = []
+        deductions, rows = [], []
         for index in range(self.ROWS):
-            points, reason = cleaned.get(f"points_{index}"), (cleaned.get(f"reason_{index}") or "").strip()
+            name = f"points_{index}"
+            points, reason = cleaned.get(name), (cleaned.get(f"reason_{index}") or "").strip()
+            if name in self.errors:  # not a number, or not above 0: that message alone
+                continue
             if points is None and not reason:
                 continue
             if points is None:
-                self.add_error(f"points_{index}", _("请填写扣分。"))
-            elif not reason:
+                self.add_error(name, _("请填写扣分。"))
+                continue
+            if not reason:
                 self.add_error(f"reason_{index}", _("每项扣分都要写明理由。"))
-            else:
-                deductions.append((points, reason))
+            deductions.append((points, reason))
+            rows.append(index)
+        bonus = cleaned.get("bonus")
+        problems = rules.score_problems(
+            [points for points, _reason in deductions],
+            Decimal(0) if bonus is None else bonus,
+            self.indicator.deduction_per_shortfall,
+            self.indicator.bonus_cap,
+        )
+        for key, message in problems.items():
+            self.add_error("bonus" if key == "bonus" else f"points_{rows[key]}", message)
         cleaned["deductions"] = deductions
         return cleaned
 

@@ -4,6 +4,7 @@ merged results, grades and the use of results."""
 import hashlib
 import hmac
 import secrets
+from decimal import Decimal
 
 import pgtrigger
 from django.conf import settings
@@ -294,7 +295,9 @@ class Indicator(VersionedModel, ArchivableModel):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("assessments:indicator_edit", args=[self.pk])
+        """The indicator's row on its scheme's page, which every reader of the scheme opens (the edit
+        form opens only for those who define indicators)."""
+        return f"{reverse('assessments:scheme_detail', args=[self.scheme_id])}#indicator-{self.pk}"
 
 
 class InspectionKind(models.TextChoices):
@@ -408,6 +411,11 @@ class IndicatorScore(models.Model):
 
     def __str__(self):
         return f"{self.indicator} {self.score}"
+
+    @property
+    def base(self):
+        """The score out of the indicator's maximum, without the bonus added on top."""
+        return self.score - self.bonus
 
 
 @track_history()
@@ -652,6 +660,11 @@ class Result(models.Model):
     annual = models.DecimalField(_("年终考核"), max_digits=6, decimal_places=2, null=True, blank=True)
     mass = models.DecimalField(_("群众评价"), max_digits=6, decimal_places=2, null=True, blank=True)
     composite = models.DecimalField(_("综合得分"), max_digits=6, decimal_places=2, null=True, blank=True)
+    # The bonus points (加分) inside routine, annual and composite: each of those is a 百分制 score plus
+    # these points, so a page can show the score out of 100 and the bonus beside it.
+    routine_bonus = models.DecimalField(_("平时检查加分"), max_digits=6, decimal_places=2, default=0)
+    annual_bonus = models.DecimalField(_("年终考核加分"), max_digits=6, decimal_places=2, default=0)
+    bonus = models.DecimalField(_("综合得分中的加分"), max_digits=6, decimal_places=2, default=0)
     grade = models.CharField(_("等次代码"), max_length=20, blank=True, default="")
     grade_label = models.CharField(_("等次"), max_length=20, blank=True, default="")
     rank = models.PositiveIntegerField(_("排名"), null=True, blank=True)
@@ -671,6 +684,23 @@ class Result(models.Model):
 
     def __str__(self):
         return f"{self.organisation} {self.composite} {self.grade_label}"
+
+    @property
+    def routine_base(self):
+        return _without_bonus(self.routine, self.routine_bonus)
+
+    @property
+    def annual_base(self):
+        return _without_bonus(self.annual, self.annual_bonus)
+
+    @property
+    def composite_base(self):
+        return _without_bonus(self.composite, self.bonus)
+
+
+def _without_bonus(total, bonus):
+    """The 百分制 score inside a total with bonus points: never above 100 (a rounding cent aside)."""
+    return None if total is None else min(total - bonus, Decimal(100))
 
 
 @track_history()

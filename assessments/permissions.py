@@ -23,6 +23,12 @@ def inspector_departments(user, organisation: Organisation) -> list[str]:
     )
 
 
+@rule("assessments.score")
+def may_score(user, inspection) -> bool:
+    """Only inspectors of the inspection's department score it."""
+    return inspection.department in inspector_departments(user, inspection.organisation)
+
+
 @rule("assessments.define_indicators")
 def may_define_any_indicators(user, scheme) -> bool:
     return may_manage(user, scheme) or bool(inspector_departments(user, scheme.assessor))

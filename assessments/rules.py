@@ -8,6 +8,8 @@ and equal composites share a rank.
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext as _
+
 TWO_PLACES = Decimal("0.01")
 HUNDRED = Decimal(100)
 
@@ -46,6 +48,25 @@ def whole_shortfalls(points: Decimal, per_shortfall: Decimal) -> bool:
     """Whether a deduction is a whole number of shortfalls at the indicator's rate (any positive
     amount when the indicator sets no rate)."""
     return per_shortfall <= 0 or (points / per_shortfall) == (points / per_shortfall).to_integral_value()
+
+
+def score_problems(
+    points: list[Decimal], bonus: Decimal, per_shortfall: Decimal, bonus_cap: Decimal
+) -> dict[str | int, str]:
+    """Every reason a score is refused, at once: keyed by the deduction's index, or "bonus"."""
+    problems: dict[str | int, str] = {}
+    for index, value in enumerate(points):
+        if value <= 0:
+            problems[index] = _("扣分必须大于 0。")
+        elif not whole_shortfalls(value, per_shortfall):
+            problems[index] = _(
+                "按评分规则每处差距扣 %(per)s 分：每项扣分应为 %(per)s 的整数倍（几处差距扣几倍）。"
+            ) % {"per": plain(per_shortfall)}
+    if bonus < 0:
+        problems["bonus"] = _("加分不能为负数。")
+    elif bonus > bonus_cap:
+        problems["bonus"] = _("加分不能超过上限 %(cap)s 分。") % {"cap": plain(bonus_cap)}
+    return problems
 
 
 def indicator_score(max_score: Decimal, deductions: list[Decimal], bonus: Decimal, bonus_cap: Decimal) -> Decimal:

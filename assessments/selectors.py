@@ -251,6 +251,9 @@ def breakdown(result: Result) -> Breakdown:
     )
     for inspection in inspections:
         inspection.total = sum((s.score for s in inspection.scores.all()), Decimal(0))
+        inspection.bonus = sum((s.bonus for s in inspection.scores.all()), Decimal(0))
+        inspection.base = inspection.total - inspection.bonus
+        inspection.maximum = sum((s.indicator.max_score for s in inspection.scores.all()), Decimal(0))
     rounds = list(
         EvaluationRound.objects.filter(scheme=result.scheme, organisation=result.organisation)
         .select_related("person")

@@ -36,7 +36,7 @@ from assessments.models import (
     new_slip_key,
     slip_codes,
 )
-from assessments.permissions import inspector_departments, may_define_indicators, may_manage
+from assessments.permissions import inspector_departments, may_define_indicators, may_manage, may_score
 from core.models import lock_versioned
 from core.permissions import can
 from responsibilities.models import Department, Organisation, Person, TeamMembership, TeamRole
@@ -240,7 +240,7 @@ def _lock_inspection(inspection, version, by) -> Inspection:
     locked = lock_versioned(Inspection.objects.select_related("scheme", "organisation"), inspection.pk, version)
     if locked.is_locked:
         raise ValidationError(_("该检查考核记录已确认，不能再修改。"), code="locked")
-    _require(locked.department in inspector_departments(by, locked.organisation), _("只有本部门的考核人员可以评分。"))
+    _require(may_score(by, locked), _("只有本部门的考核人员可以评分。"))
     return locked
 
 
@@ -263,20 +263,15 @@ def score_record(
     if indicator.is_archived:
         raise ValidationError({"indicator": _("该指标已归档。")})
     errors = {}
-    if bonus < 0:
-        errors["bonus"] = _("加分不能为负数。")
-    elif bonus > indicator.bonus_cap:
-        errors["bonus"] = _("加分不能超过上限 %(cap)s 分。") % {"cap": rules.plain(indicator.bonus_cap)}
-    per = indicator.deduction_per_shortfall
-    for points, reason in deductions:
-        if points <= 0:
-            errors["deductions"] = _("每项扣分必须大于 0。")
-        elif not reason.strip():
-            errors["deductions"] = _("每项扣分都要写明理由。")
-        elif not rules.whole_shortfalls(points, per):
-            errors["deductions"] = _(
-                "按评分规则每处差距扣 %(per)s 分：每项扣分应为 %(per)s 的整数倍（几处差距扣几倍）。"
-            ) % {"per": rules.plain(per)}
+    if any(not reason.strip() for _points, reason in deductions):
+        errors["deductions"] = [_("每项扣分都要写明理由。")]
+    problems = rules.score_problems(
+        [points for points, _reason in deductions], bonus, indicator.deduction_per_shortfall, indicator.bonus_cap
+    )
+    if "bonus" in problems:
+        errors["bonus"] = [problems.pop("bonus")]
+    if problems:
+        errors.setdefault("deductions", []).extend(dict.fromkeys(problems.values()))
     if errors:
         raise ValidationError(errors)
     # Deductions beyond the maximum are allowed: the score stops at zero (扣完为止).
@@ -503,35 +498,41 @@ def compute(scheme: Scheme, year_end: date | None = None) -> tuple[list[Result],
         Indicator.objects.active().filter(scheme=scheme).values_list("department", "max_score")
     ):
         maxima[department] += max_score
-    totals = defaultdict(Decimal)  # inspection id → total score
+    totals = defaultdict(Decimal)  # inspection id → total score (bonuses included)
+    bonuses = defaultdict(Decimal)  # inspection id → its bonus points
     inspections = {}
-    for inspection_id, organisation_id, department, kind, score in IndicatorScore.objects.filter(
+    for inspection_id, organisation_id, department, kind, score, bonus in IndicatorScore.objects.filter(
         inspection__scheme=scheme, inspection__status=InspectionStatus.CONFIRMED
     ).values_list(
-        "inspection_id", "inspection__organisation_id", "inspection__department", "inspection__kind", "score"
+        "inspection_id",
+        "inspection__organisation_id",
+        "inspection__department",
+        "inspection__kind",
+        "score",
+        "bonus",
     ):
         totals[inspection_id] += score
+        bonuses[inspection_id] += bonus
         inspections[inspection_id] = (organisation_id, department, kind)
-    routine = defaultdict(lambda: defaultdict(list))  # org → department → inspection totals
-    annual = defaultdict(dict)  # org → department → total
+    routine = defaultdict(lambda: defaultdict(list))  # org → department → inspection (total, bonus)
+    annual = defaultdict(dict)  # org → department → (total, bonus)
     for inspection_id, (organisation_id, department, kind) in inspections.items():
+        pair = (totals[inspection_id], bonuses[inspection_id])
         if kind == InspectionKind.ROUTINE:
-            routine[organisation_id][department].append(totals[inspection_id])
+            routine[organisation_id][department].append(pair)
         else:
-            annual[organisation_id][department] = totals[inspection_id]
+            annual[organisation_id][department] = pair
     mass = _mass_by_subject(scheme)
     results = []
     for organisation in targets:
-        averages = {d: sum(v, Decimal(0)) / len(v) for d, v in routine[organisation.pk].items()}
-        routine_part = rules.routine_percent(averages, maxima)
-        annual_part = rules.routine_percent(annual[organisation.pk], maxima)
+        routine_part, routine_bonus = _part_with_bonus(
+            {d: _mean(pairs) for d, pairs in routine[organisation.pk].items()}, maxima
+        )
+        annual_part, annual_bonus = _part_with_bonus(annual[organisation.pk], maxima)
         mass_part = mass.get((organisation.pk, EvaluationSubject.ORGANISATION))
-        total = rules.composite(
-            [
-                rules.Part("routine", scheme.weight_routine, routine_part),
-                rules.Part("annual", scheme.weight_annual, annual_part),
-                rules.Part("mass", scheme.weight_mass, mass_part),
-            ]
+        total = _weighted(scheme, routine_part, annual_part, mass_part)
+        without_bonus = _weighted(
+            scheme, _minus(routine_part, routine_bonus), _minus(annual_part, annual_bonus), mass_part
         )
         missing = [
             str(label) for dept, label in Department.choices if maxima.get(dept) and dept not in annual[organisation.pk]
@@ -547,6 +548,9 @@ def compute(scheme: Scheme, year_end: date | None = None) -> tuple[list[Result],
                 annual=_rounded(annual_part),
                 mass=_rounded(mass_part),
                 composite=_rounded(total),
+                routine_bonus=_bonus_of(routine_part, routine_bonus),
+                annual_bonus=_bonus_of(annual_part, annual_bonus),
+                bonus=_bonus_of(total, None if total is None else total - without_bonus),
                 note=note,
             )
         )
@@ -564,6 +568,39 @@ def compute(scheme: Scheme, year_end: date | None = None) -> tuple[list[Result],
 
 def _rounded(value):
     return rules.round2(value) if value is not None else None
+
+
+def _weighted(scheme, routine, annual, mass):
+    return rules.composite(
+        [
+            rules.Part("routine", scheme.weight_routine, routine),
+            rules.Part("annual", scheme.weight_annual, annual),
+            rules.Part("mass", scheme.weight_mass, mass),
+        ]
+    )
+
+
+def _mean(pairs):
+    """The average (total, bonus) of a department's routine inspections."""
+    return (sum((t for t, _b in pairs), Decimal(0)) / len(pairs), sum((b for _t, b in pairs), Decimal(0)) / len(pairs))
+
+
+def _part_with_bonus(by_department: dict, maxima) -> tuple:
+    """A part in percent (bonuses included) and the bonus points inside it, over the same maxima."""
+    part = rules.routine_percent({d: total for d, (total, _b) in by_department.items()}, maxima)
+    bonus = rules.routine_percent({d: bonus for d, (_t, bonus) in by_department.items()}, maxima)
+    return part, bonus
+
+
+def _minus(value, bonus):
+    return None if value is None else value - (bonus or 0)
+
+
+def _bonus_of(total, bonus):
+    """The bonus points of a rounded total such that the rounded 百分制 score + bonus = the total shown."""
+    if total is None or not bonus:
+        return Decimal(0)
+    return rules.round2(total) - rules.round2(total - bonus)
 
 
 def _mass_by_subject(scheme: Scheme) -> dict:
@@ -676,7 +713,19 @@ def results_compute(*, scheme: Scheme, by) -> tuple[list[Result], list[LeaderRes
             organisation=result.organisation,
             defaults={
                 f: getattr(result, f)
-                for f in ("routine", "annual", "mass", "composite", "grade", "grade_label", "rank", "note")
+                for f in (
+                    "routine",
+                    "annual",
+                    "mass",
+                    "composite",
+                    "routine_bonus",
+                    "annual_bonus",
+                    "bonus",
+                    "grade",
+                    "grade_label",
+                    "rank",
+                    "note",
+                )
             }
             | {"computed_at": now},
         )
@@ -704,7 +753,7 @@ def results_compute(*, scheme: Scheme, by) -> tuple[list[Result], list[LeaderRes
         stored_leaders.append(row)
     ungraded = {"grade": "", "grade_label": "", "rank": None, "computed_at": now}
     Result.objects.filter(scheme=scheme).exclude(pk__in=[row.pk for row in stored]).update(
-        composite=None, note=_("已不在本方案的考核对象中，不评定等次"), **ungraded
+        composite=None, bonus=0, note=_("已不在本方案的考核对象中，不评定等次"), **ungraded
     )
     LeaderResult.objects.filter(scheme=scheme).exclude(pk__in=[row.pk for row in stored_leaders]).update(
         score=None, note=_("本次未评定：单位结果待评定，或已不是该单位书记"), **ungraded

@@ -27,6 +27,7 @@ from assessments.models import EvaluationRound, GradeSubject, Indicator, Inspect
 from core import excel, scope
 from core.forms import as_id
 from core.models import EditConflict, Job
+from core.permissions import can
 from core.views import ServiceFormView, conflict_page, private_no_store
 from responsibilities.models import Department, Organisation
 from responsibilities.selectors import organisations as org_selectors
@@ -268,17 +269,17 @@ def _inspection_context(request, inspection, forms=None):
     can_score = (
         not inspection.is_locked
         and inspection.status == InspectionStatus.DRAFT
-        and inspection.department in permissions.inspector_departments(request.user, inspection.organisation)
+        and can(request.user, "assessments.score", inspection)
     )
     forms = forms or {}
     for row in rows:
         initial = {
             "version": inspection.version,
-            "bonus": row.score.bonus if row.score else 0,
+            "bonus": rules.plain(row.score.bonus) if row.score else 0,
             "note": row.score.note if row.score else "",
         }
         for index, deduction in enumerate(row.deductions[: ScoreForm.ROWS]):
-            initial[f"points_{index}"], initial[f"reason_{index}"] = deduction.points, deduction.reason
+            initial[f"points_{index}"], initial[f"reason_{index}"] = rules.plain(deduction.points), deduction.reason
         row.form = forms.get(row.indicator.pk) or ScoreForm(
             initial=initial, indicator=row.indicator, prefix=f"i{row.indicator.pk}"
         )
@@ -288,6 +289,8 @@ def _inspection_context(request, inspection, forms=None):
         "rows": rows,
         "can_score": can_score,
         "total": sum((row.score.score for row in rows if row.score), 0),
+        "bonus": sum((row.score.bonus for row in rows if row.score), 0),
+        "total_base": sum((row.score.base for row in rows if row.score), 0),
         "maximum": sum((row.indicator.max_score for row in rows), 0),
         "can_submit": can_score,
         "can_confirm": inspection.status == InspectionStatus.SUBMITTED
@@ -304,6 +307,8 @@ def inspection_detail(request, pk):
 @require_POST
 def score_record(request, pk, indicator_pk):
     inspection = selectors.inspection_for(request.user, pk)
+    if not can(request.user, "assessments.score", inspection):
+        raise PermissionDenied  # before the input is judged: a reader who may not score gets 403, not 400
     indicator = get_object_or_404(Indicator, pk=indicator_pk)
     form = ScoreForm(request.POST, indicator=indicator, prefix=f"i{indicator.pk}")
     if form.is_valid():

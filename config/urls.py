@@ -5,7 +5,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from assessments import views as assessment_views
-from core.views import bad_request, server_error
+from core.views import PasswordChange, bad_request, server_error, text_size
 from responsibilities import views as responsibilities_views
 
 handler400 = bad_request
@@ -15,6 +15,8 @@ urlpatterns = [
     path("", responsibilities_views.home, name="home"),
     path("accounts/login/", responsibilities_views.login_view, name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", PasswordChange.as_view(), name="password_change"),
+    path("accounts/text-size/", text_size, name="text_size"),
     # The language switch works on the login page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),

@@ -7,3 +7,10 @@ class CoreConfig(AppConfig):
 
     name = "core"
     verbose_name = _("基础")
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from core.views import remember_preferences
+
+        user_logged_in.connect(remember_preferences, dispatch_uid="core.remember_preferences")

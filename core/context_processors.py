@@ -1,8 +1,10 @@
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from core import scope
 from core.models import Notification
 from core.permissions import nav_flags
+from core.views import LARGE_TEXT_KEY
 
 
 def navigation(request):
@@ -11,7 +13,13 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {"product_name": settings.PRODUCT_NAME}
     roles = scope.roles_of(user)
+    choices = scope.assignment_model()._meta.get_field("role").flatchoices
     return nav_flags(user) | {
+        "nav_user_name": user.get_full_name() or user.get_username(),
+        "nav_role_labels": [str(label) for value, label in choices if value in roles]
+        or ([_("超级管理员")] if user.is_superuser else []),
+        # Read from the session (copied there at login and when changed), so no page pays a query for it.
+        "large_text": request.session.get(LARGE_TEXT_KEY, False),
         "product_name": settings.PRODUCT_NAME,
         "nav_roles": roles,
         "nav_can_change": scope.can_change_anything(user),

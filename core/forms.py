@@ -4,6 +4,7 @@ errors shown at their fields."""
 import re
 
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
@@ -94,3 +95,7 @@ class DateChoiceForm(forms.Form):
     """The "as of" date on pages that show the team of a given day."""
 
     on = forms.DateField(label=_("查看日期"), required=False, widget=DateInput(attrs={"class": "form-control"}))
+
+
+class PasswordChangeForm(StyledFormMixin, auth_forms.PasswordChangeForm):
+    """Django's form (old password, then the new one twice, checked by AUTH_PASSWORD_VALIDATORS)."""

@@ -234,3 +234,29 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+class PreferenceQuerySet(scope.ScopedQuerySet):
+    def visibility(self, user, action: str, **options):
+        """Each user reads and changes only his or her own preferences."""
+        return models.Q(user=user)
+
+
+@track_history()
+class Preference(models.Model):
+    """How one user wants the pages shown (the 放大文字 option of officials' own sites)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.PROTECT, related_name="preference"
+    )
+    large_text = models.BooleanField(_("放大文字"), default=False)
+
+    objects = PreferenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("显示偏好")
+        verbose_name_plural = _("显示偏好")
+        triggers = [refuse_deletes()]
+
+    def __str__(self):
+        return f"{self.user}"

@@ -29,3 +29,20 @@ def service(func):
 def require_scope(user, organisation, action=scope.CHANGE) -> None:
     if not scope.may(user, action, organisation.path):
         raise PermissionDenied(_("您无权修改该组织的数据。"))
+
+
+@service
+def preference_set(*, user, large_text: bool, by):
+    """Remember one user's text size; only the user sets his or her own."""
+    from core.models import Preference
+
+    if by.pk != user.pk:
+        raise PermissionDenied(_("只能修改自己的显示设置。"))
+    preference, created = Preference.objects.select_for_update().get_or_create(
+        user=user, defaults={"large_text": large_text}
+    )
+    if not created and preference.large_text != large_text:
+        preference.large_text = large_text
+        preference.full_clean()
+        preference.save()
+    return preference

@@ -6,16 +6,20 @@ import sys
 from functools import wraps
 
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template import loader
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View, defaults
+from django.views.decorators.http import require_POST
 
 from core import history
-from core.forms import ArchiveForm, attach_errors
+from core.forms import ArchiveForm, PasswordChangeForm, attach_errors
 from core.models import EditConflict
 
 logger = logging.getLogger(__name__)
@@ -221,3 +225,50 @@ def bad_request(request, exception):
     if _lost_connection(exception):
         return _database_unavailable(request, exception)
     return defaults.bad_request(request, exception)
+
+
+# ---- The user's own account: password and text size ----------------------------------------------
+
+LARGE_TEXT_KEY = "large_text"
+
+
+def remember_preferences(sender, request, user, **kwargs):
+    """At login, copy the user's stored text size into the session (pages read it from there)."""
+    from core.models import Preference
+
+    preference = Preference.objects.for_user(user).filter(user=user).first()
+    request.session[LARGE_TEXT_KEY] = bool(preference and preference.large_text)
+
+
+class PasswordChange(auth_views.PasswordChangeView):
+    """修改密码: Django's view and validators (AUTH_PASSWORD_VALIDATORS), the product's template."""
+
+    template_name = "registration/password_change_form.html"
+    form_class = PasswordChangeForm
+
+    def get_success_url(self):
+        return reverse("password_change")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, _("密码已修改。"))
+        return response
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+@require_POST
+def text_size(request):
+    """放大文字 on or off, remembered for the user; back to the page the switch was pressed on."""
+    from core.services import preference_set
+
+    large = request.POST.get("large_text") == "1"
+    preference_set(user=request.user, large_text=large, by=request.user)
+    request.session[LARGE_TEXT_KEY] = large
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("home")
+    return redirect(target)

@@ -587,7 +587,7 @@ def _check_row(number: int, values: dict, formulas: set, items: dict, people: di
     standard = _text(values["standard"])
     if quantity_read:  # the deadline is judged below with its cell's format
         for field, message in rules.task_problems(
-            quantity=quantity, standard=standard, deadline=None, year=year
+            quantity=quantity, unit=unit, standard=standard, deadline=None, year=year
         ).items():
             fail(field, message)
 

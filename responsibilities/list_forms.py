@@ -25,6 +25,7 @@ def add_task_problems(form, cleaned: dict, year: int) -> None:
     """Show ``rules.task_problems`` at their fields (a field that already has an error keeps it)."""
     problems = rules.task_problems(
         quantity=cleaned.get("quantity"),
+        unit=cleaned.get("unit", ""),
         standard=cleaned.get("standard", ""),
         deadline=cleaned.get("deadline"),
         year=year,

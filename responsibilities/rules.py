@@ -45,8 +45,9 @@ def allowed_targets(current: str) -> list[str]:
 
 
 def edit_needs_reason(status: str) -> bool:
-    """After confirmation, office staff may still change a list, but each change must say why."""
-    return status == CONFIRMED
+    """Once submitted (the secretary is about to confirm it) or confirmed, office staff may still
+    change a list, but each change must say why: the reason goes on the list's history."""
+    return status in (SUBMITTED, CONFIRMED)
 
 
 def list_is_locked(status: str) -> bool:
@@ -88,15 +89,17 @@ def deadline_problem(deadline: date, year: int) -> str | None:
     return None
 
 
-def task_problems(*, quantity, standard: str, deadline: date | None, year: int) -> dict[str, str]:
+def task_problems(*, quantity, unit: str, standard: str, deadline: date | None, year: int) -> dict[str, str]:
     """What a task's 数量、时间、标准 break, by field: the deadline lies in the list's year, a quantity
-    is not negative, and a qualitative task (no quantity) states its standard. Every form, the Excel
-    import and the service ask this one function."""
+    is not negative and has its unit, and a qualitative task (no quantity) states its standard. Every
+    form, the Excel import and the service ask this one function."""
     problems = {}
     if deadline is not None and (problem := deadline_problem(deadline, year)):
         problems["deadline"] = problem
     if quantity is not None and quantity < 0:
         problems["quantity"] = _("数量不能为负数。")
+    if quantity is not None and not (unit or "").strip():
+        problems["unit"] = _("填写了数量的任务必须写明单位（例如 次、篇、人次）。")
     if quantity is None and not (standard or "").strip():
         problems["standard"] = _("未填写数量的任务必须写明标准。")
     return problems

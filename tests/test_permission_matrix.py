@@ -247,6 +247,24 @@ POLICIES = {
     "logout": Policy(
         METHOD_NOT_ALLOWED, post=Rule(ASSIGNED), scoped=False, why="Logout is POST only (Django 5); not public."
     ),
+    "password_change": Policy(
+        EVERYONE,
+        post=EVERYONE,
+        data=lambda w, s, r: {
+            "old_password": "wrong",
+            "new_password1": "红旗渠精神永放光芒",
+            "new_password2": "红旗渠精神永放光芒",
+        },
+        scoped=False,
+        why="Every user changes his or her own password; a wrong old password answers the form again (400).",
+    ),
+    "text_size": Policy(
+        METHOD_NOT_ALLOWED,
+        post=EVERYONE,
+        data=lambda w, s, r: {"large_text": "1", "next": "/"},
+        scoped=False,
+        why="放大文字: every user sets his or her own text size (POST only); it writes only that user's row.",
+    ),
     "ballot": Policy(
         PUBLIC,
         post=PUBLIC,

@@ -275,7 +275,7 @@ def _check_list_editable(responsibility_list: ResponsibilityList, reason: str) -
     if rules.list_is_locked(responsibility_list.status):
         raise ValidationError(_("该清单所在年度已关闭，不能再修改。"), code="closed")
     if rules.edit_needs_reason(responsibility_list.status) and not reason.strip():
-        raise ValidationError({"reason": _("清单已确认，修改时请写明原因。")}, code="reason_required")
+        raise ValidationError({"reason": _("清单已提交或已确认，修改时请写明原因。")}, code="reason_required")
 
 
 # ---- Tasks ------------------------------------------------------------------------------------
@@ -302,7 +302,11 @@ def earliest_work_day(year: int) -> date:
 
 def _check_task(task: Task, responsibility_list: ResponsibilityList) -> None:
     errors = rules.task_problems(
-        quantity=task.quantity, standard=task.standard, deadline=task.deadline, year=responsibility_list.year
+        quantity=task.quantity,
+        unit=task.unit,
+        standard=task.standard,
+        deadline=task.deadline,
+        year=responsibility_list.year,
     )
     person = task.responsible_person
     if person is not None and not person.home_organisation.path.startswith(responsibility_list.organisation.path):
@@ -483,7 +487,13 @@ def task_issue(*, issuer: Organisation, year: int, item_number: int, recipients,
         **{name: value for name, value in fields.items() if name in TASK_FIELDS and name != "responsible_person"},
     )
     issued.full_clean()
-    probe = Task(title=issued.title, quantity=issued.quantity, deadline=issued.deadline, standard=issued.standard)
+    probe = Task(
+        title=issued.title,
+        quantity=issued.quantity,
+        unit=issued.unit,
+        deadline=issued.deadline,
+        standard=issued.standard,
+    )
     _check_task(probe, ResponsibilityList(year=year, organisation=issuer))
     issued.save()
     today = timezone.localdate()

@@ -82,8 +82,17 @@ def inspect_all(scheme, organisation, inspectors, confirm_by):
         inspect(scheme, organisation, department, inspectors[department], confirm_by=confirm_by)
 
 
-def inspect(scheme, organisation, department, inspector, kind="annual", deductions_by_indicator=None, confirm_by=None):
-    """An inspection scored (deductions per indicator title), submitted, and confirmed if asked."""
+def inspect(
+    scheme,
+    organisation,
+    department,
+    inspector,
+    kind="annual",
+    deductions_by_indicator=None,
+    confirm_by=None,
+    bonuses=None,
+):
+    """An inspection scored (deductions and bonuses per indicator title), submitted, and confirmed if asked."""
     inspection = services.inspection_start(
         scheme=scheme, organisation=organisation, kind=kind, department=department, by=inspector
     )
@@ -94,6 +103,7 @@ def inspect(scheme, organisation, department, inspector, kind="annual", deductio
             version=inspection.version,
             indicator=indicator,
             deductions=[(D(p), "差距") for p in points],
+            bonus=D((bonuses or {}).get(indicator.title, 0)),
             by=inspector,
         ).inspection
     inspection = services.inspection_submit(inspection=inspection, version=inspection.version, by=inspector)

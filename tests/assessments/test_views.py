@@ -74,7 +74,7 @@ def test_an_assessed_county_sees_its_own_result_but_not_its_peers(
     assert own.composite == D("90.00")
     page = client.get(reverse("assessments:result_detail", args=[own.pk])).content.decode()
     assert "党建考核在综合考核中的权重为 20%" in page
-    assert "计入综合考核 18.00 分" in page
+    assert "计入综合考核 18 分" in page
 
 
 def scheme_post(tree, **change):
@@ -311,10 +311,10 @@ def test_results_export_joins_eligibility(client, tree, superuser, scheme, inspe
     workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     assert workbook.sheetnames == ["班子结果", "书记结果与资格"]
     teams = list(workbook["班子结果"].iter_rows(values_only=True))
-    assert teams[1][6] == "计入综合考核（权重 20%）"
+    assert teams[1][5:8] == ("加分", "综合得分（含加分）", "计入综合考核（权重 20%）")
     county = next(row for row in teams[2:] if row[1] == tree["child"].name)
-    # Year-end only: (16 + 10 + 20) of (20 + 10 + 20) points = 92.00; 92.00 × 20 % = 18.40.
-    assert county[5:7] == (92, 18.4)
+    # Year-end only: (16 + 10 + 20) of (20 + 10 + 20) points = 92.00; 92.00 × 20 % = 18.40; no bonus.
+    assert county[3:8] == (92, None, 0, 92, 18.4)
     leaders = [row for row in workbook["书记结果与资格"].iter_rows(values_only=True)]
     assert leaders[2][1] == "县委书记乙" and leaders[2][7] == "是"
 
@@ -560,3 +560,76 @@ def test_submitting_an_inspection_someone_changed_since_answers_409(client, sche
     assert response.status_code == 409 and 'data-testid="edit-conflict"' in response.content.decode()
     inspection.refresh_from_db()
     assert inspection.status == "draft"
+
+
+def _score_form(response, indicator):
+    return next(row.form for row in response.context["rows"] if row.indicator == indicator)
+
+
+def test_every_scoring_error_is_shown_at_once_at_its_field(client, tree, scheme, inspectors, indicators):
+    inspector = inspectors["organisation"]
+    inspection = services.inspection_start(
+        scheme=scheme, organisation=tree["child"], kind="annual", department="organisation", by=inspector
+    )
+    indicator = indicators["organisation"][0]  # 2 points per shortfall, bonus up to 2
+    client.force_login(inspectors["organisation"])
+    prefix = f"i{indicator.pk}-"
+    response = client.post(
+        reverse("assessments:score_record", args=[inspection.pk, indicator.pk]),
+        {
+            prefix + "version": inspection.version,
+            prefix + "points_0": "3",
+            prefix + "reason_0": "一次半",
+            prefix + "points_1": "-2",
+            prefix + "reason_1": "负数",
+            prefix + "points_2": "4",
+            prefix + "bonus": "5",
+        },
+    )
+    assert response.status_code == 400
+    errors = _score_form(response, indicator).errors
+    assert errors["points_0"] == ["按评分规则每处差距扣 2 分：每项扣分应为 2 的整数倍（几处差距扣几倍）。"]
+    assert errors["points_1"] == ["扣分必须大于 0。"]
+    assert errors["reason_2"] == ["每项扣分都要写明理由。"]
+    assert errors["bonus"] == ["加分不能超过上限 2 分。"]
+    assert not IndicatorScore.objects.exists()
+
+
+def test_scores_read_out_of_their_maximum_with_the_bonus_on_top(
+    client, tree, scheme, inspectors, indicators, office_staff
+):
+    county = tree["child"]
+    deductions, bonuses = {"组织生活会": [4]}, {"支部达标": 2}
+    inspect(scheme, county, "organisation", inspectors["organisation"], "annual", deductions, office_staff, bonuses)
+    inspect(scheme, county, "discipline", inspectors["discipline"], confirm_by=office_staff, bonuses={"警示教育": 2})
+    services.results_compute(scheme=scheme, by=office_staff)
+    result = Result.objects.get(organisation=tree["child"])
+    # (16 + 10 + 20) of 50 = 92 out of 100, and 4 bonus points of 50 = 8 on top: 100 with them.
+    assert (result.annual, result.annual_bonus, result.annual_base) == (D("100.00"), D("8.00"), D("92.00"))
+    assert (result.composite, result.bonus, result.composite_base) == (D("100.00"), D("8.00"), D("92.00"))
+    client.force_login(office_staff)
+    detail = client.get(reverse("assessments:result_detail", args=[result.pk])).content.decode()
+    annual_row = (
+        '<td>年终考核</td><td class="text-end">92 / 100</td><td class="text-end">+8</td><td class="text-end">100</td>'
+    )
+    assert annual_row in detail
+    assert "百分制 92 ＋ 加分 8" in detail
+    assert "合计 <strong>26 / 30</strong> ＋ 加分 2，含加分合计 28" in detail
+    listing = client.get(reverse("assessments:results", args=[scheme.pk])).content.decode()
+    assert '<td class="text-end">92</td><td class="text-end">—</td>' in listing
+    assert '<td class="text-end">+8</td>\n      <td class="text-end fw-semibold">100</td>' in listing
+    inspection = result.organisation.inspections.get(department="organisation")
+    page = client.get(inspection.get_absolute_url()).content.decode()
+    assert 'data-testid="inspection-total">26 / 30</strong>' in page
+    assert "得分 <strong>10 / 10</strong> ＋ 加分 2" in page
+
+
+def test_the_back_link_of_an_indicators_history_opens_for_its_readers(client, scheme, indicators, inspectors):
+    indicator = indicators["organisation"][0]
+    client.force_login(inspectors["discipline"])  # reads the scheme, may not edit this indicator
+    response = client.get(reverse("responsibilities:history", args=["indicator", indicator.pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    back = f"{reverse('assessments:scheme_detail', args=[scheme.pk])}#indicator-{indicator.pk}"
+    assert f'href="{back}">返回</a>' in page
+    assert client.get(back.split("#")[0]).status_code == 200

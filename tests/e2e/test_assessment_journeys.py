@@ -181,9 +181,9 @@ def test_inspector_scores_beside_the_evidence_and_submits(page, live_server, log
     first.get_by_test_id(f"save-score-{meetings}").click()
     expect(page.locator(".alert-success")).to_contain_text(f"已保存“{MEETINGS}”的得分。")
     first = page.get_by_test_id(f"indicator-{meetings}")
-    expect(first.locator(".card-header")).to_contain_text("得分 13")
-    expect(page.get_by_test_id("inspection-total")).to_have_text("13")
-    expect(score_input(first, meetings, "points_0")).to_have_value("2.00")
+    expect(first.locator(".card-header")).to_contain_text("得分 13 / 15")
+    expect(page.get_by_test_id("inspection-total")).to_have_text("13 / 30")
+    expect(score_input(first, meetings, "points_0")).to_have_value("2")
     expect(score_input(first, meetings, "reason_0")).to_have_value(REASON)
     shoot("asm-05-first-scored")
 
@@ -195,8 +195,8 @@ def test_inspector_scores_beside_the_evidence_and_submits(page, live_server, log
     expect(error).to_be_visible()
     expect(error).to_contain_text("加分不能超过上限 2")
     expect(first.locator(f"#id_i{meetings}-bonus")).to_have_class(re.compile(r"\bis-invalid\b"))
-    expect(first.locator(".card-header")).to_contain_text("得分 13")
-    expect(page.get_by_test_id("inspection-total")).to_have_text("13")
+    expect(first.locator(".card-header")).to_contain_text("得分 13 / 15")
+    expect(page.get_by_test_id("inspection-total")).to_have_text("13 / 30")
     shoot("asm-06-bonus-over-cap")
     score = IndicatorScore.objects.get(indicator_id=meetings)
     assert (score.score, score.bonus) == (Decimal(13), Decimal(0))
@@ -222,9 +222,11 @@ def test_inspector_scores_beside_the_evidence_and_submits(page, live_server, log
     second.locator(f"#id_i{branches}-note").fill("标准化建设经验在全市推广")
     second.get_by_test_id(f"save-score-{branches}").click()
     expect(page.locator(".alert-success")).to_contain_text(f"已保存“{BRANCHES}”的得分。")
-    expect(page.get_by_test_id(f"indicator-{branches}").locator(".card-header")).to_contain_text("得分 16")
-    expect(page.get_by_test_id(f"indicator-{meetings}").locator(".card-header")).to_contain_text("得分 13")
-    expect(page.get_by_test_id("inspection-total")).to_have_text("29")
+    branches_header = page.get_by_test_id(f"indicator-{branches}").locator(".card-header")
+    expect(branches_header).to_contain_text("得分 15 / 15 ＋ 加分 1")
+    expect(page.get_by_test_id(f"indicator-{meetings}").locator(".card-header")).to_contain_text("得分 13 / 15")
+    expect(page.get_by_test_id("inspection-total")).to_have_text("28 / 30")
+    expect(page.get_by_test_id("inspection-bonus")).to_have_text("＋ 加分 1，含加分合计 29")
     shoot("asm-08-both-scored")
 
     page.get_by_test_id("submit-inspection").click()
@@ -296,15 +298,17 @@ def test_office_staff_confirm_and_compute_results(page, live_server, login, shoo
     # Tests run the queued job when the request commits; the page shows how the last run ended.
     expect(page.get_by_test_id("results-job")).to_contain_text("已完成 · 已重新计算 2 个组织和 0 名书记的考核结果。")
     county = page.get_by_test_id("team-results").locator("tbody tr", has_text="测试县委")
-    # The year-end inspections of both departments: (29 + 15) / (30 + 15) → 97.78, the weights of the
-    # missing routine and mass parts shared out; 好 (≥ 90), within the quota of one among two.
+    # The year-end inspections of both departments: (28 + 15) / (30 + 15) → 95.56 out of 100, and the
+    # bonus point 1 / 45 → 2.22 on top: 97.78 with it, the weights of the missing routine and mass
+    # parts shared out; 好 (≥ 90), within the quota of one among two.
     expect(county.locator("td").nth(0)).to_have_text("1")
-    expect(county.locator("td").nth(3)).to_have_text("97.78")
-    expect(county.locator("td").nth(5)).to_have_text("97.78")
-    expect(county.locator("td").nth(7)).to_have_text("好")
+    expect(county.locator("td").nth(3)).to_have_text("95.56")
+    expect(county.locator("td").nth(5)).to_have_text("+2.22")
+    expect(county.locator("td").nth(6)).to_have_text("97.78")
+    expect(county.locator("td").nth(8)).to_have_text("好")
     district = page.get_by_test_id("team-results").locator("tbody tr", has_text="测试区委")
     expect(district.locator("td").nth(0)).to_have_text("—")
-    expect(district.locator("td").nth(5)).to_have_text("—")
+    expect(district.locator("td").nth(6)).to_have_text("—")
     shoot("asm-13-results-computed")
     result = Result.objects.get(organisation=tree["child"])
     assert (result.rank, result.composite, result.grade_label) == (1, Decimal("97.78"), "好")

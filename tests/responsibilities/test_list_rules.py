@@ -58,10 +58,10 @@ def test_list_transitions_name_who_may_move_and_refuse_the_rest(current, target,
     assert rules.transition_actor(current, target) == actor
 
 
-def test_only_confirmed_lists_need_a_reason_and_only_closed_lists_are_locked():
+def test_submitted_and_confirmed_lists_need_a_reason_and_only_closed_lists_are_locked():
     assert [rules.edit_needs_reason(s) for s in ("draft", "submitted", "confirmed", "closed")] == [
         False,
-        False,
+        True,
         True,
         False,
     ]
@@ -110,3 +110,14 @@ def test_a_child_lags_at_twenty_points_or_more_below_its_parent(child, parent, l
 )
 def test_supervision_notes_go_on_the_urged_members_lists_only(kind, takes):
     assert rules.takes_supervision_notes(kind) is takes
+
+
+def test_a_quantity_without_its_unit_is_refused_at_the_unit():
+    from datetime import date
+
+    asked = {"standard": "有纪要", "deadline": date(2026, 6, 30), "year": 2026}
+    assert rules.task_problems(quantity=4, unit="", **asked) == {
+        "unit": "填写了数量的任务必须写明单位（例如 次、篇、人次）。"
+    }
+    assert rules.task_problems(quantity=4, unit="次", **asked) == {}
+    assert rules.task_problems(quantity=None, unit="", **asked) == {}

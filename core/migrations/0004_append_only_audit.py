@@ -73,10 +73,10 @@ def uninstall(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0002_notification"),
+        ("core", "0003_user_preferences"),
         ("responsibilities", "0009_rolloverjob_is_a_queued_job"),
         ("accountability", "0006_remove_case_exempted_flag"),
-        ("assessments", "0002_ballot_box_and_hashed_codes"),
+        ("assessments", "0003_result_bonus_points"),
         ("pghistory", "0007_auto_20250421_0444"),
     ]
 
