@@ -458,5 +458,5 @@ def test_inspector_cannot_score_another_departments_inspection(page, live_server
 
     page.reload()
     expect(page.get_by_test_id(f"indicator-{built['study'].pk}").locator(".card-header")).to_contain_text("未评分")
-    expect(page.get_by_test_id("inspection-total")).to_have_text("0")
+    expect(page.get_by_test_id("inspection-total")).to_have_text("0 / 15")
     shoot("asm-31-after-refused-post")

@@ -115,7 +115,7 @@ def apply(step, organisations, superuser):
             responsibility_list__organisation=organisations[organisation], responsibility_list__year=THIS_YEAR, number=2
         )
         Task.objects.bulk_create(
-            Task(item=item, title=f"批量任务{n}", quantity=1, deadline=a_day(THIS_YEAR, offset + n))
+            Task(item=item, title=f"批量任务{n}", quantity=1, unit="次", deadline=a_day(THIS_YEAR, offset + n))
             for n in range(count)
         )
     elif kind == "mark_all":
