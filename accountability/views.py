@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -31,7 +32,7 @@ from core.forms import as_id, attach_errors
 from core.models import EditConflict
 from core.panels import Panel
 from core.permissions import can
-from core.views import conflict_page, private_no_store, save_or_show_errors, transition_conflict
+from core.views import TransitionView, conflict_page, private_no_store, save_or_show_errors, transition_conflict
 from responsibilities.models import Organisation, Person, Task
 from responsibilities.selectors import organisations as org_selectors
 from responsibilities.selectors.lists import lists_visible_to
@@ -447,38 +448,25 @@ def case_detail(request, pk):
     return render(request, "accountability/case_detail.html", _case_context(request, case))
 
 
-@require_POST
-@private_no_store
-def case_transition(request, pk):
-    case = selectors.case_for(request.user, pk)
-    form = CaseTransitionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("操作无效，请刷新页面后重试。"))
-        return redirect(case.get_absolute_url())
-    try:
-        services.case_transition(
-            case=case,
-            version=form.cleaned_data["version"],
-            target=form.cleaned_data["target"],
-            note=form.cleaned_data["note"],
-            by=request.user,
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    except EditConflict:
-        current = selectors.case_for(request.user, pk)
-        context = _case_context(request, current) | {"kept_note": form.cleaned_data["note"]}
-        return transition_conflict(
-            request,
-            "accountability/case_detail.html",
-            context,
-            current,
-            field_label=_("状态"),
-            submitted=CaseStatus(form.cleaned_data["target"]).label,
-        )
-    else:
-        messages.success(request, _("案件状态已更新。"))
-    return redirect(case.get_absolute_url())
+@method_decorator(private_no_store, name="dispatch")
+class CaseTransition(TransitionView):
+    form_class = CaseTransitionForm
+    template_name = "accountability/case_detail.html"
+    kept_field = "note"
+    statuses = CaseStatus
+
+    def get_object(self):
+        return selectors.case_for(self.request.user, self.kwargs["pk"])
+
+    def get_context(self, obj):
+        return _case_context(self.request, obj)
+
+    def perform(self, form):
+        fields = {f: form.cleaned_data[f] for f in ("version", "target", "note")}
+        return services.case_transition(case=self.object, **fields, by=self.request.user)
+
+    def success_message(self, target):
+        return _("案件状态已更新。")
 
 
 @require_POST
