@@ -181,6 +181,31 @@ class ConsequenceForm(StyledFormMixin, forms.Form):
 
 ConsequenceFormSet = forms.formset_factory(ConsequenceForm, extra=2, max_num=20, absolute_max=20)
 
+MEASURE_FIELDS = ("name", "category", "severity", "for_individuals", "for_organisations", "source", "withdrawn")
+CONSEQUENCE_FIELDS = ("pk", "kind", "months", "source", "withdrawn")
+
+
+def measure_initial(measure, version: int) -> tuple[dict, list[dict]]:
+    """The measure form's and the consequence rows' initial values for a measure (None: a new one)."""
+    if measure is None:
+        return {"category": "accountability", "for_individuals": True, "version": version}, []
+    initial = {name: getattr(measure, name) for name in MEASURE_FIELDS if name != "withdrawn"}
+    initial |= {"withdrawn": not measure.is_active, "version": version}
+    rows = [
+        {"pk": c.pk, "kind": c.kind, "months": c.months, "source": c.source, "withdrawn": not c.is_active}
+        for c in measure.consequences.order_by("pk")
+    ]
+    return initial, rows
+
+
+def consequence_rows(formset) -> list[dict]:
+    """The filled rows of a valid consequence formset (a blank extra row is no row)."""
+    return [
+        {name: row[name] for name in CONSEQUENCE_FIELDS}
+        for row in formset.cleaned_data
+        if row and (row.get("kind") or row.get("pk") is not None)
+    ]
+
 
 class AdoptionForm(StyledFormMixin, forms.Form):
     organisation = OrganisationChoiceField(queryset=Organisation.objects.none(), label=_("采用组织（含下级）"))

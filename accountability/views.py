@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accountability import permissions, rules, selectors, services
 from accountability.forms import (
+    MEASURE_FIELDS,
     AdoptionForm,
     CaseForm,
     CaseTransitionForm,
@@ -25,6 +26,8 @@ from accountability.forms import (
     MeasureForm,
     RuleSetForm,
     ScreeningForm,
+    consequence_rows,
+    measure_initial,
 )
 from accountability.models import CaseStatus, Exemption, InterventionKind, RestrictionKind, Subject
 from core import excel, scope
@@ -161,76 +164,43 @@ def measure_edit(request, pk, measure_pk=None):
     rule_set = selectors.rule_set_for(request.user, pk)
     _require_rule_manager(request.user)
     measure = get_object_or_404(rule_set.measures, pk=measure_pk) if measure_pk is not None else None
-    if measure is not None:
-        initial = {
-            "name": measure.name,
-            "category": measure.category,
-            "severity": measure.severity,
-            "for_individuals": measure.for_individuals,
-            "for_organisations": measure.for_organisations,
-            "source": measure.source,
-            "withdrawn": not measure.is_active,
-        }
-        rows = [
-            {"pk": c.pk, "kind": c.kind, "months": c.months, "source": c.source, "withdrawn": not c.is_active}
-            for c in measure.consequences.order_by("pk")
-        ]
-    else:
-        initial, rows = {"category": "accountability", "for_individuals": True}, []
-    initial["version"] = rule_set.version
+    initial, rows = measure_initial(measure, rule_set.version)
     form = MeasureForm(request.POST or None, initial=initial)
     formset = ConsequenceFormSet(request.POST or None, initial=rows, prefix="c")
-    context = {
-        "rule_set": rule_set,
-        "measure": measure,
-        "form": form,
-        "formset": formset,
-        "refusal": _draft_refusal(request, rule_set),
-    }
+    refusal = _draft_refusal(request, rule_set)
+    context = {"rule_set": rule_set, "measure": measure, "form": form, "formset": formset, "refusal": refusal}
     template = "accountability/measure_form.html"
-    if request.method == "POST":
-        formset_valid = formset.is_valid()
-        if form.is_valid() and formset_valid:
-            data = form.cleaned_data
-            consequences = [
-                services.ConsequenceInput(
-                    pk=row["pk"],
-                    kind=row["kind"],
-                    months=row["months"],
-                    source=row["source"],
-                    withdrawn=row["withdrawn"],
-                )
-                for row in formset.cleaned_data
-                if row and (row.get("kind") or row.get("pk") is not None)
-            ]
-            try:
-                services.measure_save(
-                    rule_set=rule_set,
-                    measure=measure,
-                    version=data["version"],
-                    name=data["name"],
-                    category=data["category"],
-                    severity=data["severity"],
-                    for_individuals=data["for_individuals"],
-                    for_organisations=data["for_organisations"],
-                    source=data["source"],
-                    withdrawn=data["withdrawn"],
-                    consequences=consequences,
-                    by=request.user,
-                )
-            except ValidationError as error:
-                if hasattr(error, "error_dict") and "consequences" in error.error_dict:
-                    context["consequence_errors"] = error.error_dict.pop("consequences")
-                    error = ValidationError(error.error_dict) if error.error_dict else None
-                if error is not None:
-                    attach_errors(form, error)
-                return render(request, template, context, status=400)
-            except EditConflict as conflict:
-                return conflict_page(request, template, context, conflict.current)
-            messages.success(request, _("已保存问责方式“%(name)s”。") % {"name": data["name"]})
-            return redirect(rule_set.get_absolute_url())
+    if request.method != "POST":
+        return render(request, template, context)
+    if not all([formset.is_valid(), form.is_valid()]):  # both validated, so both show their errors
         return render(request, template, context, status=400)
-    return render(request, template, context)
+    return _measure_save(request, rule_set, measure, form, formset, template, context)
+
+
+def _measure_save(request, rule_set, measure, form, formset, template, context):
+    data = form.cleaned_data
+    consequences = [services.ConsequenceInput(**row) for row in consequence_rows(formset)]
+    fields = {name: data[name] for name in MEASURE_FIELDS}
+    try:
+        services.measure_save(
+            rule_set=rule_set,
+            measure=measure,
+            version=data["version"],
+            **fields,
+            consequences=consequences,
+            by=request.user,
+        )
+    except ValidationError as error:
+        if hasattr(error, "error_dict") and "consequences" in error.error_dict:
+            context["consequence_errors"] = error.error_dict.pop("consequences")
+            error = ValidationError(error.error_dict) if error.error_dict else None
+        if error is not None:
+            attach_errors(form, error)
+        return render(request, template, context, status=400)
+    except EditConflict as conflict:
+        return conflict_page(request, template, context, conflict.current)
+    messages.success(request, _("已保存问责方式“%(name)s”。") % {"name": data["name"]})
+    return redirect(rule_set.get_absolute_url())
 
 
 @require_POST
