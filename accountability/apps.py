@@ -16,3 +16,9 @@ class AccountabilityConfig(AppConfig):
         from core.history import register_history
 
         register_history("case", Case, Case.objects.for_user)
+
+        from accountability import worklist
+        from core.worklist import register_done, register_todo
+
+        register_todo(worklist.todo, order=30)
+        register_done(worklist.done)

@@ -317,5 +317,15 @@ def interventions_visible_to(user) -> QuerySet[Intervention]:
     return Intervention.objects.for_user(user).select_related("organisation", "person", "task", "done_by")
 
 
+def intervention_for_recipient(user, pk) -> Intervention:
+    """One intervention as its recipient or its handlers see it (the 已阅/反馈 page): 404 otherwise."""
+    return get_object_or_404(
+        Intervention.objects.for_user(user, recipient=True).select_related(
+            "organisation", "person", "task", "done_by", "acknowledged_by"
+        ),
+        pk=pk,
+    )
+
+
 def person_cases(user, person: Person) -> QuerySet[Case]:
     return cases_visible_to(user).filter(Q(person=person)).select_related("decision")

@@ -22,7 +22,7 @@ from accountability.forms import (
 )
 from accountability.models import CaseStatus, InterventionKind, RuleSet, Subject
 from core import excel
-from core.forms import as_id, attach_errors
+from core.forms import AcknowledgeForm, as_id, attach_errors
 from core.models import EditConflict
 from core.panels import Panel
 from core.permissions import can
@@ -481,3 +481,34 @@ def intervention_follow_up(request, pk):
     else:
         messages.error(request, _("请填写跟进情况。"))
     return redirect("accountability:early_warning")
+
+
+@private_no_store
+@require_http_methods(["GET", "POST"])
+def intervention_acknowledge(request, pk):
+    """An intervention as its recipient reads it: 已阅 with the time, and an answer (反馈)."""
+    intervention = selectors.intervention_for_recipient(request.user, pk)
+    can_acknowledge = permissions.may_acknowledge(request.user, intervention) and not intervention.is_acknowledged
+    form = AcknowledgeForm(request.POST or None)
+    if request.method == "POST":
+        if not permissions.may_acknowledge(request.user, intervention):
+            raise PermissionDenied(_("只有被提醒、批评或约谈的对象可以确认已阅。"))
+        if form.is_valid():
+            try:
+                services.intervention_acknowledge(
+                    intervention=intervention, feedback=form.cleaned_data["feedback"], by=request.user
+                )
+            except ValidationError as error:
+                attach_errors(form, error)
+            else:
+                messages.success(request, _("已确认已阅。"))
+                return redirect("home")
+        status = 400
+    else:
+        status = 200
+    return render(
+        request,
+        "accountability/intervention_acknowledge.html",
+        {"intervention": intervention, "form": form, "can_acknowledge": can_acknowledge},
+        status=status,
+    )

@@ -7,3 +7,9 @@ class CoreConfig(AppConfig):
 
     name = "core"
     verbose_name = _("基础")
+
+    def ready(self):
+        from core import worklist
+
+        worklist.register_todo(worklist.jobs_todo, order=90)
+        worklist.register_done(worklist.jobs_done)

@@ -94,3 +94,15 @@ class DateChoiceForm(forms.Form):
     """The "as of" date on pages that show the team of a given day."""
 
     on = forms.DateField(label=_("查看日期"), required=False, widget=DateInput(attrs={"class": "form-control"}))
+
+
+class AcknowledgeForm(StyledFormMixin, forms.Form):
+    """已阅 with an optional answer (反馈): the recipient's trace of a 督促 note or an intervention."""
+
+    feedback = forms.CharField(
+        label=_("反馈"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("可不填；填写后对方可以看到您的反馈。"),
+    )

@@ -29,6 +29,7 @@ urlpatterns = [
     path("lists/<int:pk>/", list_views.list_detail, name="list_detail"),
     path("lists/<int:pk>/transition/", list_views.ListTransition.as_view(), name="list_transition"),
     path("lists/<int:pk>/notes/", list_views.supervision_note_add, name="supervision_note_add"),
+    path("notes/<int:pk>/acknowledge/", list_views.supervision_note_acknowledge, name="supervision_note_acknowledge"),
     path("items/<int:pk>/tasks/new/", list_views.TaskCreate.as_view(), name="task_create"),
     path("tasks/<int:pk>/", list_views.task_detail, name="task_detail"),
     path("tasks/<int:pk>/edit/", list_views.TaskEdit.as_view(), name="task_edit"),

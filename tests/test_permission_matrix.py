@@ -88,6 +88,7 @@ from responsibilities.models import (
     OrganisationKind,
     ResponsibilityList,
     Role,
+    SupervisionNote,
     TeamRole,
 )
 from tests.accountability.factories import decide, file_case
@@ -395,6 +396,14 @@ POLICIES = {
         why="403: only the secretary of the member's organisation writes supervision notes (not even a "
         "superuser: the note is the secretary's own act).",
     ),
+    "responsibilities:supervision_note_acknowledge": Policy(
+        METHOD_NOT_ALLOWED,
+        post=Rule(at(LEADER, OWN), forbidden=STAFF | INSPECTORS | at(SECRETARY, OWN), superuser=FORBIDDEN),
+        args=pk("note"),
+        data=lambda w, s, r: {"feedback": "已阅，本周推进"},
+        why="403: only the member whose list was urged marks the note read; those who read the list (office "
+        "staff, inspectors, the secretary who wrote it, a superuser) may not answer for him.",
+    ),
     "responsibilities:task_create": Policy(
         STAFF_ONLY, post=STAFF_ONLY, args=pk("item"), data=lambda w, s, r: task_payload(w, s)
     ),
@@ -589,6 +598,14 @@ POLICIES = {
         data=lambda w, s, r: {"follow_up": "已整改"},
         why="403: inspectors read interventions but may not add to them. The secretary follows up the "
         "interventions about his or her own organisation; other leaders do not see them (404).",
+    ),
+    "accountability:intervention_acknowledge": Policy(
+        MEMBER_LIST,
+        post=Rule(at(LEADER, OWN), forbidden=STAFF | INSPECTORS | at(SECRETARY, OWN), superuser=FORBIDDEN),
+        args=pk("intervention"),
+        data=lambda w, s, r: {"feedback": "已整改"},
+        why="The intervention is about each scope's member: its handlers read it, and so does the person "
+        "(C's member is the leader). 403: only the person marks it read and answers (反馈).",
     ),
     # ---- Assessments ----
     "assessments:scheme_list": Policy(listed(), marker=name_of("scheme"), why="Schemes of the user's scope."),
@@ -864,6 +881,7 @@ def build_world(media_root) -> SimpleNamespace:
 
     # Lists, tasks, evidence, issued tasks, roll-over jobs.
     w.committee, w.memberlist, w.item, w.task, w.evidence, w.issued, w.job = ({} for _ in range(7))
+    w.note = {}
     w.notification = {}
     for scope, org in w.org.items():
         services.lists_generate(organisation=org, year=year, by=root)
@@ -880,6 +898,10 @@ def build_world(media_root) -> SimpleNamespace:
             responsible_person=w.person[scope],
         )
         w.item[scope] = w.task[scope].item
+        # A 督促 note on each member's list (written directly: only C's secretary has a login).
+        w.note[scope] = SupervisionNote.objects.create(
+            responsibility_list=w.memberlist[scope], text=f"矩阵督促{SUFFIX[scope]}", written_by=root
+        )
         w.evidence[scope] = services.evidence_upload(task=w.task[scope], uploaded=pdf(), by=root)
         w.issued[scope] = services.task_issue(
             issuer=org,

@@ -611,6 +611,9 @@ class SupervisionNote(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("记录人"), on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(_("记录时间"), default=timezone.now, editable=False)
+    # The member's trace of having heard it (该提醒的提醒): when he or she read it, and an answer.
+    acknowledged_at = models.DateTimeField(_("已阅时间"), null=True, blank=True, editable=False)
+    feedback = models.TextField(_("反馈"), blank=True, default="", editable=False)
 
     objects = SupervisionNoteQuerySet.as_manager()
 
@@ -622,6 +625,13 @@ class SupervisionNote(models.Model):
 
     def __str__(self):
         return f"{self.date} {self.text[:20]}"
+
+    def get_absolute_url(self):
+        return reverse("responsibilities:list_detail", args=[self.responsibility_list_id])
+
+    @property
+    def is_acknowledged(self) -> bool:
+        return self.acknowledged_at is not None
 
 
 @track_history()

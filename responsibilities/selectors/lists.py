@@ -141,6 +141,10 @@ def supervision_notes(responsibility_list: ResponsibilityList) -> QuerySet[Super
     return responsibility_list.supervision_notes.select_related("written_by")
 
 
+def notes_visible_to(user, day) -> QuerySet[SupervisionNote]:
+    return SupervisionNote.objects.for_user(user, scope.VIEW, day=day).select_related("responsibility_list__person")
+
+
 # ---- My checklist -----------------------------------------------------------------------------
 
 
