@@ -29,7 +29,11 @@ def seat(user, organisation, by):
 def move(responsibility_list, target, by, reason=""):
     responsibility_list.refresh_from_db()
     return services.list_transition(
-        responsibility_list=responsibility_list, version=responsibility_list.version, target=target, by=by, reason=reason
+        responsibility_list=responsibility_list,
+        version=responsibility_list.version,
+        target=target,
+        by=by,
+        reason=reason,
     )
 
 
@@ -64,7 +68,9 @@ def test_tasks_due_soon_or_overdue_are_the_responsible_persons_and_the_office_st
     person = seat(leader, tree["own"], superuser)
     listed = committee_list(tree["own"], superuser)
     today = timezone.localdate()
-    soon = add_task(listed, superuser, title="五天内到期", deadline=today + timedelta(days=3), responsible_person=person)
+    soon = add_task(
+        listed, superuser, title="五天内到期", deadline=today + timedelta(days=3), responsible_person=person
+    )
     add_task(listed, superuser, title="下个月到期", deadline=today + timedelta(days=40), responsible_person=person)
     add_task(listed, superuser, title="上月逾期", deadline=today - timedelta(days=30), responsible_person=person)
     child = committee_list(tree["child"], superuser)
@@ -171,7 +177,9 @@ def test_the_workbench_query_count_is_the_same_for_one_and_fifty_rows(
 
     def add_rows(n):
         for index in range(n):
-            add_task(listed, superuser, title=f"任务{index}", deadline=today + timedelta(days=2), responsible_person=member)
+            add_task(
+                listed, superuser, title=f"任务{index}", deadline=today + timedelta(days=2), responsible_person=member
+            )
             services.supervision_note_add(responsibility_list=member_list, text=f"督促{index}", by=secretary)
             accountability_services.intervention_record(
                 organisation=tree["own"], person=member, kind="remind", reason=f"提醒{index}", by=office_staff
@@ -192,3 +200,34 @@ def test_the_workbench_query_count_is_the_same_for_one_and_fifty_rows(
     assert counts() == one
     assert len(groups_of(leader)["tasks_due"].rows) == worklist.TODO_LIMIT
     assert groups_of(leader)["tasks_due"].count == 50
+
+
+def test_finished_jobs_wait_for_their_requester_and_own_acts_are_listed_as_done(
+    client, tree, superuser, office_staff, secretary, leader
+):
+    from core.models import Job, JobStatus
+
+    Job.objects.create(
+        kind="results",
+        title="重新计算考核结果",
+        key="results:x",
+        status=JobStatus.DONE,
+        started_by=office_staff,
+        finished_at=timezone.now(),
+    )
+    Job.objects.create(
+        kind="results",
+        title="别人的任务",
+        key="results:y",
+        status=JobStatus.DONE,
+        started_by=superuser,
+        finished_at=timezone.now(),
+    )
+    assert [row.text for row in groups_of(office_staff)["jobs"].rows] == ["重新计算考核结果"]
+    member = seat(leader, tree["own"], superuser)
+    committee_list(tree["own"], superuser)
+    member_list = ResponsibilityList.objects.get(organisation=tree["own"], year=THIS_YEAR, person=member)
+    services.supervision_note_add(responsibility_list=member_list, text="请抓紧推进", by=secretary)
+    done = worklist.done(secretary)
+    assert [row.url for row in done] == [member_list.get_absolute_url()] and "督促" in done[0].text
+    assert worklist.done(leader) == []
