@@ -5,6 +5,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from core import worklist
+from core.models import Notification
+
+NEW_MESSAGES = 5
 
 # The navigation shows the to-do count of the user's last visit to the 工作台 (kept in the session,
 # which is saved on every request anyway): computing every provider on every page would cost each
@@ -18,6 +21,8 @@ def workbench(request):
     groups = worklist.todos(request.user, today)
     total = worklist.todo_total(groups)
     request.session[SESSION_TODO_COUNT] = total
+    # The newest unread messages (the header has their count): what the user was told since.
+    unread = list(Notification.objects.for_user(request.user).unread()[:NEW_MESSAGES])
     panels = [panel for panel in (provider(request) for provider in worklist.WORKBENCH_PANELS) if panel is not None]
     return render(
         request,
@@ -29,6 +34,7 @@ def workbench(request):
             "done": worklist.done(request.user),
             "done_days": worklist.DONE_DAYS,
             "panels": panels,
+            "unread": unread,
             "nav_todo": total,
         },
     )

@@ -57,7 +57,7 @@ def lists_todo(user, today) -> list[Todo]:
             lambda rl: TodoRow(
                 text=str(rl),
                 url=rl.get_absolute_url(),
-                detail=_("提交于 %(at)s") % {"at": f"{rl.submitted_at:%Y-%m-%d}"} if rl.submitted_at else "",
+                detail=_("提交于 %(at)s") % {"at": f"{timezone.localtime(rl.submitted_at):%Y-%m-%d}"} if rl.submitted_at else "",
             ),
         )
     )
