@@ -36,7 +36,10 @@ def build(admin_user) -> int:
         organisation=city, year=today.year, kind=ListKind.MEMBER, status=ListStatus.DRAFT
     ):
         services.list_transition(
-            responsibility_list=member_list, version=member_list.version, target=ListStatus.SUBMITTED, by=users["office"]
+            responsibility_list=member_list,
+            version=member_list.version,
+            target=ListStatus.SUBMITTED,
+            by=users["office"],
         )
         made += 1
     county = ResponsibilityList.objects.filter(

@@ -6,7 +6,6 @@ count and the first rows, joined) whatever the number of rows.
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +26,7 @@ from responsibilities.models import (
     TaskStatus,
     TeamMembership,
 )
+from responsibilities.selectors.lists import annotate_deadline_state, intervened_after_deadline, warning_thresholds
 
 
 def _group(key, title, action, queryset, make_row) -> Todo:
@@ -57,7 +57,9 @@ def lists_todo(user, today) -> list[Todo]:
             lambda rl: TodoRow(
                 text=str(rl),
                 url=rl.get_absolute_url(),
-                detail=_("提交于 %(at)s") % {"at": f"{timezone.localtime(rl.submitted_at):%Y-%m-%d}"} if rl.submitted_at else "",
+                detail=_("提交于 %(at)s") % {"at": f"{timezone.localtime(rl.submitted_at):%Y-%m-%d}"}
+                if rl.submitted_at
+                else "",
             ),
         )
     )
@@ -81,10 +83,10 @@ def lists_todo(user, today) -> list[Todo]:
     return groups
 
 
-def due_tasks(user, today):
-    """Open tasks due within the reminder window or overdue: the user's own (responsible for, or on
-    his or her list) and, for office staff, those of the organisations they are assigned to."""
-    horizon = today + timedelta(days=settings.REMINDER_DAYS_BEFORE)
+def due_tasks(user, today, blue_days: int):
+    """Open tasks due within the blue warning's window or overdue: the user's own (responsible for, or
+    on his or her list) and, for office staff, those of the organisations they are assigned to."""
+    horizon = today + timedelta(days=blue_days)
     mine = Q(responsible_person__user=user) | Q(item__responsibility_list__person__user=user)
     paths = office_paths(user)
     if paths:
@@ -96,12 +98,16 @@ def due_tasks(user, today):
         .exclude(status=TaskStatus.DONE)
         .exclude(item__responsibility_list__status=ListStatus.CLOSED)
         .select_related("item__responsibility_list__organisation", "responsible_person")
+        .annotate(intervened=intervened_after_deadline())
         .order_by("deadline", "pk")
     )
 
 
 def tasks_todo(user, today) -> list[Todo]:
+    thresholds = warning_thresholds()
+
     def row(task):
+        annotate_deadline_state(task, today, thresholds)
         late = task.deadline < today
         detail = (
             _("已逾期 %(n)s 天") % {"n": (today - task.deadline).days}
@@ -113,9 +119,11 @@ def tasks_todo(user, today) -> list[Todo]:
             url=task.get_absolute_url(),
             detail=f"{task.item.responsibility_list.organisation.display_name} · {detail}",
             due=task.deadline,
+            warning=task.warning,
         )
 
-    return [_group("tasks_due", _("即将到期和已逾期的任务"), _("填报进展"), due_tasks(user, today), row)]
+    tasks = due_tasks(user, today, thresholds.blue_days)
+    return [_group("tasks_due", _("即将到期和已逾期的任务"), _("填报进展"), tasks, row)]
 
 
 def notes_todo(user, today) -> list[Todo]:

@@ -19,6 +19,8 @@ from responsibilities.models.lists import (  # noqa: F401
     TaskStatus,
     TaskTally,
     TemplateItem,
+    WarningColour,
+    WarningThreshold,
 )
 from responsibilities.models.organisations import (  # noqa: F401
     Assignment,
