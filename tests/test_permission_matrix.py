@@ -235,6 +235,13 @@ POLICIES = {
         why="every scope's message is addressed to C's secretary; nobody else, not even a superuser, opens it",
     ),
     "core:notification_read_all": Policy(METHOD_NOT_ALLOWED, post=EVERYONE, scoped=False),
+    "core:preferences": Policy(
+        EVERYONE,
+        post=EVERYONE,
+        data=lambda w, s, r: {"email": "", "phone": "", "event_list_submitted": []},
+        scoped=False,
+        why="Each user's own 消息接收设置: there is no one else's to reach.",
+    ),
     "login": Policy(
         PUBLIC,
         post=PUBLIC,
