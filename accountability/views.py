@@ -404,6 +404,7 @@ def early_warning(request):
     secretary_ids = permissions.secretary_of(request.user, today)
     for row in rows:
         row.can_intervene = permissions.may_intervene(request.user, row.organisation, secretary_ids)
+    overdue_orders = list(org_selectors.overdue_orders(request.user, today)[:20])
     recent = list(selectors.interventions_visible_to(request.user)[:10])
     for intervention in recent:
         intervention.can_follow_up = permissions.may_intervene(request.user, intervention.organisation, secretary_ids)
@@ -418,6 +419,7 @@ def early_warning(request):
             "repeat_only": repeat_only,
             "query": "repeat=1" if repeat_only else "",
             "recent": recent,
+            "overdue_orders": overdue_orders,
         },
     )
 

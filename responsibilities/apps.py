@@ -8,6 +8,7 @@ class ResponsibilitiesConfig(AppConfig):
 
     def ready(self):
         from core.history import register_history
+        from responsibilities import order_notifications  # noqa: F401  (registers the 督办 events)
         from responsibilities.models import (
             IssuedTask,
             Organisation,
@@ -45,6 +46,7 @@ class ResponsibilitiesConfig(AppConfig):
         register_todo(worklist.lists_todo, order=10)
         register_todo(worklist.tasks_todo, order=20)
         register_todo(worklist.notes_todo, order=25)
+        register_todo(worklist.orders_todo, order=15)
         register_todo(worklist.without_secretary_todo, order=80)
         register_workbench_panel(worklist.profile_panel)
         register_done(worklist.lists_done)

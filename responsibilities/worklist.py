@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from core import scope
 from core.forms import AcknowledgeForm
 from core.worklist import TODO_LIMIT, Done, Todo, TodoRow
+from responsibilities import rules
 from responsibilities.models import (
     Evidence,
     IssuedTask,
@@ -260,3 +261,57 @@ def profile_panel(request):
     if Role.INSPECTOR in roles:
         context["inspector_assignments"] = org_selectors.inspector_assignments(user)
     return Panel("responsibilities/_workbench_profile.html", context)
+
+
+def orders_todo(user, today) -> list[Todo]:
+    """督办 to answer (the recipient's side: its office staff, its secretary, the named person; not the
+    issuer's side, whose staff also reach the recipient) and answers to accept or return (the
+    issuer's office staff and secretary)."""
+    from responsibilities.models import ReplyStatus, SupervisionReply
+
+    office = office_paths(user)
+    secretary = TeamMembership.objects.secretary_of(user, today)
+    visible = SupervisionReply.objects.for_user(user).select_related("order__issuer", "organisation")
+    to_answer = (
+        visible.filter(status__in=[ReplyStatus.WAITING, ReplyStatus.RETURNED])
+        .filter(
+            Q(person__user=user)
+            | Q(organisation__in=secretary)
+            | (scope.within(office, field="organisation__path") & ~scope.within(office, field="order__issuer__path"))
+        )
+        .order_by("order__reply_by", "pk")
+    )
+    to_accept = (
+        visible.filter(status=ReplyStatus.ANSWERED)
+        .filter(
+            scope.within(scope.scope_paths(user, scope.CHANGE), field="order__issuer__path")
+            | Q(order__issuer__in=secretary)
+        )
+        .order_by("answered_at", "pk")
+    )
+
+    def answer_row(reply):
+        late = reply.is_overdue(today)
+        return TodoRow(
+            text=reply.order.title,
+            url=reply.get_absolute_url(),
+            detail=_("%(issuer)s 督办 · %(day)s 前反馈")
+            % {"issuer": reply.order.issuer.name, "day": reply.order.reply_by},
+            due=reply.order.reply_by,
+            warning=rules.TaskWarning("red", _("红色预警·逾期未反馈")) if late else None,
+        )
+
+    return [
+        _group("orders_to_answer", _("待反馈的督办"), _("反馈"), to_answer, answer_row),
+        _group(
+            "orders_to_accept",
+            _("待办结的督办反馈"),
+            _("办结或退回"),
+            to_accept,
+            lambda reply: TodoRow(
+                text=reply.order.title,
+                url=reply.get_absolute_url(),
+                detail=_("%(org)s 已反馈") % {"org": reply.organisation.name},
+            ),
+        ),
+    ]

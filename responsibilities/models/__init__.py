@@ -22,6 +22,13 @@ from responsibilities.models.lists import (  # noqa: F401
     WarningColour,
     WarningThreshold,
 )
+from responsibilities.models.orders import (  # noqa: F401
+    OrderSubject,
+    ReplyFile,
+    ReplyStatus,
+    SupervisionOrder,
+    SupervisionReply,
+)
 from responsibilities.models.organisations import (  # noqa: F401
     Assignment,
     DateRange,
