@@ -8,9 +8,11 @@ product itself sends.
 - the province reminds 东州市委 as an organisation → its office staff and secretary acknowledge;
 - the inspectors have inspections to finish (a draft each; ``inspector_org`` submitted one for
   ``office`` to confirm); the open mass evaluations wait for ``office`` to hand out codes;
+- the city issues a 督办 to 东安县委 → ``office_county`` is asked to answer it;
 - the 纪检 and 组织 inspectors and ``admin`` have the open case; ``admin`` the team without a secretary.
 """
 
+from datetime import timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -22,6 +24,7 @@ from assessments import services as assessment_services
 from assessments.models import InspectionKind, Scheme
 from responsibilities import services
 from responsibilities.models import ListKind, ListStatus, Organisation, ResponsibilityList, SupervisionNote
+from responsibilities.services import orders as order_services
 
 
 def build(admin_user) -> int:
@@ -72,7 +75,17 @@ def build(admin_user) -> int:
     )
     made += 1
     made += _inspections(users, today)
-    return made
+    # A 督办 from the city to 东安县委, for ``office_county`` to answer (and ``office`` to close later).
+    order_services.order_issue(
+        issuer=city,
+        recipients=[Organisation.objects.get(code="SH-01-01")],
+        title="新提拔干部廉政谈话落实情况",
+        subject="tasks",
+        text="请说明本年度新提拔干部廉政谈话的开展情况，附谈话记录。",
+        reply_by=today + timedelta(days=10),
+        by=users["office"],
+    )
+    return made + 1
 
 
 def _inspections(users, today) -> int:

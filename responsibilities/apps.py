@@ -50,3 +50,4 @@ class ResponsibilitiesConfig(AppConfig):
         register_todo(worklist.without_secretary_todo, order=80)
         register_workbench_panel(worklist.profile_panel)
         register_done(worklist.lists_done)
+        register_done(worklist.orders_done)

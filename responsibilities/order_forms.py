@@ -39,11 +39,12 @@ class OrderForm(StyledFormMixin, forms.ModelForm):
         fields = ["title", "subject", "text", "reply_by"]
         widgets = {"reply_by": DateInput(), "text": forms.Textarea(attrs={"rows": 4})}
 
-    def __init__(self, *args, candidates, people, **kwargs):
+    def __init__(self, *args, issuer, candidates, people, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["subject"].choices = OrderSubject.choices
         self.fields["recipients"].queryset = candidates
-        self.fields["recipients"].label_from_instance = lambda org: f"{'　' * (org.depth - 1)}{org.name}"
+        # Indented by depth below the issuer (its children flush left).
+        self.fields["recipients"].label_from_instance = lambda org: f"{'　' * (org.depth - issuer.depth - 1)}{org.name}"
         self.fields["person"].queryset = people
         self.fields["person"].label_from_instance = lambda p: f"{p.name}（{p.home_organisation.name}）"
 

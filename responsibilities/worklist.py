@@ -315,3 +315,23 @@ def orders_todo(user, today) -> list[Todo]:
             ),
         ),
     ]
+
+
+def orders_done(user, since) -> list[Done]:
+    """督办 the user issued, answered or closed."""
+    from responsibilities.models import SupervisionOrder, SupervisionReply
+
+    issued = (
+        SupervisionOrder.objects.for_user(user).filter(issued_by=user, issued_at__gte=since).order_by("-issued_at")[:10]
+    )
+    rows = [Done(o.issued_at, _("签发督办：%(title)s") % {"title": o.title}, o.get_absolute_url()) for o in issued]
+    replies = SupervisionReply.objects.for_user(user).select_related("order")
+    answered = replies.filter(answered_by=user, answered_at__gte=since).order_by("-answered_at")[:10]
+    rows += [
+        Done(r.answered_at, _("反馈督办：%(title)s") % {"title": r.order.title}, r.get_absolute_url()) for r in answered
+    ]
+    closed = replies.filter(closed_by=user, closed_at__gte=since).order_by("-closed_at")[:10]
+    rows += [
+        Done(r.closed_at, _("办结督办：%(title)s") % {"title": r.order.title}, r.get_absolute_url()) for r in closed
+    ]
+    return rows

@@ -114,7 +114,7 @@ def order_create(request):
         .exclude(home_organisation=issuer)
         .select_related("home_organisation")
     )
-    form = OrderForm(request.POST or None, candidates=candidates, people=people)
+    form = OrderForm(request.POST or None, issuer=issuer, candidates=candidates, people=people)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

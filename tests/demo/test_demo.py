@@ -108,6 +108,7 @@ def test_every_demo_account_has_a_populated_workbench_and_messages(client, first
         assert response.status_code == 200 and 'data-testid="todo-' in response.content.decode(), username
     told = set(Notification.objects.values_list("recipient__username", flat=True))
     assert {"secretary", "office", "office_county", "leader", "member"} <= told
+    assert "orders_to_answer" in {g.key for g in worklist.todos(users["office_county"])}
     # The province's reminder to the city reaches its office staff and its secretary.
     for username in ("office", "secretary"):
         assert "interventions" in {g.key for g in worklist.todos(users[username])}
