@@ -17,6 +17,12 @@ class AccountabilityConfig(AppConfig):
 
         register_history("case", Case, Case.objects.handled_by)
 
+        from accountability import worklist
+        from core.worklist import register_done, register_todo
+
+        register_todo(worklist.todo, order=30)
+        register_done(worklist.done)
+
         from django.db.models.signals import post_save
 
         from responsibilities.models import Organisation

@@ -624,11 +624,18 @@ class InterventionKind(models.TextChoices):
 
 
 class InterventionQuerySet(scope.ScopedQuerySet):
-    def visibility(self, user, action=scope.VIEW):
-        """Office staff, administrators and inspectors in scope; a secretary for his or her own organisation."""
+    def visibility(self, user, action=scope.VIEW, recipient=False):
+        """Office staff, administrators and inspectors in scope; a secretary for his or her own organisation.
+
+        ``recipient=True`` (the 已阅/反馈 page and the 工作台) also opens to the person it concerns his
+        or her own reminders, criticisms and talks; the early warning's lists keep the narrower rule.
+        """
         roles = {"office_staff", "admin", "inspector"} if action == scope.VIEW else None
         allowed = scope.within(scope.scope_paths(user, action, roles=roles), field="organisation__path")
-        return allowed | Q(organisation__in=TeamMembership.objects.secretary_of(user, timezone.localdate()))
+        allowed |= Q(organisation__in=TeamMembership.objects.secretary_of(user, timezone.localdate()))
+        if recipient and action == scope.VIEW:
+            allowed |= Q(person__user=user)
+        return allowed
 
 
 @track_history()
@@ -665,6 +672,19 @@ class Intervention(models.Model):
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("实施人"), on_delete=models.PROTECT, related_name="+"
     )
+    # The recipient's trace of having heard it: when, by whom (the person, or for an organisation one
+    # of its office staff or its secretary) and the answer (反馈).
+    acknowledged_at = models.DateTimeField(_("已阅时间"), null=True, blank=True, editable=False)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("已阅人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    feedback = models.TextField(_("反馈"), blank=True, default="", editable=False)
 
     objects = InterventionQuerySet.as_manager()
 
@@ -683,3 +703,10 @@ class Intervention(models.Model):
 
     def __str__(self):
         return f"{self.date:%Y-%m-%d} {self.get_kind_display()} {self.person or self.organisation}"
+
+    def get_absolute_url(self):
+        return reverse("accountability:intervention_acknowledge", args=[self.pk])
+
+    @property
+    def is_acknowledged(self) -> bool:
+        return self.acknowledged_at is not None

@@ -85,3 +85,21 @@ def may_edit_rule_set(user, rule_set) -> bool:
     if user.is_superuser:
         return True
     return rule_set.owner_id is not None and scope.covers(admin_paths(user) or [], rule_set.owner.path)
+
+
+def may_acknowledge(user, intervention) -> bool:
+    """Who answers an intervention (已阅/反馈): the person it concerns; for an organisation, the office
+    staff assigned to that organisation and its secretary on the day (those the 消息中心 told)."""
+    if not user.is_authenticated:
+        return False
+    if intervention.person_id:
+        return intervention.person.user_id == user.pk
+    if intervention.organisation_id in secretary_of(user, timezone.localdate()):
+        return True
+    return any(
+        role == "office_staff" and path == intervention.organisation.path
+        for role, _dept, path in scope.assignments_of(user)
+    )
+
+
+rule("accountability.acknowledge")(may_acknowledge)

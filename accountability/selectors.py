@@ -29,6 +29,7 @@ from accountability.permissions import case_handler_paths
 from core import scope
 from responsibilities import tallies
 from responsibilities.models import Organisation, OverdueTally, Person, Task, TaskStatus, TeamMembership
+from responsibilities.selectors import lists as list_selectors
 
 
 def cases_visible_to(user) -> QuerySet[Case]:
@@ -369,9 +370,12 @@ def warning_rows(user, day: date, groups, shown_tasks: int = 3) -> list[WarningR
         )
         .filter(rank__lte=shown_tasks)
         .select_related("item__responsibility_list")
+        .annotate(intervened=list_selectors.intervened_after_deadline())
         .order_by("deadline", "pk")
     )
+    thresholds = list_selectors.warning_thresholds()
     for task in first_tasks:
+        list_selectors.annotate_deadline_state(task, day, thresholds)
         tasks[(task.item.responsibility_list.organisation_id, task.item.responsibility_list.person_id)].append(task)
     late_done = {
         (row["item__responsibility_list__organisation"], row["item__responsibility_list__person"]): row["n"]
@@ -415,6 +419,16 @@ def warning_rows(user, day: date, groups, shown_tasks: int = 3) -> list[WarningR
 
 def interventions_visible_to(user) -> QuerySet[Intervention]:
     return Intervention.objects.for_user(user).select_related("organisation", "person", "task", "done_by")
+
+
+def intervention_for_recipient(user, pk) -> Intervention:
+    """One intervention as its recipient or its handlers see it (the 已阅/反馈 page): 404 otherwise."""
+    return get_object_or_404(
+        Intervention.objects.for_user(user, recipient=True).select_related(
+            "organisation", "person", "task", "done_by", "acknowledged_by"
+        ),
+        pk=pk,
+    )
 
 
 def person_cases(user, person: Person) -> QuerySet[Case]:

@@ -28,6 +28,7 @@ from accountability.models import (
 from accountability.permissions import (
     admin_paths,
     handles_cases,
+    may_acknowledge,
     may_adopt_for,
     may_edit_rule_set,
     may_intervene,
@@ -785,3 +786,29 @@ def rule_set_adopt(
     adoption.full_clean()
     adoption.save()
     return adoption
+
+
+@service
+def intervention_acknowledge(*, intervention: Intervention, feedback: str = "", by) -> Intervention:
+    """The recipient marks a reminder, criticism or talk read (已阅, with the time) and answers it (反馈),
+    once: so that 该提醒的提醒 leaves a trace of having been heard."""
+    locked = (
+        Intervention.objects.select_for_update(of=("self",))
+        .select_related("organisation", "person")
+        .get(pk=intervention.pk)
+    )
+    if not may_acknowledge(by, locked):
+        raise PermissionDenied(_("只有被提醒、批评或约谈的对象可以确认已阅。"))
+    if locked.acknowledged_at is not None:
+        raise ValidationError(
+            {
+                "feedback": _("该记录已于 %(at)s 确认已阅。")
+                % {"at": f"{timezone.localtime(locked.acknowledged_at):%Y-%m-%d %H:%M}"}
+            },
+            code="already_acknowledged",
+        )
+    if len(feedback) > 2000:
+        raise ValidationError({"feedback": _("反馈不能超过 2000 字。")}, code="too_long")
+    locked.acknowledged_at, locked.acknowledged_by, locked.feedback = timezone.now(), by, feedback.strip()
+    locked.save(update_fields=["acknowledged_at", "acknowledged_by", "feedback"])
+    return locked

@@ -26,5 +26,6 @@ urlpatterns = [
     path("screening/", views.screening, name="screening"),
     path("early-warning/", views.early_warning, name="early_warning"),
     path("interventions/new/", views.intervention_create, name="intervention_create"),
+    path("interventions/<int:pk>/", views.intervention_acknowledge, name="intervention_acknowledge"),
     path("interventions/<int:pk>/follow-up/", views.intervention_follow_up, name="intervention_follow_up"),
 ]

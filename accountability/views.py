@@ -31,7 +31,7 @@ from accountability.forms import (
 )
 from accountability.models import CaseStatus, Exemption, InterventionKind, RestrictionKind, Subject
 from core import excel, scope
-from core.forms import as_id, attach_errors
+from core.forms import AcknowledgeForm, as_id, attach_errors
 from core.models import EditConflict
 from core.panels import Panel
 from core.permissions import can
@@ -687,6 +687,7 @@ def early_warning(request):
     secretary_ids = permissions.secretary_of(request.user, today)
     for row in rows:
         row.can_intervene = permissions.may_intervene(request.user, row.organisation, secretary_ids)
+    overdue_orders = list(org_selectors.overdue_orders(request.user, today)[:20])
     recent = list(selectors.interventions_visible_to(request.user)[:10])
     for intervention in recent:
         intervention.can_follow_up = permissions.may_intervene(request.user, intervention.organisation, secretary_ids)
@@ -701,6 +702,7 @@ def early_warning(request):
             "repeat_only": repeat_only,
             "query": "repeat=1" if repeat_only else "",
             "recent": recent,
+            "overdue_orders": overdue_orders,
         },
     )
 
@@ -764,3 +766,34 @@ def intervention_follow_up(request, pk):
     else:
         messages.error(request, _("请填写跟进情况。"))
     return redirect("accountability:early_warning")
+
+
+@private_no_store
+@require_http_methods(["GET", "POST"])
+def intervention_acknowledge(request, pk):
+    """An intervention as its recipient reads it: 已阅 with the time, and an answer (反馈)."""
+    intervention = selectors.intervention_for_recipient(request.user, pk)
+    can_acknowledge = permissions.may_acknowledge(request.user, intervention) and not intervention.is_acknowledged
+    form = AcknowledgeForm(request.POST or None)
+    if request.method == "POST":
+        if not permissions.may_acknowledge(request.user, intervention):
+            raise PermissionDenied(_("只有被提醒、批评或约谈的对象可以确认已阅。"))
+        if form.is_valid():
+            try:
+                services.intervention_acknowledge(
+                    intervention=intervention, feedback=form.cleaned_data["feedback"], by=request.user
+                )
+            except ValidationError as error:
+                attach_errors(form, error)
+            else:
+                messages.success(request, _("已确认已阅。"))
+                return redirect("home")
+        status = 400
+    else:
+        status = 200
+    return render(
+        request,
+        "accountability/intervention_acknowledge.html",
+        {"intervention": intervention, "form": form, "can_acknowledge": can_acknowledge},
+        status=status,
+    )

@@ -18,3 +18,9 @@ class AssessmentsConfig(AppConfig):
             ("result", Result),
         ):
             register_history(key, model, model.objects.for_user)
+
+        from assessments import worklist
+        from core.worklist import register_done, register_todo
+
+        register_todo(worklist.todo, order=40)
+        register_done(worklist.done)

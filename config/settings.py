@@ -4,7 +4,9 @@ Variables (all optional in development; README "Configuration" has the table, an
 two in step): DATABASE_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS, CSRF_TRUSTED_ORIGINS, CONN_MAX_AGE,
 SECURE_SSL_REDIRECT, SECURE_HSTS_SECONDS, SESSION_COOKIE_SECURE, CSRF_COOKIE_SECURE, BEHIND_TLS_PROXY,
 AXES_PROXY_COUNT, MEDIA_ROOT, STATIC_ROOT, LOG_LEVEL, EVIDENCE_MAX_BYTES, BALLOT_MIN_RESULTS, JOBS_INLINE,
-JOB_RETRY_ATTEMPTS, JOB_RETRY_WAIT, REMINDER_DAYS_BEFORE.
+JOB_RETRY_ATTEMPTS, JOB_RETRY_WAIT, REMINDER_DAYS_BEFORE, EMAIL_URL, DEFAULT_FROM_EMAIL, EMAIL_TIMEOUT,
+SITE_URL, SMS_BACKEND, SMS_URL, SMS_SECRET, SMS_BODY, SMS_TIMEOUT, DELIVERY_RETRY_ATTEMPTS,
+DELIVERY_RETRY_WAIT.
 """
 
 from datetime import timedelta
@@ -211,3 +213,24 @@ JOBS_INLINE = env.bool("JOBS_INLINE", default=False)
 REMINDER_DAYS_BEFORE = env.int("REMINDER_DAYS_BEFORE", default=5)
 # Procrastinate's tables are read-only in the admin; its tasks are found in each app's tasks.py.
 PROCRASTINATE_READONLY_MODELS = True
+
+# ---- Channels: e-mail and SMS (see core/channels.py) ---------------------------------------------
+# E-mail through Django's SMTP backend, e.g. EMAIL_URL=smtp+tls://user:password@smtp.example.org:587
+# (django-environ); by default the messages are written to the console (development).
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="noreply@localhost")
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+# The site's address, for the link in an e-mail or SMS (they carry only a short text and this link).
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# SMS gateway: "core.sms.LogBackend" (writes to the log; the default) or "core.sms.HttpBackend", which
+# POSTs SMS_BODY (a JSON object whose string values may hold {phone}, {text} and {link}) to SMS_URL with
+# the header X-Signature: hex HMAC-SHA256 of the body under SMS_SECRET.
+SMS_BACKEND = env("SMS_BACKEND", default="core.sms.LogBackend")
+SMS_URL = env("SMS_URL", default="")
+SMS_SECRET = env("SMS_SECRET", default="")
+SMS_BODY = env("SMS_BODY", default='{"mobile": "{phone}", "content": "{text}"}')
+SMS_TIMEOUT = env.int("SMS_TIMEOUT", default=10)
+# A message that cannot be sent is retried this many times (DELIVERY_RETRY_WAIT ** n seconds apart),
+# then marked failed; the in-site notification stays whatever happens.
+DELIVERY_RETRY_ATTEMPTS = env.int("DELIVERY_RETRY_ATTEMPTS", default=3)
+DELIVERY_RETRY_WAIT = env.int("DELIVERY_RETRY_WAIT", default=10)

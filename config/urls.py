@@ -6,13 +6,14 @@ from django.views.i18n import set_language
 
 from assessments import views as assessment_views
 from core.views import PasswordChange, bad_request, server_error, text_size
+from core.workbench_views import workbench
 from responsibilities import views as responsibilities_views
 
 handler400 = bad_request
 handler500 = server_error
 
 urlpatterns = [
-    path("", responsibilities_views.home, name="home"),
+    path("", workbench, name="home"),  # 工作台: every role's home page
     path("accounts/login/", responsibilities_views.login_view, name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", PasswordChange.as_view(), name="password_change"),

@@ -14,3 +14,8 @@ class CoreConfig(AppConfig):
         from core.views import remember_preferences
 
         user_logged_in.connect(remember_preferences, dispatch_uid="core.remember_preferences")
+
+        from core import worklist
+
+        worklist.register_todo(worklist.jobs_todo, order=90)
+        worklist.register_done(worklist.jobs_done)

@@ -29,4 +29,6 @@ def navigation(request):
         "nav_early_warning": user.is_superuser or bool(roles),
         # One indexed count per page (recipient, read_at).
         "nav_unread": Notification.objects.for_user(user).unread().count(),
+        # As of the user's last visit to the 工作台 (no queries here; see core.workbench_views).
+        "nav_todo": request.session.get("worklist_todo_count") if hasattr(request, "session") else None,
     }

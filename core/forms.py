@@ -97,5 +97,72 @@ class DateChoiceForm(forms.Form):
     on = forms.DateField(label=_("查看日期"), required=False, widget=DateInput(attrs={"class": "form-control"}))
 
 
+class AcknowledgeForm(StyledFormMixin, forms.Form):
+    """已阅 with an optional answer (反馈): the recipient's trace of a 督促 note or an intervention."""
+
+    feedback = forms.CharField(
+        label=_("反馈"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("可不填；填写后对方可以看到您的反馈。"),
+    )
+
+
+PHONE_MESSAGE = _("手机号码应为 11 位数字，以 1 开头，例如 13800138000。")
+
+
+class PreferenceForm(StyledFormMixin, forms.Form):
+    """消息接收设置: an address and a phone, the digest, and per event the channels besides the site."""
+
+    email = forms.EmailField(
+        label=_("电子邮箱"), required=False, max_length=254, error_messages={"invalid": _("请输入有效的电子邮箱地址。")}
+    )
+    phone = forms.RegexField(
+        label=_("手机号码"),
+        required=False,
+        regex=r"^1[3-9][0-9]{9}$",
+        max_length=11,
+        error_messages={"invalid": PHONE_MESSAGE, "max_length": PHONE_MESSAGE},
+    )
+    digest = forms.BooleanField(
+        label=_("每日汇总"), required=False, help_text=_("每天 8 时汇总发送一次前一天的消息，不再逐条发送。")
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, events: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        from core.models import Channel
+
+        self.event_fields = []
+        for code, label in events.items():
+            name = f"event_{code}"
+            self.fields[name] = forms.MultipleChoiceField(
+                label=label,
+                choices=Channel.choices,
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                error_messages={"invalid_choice": _("未知的接收渠道：%(value)s。")},
+            )
+            self.event_fields.append((code, name))
+
+    def clean(self):
+        cleaned = super().clean()
+        needs = {
+            "email": (cleaned.get("email"), _("选择电子邮件前，请先填写电子邮箱。")),
+            "sms": (cleaned.get("phone"), _("选择短信前，请先填写手机号码。")),
+        }
+        for _code, name in self.event_fields:
+            for channel in cleaned.get(name) or []:
+                present, message = needs[channel]
+                if not present and "email" not in self.errors and "phone" not in self.errors:
+                    self.add_error(name, message)
+                    break
+        return cleaned
+
+    def channels(self) -> dict:
+        return {code: self.cleaned_data[name] for code, name in self.event_fields if self.cleaned_data.get(name)}
+
+
 class PasswordChangeForm(StyledFormMixin, auth_forms.PasswordChangeForm):
     """Django's form (old password, then the new one twice, checked by AUTH_PASSWORD_VALIDATORS)."""

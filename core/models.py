@@ -260,3 +260,101 @@ class Preference(models.Model):
 
     def __str__(self):
         return f"{self.user}"
+
+
+class Channel(models.TextChoices):
+    """Where a notification may also go besides the 消息中心 (which always has it)."""
+
+    EMAIL = "email", _("电子邮件")
+    SMS = "sms", _("短信")
+
+
+class NotificationPreferenceQuerySet(scope.ScopedQuerySet):
+    def visibility(self, user, action, **options):
+        """A user's channel preferences are his or her own."""
+        return models.Q(user=user)
+
+
+@track_history()
+class NotificationPreference(VersionedModel):
+    """How a user wants to be told, besides the 消息中心: by which channel for which event, where
+    (address, phone), and whether as one daily digest instead of single messages."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        on_delete=models.PROTECT,
+        related_name="notification_preference",
+    )
+    email = models.EmailField(_("电子邮箱"), blank=True, default="")
+    phone = models.CharField(_("手机号码"), max_length=11, blank=True, default="")
+    digest = models.BooleanField(_("每日汇总"), default=False, help_text=_("每天早上汇总发送一次，不再逐条发送。"))
+    # {event code: [channel, …]}; an event not named goes to the 消息中心 only.
+    channels = models.JSONField(_("接收渠道"), default=dict, blank=True)
+
+    objects = NotificationPreferenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("消息接收设置")
+        verbose_name_plural = _("消息接收设置")
+        triggers = [refuse_deletes()]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(phone="") | models.Q(phone__regex=r"^1[3-9][0-9]{9}$"),
+                name="preference_phone_format",
+                violation_error_message=_("手机号码应为 11 位数字，以 1 开头。"),
+            )
+        ]
+
+    def __str__(self):
+        return str(self.user)
+
+    def channels_for(self, event: str) -> list[str]:
+        """The channels this event goes to: only those with an address or phone set."""
+        reachable = {Channel.EMAIL: bool(self.email), Channel.SMS: bool(self.phone)}
+        return [c for c in self.channels.get(event, []) if reachable.get(c)]
+
+
+class DeliveryStatus(models.TextChoices):
+    QUEUED = "queued", _("待发送")
+    SENT = "sent", _("已发送")
+    FAILED = "failed", _("发送失败")
+
+
+class DeliveryQuerySet(scope.ScopedQuerySet):
+    def visibility(self, user, action, **options):
+        """A delivery is seen by the user it was sent to."""
+        return models.Q(recipient=user)
+
+
+@track_history("attempts")
+class Delivery(models.Model):
+    """One e-mail or SMS sent to a user: of one notification, or of a day's digest of several."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("接收人"), on_delete=models.PROTECT, related_name="deliveries"
+    )
+    channel = models.CharField(_("渠道"), max_length=8, choices=Channel.choices)
+    address = models.CharField(_("地址"), max_length=254)
+    notifications = models.ManyToManyField(Notification, verbose_name=_("消息"), related_name="deliveries")
+    digest = models.BooleanField(_("每日汇总"), default=False)
+    status = models.CharField(_("状态"), max_length=8, choices=DeliveryStatus.choices, default=DeliveryStatus.QUEUED)
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    error = models.TextField(_("错误"), blank=True, default="")
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+
+    objects = DeliveryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("消息发送记录")
+        verbose_name_plural = _("消息发送记录")
+        ordering = ["-created_at", "-pk"]
+        triggers = [refuse_deletes()]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(channel__in=Channel.values), name="delivery_channel_valid"),
+            models.CheckConstraint(condition=models.Q(status__in=DeliveryStatus.values), name="delivery_status_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_channel_display()} → {self.address}"

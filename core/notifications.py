@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 from django.db.models import Model
 
+from core import channels
 from core.models import Notification
 
 EVENTS: dict[str, str] = {}
@@ -46,4 +47,7 @@ def notify(
         chosen = may_open(chosen, target)
         url = url or target.get_absolute_url()
     rows = [Notification(recipient=user, event=event, text=text[:300], url=url, key=key) for user in chosen]
-    return Notification.objects.bulk_create(rows, ignore_conflicts=bool(key))
+    rows = Notification.objects.bulk_create(rows, ignore_conflicts=bool(key))
+    # E-mail and SMS where the recipients asked for them (core.channels), sent once the change commits.
+    (channels.dispatch_keyed if key else channels.dispatch)(rows)
+    return rows

@@ -45,4 +45,25 @@ def preference_set(*, user, large_text: bool, by):
         preference.large_text = large_text
         preference.full_clean()
         preference.save()
+
+
+def preference_save(*, user, version: int | None, email: str, phone: str, digest: bool, channels: dict, by):
+    """Save a user's 消息接收设置 (his or her own only); a save over a newer version is refused."""
+    from core.models import Channel, NotificationPreference, lock_versioned
+
+    if user.pk != by.pk:
+        raise PermissionDenied(_("只能修改自己的消息接收设置。"))
+    unknown = {c for chosen in channels.values() for c in chosen} - set(Channel.values)
+    if unknown:
+        raise ValidationError(_("未知的接收渠道：%(value)s。") % {"value": "、".join(sorted(unknown))}, code="channel")
+    existing = NotificationPreference.objects.filter(user=user).first()
+    # A second save from a form opened before the first one is refused (EditConflict).
+    if existing is None:
+        preference = NotificationPreference(user=user)
+    else:
+        preference = lock_versioned(NotificationPreference.objects.all(), existing.pk, version)
+    preference.email, preference.phone, preference.digest = email.strip(), phone.strip(), digest
+    preference.channels = {event: list(chosen) for event, chosen in channels.items()}
+    preference.full_clean()
+    preference.save()
     return preference

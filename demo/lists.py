@@ -131,8 +131,11 @@ def _issue(year, by, rng):
 
 
 def _workflow(year, by):
-    """The city committee's lists are confirmed; its counties' committee lists are submitted."""
-    for responsibility_list in ResponsibilityList.objects.filter(year=year, organisation__code="SH-01"):
+    """The city committee's lists are confirmed, except its other members' lists, which the city's
+    office staff submit once the accounts exist (``demo.workbench``); its counties' committee lists
+    are submitted."""
+    city_lists = ResponsibilityList.objects.filter(year=year, organisation__code="SH-01").exclude(kind=ListKind.MEMBER)
+    for responsibility_list in city_lists:
         for target in (ListStatus.SUBMITTED, ListStatus.CONFIRMED):
             responsibility_list = services.list_transition(
                 responsibility_list=responsibility_list, version=responsibility_list.version, target=target, by=by

@@ -15,6 +15,7 @@ from django.db import connection, transaction
 from demo import accountability as accountability_demo
 from demo import assessments as assessments_demo
 from demo import lists as demo_lists
+from demo import workbench as workbench_demo
 from responsibilities import services
 from responsibilities.models import Department, Organisation, OrganisationKind, Person, PostLevel, Role, TeamRole
 
@@ -286,4 +287,6 @@ def load_demo() -> tuple[bool, list[tuple[str, str, str]]]:
         # Cases and assessments once the accounts exist (each does nothing when its data is already there).
         accountability_demo.build(admin_user)
         assessments_demo.build(admin_user)
+        # What awaits each account on the 工作台, and the messages that told them.
+        workbench_demo.build(admin_user)
     return created, accounts

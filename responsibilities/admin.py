@@ -16,7 +16,15 @@ from django.utils.translation import gettext_lazy as _
 
 from core import scope
 from core.admin import NoDeleteAdmin, ReadOnlyAdmin, ScopedInlineMixin, VersionCheckedAdmin
-from responsibilities.models import Assignment, Organisation, Person, ResponsibilityList, Task, TeamMembership
+from responsibilities.models import (
+    Assignment,
+    Organisation,
+    Person,
+    ResponsibilityList,
+    Task,
+    TeamMembership,
+    WarningThreshold,
+)
 
 # Fields that give power over the whole system: only superusers set them.
 SUPERUSER_FIELDS = ("is_superuser", "is_staff", "groups", "user_permissions")
@@ -216,3 +224,14 @@ class TaskAdmin(ReadOnlyAdmin):
     list_filter = ["status", "deadline", "item__responsibility_list__year", "item__responsibility_list__organisation"]
     list_select_related = ["item", "responsible_person"]
     show_full_result_count = False  # counting half a million rows on every page view is not worth it
+
+
+@admin.register(WarningThreshold)
+class WarningThresholdAdmin(VersionCheckedAdmin):
+    """The 蓝黄红 thresholds: three fixed rows whose days an administrator changes (never added or deleted)."""
+
+    list_display = ["colour", "days", "after_intervention"]
+    fields = ["days", "after_intervention"]
+
+    def has_add_permission(self, request):
+        return False

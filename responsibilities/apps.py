@@ -8,6 +8,7 @@ class ResponsibilitiesConfig(AppConfig):
 
     def ready(self):
         from core.history import register_history
+        from responsibilities import order_notifications  # noqa: F401  (registers the 督办 events)
         from responsibilities.models import (
             IssuedTask,
             Organisation,
@@ -38,3 +39,15 @@ class ResponsibilitiesConfig(AppConfig):
             dispatch_uid="personal_lists_for_new_member",
             weak=False,
         )
+
+        from core.worklist import register_done, register_todo, register_workbench_panel
+        from responsibilities import worklist
+
+        register_todo(worklist.lists_todo, order=10)
+        register_todo(worklist.tasks_todo, order=20)
+        register_todo(worklist.notes_todo, order=25)
+        register_todo(worklist.orders_todo, order=15)
+        register_todo(worklist.without_secretary_todo, order=80)
+        register_workbench_panel(worklist.profile_panel)
+        register_done(worklist.lists_done)
+        register_done(worklist.orders_done)

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core import channels
 from core.models import Notification
 from core.notifications import notify, register_event
 from responsibilities.models import (
@@ -168,6 +169,7 @@ def remind_deadlines(day: date, days_before: int | None = None) -> int:
                 )
             )
     Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
+    channels.dispatch_keyed(rows)  # e-mail and SMS for those who asked (one read back, one insert)
     return len(rows)
 
 

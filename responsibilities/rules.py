@@ -79,6 +79,66 @@ def is_due_soon(status_done: bool, deadline: date, today: date, days: int = DUE_
     return not status_done and today <= deadline <= today + timedelta(days=days)
 
 
+@dataclass(frozen=True)
+class Thresholds:
+    """When a warning turns blue, yellow or red (the rows of ``WarningThreshold``; these defaults when
+    a row is missing): 蓝 due within 5 days, 黄 overdue, 红 overdue more than 30 days or still overdue
+    after an intervention."""
+
+    blue_days: int = 5
+    yellow_days: int = 0
+    red_days: int = 30
+    red_after_intervention: bool = True
+
+
+@dataclass(frozen=True)
+class TaskWarning:
+    colour: str  # "blue" / "yellow" / "red": a CSS class, never the only signal
+    word: str  # what the colour says, for colour-blind readers and for print
+
+
+def warning_words() -> dict[str, str]:
+    return {"blue": _("蓝色预警·即将到期"), "yellow": _("黄色预警·已逾期"), "red": _("红色预警·严重逾期")}
+
+
+def warning_colour(*, done: bool, deadline: date, today: date, intervened: bool, thresholds: Thresholds) -> str | None:
+    """The warning colour of a task on a day: None when done, or not yet within the blue window."""
+    if done:
+        return None
+    late = (today - deadline).days  # > 0: overdue by that many days
+    if late > 0:
+        if late > thresholds.red_days or (intervened and thresholds.red_after_intervention):
+            return "red"
+        if late > thresholds.yellow_days:
+            return "yellow"
+        return None
+    if -late <= thresholds.blue_days:
+        return "blue"
+    return None
+
+
+def warning_for(
+    *, done: bool, deadline: date, today: date, intervened: bool, thresholds: Thresholds
+) -> TaskWarning | None:
+    colour = warning_colour(done=done, deadline=deadline, today=today, intervened=intervened, thresholds=thresholds)
+    return TaskWarning(colour, warning_words()[colour]) if colour else None
+
+
+@dataclass
+class Colours:
+    """Open tasks by warning colour (the roll-up's 蓝黄红 counts)."""
+
+    blue: int = 0
+    yellow: int = 0
+    red: int = 0
+
+    def __add__(self, other: "Colours") -> "Colours":
+        return Colours(self.blue + other.blue, self.yellow + other.yellow, self.red + other.red)
+
+    def __sub__(self, other: "Colours") -> "Colours":
+        return Colours(self.blue - other.blue, self.yellow - other.yellow, self.red - other.red)
+
+
 def deadline_in_year(deadline: date, year: int) -> bool:
     return deadline.year == year
 

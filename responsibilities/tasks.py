@@ -22,5 +22,7 @@ def overdue_clock(timestamp: int) -> None:
 def deadline_reminders(timestamp: int) -> None:
     """Tasks due in ``REMINDER_DAYS_BEFORE`` days and tasks overdue since today: their people are told."""
     from responsibilities.notifications import remind_deadlines
+    from responsibilities.order_notifications import remind_overdue
 
     remind_deadlines(timezone.localdate())
+    remind_overdue(timezone.localdate())  # 督办 unanswered past their deadline

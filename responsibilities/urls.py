@@ -2,11 +2,20 @@ from django.urls import path
 
 from responsibilities.views import excel as excel_views
 from responsibilities.views import lists as list_views
+from responsibilities.views import orders as order_views
 from responsibilities.views import organisations as views
 
 app_name = "responsibilities"
 
 urlpatterns = [
+    # 督办
+    path("supervision/", order_views.order_list, name="order_list"),
+    path("supervision/new/", order_views.order_create, name="order_create"),
+    path("supervision/<int:pk>/", order_views.order_detail, name="order_detail"),
+    path("supervision/<int:pk>/print/", order_views.order_print, name="order_print"),
+    path("supervision/replies/<int:pk>/answer/", order_views.reply_answer, name="order_reply_answer"),
+    path("supervision/replies/<int:pk>/close/", order_views.reply_close, name="order_reply_close"),
+    path("supervision/files/<int:pk>/", order_views.order_file, name="order_file"),
     path("orgs/", views.organisation_tree, name="organisation_tree"),
     path("orgs/new/", views.OrganisationCreate.as_view(), name="organisation_create"),
     path("orgs/<int:pk>/", views.organisation_detail, name="organisation_detail"),
@@ -29,6 +38,7 @@ urlpatterns = [
     path("lists/<int:pk>/", list_views.list_detail, name="list_detail"),
     path("lists/<int:pk>/transition/", list_views.ListTransition.as_view(), name="list_transition"),
     path("lists/<int:pk>/notes/", list_views.supervision_note_add, name="supervision_note_add"),
+    path("notes/<int:pk>/acknowledge/", list_views.supervision_note_acknowledge, name="supervision_note_acknowledge"),
     path("items/<int:pk>/tasks/new/", list_views.TaskCreate.as_view(), name="task_create"),
     path("tasks/<int:pk>/", list_views.task_detail, name="task_detail"),
     path("tasks/<int:pk>/edit/", list_views.TaskEdit.as_view(), name="task_edit"),

@@ -52,6 +52,7 @@ SEED_MIGRATIONS = [
     importlib.import_module("responsibilities.migrations.0003_seed_2016_list_template"),
     importlib.import_module("accountability.migrations.0002_seed_rule_sets_and_negative_list"),
     importlib.import_module("accountability.migrations.0005_seed_sources_and_default_adoptions"),
+    importlib.import_module("responsibilities.migrations.0012_default_warning_thresholds"),
 ]
 
 

@@ -86,10 +86,13 @@ from responsibilities.models import (
     ListKind,
     ListTemplateVersion,
     OrganisationKind,
+    ReplyFile,
     ResponsibilityList,
     Role,
+    SupervisionNote,
     TeamRole,
 )
+from responsibilities.services import orders as order_services
 from tests.accountability.factories import decide, file_case
 from tests.assessments.conftest import add_indicator
 from tests.conftest import make_user, seed_rows
@@ -237,6 +240,13 @@ POLICIES = {
         why="every scope's message is addressed to C's secretary; nobody else, not even a superuser, opens it",
     ),
     "core:notification_read_all": Policy(METHOD_NOT_ALLOWED, post=EVERYONE, scoped=False),
+    "core:preferences": Policy(
+        EVERYONE,
+        post=EVERYONE,
+        data=lambda w, s, r: {"email": "", "phone": "", "event_list_submitted": []},
+        scoped=False,
+        why="Each user's own 消息接收设置: there is no one else's to reach.",
+    ),
     "login": Policy(
         PUBLIC,
         post=PUBLIC,
@@ -415,6 +425,48 @@ POLICIES = {
         data=lambda w, s, r: {"text": "请按期推进"},
         why="403: only the secretary of the member's organisation writes supervision notes (not even a "
         "superuser: the note is the secretary's own act).",
+    ),
+    "responsibilities:supervision_note_acknowledge": Policy(
+        METHOD_NOT_ALLOWED,
+        post=Rule(at(LEADER, OWN), forbidden=STAFF | INSPECTORS | at(SECRETARY, OWN), superuser=FORBIDDEN),
+        args=pk("note"),
+        data=lambda w, s, r: {"feedback": "已阅，本周推进"},
+        why="403: only the member whose list was urged marks the note read; those who read the list (office "
+        "staff, inspectors, the secretary who wrote it, a superuser) may not answer for him.",
+    ),
+    "responsibilities:order_list": Policy(EVERYONE, scoped=False, why="Each user's visible 督办 only."),
+    "responsibilities:order_create": Policy(
+        Rule(STAFF | at(SECRETARY, OWN), forbidden=LEADERS | INSPECTORS),
+        post=Rule(STAFF | at(SECRETARY, OWN), forbidden=LEADERS | INSPECTORS),
+        query=lambda w, s: f"issuer={w.org[s].pk}",
+        data=lambda w, s, r: {
+            "title": "矩阵督办",
+            "subject": "tasks",
+            "text": "请反馈",
+            "reply_by": str(w.today + timedelta(days=7)),
+            "recipients": [w.recipient[s].pk],
+        },
+        why="403: who reads the issuing organisation but is neither its office staff nor its secretary "
+        "(other leaders, inspectors, the secretary for a child organisation) may not issue a 督办.",
+    ),
+    "responsibilities:order_detail": Policy(EVERYONE, args=pk("order")),
+    "responsibilities:order_print": Policy(EVERYONE, args=pk("order"), why="The A4 督办通知单."),
+    "responsibilities:order_file": Policy(EVERYONE, args=pk("order_file"), why="A file download."),
+    "responsibilities:order_reply_answer": Policy(
+        METHOD_NOT_ALLOWED,
+        post=Rule(forbidden=ASSIGNED, superuser=FORBIDDEN),
+        args=pk("reply"),
+        data=lambda w, s, r: {"version": w.reply[s].version, "answer": "已落实"},
+        why="403: every 督办 of the world is issued by the scope's organisation (or above the user's), so no "
+        "role is on a recipient's side: the issuer's staff reach the recipient but never answer for it.",
+    ),
+    "responsibilities:order_reply_close": Policy(
+        METHOD_NOT_ALLOWED,
+        post=Rule(STAFF | at(SECRETARY, OWN), forbidden=LEADERS | INSPECTORS),
+        args=pk("reply"),
+        data=lambda w, s, r: {"version": w.reply[s].version, "action": "accept"},
+        why="The issuer's office staff and secretary close (the unanswered reply is refused at the field, "
+        "400); 403 for those who only read it.",
     ),
     "responsibilities:task_create": Policy(
         STAFF_ONLY, post=STAFF_ONLY, args=pk("item"), data=lambda w, s, r: task_payload(w, s)
@@ -677,6 +729,14 @@ POLICIES = {
         data=lambda w, s, r: {"follow_up": "已整改"},
         why="403: inspectors read interventions but may not add to them. The secretary follows up the "
         "interventions about his or her own organisation; other leaders do not see them (404).",
+    ),
+    "accountability:intervention_acknowledge": Policy(
+        MEMBER_LIST,
+        post=Rule(at(LEADER, OWN), forbidden=STAFF | INSPECTORS | at(SECRETARY, OWN), superuser=FORBIDDEN),
+        args=pk("intervention"),
+        data=lambda w, s, r: {"feedback": "已整改"},
+        why="The intervention is about each scope's member: its handlers read it, and so does the person "
+        "(C's member is the leader). 403: only the person marks it read and answers (反馈).",
     ),
     # ---- Assessments ----
     "assessments:scheme_list": Policy(listed(), marker=name_of("scheme"), why="Schemes of the user's scope."),
@@ -973,6 +1033,7 @@ def build_world(media_root) -> SimpleNamespace:
 
     # Lists, tasks, evidence, issued tasks, roll-over jobs.
     w.committee, w.memberlist, w.item, w.task, w.evidence, w.issued, w.job = ({} for _ in range(7))
+    w.note, w.order, w.reply, w.order_file = {}, {}, {}, {}
     w.notification = {}
     for scope, org in w.org.items():
         services.lists_generate(organisation=org, year=year, by=root)
@@ -989,6 +1050,10 @@ def build_world(media_root) -> SimpleNamespace:
             responsible_person=w.person[scope],
         )
         w.item[scope] = w.task[scope].item
+        # A 督促 note on each member's list (written directly: only C's secretary has a login).
+        w.note[scope] = SupervisionNote.objects.create(
+            responsibility_list=w.memberlist[scope], text=f"矩阵督促{SUFFIX[scope]}", written_by=root
+        )
         w.evidence[scope] = services.evidence_upload(task=w.task[scope], uploaded=pdf(), by=root)
         w.issued[scope] = services.task_issue(
             issuer=org,
@@ -1004,6 +1069,25 @@ def build_world(media_root) -> SimpleNamespace:
             requirement="",
         )
         w.job[scope] = start_rollover(root=org, year=THIS_YEAR + 1, by=root)
+        # A 督办 from each organisation to its recipient, with a file on the (unanswered) reply.
+        w.order[scope] = order_services.order_issue(
+            issuer=org,
+            recipients=[w.recipient[scope]],
+            title=f"矩阵督办{SUFFIX[scope]}",
+            subject="tasks",
+            text="请反馈落实情况",
+            reply_by=today + timedelta(days=7),
+            by=root,
+        )
+        w.reply[scope] = w.order[scope].replies.get()
+        w.order_file[scope] = ReplyFile.objects.create(
+            reply=w.reply[scope],
+            file=pdf(),
+            original_name="反馈材料.pdf",
+            content_type="application/pdf",
+            size=100,
+            uploaded_by=root,
+        )
         # A message to C's secretary about each scope's list: it is the recipient's alone.
         w.notification[scope] = Notification.objects.create(
             recipient=users[SECRETARY], event="list_submitted", text=f"矩阵消息{SUFFIX[scope]}", url="/"

@@ -19,6 +19,15 @@ from responsibilities.models.lists import (  # noqa: F401
     TaskStatus,
     TaskTally,
     TemplateItem,
+    WarningColour,
+    WarningThreshold,
+)
+from responsibilities.models.orders import (  # noqa: F401
+    OrderSubject,
+    ReplyFile,
+    ReplyStatus,
+    SupervisionOrder,
+    SupervisionReply,
 )
 from responsibilities.models.organisations import (  # noqa: F401
     Assignment,

@@ -611,6 +611,9 @@ class SupervisionNote(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("记录人"), on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(_("记录时间"), default=timezone.now, editable=False)
+    # The member's trace of having heard it (该提醒的提醒): when he or she read it, and an answer.
+    acknowledged_at = models.DateTimeField(_("已阅时间"), null=True, blank=True, editable=False)
+    feedback = models.TextField(_("反馈"), blank=True, default="", editable=False)
 
     objects = SupervisionNoteQuerySet.as_manager()
 
@@ -622,6 +625,13 @@ class SupervisionNote(models.Model):
 
     def __str__(self):
         return f"{self.date} {self.text[:20]}"
+
+    def get_absolute_url(self):
+        return reverse("responsibilities:list_detail", args=[self.responsibility_list_id])
+
+    @property
+    def is_acknowledged(self) -> bool:
+        return self.acknowledged_at is not None
 
 
 @track_history()
@@ -694,3 +704,52 @@ class RolloverJob(Job):
 
     def get_absolute_url(self):
         return reverse("responsibilities:rollover_detail", args=[self.pk])
+
+
+class WarningColour(models.TextChoices):
+    """The three warning levels (蓝黄红). Each is shown with its word too: never by colour alone."""
+
+    BLUE = "blue", _("蓝色预警")
+    YELLOW = "yellow", _("黄色预警")
+    RED = "red", _("红色预警")
+
+
+@track_history()
+class WarningThreshold(VersionedModel):
+    """When a task's warning turns a colour (预警阈值), one row per colour, edited by an administrator.
+
+    蓝: an open task due within ``days`` days; 黄: overdue by more than ``days`` days (0: from the day
+    after its deadline); 红: overdue by more than ``days`` days, or (``after_intervention``) still
+    overdue after an intervention (提醒/批评/约谈) about it.
+    """
+
+    colour = models.CharField(_("预警级别"), max_length=8, choices=WarningColour.choices, unique=True, editable=False)
+    days = models.PositiveSmallIntegerField(
+        _("天数"), validators=[MaxValueValidator(365)], help_text=_("蓝色：到期前天数；黄色、红色：逾期超过的天数。")
+    )
+    after_intervention = models.BooleanField(
+        _("提醒后仍逾期即为此级别"), default=False, help_text=_("只对红色预警有意义。")
+    )
+
+    objects = scope.PublicQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("预警阈值")
+        verbose_name_plural = _("预警阈值")
+        ordering = ["colour"]
+        triggers = [refuse_deletes()]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(colour__in=WarningColour.values),
+                name="warning_threshold_colour_valid",
+                violation_error_message=_("预警级别无效。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(days__lte=365),
+                name="warning_threshold_days_range",
+                violation_error_message=_("天数不能超过 365。"),
+            ),
+        ]
+
+    def __str__(self):
+        return self.get_colour_display()

@@ -1,10 +1,10 @@
 """Reads of responsibility lists: who may see which list, lists with their counts, checklists, roll-up."""
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
@@ -24,6 +24,7 @@ from responsibilities.models import (
     TaskStatus,
     TaskTally,
     TeamMembership,
+    WarningThreshold,
 )
 from responsibilities.models.lists import overdue_condition
 
@@ -78,9 +79,11 @@ def items_with_tasks(responsibility_list: ResponsibilityList, today: date) -> li
         .annotate(
             latest_percent=latest_percent(),
             evidence_count=Count("evidence", filter=Q(evidence__archived_at__isnull=True)),
+            intervened=intervened_after_deadline(),
         )
         .order_by("deadline", "pk")
     )
+    thresholds = warning_thresholds()
     items = list(
         responsibility_list.items.order_by("number").prefetch_related(
             Prefetch("tasks", queryset=tasks, to_attr="active_tasks")
@@ -88,7 +91,7 @@ def items_with_tasks(responsibility_list: ResponsibilityList, today: date) -> li
     )
     for item in items:
         for task in item.active_tasks:
-            annotate_deadline_state(task, today)
+            annotate_deadline_state(task, today, thresholds)
     return items
 
 
@@ -98,24 +101,53 @@ def latest_percent():
     return Coalesce(Subquery(newest, output_field=IntegerField()), Value(0))
 
 
-def annotate_deadline_state(task: Task, today: date) -> None:
+def warning_thresholds() -> rules.Thresholds:
+    """The 蓝黄红 thresholds an administrator set (one query); the rule's defaults for a missing row."""
+    rows = {row.colour: row for row in WarningThreshold.objects.all()}
+    defaults = rules.Thresholds()
+    return rules.Thresholds(
+        blue_days=rows["blue"].days if "blue" in rows else defaults.blue_days,
+        yellow_days=rows["yellow"].days if "yellow" in rows else defaults.yellow_days,
+        red_days=rows["red"].days if "red" in rows else defaults.red_days,
+        red_after_intervention=rows["red"].after_intervention if "red" in rows else defaults.red_after_intervention,
+    )
+
+
+def intervened_after_deadline():
+    """Annotation: an intervention (提醒/批评/约谈) about the task was recorded after its deadline. Read
+    through the reverse relation the accountability app adds, so this app imports none of its models."""
+    return Exists(Task.objects.filter(pk=OuterRef("pk"), interventions__date__gt=OuterRef("deadline")))
+
+
+def annotate_deadline_state(task: Task, today: date, thresholds: rules.Thresholds | None = None) -> None:
+    """Overdue, due soon and the 蓝黄红 warning of a task (``intervened`` annotated, else taken as no)."""
     done = task.status == TaskStatus.DONE
     task.overdue = rules.is_overdue(done, task.deadline, today)
     task.due_soon = rules.is_due_soon(done, task.deadline, today)
+    if thresholds is not None:
+        task.warning = rules.warning_for(
+            done=done,
+            deadline=task.deadline,
+            today=today,
+            intervened=bool(getattr(task, "intervened", False)),
+            thresholds=thresholds,
+        )
 
 
 def task_for(user, pk, today: date) -> Task:
     """A task whose list the user may see, or 404."""
     task = get_object_or_404(
-        Task.objects.for_user(user, scope.VIEW, day=today).select_related(
+        Task.objects.for_user(user, scope.VIEW, day=today)
+        .select_related(
             "item__responsibility_list__organisation",
             "item__responsibility_list__person",
             "responsible_person",
             "source__issuer",
-        ),
+        )
+        .annotate(intervened=intervened_after_deadline()),
         pk=pk,
     )
-    annotate_deadline_state(task, today)
+    annotate_deadline_state(task, today, warning_thresholds())
     return task
 
 
@@ -139,6 +171,10 @@ def evidence_for(user, pk, today: date) -> Evidence:
 
 def supervision_notes(responsibility_list: ResponsibilityList) -> QuerySet[SupervisionNote]:
     return responsibility_list.supervision_notes.select_related("written_by")
+
+
+def notes_visible_to(user, day) -> QuerySet[SupervisionNote]:
+    return SupervisionNote.objects.for_user(user, scope.VIEW, day=day).select_related("responsibility_list__person")
 
 
 # ---- My checklist -----------------------------------------------------------------------------
@@ -165,11 +201,12 @@ def my_checklist(user, year: int, today: date) -> Checklist:
         Task.objects.active()
         .filter(item__responsibility_list__in=[rl.pk for rl in own_lists])
         .select_related("item__responsibility_list__organisation", "responsible_person")
-        .annotate(latest_percent=latest_percent())
+        .annotate(latest_percent=latest_percent(), intervened=intervened_after_deadline())
         .order_by("deadline", "pk")
     )
+    thresholds = warning_thresholds()
     for task in tasks:
-        annotate_deadline_state(task, today)
+        annotate_deadline_state(task, today, thresholds)
     team_lists = list(
         ResponsibilityList.objects.for_user(user, day=today)
         .filter(organisation__in=TeamMembership.objects.secretary_of(user, today), year=year, person__isnull=False)
@@ -200,6 +237,7 @@ class RollupRow:
     organisation: Organisation | None  # None: the organisation's own lists (本级)
     counts: rules.Counts
     lagging: bool = False
+    colours: rules.Colours = field(default_factory=rules.Colours)
 
     @property
     def rate(self) -> Decimal | None:
@@ -212,39 +250,52 @@ class Rollup:
     own: rules.Counts
     subtree: rules.Counts
     rows: list[RollupRow]
+    own_colours: rules.Colours = field(default_factory=rules.Colours)
+    subtree_colours: rules.Colours = field(default_factory=rules.Colours)
 
     @property
     def lagging_count(self) -> int:
         return sum(1 for row in self.rows if row.lagging)
 
 
-def _tallied_counts(today: date) -> dict:
+def _tallied_counts(today: date, thresholds: rules.Thresholds) -> dict:
     done = Q(status=TaskStatus.DONE)
 
     def tasks(condition=None):
         return Coalesce(Sum("task_count", filter=condition), 0)
 
+    # The colours by days alone (the tallies know status and deadline); red "after an intervention"
+    # is added from the tasks themselves in ``rollup``.
     return dict(
         total=tasks(),
         done=tasks(done),
         in_progress=tasks(Q(status=TaskStatus.IN_PROGRESS)),
         not_started=tasks(Q(status=TaskStatus.NOT_STARTED)),
         overdue=tasks(overdue_condition(today)),
+        blue=tasks(~done & Q(deadline__gte=today, deadline__lte=today + timedelta(days=thresholds.blue_days))),
+        late_yellow=tasks(~done & Q(deadline__lt=today - timedelta(days=thresholds.yellow_days))),
+        late_red=tasks(~done & Q(deadline__lt=today - timedelta(days=thresholds.red_days))),
     )
 
 
-def rollup(organisation: Organisation, year: int, today: date) -> Rollup:
+def _colours(row: dict) -> rules.Colours:
+    red = row["late_red"]
+    return rules.Colours(blue=row["blue"], yellow=max(row["late_yellow"] - red, 0), red=red)
+
+
+def rollup(organisation: Organisation, year: int, today: date, thresholds: rules.Thresholds | None = None) -> Rollup:
     """Task counts of the organisation's own lists and of each child's whole subtree, for a year.
 
     Read from the task tallies (``responsibilities.tallies``): the rows of the organisation and of
     its children only, so the cost does not grow with the size of the subtree. The organisation's
     own lists are its subtree less its children's subtrees.
     """
+    thresholds = thresholds or warning_thresholds()
     children = list(Organisation.objects.filter(path__startswith=organisation.path, depth=organisation.depth + 1))
-    tallied = (
+    tallied = list(
         TaskTally.objects.filter(year=year, organisation__in=[organisation.pk, *(child.pk for child in children)])
         .values("organisation")
-        .annotate(**_tallied_counts(today))
+        .annotate(**_tallied_counts(today, thresholds))
         .order_by()
     )
     by_organisation = {
@@ -253,16 +304,52 @@ def rollup(organisation: Organisation, year: int, today: date) -> Rollup:
         )
         for row in tallied
     }
+    colours = {row["organisation"]: _colours(row) for row in tallied}
+    if thresholds.red_after_intervention:
+        _red_after_intervention(organisation, children, year, today, thresholds, colours)
     subtree = by_organisation.get(organisation.pk, rules.Counts())
-    rows = [RollupRow(child, by_organisation.get(child.pk, rules.Counts())) for child in children]
-    own = subtree
+    subtree_colours = colours.get(organisation.pk, rules.Colours())
+    rows = [
+        RollupRow(child, by_organisation.get(child.pk, rules.Counts()), colours=colours.get(child.pk, rules.Colours()))
+        for child in children
+    ]
+    own, own_colours = subtree, subtree_colours
     for row in rows:
         own = own - row.counts
+        own_colours = own_colours - row.colours
     # An archived child stays in the table while its tasks still count.
     rows = [row for row in rows if not row.organisation.is_archived or row.counts.total]
     for row in rows:
         row.lagging = rules.is_lagging(row.rate, subtree.rate)
-    return Rollup(year=year, own=own, subtree=subtree, rows=rows)
+    return Rollup(
+        year=year, own=own, subtree=subtree, rows=rows, own_colours=own_colours, subtree_colours=subtree_colours
+    )
+
+
+def _red_after_intervention(organisation, children, year, today, thresholds, colours) -> None:
+    """Overdue tasks not yet red by their days that are red because an intervention did not end them:
+    one query over the subtree (few tasks: only those with an intervention after the deadline), each
+    moved to red in the child whose subtree holds it and in the organisation's subtree."""
+    late = (
+        Task.objects.active()
+        .filter(
+            item__responsibility_list__year=year,
+            item__responsibility_list__organisation__path__startswith=organisation.path,
+            deadline__lt=today,
+            deadline__gte=today - timedelta(days=thresholds.red_days),
+        )
+        .exclude(status=TaskStatus.DONE)
+        .filter(intervened_after_deadline())
+        .values_list("item__responsibility_list__organisation__path", "deadline")
+    )
+    for path, deadline in late:
+        was_yellow = deadline < today - timedelta(days=thresholds.yellow_days)
+        holders = [organisation.pk] + [child.pk for child in children if path.startswith(child.path)]
+        for holder in holders:
+            counted = colours.setdefault(holder, rules.Colours())
+            counted.red += 1
+            if was_yellow:
+                counted.yellow -= 1
 
 
 ROLLUP_SORTS = {
@@ -306,11 +393,13 @@ def recipients_status(issued: IssuedTask, today: date) -> list[Task]:
         .annotate(
             latest_percent=latest_percent(),
             evidence_count=Count("evidence", filter=Q(evidence__archived_at__isnull=True)),
+            intervened=intervened_after_deadline(),
         )
         .order_by("item__responsibility_list__organisation__path")
     )
+    thresholds = warning_thresholds()
     for task in tasks:
-        annotate_deadline_state(task, today)
+        annotate_deadline_state(task, today, thresholds)
     return tasks
 
 

@@ -184,3 +184,15 @@ def inspector_assignments(user):
         .select_related("organisation")
         .order_by("organisation__path")
     )
+
+
+def overdue_orders(user, day):
+    """督办 answers overdue on a day (unanswered or returned past the deadline): 红 on 预警提醒."""
+    from responsibilities.models import ReplyStatus, SupervisionReply
+
+    return (
+        SupervisionReply.objects.for_user(user)
+        .filter(status__in=[ReplyStatus.WAITING, ReplyStatus.RETURNED], order__reply_by__lt=day)
+        .select_related("order__issuer", "organisation", "person")
+        .order_by("order__reply_by", "pk")
+    )

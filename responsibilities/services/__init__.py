@@ -7,6 +7,7 @@ from responsibilities.services.lists import (  # noqa: F401
     lists_generate,
     lists_generate_subtree,
     progress_record,
+    supervision_note_acknowledge,
     supervision_note_add,
     task_archive,
     task_create,

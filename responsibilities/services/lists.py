@@ -463,6 +463,32 @@ def supervision_note_add(*, responsibility_list: ResponsibilityList, text: str, 
     return note
 
 
+@service
+def supervision_note_acknowledge(*, note: SupervisionNote, feedback: str = "", by) -> SupervisionNote:
+    """The member whose list was urged marks the note read (已阅) and may answer it (反馈), once."""
+    locked = (
+        SupervisionNote.objects.select_for_update(of=("self",))
+        .select_related("responsibility_list__person")
+        .get(pk=note.pk)
+    )
+    owner = locked.responsibility_list.person
+    if owner is None or owner.user_id != by.pk:
+        raise PermissionDenied(_("只有被督促的班子成员本人可以确认已阅。"))
+    if locked.acknowledged_at is not None:
+        raise ValidationError(
+            {
+                "feedback": _("该督促记录已于 %(at)s 确认已阅。")
+                % {"at": f"{timezone.localtime(locked.acknowledged_at):%Y-%m-%d %H:%M}"}
+            },
+            code="already_acknowledged",
+        )
+    if len(feedback) > 2000:
+        raise ValidationError({"feedback": _("反馈不能超过 2000 字。")}, code="too_long")
+    locked.acknowledged_at, locked.feedback = timezone.now(), feedback.strip()
+    locked.save(update_fields=["acknowledged_at", "feedback"])
+    return locked
+
+
 # ---- Cascade ----------------------------------------------------------------------------------
 
 

@@ -1,3 +1,3 @@
 """Pages of the responsibilities app; one module per area."""
 
-from responsibilities.views.organisations import home, login_view  # noqa: F401
+from responsibilities.views.organisations import login_view  # noqa: F401

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core import scope
-from core.forms import attach_errors
+from core.forms import AcknowledgeForm, attach_errors
 from core.views import ArchiveView, ServiceFormView, TransitionView
 from responsibilities import rules, services
 from responsibilities.jobs import is_stalled, start_rollover
@@ -141,6 +141,11 @@ def _list_context(request, responsibility_list):
         "notes": selectors.supervision_notes(responsibility_list) if shows_notes else None,
         "can_note": shows_notes and is_secretary(request.user, organisation, today),
         "note_form": SupervisionNoteForm(),
+        # The member answers the notes on his or her own list (已阅 / 反馈).
+        "can_acknowledge_notes": shows_notes
+        and responsibility_list.person_id is not None
+        and responsibility_list.person.user_id == request.user.pk,
+        "acknowledge_form": AcknowledgeForm(),
         "today": today,
     }
 
@@ -187,6 +192,23 @@ def supervision_note_add(request, pk):
     else:
         messages.error(request, _("请填写督促内容。"))
     return redirect(request.POST.get("next") if _safe_next(request) else responsibility_list.get_absolute_url())
+
+
+@require_POST
+def supervision_note_acknowledge(request, pk):
+    """The member marks a 督促 note read and may answer it; errors come back as a message."""
+    note = get_object_or_404(selectors.notes_visible_to(request.user, _today()), pk=pk)
+    form = AcknowledgeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.supervision_note_acknowledge(note=note, feedback=form.cleaned_data["feedback"], by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("已确认已阅。"))
+    else:
+        messages.error(request, " ".join(form.errors.get("feedback", [])))
+    return redirect(request.POST.get("next") if _safe_next(request) else note.get_absolute_url())
 
 
 def _safe_next(request) -> bool:

@@ -18,7 +18,6 @@ from core.views import ArchiveView, ServiceFormView
 from responsibilities import services
 from responsibilities.forms import MembershipEndForm, MembershipForm, OrganisationForm, PeopleFilterForm, PersonForm
 from responsibilities.list_forms import YearForm
-from responsibilities.models import Role
 from responsibilities.permissions import may_change, may_export_subtree
 from responsibilities.selectors import lists as list_selectors
 from responsibilities.selectors import organisations as selectors
@@ -33,27 +32,6 @@ PERSON_FIELDS = ("name", "post", "post_level", "home_organisation")
 @login_not_required
 def login_view(request, *args, **kwargs):
     return LoginView.as_view(redirect_authenticated_user=True)(request, *args, **kwargs)
-
-
-@require_GET
-def home(request):
-    today = timezone.localdate()
-    user = request.user
-    roles = scope.roles_of(user)
-    context = {
-        "today": today,
-        "roles": roles,
-        "role_labels": [label for value, label in Role.choices if value in roles],
-        "scope_roots": selectors.tree_roots(user, today=today),
-    }
-    if roles & {Role.OFFICE_STAFF, Role.ADMIN} or user.is_superuser:
-        context["without_secretary"] = selectors.organisations_without_secretary(user, today)[:10]
-        context["counts"] = selectors.scope_counts(user)
-    if Role.LEADER in roles or hasattr(user, "person"):
-        context["my_memberships"] = selectors.my_memberships(user, today)
-    if Role.INSPECTOR in roles:
-        context["inspector_assignments"] = selectors.inspector_assignments(user)
-    return render(request, "responsibilities/home.html", context)
 
 
 # ---- Organisations ---------------------------------------------------------------------------

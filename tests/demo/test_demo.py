@@ -80,3 +80,35 @@ def test_demo_loads_again_after_a_demo_seat_was_ended(client, superuser, first_l
     # The account stays with its person (whose seat has ended) and still logs in.
     assert Person.objects.get(user=secretary).pk == seat.person_id
     assert client.login(username="secretary", password="Demo@2026")
+
+
+@on_day(DAY)
+def test_every_demo_account_has_a_populated_workbench_and_messages(client, first_load):
+    from core import worklist
+    from core.models import Notification
+
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=[row[0] for row in DEMO_USERS])}
+    expected = {
+        "admin": "cases",
+        "office": "inspections_to_confirm",
+        "office_county": "lists_returned",
+        "secretary": "lists_to_confirm",
+        "leader": "notes",
+        "member": "notes",
+        "inspector_org": "cases",
+        "inspector_discipline": "cases",
+        "inspector_propaganda": "inspections_to_submit",
+        "inspector_united_front": "inspections_to_submit",
+    }
+    for username, key in expected.items():
+        groups = {group.key for group in worklist.todos(users[username])}
+        assert key in groups, (username, groups)
+        client.force_login(users[username])
+        response = client.get("/")
+        assert response.status_code == 200 and 'data-testid="todo-' in response.content.decode(), username
+    told = set(Notification.objects.values_list("recipient__username", flat=True))
+    assert {"secretary", "office", "office_county", "leader", "member"} <= told
+    assert "orders_to_answer" in {g.key for g in worklist.todos(users["office_county"])}
+    # The province's reminder to the city reaches its office staff and its secretary.
+    for username in ("office", "secretary"):
+        assert "interventions" in {g.key for g in worklist.todos(users[username])}

@@ -73,9 +73,9 @@ def uninstall(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0003_user_preferences"),
-        ("responsibilities", "0009_rolloverjob_is_a_queued_job"),
-        ("accountability", "0006_remove_case_exempted_flag"),
+        ("core", "0004_channels_and_preferences"),
+        ("responsibilities", "0013_supervision_orders"),
+        ("accountability", "0007_acknowledgements"),
         ("assessments", "0003_result_bonus_points"),
         ("pghistory", "0007_auto_20250421_0444"),
     ]

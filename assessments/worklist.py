@@ -1,0 +1,99 @@
+"""What assessments puts on the 工作台: inspections to submit or confirm and evaluation rounds to hand
+out or wind up; 已办: inspections confirmed and rounds organised. Read through the doors."""
+
+from datetime import timedelta
+
+from django.utils.translation import gettext as _
+
+from assessments.models import EvaluationRound, Inspection, InspectionStatus
+from core import scope
+from core.worklist import TODO_LIMIT, Done, Todo, TodoRow, on_day
+
+# A round is handed out (票码分发) from a week before it opens until it closes, and wound up (汇总结果)
+# in the two weeks after it closed: the round itself has no status to say so.
+DISTRIBUTE_BEFORE_DAYS = 7
+CLOSE_WITHIN_DAYS = 14
+
+
+def _group(key, title, action, queryset, make_row) -> Todo:
+    count = queryset.count()
+    rows = [make_row(obj) for obj in queryset[:TODO_LIMIT]] if count else []
+    return Todo(key=key, title=title, action=action, rows=rows, count=count)
+
+
+def _inspection_row(inspection):
+    return TodoRow(
+        text=" · ".join(
+            [inspection.organisation.name, inspection.get_department_display(), inspection.get_kind_display()]
+        ),
+        url=inspection.get_absolute_url(),
+        detail=f"{inspection.scheme.name} · {inspection.date:%Y-%m-%d}",
+    )
+
+
+def todo(user, today) -> list[Todo]:
+    to_submit = (
+        Inspection.objects.for_user(user)
+        .filter(inspector=user, status=InspectionStatus.DRAFT)
+        .select_related("organisation", "scheme")
+        .order_by("date", "pk")
+    )
+    # Confirming is for the assessing level's office staff: the door's "change" over the scheme.
+    to_confirm = (
+        Inspection.objects.for_user(user, scope.CHANGE)
+        .filter(status=InspectionStatus.SUBMITTED)
+        .select_related("organisation", "scheme")
+        .order_by("date", "pk")
+    )
+    managed = EvaluationRound.objects.for_user(user, scope.CHANGE).select_related("organisation", "person", "scheme")
+    to_distribute = managed.filter(
+        opens_on__lte=today + timedelta(days=DISTRIBUTE_BEFORE_DAYS), closes_on__gte=today
+    ).order_by("opens_on", "pk")
+    to_close = managed.filter(closes_on__lt=today, closes_on__gte=today - timedelta(days=CLOSE_WITHIN_DAYS)).order_by(
+        "closes_on", "pk"
+    )
+    return [
+        _group("inspections_to_submit", _("待提交的检查考核记录"), _("评分并提交"), to_submit, _inspection_row),
+        _group("inspections_to_confirm", _("待确认的检查考核记录"), _("确认"), to_confirm, _inspection_row),
+        _group(
+            "rounds_to_distribute",
+            _("待分发票码的民主测评"),
+            _("打印并分发票码"),
+            to_distribute,
+            lambda r: TodoRow(
+                text=str(r),
+                url=r.get_absolute_url(),
+                detail=_("%(opens)s 至 %(closes)s") % {"opens": r.opens_on, "closes": r.closes_on},
+            ),
+        ),
+        _group(
+            "rounds_to_close",
+            _("已截止待汇总的民主测评"),
+            _("查看结果并汇总"),
+            to_close,
+            lambda r: TodoRow(text=str(r), url=r.get_absolute_url(), detail=_("%(day)s 截止") % {"day": r.closes_on}),
+        ),
+    ]
+
+
+def done(user, since) -> list[Done]:
+    confirmed = (
+        Inspection.objects.for_user(user)
+        .filter(confirmed_by=user, confirmed_at__gte=since)
+        .select_related("organisation")
+        .order_by("-confirmed_at")[:10]
+    )
+    rows = [
+        Done(i.confirmed_at, _("确认检查考核：%(org)s") % {"org": i.organisation.name}, i.get_absolute_url())
+        for i in confirmed
+    ]
+    organised = (
+        EvaluationRound.objects.for_user(user)
+        .filter(created_by=user, opens_on__gte=since.date())
+        .select_related("organisation", "person")
+        .order_by("-opens_on")[:10]
+    )
+    rows += [
+        Done(on_day(r.opens_on), _("组织民主测评：%(round)s") % {"round": r}, r.get_absolute_url()) for r in organised
+    ]
+    return rows

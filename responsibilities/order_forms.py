@@ -1,0 +1,76 @@
+"""Forms of 督办: issuing, answering with files, 办结 or return, and the list's filters."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import DateInput, StyledFormMixin, VersionField
+from responsibilities.models import OrderSubject, ReplyStatus, SupervisionOrder
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)] if data else []
+
+
+class OrderForm(StyledFormMixin, forms.ModelForm):
+    recipients = forms.ModelMultipleChoiceField(
+        queryset=None,
+        label=_("承办单位"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("请至少选择一个下级组织。"), "invalid_choice": _("只能向本组织的下级组织督办。")},
+    )
+    person = forms.ModelChoiceField(
+        queryset=None, label=_("指定责任人（可选）"), required=False, help_text=_("只选一个承办单位时可指定。")
+    )
+
+    class Meta:
+        model = SupervisionOrder
+        fields = ["title", "subject", "text", "reply_by"]
+        widgets = {"reply_by": DateInput(), "text": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, issuer, candidates, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["subject"].choices = OrderSubject.choices
+        self.fields["recipients"].queryset = candidates
+        # Indented by depth below the issuer (its children flush left).
+        self.fields["recipients"].label_from_instance = lambda org: f"{'　' * (org.depth - issuer.depth - 1)}{org.name}"
+        self.fields["person"].queryset = people
+        self.fields["person"].label_from_instance = lambda p: f"{p.name}（{p.home_organisation.name}）"
+
+    def _post_clean(self):
+        pass  # the service validates the order as a whole
+
+
+class AnswerForm(StyledFormMixin, forms.Form):
+    version = VersionField()
+    answer = forms.CharField(label=_("反馈内容"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    files = MultipleFileField(label=_("佐证材料（可多选）"), required=False)
+
+
+class CloseForm(StyledFormMixin, forms.Form):
+    version = VersionField()
+    action = forms.ChoiceField(choices=[("accept", _("办结")), ("return", _("退回"))], widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("退回原因"), max_length=2000, required=False)
+
+
+class OrderFilterForm(StyledFormMixin, forms.Form):
+    side = forms.ChoiceField(
+        label=_("范围"),
+        required=False,
+        choices=[("", _("全部")), ("issued", _("我方签发")), ("received", _("我方承办"))],
+    )
+    status = forms.ChoiceField(
+        label=_("状态"), required=False, choices=[("", _("全部")), *ReplyStatus.choices, ("overdue", _("逾期未反馈"))]
+    )
+    q = forms.CharField(label=_("督办事项"), required=False, max_length=50)

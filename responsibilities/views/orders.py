@@ -1,0 +1,250 @@
+"""督办 pages: the list (filters, Excel), issuing, one 督办 with its answers, answering, 办结/退回, the
+printable A4 督办通知单, and the answer files."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from core import excel, scope
+from core.forms import as_id, attach_errors
+from core.models import EditConflict
+from responsibilities.models import Organisation, Person, ReplyFile, ReplyStatus, SupervisionReply
+from responsibilities.order_forms import AnswerForm, CloseForm, OrderFilterForm, OrderForm
+from responsibilities.services import orders as services
+from responsibilities.services.orders import may_answer, may_close, may_issue, secretary_ids
+
+
+def replies_visible_to(user):
+    return SupervisionReply.objects.for_user(user).select_related(
+        "order__issuer", "order__issued_by", "organisation", "person"
+    )
+
+
+def _decorate(reply, user, today, secretaries):
+    reply.overdue = reply.is_overdue(today)
+    reply.warning_word = _("红色预警·逾期未反馈") if reply.overdue else ""
+    reply.can_answer = reply.status in (ReplyStatus.WAITING, ReplyStatus.RETURNED) and may_answer(
+        user, reply, secretaries
+    )
+    reply.can_close = reply.status == ReplyStatus.ANSWERED and may_close(user, reply, secretaries)
+    return reply
+
+
+@require_GET
+def order_list(request):
+    today = timezone.localdate()
+    form = OrderFilterForm(request.GET or None)
+    replies = replies_visible_to(request.user).order_by("-order__issued_at", "organisation__path")
+    if form.is_valid():
+        data = form.cleaned_data
+        own = scope.scope_paths(request.user, scope.VIEW)
+        if data["side"] == "issued" and own is not None:
+            replies = replies.filter(scope.within(own, field="order__issuer__path"))
+        elif data["side"] == "received" and own is not None:
+            replies = replies.exclude(scope.within(own, field="order__issuer__path"))
+        if data["status"] == "overdue":
+            replies = replies.filter(status__in=[ReplyStatus.WAITING, ReplyStatus.RETURNED], order__reply_by__lt=today)
+        elif data["status"]:
+            replies = replies.filter(status=data["status"])
+        if data["q"]:
+            replies = replies.filter(Q(order__title__icontains=data["q"]) | Q(organisation__name__icontains=data["q"]))
+    if request.GET.get("format") == "xlsx":
+        rows = [
+            (
+                reply.order.number,
+                reply.order.title,
+                reply.order.issuer.name,
+                reply.organisation.name,
+                reply.order.reply_by,
+                reply.get_status_display(),
+                _("逾期") if reply.is_overdue(today) else "",
+                timezone.localtime(reply.answered_at).strftime("%Y-%m-%d %H:%M") if reply.answered_at else "",
+            )
+            for reply in replies[:5000]
+        ]
+        columns = [
+            (_("编号"), 16),
+            (_("督办事项"), 40),
+            (_("督办单位"), 24),
+            (_("承办单位"), 24),
+            (_("反馈期限"), 12),
+            (_("状态"), 10),
+            (_("预警"), 8),
+            (_("反馈时间"), 18),
+        ]
+        workbook = excel.table_workbook(_("督办台账"), _("督办"), columns, rows)
+        return excel.download(workbook, _("督办台账.xlsx"))
+    page = Paginator(replies, 30).get_page(request.GET.get("page"))
+    secretaries = secretary_ids(request.user)
+    for reply in page.object_list:
+        _decorate(reply, request.user, today, secretaries)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "responsibilities/order_list.html",
+        {"form": form, "page": page, "replies": page.object_list, "query": query.urlencode()},
+    )
+
+
+def _issuer_for(request):
+    pk = as_id(request.GET.get("issuer", ""))
+    if pk is None:
+        raise Http404
+    issuer = get_object_or_404(Organisation.objects.for_user(request.user), pk=pk)
+    if not may_issue(request.user, issuer):
+        raise PermissionDenied(_("只有本组织的党建工作人员或书记可以签发督办。"))
+    return issuer
+
+
+@require_http_methods(["GET", "POST"])
+def order_create(request):
+    issuer = _issuer_for(request)
+    candidates = (
+        Organisation.objects.filter(path__startswith=issuer.path, depth__gt=issuer.depth).active().order_by("path")
+    )
+    people = (
+        Person.objects.filter(home_organisation__path__startswith=issuer.path)
+        .exclude(home_organisation=issuer)
+        .select_related("home_organisation")
+    )
+    form = OrderForm(request.POST or None, issuer=issuer, candidates=candidates, people=people)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            order = services.order_issue(
+                issuer=issuer,
+                recipients=data["recipients"],
+                person=data["person"],
+                title=data["title"],
+                subject=data["subject"],
+                text=data["text"],
+                reply_by=data["reply_by"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, _("已签发督办。"))
+            return redirect(order.get_absolute_url())
+    status = 400 if request.method == "POST" else 200
+    return render(request, "responsibilities/order_form.html", {"form": form, "issuer": issuer}, status=status)
+
+
+def _order_page(request, order, *, forms=None, status=200):
+    today = timezone.localdate()
+    secretaries = secretary_ids(request.user)
+    replies = [
+        _decorate(reply, request.user, today, secretaries)
+        for reply in replies_visible_to(request.user).filter(order=order).prefetch_related("files")
+    ]
+    forms = forms or {}
+    for reply in replies:
+        reply.answer_form = forms.get(("answer", reply.pk)) or AnswerForm(initial={"version": reply.version})
+        reply.close_form = forms.get(("close", reply.pk)) or CloseForm(initial={"version": reply.version})
+    context = {
+        "order": order,
+        "replies": replies,
+        "tasks": services.tasks_of(order),
+        "can_issue": may_issue(request.user, order.issuer, secretaries),
+    }
+    return render(request, "responsibilities/order_detail.html", context, status=status)
+
+
+def _order_for(user, pk):
+    replies = replies_visible_to(user).filter(order_id=pk)
+    reply = replies.first()
+    if reply is None:
+        raise Http404
+    return reply.order
+
+
+@require_GET
+def order_detail(request, pk):
+    return _order_page(request, _order_for(request.user, pk))
+
+
+@require_GET
+def order_print(request, pk):
+    order = _order_for(request.user, pk)
+    replies = list(replies_visible_to(request.user).filter(order=order))
+    return render(
+        request,
+        "responsibilities/order_print.html",
+        {"order": order, "replies": replies, "tasks": services.tasks_of(order)},
+    )
+
+
+@require_POST
+def reply_answer(request, pk):
+    reply = get_object_or_404(replies_visible_to(request.user), pk=pk)
+    form = AnswerForm(request.POST, request.FILES)
+    if not may_answer(request.user, reply):
+        form.is_valid()
+        form.add_error("answer", _("只有承办单位的党建工作人员、书记或指定的责任人可以反馈。"))
+        return _order_page(request, reply.order, forms={("answer", reply.pk): form}, status=403)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.order_answer(
+                reply=reply, version=data["version"], answer=data["answer"], files=data["files"], by=request.user
+            )
+        except EditConflict:
+            messages.error(request, _("该督办已被他人处理，请查看最新情况。"))
+            return redirect(reply.get_absolute_url())
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, _("已反馈。"))
+            return redirect(reply.get_absolute_url())
+    return _order_page(request, reply.order, forms={("answer", reply.pk): form}, status=400)
+
+
+@require_POST
+def reply_close(request, pk):
+    reply = get_object_or_404(replies_visible_to(request.user), pk=pk)
+    form = CloseForm(request.POST)
+    if not may_close(request.user, reply):
+        form.is_valid()
+        form.add_error("reason", _("只有督办单位的党建工作人员或书记可以办结或退回。"))
+        return _order_page(request, reply.order, forms={("close", reply.pk): form}, status=403)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.order_close(
+                reply=reply,
+                version=data["version"],
+                accept=data["action"] == "accept",
+                reason=data["reason"],
+                by=request.user,
+            )
+        except EditConflict:
+            messages.error(request, _("该督办已被他人处理，请查看最新情况。"))
+            return redirect(reply.get_absolute_url())
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, _("已办结。") if data["action"] == "accept" else _("已退回。"))
+            return redirect(reply.get_absolute_url())
+    return _order_page(request, reply.order, forms={("close", reply.pk): form}, status=400)
+
+
+@require_GET
+def order_file(request, pk):
+    attached = get_object_or_404(ReplyFile.objects.for_user(request.user), pk=pk)
+    try:
+        handle = attached.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    response = FileResponse(
+        handle, as_attachment=True, filename=attached.original_name, content_type=attached.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
