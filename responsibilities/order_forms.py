@@ -33,19 +33,31 @@ class OrderForm(StyledFormMixin, forms.ModelForm):
     person = forms.ModelChoiceField(
         queryset=None, label=_("指定责任人（可选）"), required=False, help_text=_("只选一个承办单位时可指定。")
     )
+    tasks = forms.ModelMultipleChoiceField(
+        queryset=None,
+        label=_("相关任务（可选）"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("下级组织逾期未完成的任务，最多列出 200 项。"),
+        error_messages={"invalid_choice": _("相关任务须是承办单位（含下级）责任清单中的任务。")},
+    )
 
     class Meta:
         model = SupervisionOrder
         fields = ["title", "subject", "text", "reply_by"]
         widgets = {"reply_by": DateInput(), "text": forms.Textarea(attrs={"rows": 4})}
 
-    def __init__(self, *args, issuer, candidates, people, **kwargs):
+    def __init__(self, *args, issuer, candidates, people, tasks, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["subject"].choices = OrderSubject.choices
         self.fields["recipients"].queryset = candidates
         # Indented by depth below the issuer (its children flush left).
         self.fields["recipients"].label_from_instance = lambda org: f"{'　' * (org.depth - issuer.depth - 1)}{org.name}"
         self.fields["person"].queryset = people
+        self.fields["tasks"].queryset = tasks
+        self.fields["tasks"].label_from_instance = lambda task: (
+            f"{task.item.responsibility_list.organisation.name} · {task.title}（{task.deadline:%Y-%m-%d}）"
+        )
         self.fields["person"].label_from_instance = lambda p: f"{p.name}（{p.home_organisation.name}）"
 
     def _post_clean(self):

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core import excel, scope
 from core.forms import as_id, attach_errors
 from core.models import EditConflict
-from responsibilities.models import Organisation, Person, ReplyFile, ReplyStatus, SupervisionReply
+from responsibilities.models import Organisation, Person, ReplyFile, ReplyStatus, SupervisionReply, Task
 from responsibilities.order_forms import AnswerForm, CloseForm, OrderFilterForm, OrderForm
 from responsibilities.services import orders as services
 from responsibilities.services.orders import may_answer, may_close, may_issue, secretary_ids
@@ -114,7 +114,21 @@ def order_create(request):
         .exclude(home_organisation=issuer)
         .select_related("home_organisation")
     )
-    form = OrderForm(request.POST or None, issuer=issuer, candidates=candidates, people=people)
+    # Open overdue tasks below the issuer that the user may see: what a 督办 is most often about.
+    late = (
+        Task.objects.for_user(request.user, scope.VIEW, day=timezone.localdate())
+        .active()
+        .overdue_on(timezone.localdate())
+        .filter(item__responsibility_list__organisation__path__startswith=issuer.path)
+        .exclude(item__responsibility_list__organisation=issuer)
+        .order_by("deadline", "pk")
+        .values_list("pk", flat=True)[:200]
+    )
+    tasks = Task.objects.filter(pk__in=list(late)).select_related("item__responsibility_list__organisation")
+    initial = {"tasks": [pk for pk in [as_id(request.GET.get("task", ""))] if pk]}
+    form = OrderForm(
+        request.POST or None, initial=initial, issuer=issuer, candidates=candidates, people=people, tasks=tasks
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -126,6 +140,7 @@ def order_create(request):
                 subject=data["subject"],
                 text=data["text"],
                 reply_by=data["reply_by"],
+                tasks=data["tasks"],
                 by=request.user,
             )
         except ValidationError as error:

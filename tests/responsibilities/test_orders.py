@@ -2,7 +2,7 @@
 turns red, reminds and shows on 预警提醒; the list's filters, its Excel export and the A4 通知单."""
 
 import io
-from datetime import timedelta
+from datetime import date, timedelta
 
 import openpyxl
 import pytest
@@ -15,8 +15,8 @@ from responsibilities.models import ReplyFile, ReplyStatus, Role, SupervisionOrd
 from responsibilities.order_notifications import remind_overdue
 from responsibilities.services import orders as services
 from tests.conftest import make_user
-from tests.helpers import queries_for
-from tests.responsibilities.list_factories import pdf
+from tests.helpers import on_day, queries_for
+from tests.responsibilities.list_factories import THIS_YEAR, add_task, committee_list, pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -173,3 +173,27 @@ def test_the_list_exports_to_excel_prints_an_a4_notice_and_keeps_its_query_count
     assert "督办通知单" in printed and "测试县委" in printed and "print.css" in printed
     client.force_login(make_user("sibling_office", tree["sibling"], Role.OFFICE_STAFF, superuser))
     assert client.get(order.get_absolute_url()).status_code == 404
+
+
+@on_day(date(THIS_YEAR, 6, 15))
+def test_a_supervision_order_is_about_overdue_tasks_of_the_recipients(client, tree, superuser, office_staff):
+    child_list = committee_list(tree["child"], superuser)
+    late = add_task(child_list, superuser, title="县委专题学习", deadline=date(THIS_YEAR, 6, 1))
+    sibling_task = add_task(committee_list(tree["sibling"], superuser), superuser, deadline=date(THIS_YEAR, 6, 1))
+    client.force_login(office_staff)
+    url = reverse("responsibilities:order_create") + f"?issuer={tree['own'].pk}&task={late.pk}"
+    page = client.get(url).content.decode()
+    assert "县委专题学习" in page and f'value="{late.pk}"' in page and "checked" in page
+    good = {
+        "title": "专题学习督办",
+        "subject": "tasks",
+        "text": "请说明逾期原因。",
+        "reply_by": str(date(THIS_YEAR, 6, 20)),
+        "recipients": [tree["child"].pk],
+    }
+    refused = client.post(url, good | {"tasks": [sibling_task.pk]})
+    assert refused.status_code == 400 and 'data-field-error="tasks"' in refused.content.decode()
+    assert not SupervisionOrder.objects.exists()
+    assert client.post(url, good | {"tasks": [late.pk]}).status_code == 302
+    assert list(SupervisionOrder.objects.get().tasks.all()) == [late]
+    assert "县委专题学习" in client.get(SupervisionOrder.objects.get().get_absolute_url()).content.decode()
