@@ -339,6 +339,7 @@ def decision_record(
     )
     locked.status = CaseStatus.DECIDED
     locked.save()
+    notifications.decision_recorded(decision, by)
     return decision
 
 

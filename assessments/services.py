@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accountability import selectors as accountability
-from assessments import rules
+from assessments import notifications, rules
 from assessments.models import (
     DEFAULT_BANDS,
     AwardNomination,
@@ -317,6 +317,7 @@ def inspection_confirm(*, inspection: Inspection, version: int, by) -> Inspectio
     locked.status = InspectionStatus.CONFIRMED
     locked.confirmed_by, locked.confirmed_at = by, timezone.now()
     locked.save()
+    notifications.inspection_confirmed(locked, by)
     return locked
 
 
