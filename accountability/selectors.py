@@ -25,7 +25,7 @@ from accountability.models import (
     Situation,
     Subject,
 )
-from accountability.permissions import case_handler_paths
+from accountability.permissions import admin_paths, case_handler_paths
 from core import scope
 from responsibilities import tallies
 from responsibilities.models import Organisation, OverdueTally, Person, Task, TaskStatus, TeamMembership
@@ -277,6 +277,11 @@ def screening(root: Organisation, day: date) -> list[ScreeningRow]:
 def handled_organisations(user) -> QuerySet[Organisation]:
     """Organisations whose cases the user handles (纪检/组织 inspectors, administrators)."""
     return Organisation.objects.filter(scope.within(case_handler_paths(user))).active()
+
+
+def adoptable_organisations(user) -> QuerySet[Organisation]:
+    """Organisations the user may adopt a rule set for: those he or she administers."""
+    return Organisation.objects.filter(scope.within(admin_paths(user))).active()
 
 
 def case_people(user) -> QuerySet[Person]:

@@ -30,13 +30,13 @@ from accountability.forms import (
     measure_initial,
 )
 from accountability.models import CaseStatus, Exemption, InterventionKind, RestrictionKind, Subject
-from core import excel, scope
+from core import excel
 from core.forms import AcknowledgeForm, as_id, attach_errors
 from core.models import EditConflict
 from core.panels import Panel
 from core.permissions import can
 from core.views import TransitionView, conflict_page, private_no_store, save_or_show_errors, transition_conflict
-from responsibilities.models import Organisation, Person, Task
+from responsibilities.models import Person, Task
 from responsibilities.selectors import organisations as org_selectors
 from responsibilities.selectors.lists import lists_visible_to
 
@@ -223,16 +223,12 @@ def rule_set_publish(request, pk):
     return redirect(rule_set.get_absolute_url())
 
 
-def _adoptable_organisations(user):
-    return Organisation.objects.filter(scope.within(scope.scope_paths(user, scope.VIEW, roles={"admin"}))).active()
-
-
 @require_http_methods(["GET", "POST"])
 def rule_set_adopt(request, pk):
     """Adopt a published rule set for a subtree from a date; 预览 shows the what-if first."""
     rule_set = selectors.rule_set_for(request.user, pk)
     _require_rule_manager(request.user)
-    form = AdoptionForm(request.POST or None, organisations=_adoptable_organisations(request.user))
+    form = AdoptionForm(request.POST or None, organisations=selectors.adoptable_organisations(request.user))
     preview = None
     template = "accountability/adoption_form.html"
     refusal = _("草稿不能采用：请先发布该规则版本。") if rule_set.is_draft else None

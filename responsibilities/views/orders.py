@@ -4,7 +4,6 @@ printable A4 督办通知单, and the answer files."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -14,16 +13,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core import excel, scope
 from core.forms import as_id, attach_errors
 from core.models import EditConflict
-from responsibilities.models import Organisation, Person, ReplyFile, ReplyStatus, SupervisionReply, Task
+from responsibilities.models import Organisation, Person, ReplyFile, ReplyStatus, Task
 from responsibilities.order_forms import AnswerForm, CloseForm, OrderFilterForm, OrderForm
+from responsibilities.selectors import orders as selectors
 from responsibilities.services import orders as services
 from responsibilities.services.orders import may_answer, may_close, may_issue, secretary_ids
-
-
-def replies_visible_to(user):
-    return SupervisionReply.objects.for_user(user).select_related(
-        "order__issuer", "order__issued_by", "organisation", "person"
-    )
 
 
 def _decorate(reply, user, today, secretaries):
@@ -40,20 +34,8 @@ def _decorate(reply, user, today, secretaries):
 def order_list(request):
     today = timezone.localdate()
     form = OrderFilterForm(request.GET or None)
-    replies = replies_visible_to(request.user).order_by("-order__issued_at", "organisation__path")
-    if form.is_valid():
-        data = form.cleaned_data
-        own = scope.scope_paths(request.user, scope.VIEW)
-        if data["side"] == "issued" and own is not None:
-            replies = replies.filter(scope.within(own, field="order__issuer__path"))
-        elif data["side"] == "received" and own is not None:
-            replies = replies.exclude(scope.within(own, field="order__issuer__path"))
-        if data["status"] == "overdue":
-            replies = replies.filter(status__in=[ReplyStatus.WAITING, ReplyStatus.RETURNED], order__reply_by__lt=today)
-        elif data["status"]:
-            replies = replies.filter(status=data["status"])
-        if data["q"]:
-            replies = replies.filter(Q(order__title__icontains=data["q"]) | Q(organisation__name__icontains=data["q"]))
+    filters = form.cleaned_data if form.is_valid() else {}
+    replies = selectors.filtered_replies(request.user, filters, today)
     if request.GET.get("format") == "xlsx":
         rows = [
             (
@@ -157,7 +139,7 @@ def _order_page(request, order, *, forms=None, status=200):
     secretaries = secretary_ids(request.user)
     replies = [
         _decorate(reply, request.user, today, secretaries)
-        for reply in replies_visible_to(request.user).filter(order=order).prefetch_related("files")
+        for reply in selectors.replies_visible_to(request.user).filter(order=order).prefetch_related("files")
     ]
     forms = forms or {}
     for reply in replies:
@@ -173,7 +155,7 @@ def _order_page(request, order, *, forms=None, status=200):
 
 
 def _order_for(user, pk):
-    replies = replies_visible_to(user).filter(order_id=pk)
+    replies = selectors.replies_visible_to(user).filter(order_id=pk)
     reply = replies.first()
     if reply is None:
         raise Http404
@@ -188,7 +170,7 @@ def order_detail(request, pk):
 @require_GET
 def order_print(request, pk):
     order = _order_for(request.user, pk)
-    replies = list(replies_visible_to(request.user).filter(order=order))
+    replies = list(selectors.replies_visible_to(request.user).filter(order=order))
     return render(
         request,
         "responsibilities/order_print.html",
@@ -198,7 +180,7 @@ def order_print(request, pk):
 
 @require_POST
 def reply_answer(request, pk):
-    reply = get_object_or_404(replies_visible_to(request.user), pk=pk)
+    reply = get_object_or_404(selectors.replies_visible_to(request.user), pk=pk)
     form = AnswerForm(request.POST, request.FILES)
     if not may_answer(request.user, reply):
         form.is_valid()
@@ -223,7 +205,7 @@ def reply_answer(request, pk):
 
 @require_POST
 def reply_close(request, pk):
-    reply = get_object_or_404(replies_visible_to(request.user), pk=pk)
+    reply = get_object_or_404(selectors.replies_visible_to(request.user), pk=pk)
     form = CloseForm(request.POST)
     if not may_close(request.user, reply):
         form.is_valid()
