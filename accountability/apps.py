@@ -12,6 +12,9 @@ class AccountabilityConfig(AppConfig):
         from core.panels import register_person_panel
 
         register_person_panel(eligibility_panel)
+        from responsibilities.escalations import register_intervention_source
+
+        register_intervention_source(intervention_after_deadline)
         from accountability.models import Case
         from core.history import register_history
 
@@ -37,3 +40,12 @@ def adopt_default_rules(sender, instance, created, raw=False, **kwargs):
         from accountability.services import adopt_default_for_root
 
         adopt_default_for_root(instance)
+
+
+def intervention_after_deadline():
+    """For the 蓝黄红 rule: an intervention about the task (``OuterRef("pk")``) recorded after its deadline."""
+    from django.db.models import Exists, OuterRef
+
+    from accountability.models import Intervention
+
+    return Exists(Intervention.objects.filter(task=OuterRef("pk"), date__gt=OuterRef("deadline")))

@@ -28,6 +28,7 @@ from accountability.models import (
 from accountability.permissions import admin_paths, case_handler_paths
 from core import scope
 from responsibilities import tallies
+from responsibilities.escalations import intervened_after_deadline
 from responsibilities.models import Organisation, OverdueTally, Person, Task, TaskStatus, TeamMembership
 from responsibilities.selectors import lists as list_selectors
 
@@ -375,7 +376,7 @@ def warning_rows(user, day: date, groups, shown_tasks: int = 3) -> list[WarningR
         )
         .filter(rank__lte=shown_tasks)
         .select_related("item__responsibility_list")
-        .annotate(intervened=list_selectors.intervened_after_deadline())
+        .annotate(intervened=intervened_after_deadline())
         .order_by("deadline", "pk")
     )
     thresholds = list_selectors.warning_thresholds()

@@ -15,6 +15,7 @@ from core import scope
 from core.forms import AcknowledgeForm
 from core.worklist import TODO_LIMIT, Done, Todo, TodoRow
 from responsibilities import rules
+from responsibilities.escalations import intervened_after_deadline
 from responsibilities.models import (
     Evidence,
     IssuedTask,
@@ -27,7 +28,7 @@ from responsibilities.models import (
     TaskStatus,
     TeamMembership,
 )
-from responsibilities.selectors.lists import annotate_deadline_state, intervened_after_deadline, warning_thresholds
+from responsibilities.selectors.lists import annotate_deadline_state, warning_thresholds
 
 
 def _group(key, title, action, queryset, make_row) -> Todo:

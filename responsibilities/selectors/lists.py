@@ -4,12 +4,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from core import scope
 from responsibilities import rules
+from responsibilities.escalations import intervened_after_deadline
 from responsibilities.models import (
     Evidence,
     IssuedTask,
@@ -111,12 +112,6 @@ def warning_thresholds() -> rules.Thresholds:
         red_days=rows["red"].days if "red" in rows else defaults.red_days,
         red_after_intervention=rows["red"].after_intervention if "red" in rows else defaults.red_after_intervention,
     )
-
-
-def intervened_after_deadline():
-    """Annotation: an intervention (提醒/批评/约谈) about the task was recorded after its deadline. Read
-    through the reverse relation the accountability app adds, so this app imports none of its models."""
-    return Exists(Task.objects.filter(pk=OuterRef("pk"), interventions__date__gt=OuterRef("deadline")))
 
 
 def annotate_deadline_state(task: Task, today: date, thresholds: rules.Thresholds | None = None) -> None:

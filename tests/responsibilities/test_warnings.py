@@ -128,3 +128,24 @@ def test_the_rollup_counts_tasks_by_colour_with_a_constant_query_count(client, t
     assert queries_for(client, url) == few
     assert selectors.rollup(tree["own"], THIS_YEAR, today).subtree_colours.red == 52
     assert ResponsibilityList.objects.filter(organisation=tree["child"]).exists()
+
+
+@pytest.mark.django_db
+@on_day(TODAY)
+def test_red_after_an_intervention_comes_from_the_source_accountability_registers(tree, superuser, monkeypatch):
+    """responsibilities imports no accountability model: the intervention reaches the 蓝黄红 rule only
+    through the source accountability registers when it starts. Without it, the task is yellow."""
+    from responsibilities import escalations
+
+    child = committee_list(tree["child"], superuser)
+    today = timezone.localdate()
+    reminded = add_task(child, superuser, deadline=today - timedelta(days=4))
+    accountability_services.intervention_record(
+        organisation=tree["child"], task=reminded, kind="remind", reason="逾期", by=superuser
+    )
+    assert len(escalations._sources) == 1  # accountability's, registered in its AppConfig.ready
+    assert selectors.rollup(tree["own"], THIS_YEAR, today).subtree_colours == rules.Colours(yellow=0, red=1)
+    monkeypatch.setattr(escalations, "_sources", [])
+    assert selectors.rollup(tree["own"], THIS_YEAR, today).subtree_colours == rules.Colours(yellow=1, red=0)
+    task = selectors.task_for(superuser, reminded.pk, today)
+    assert task.warning.colour == "yellow"
