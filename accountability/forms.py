@@ -106,9 +106,18 @@ class DecisionForm(StyledFormMixin, forms.Form):
     )
     version = VersionField()
 
-    def __init__(self, *args, rule_set, case, deciding_organisations, **kwargs):
+    def __init__(self, *args, adoption, refusal, case, deciding_organisations, previewing=False, **kwargs):
+        """``adoption``: the rule set's adoption that judges the date asked for, whose measures are
+        offered (None, with ``refusal`` saying why, when none does). A preview (``previewing``) needs
+        only the date, the deciding organisation and the measures it shows; it may show none, to
+        refresh the measures offered after the date or the organisation changed."""
         super().__init__(*args, **kwargs)
+        self.adoption, self.refusal, self.previewing = adoption, refusal, previewing
+        if previewing:
+            self.fields["deciding_body"].required = False
+            self.fields["measures"].required = False
         self.fields["deciding_organisation"].queryset = deciding_organisations.order_by("path")
+        rule_set = adoption.rule_set if adoption else None
         measures = Measure.objects.filter(rule_set=rule_set, is_active=True).order_by("category", "severity")
         measures = (
             measures.filter(for_individuals=True) if case.is_about_person else measures.filter(for_organisations=True)
@@ -119,6 +128,18 @@ class DecisionForm(StyledFormMixin, forms.Form):
         self.groups = [
             (label, [m for m in measures if m.category == category]) for category, label in MeasureCategory.choices
         ]
+
+    def clean_decided_on(self):
+        day = self.cleaned_data["decided_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("决定日期不能晚于今天。"))
+        return day
+
+    def clean(self):
+        data = super().clean()
+        if self.adoption is None and self.refusal and "decided_on" not in self.errors:
+            self.add_error("decided_on", self.refusal)
+        return data
 
 
 class ExemptionForm(StyledFormMixin, forms.Form):

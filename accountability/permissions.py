@@ -1,12 +1,10 @@
 """Who may do what in accountability: each rule once (see ``core.permissions``)."""
 
-from datetime import date
-
 from django.utils import timezone
 
 from core import scope
 from core.permissions import nav_flag, rule
-from responsibilities.models import TeamMembership
+from responsibilities.permissions import secretary_of
 
 # Who handles cases: the 纪检 and 组织 inspectors and the administrators of the organisation or above.
 CASE_DEPARTMENTS = ("discipline", "organisation")
@@ -31,13 +29,6 @@ def handles_cases(user, organisation) -> bool:
 def sees_restrictions(user, person) -> bool:
     """Confidential like the cases: their handlers in scope, and the person himself or herself."""
     return (person.user_id is not None and person.user_id == user.pk) or handles_cases(user, person.home_organisation)
-
-
-def secretary_of(user, day: date) -> set[int]:
-    """Ids of the organisations where the user is the secretary on a day."""
-    if not user.is_authenticated:
-        return set()
-    return set(TeamMembership.objects.secretary_of(user, day).values_list("organisation_id", flat=True))
 
 
 def may_intervene(user, organisation, secretary_ids: set[int] | None = None) -> bool:

@@ -439,3 +439,19 @@ def intervention_for_recipient(user, pk) -> Intervention:
 
 def person_cases(user, person: Person) -> QuerySet[Case]:
     return cases_visible_to(user).filter(Q(person=person)).select_related("decision")
+
+
+def intervention_subjects(user, organisation_id, person_id, task_id, day: date):
+    """The organisation, person and task an intervention names, each through its door: one the user
+    may not see is a 404, never silently dropped."""
+    organisation = get_object_or_404(Organisation.objects.for_user(user, scope.VIEW), pk=organisation_id)
+    person = get_object_or_404(Person.objects.for_user(user), pk=person_id) if person_id else None
+    task = (
+        get_object_or_404(
+            Task.objects.for_user(user, scope.VIEW, day=day).select_related("item__responsibility_list__organisation"),
+            pk=task_id,
+        )
+        if task_id
+        else None
+    )
+    return organisation, person, task

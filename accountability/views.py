@@ -11,7 +11,7 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accountability import permissions, rules, selectors, services
+from accountability import exports, permissions, rules, selectors, services
 from accountability.forms import (
     MEASURE_FIELDS,
     AdoptionForm,
@@ -30,15 +30,19 @@ from accountability.forms import (
     measure_initial,
 )
 from accountability.models import CaseStatus, Exemption, InterventionKind, RestrictionKind, Subject
-from core import excel
-from core.forms import AcknowledgeForm, as_id, attach_errors
+from core.forms import AcknowledgeForm, as_id, attach_errors, errors_as_text
 from core.models import EditConflict
 from core.panels import Panel
-from core.permissions import can
-from core.views import TransitionView, conflict_page, private_no_store, save_or_show_errors, transition_conflict
-from responsibilities.models import Person, Task
+from core.permissions import can, require
+from core.views import (
+    ServiceFormView,
+    TransitionView,
+    conflict_page,
+    private_no_store,
+    save_or_show_errors,
+    transition_conflict,
+)
 from responsibilities.selectors import organisations as org_selectors
-from responsibilities.selectors.lists import lists_visible_to
 
 
 def _today():
@@ -223,53 +227,54 @@ def rule_set_publish(request, pk):
     return redirect(rule_set.get_absolute_url())
 
 
-@require_http_methods(["GET", "POST"])
-def rule_set_adopt(request, pk):
+class RuleSetAdopt(ServiceFormView):
     """Adopt a published rule set for a subtree from a date; 预览 shows the what-if first."""
-    rule_set = selectors.rule_set_for(request.user, pk)
-    _require_rule_manager(request.user)
-    form = AdoptionForm(request.POST or None, organisations=selectors.adoptable_organisations(request.user))
-    preview = None
-    template = "accountability/adoption_form.html"
-    refusal = _("草稿不能采用：请先发布该规则版本。") if rule_set.is_draft else None
-    if refusal:
-        context = {"rule_set": rule_set, "form": form, "refusal": refusal}
-        return render(request, template, context, status=400 if request.method == "POST" else 200)
-    if request.method == "POST" and form.is_valid():
+
+    template_name = "accountability/adoption_form.html"
+    form_class = AdoptionForm
+
+    def get_object(self):
+        rule_set = selectors.rule_set_for(self.request.user, self.kwargs["pk"])
+        _require_rule_manager(self.request.user)
+        return rule_set
+
+    def get_form_kwargs(self) -> dict:
+        return {"organisations": selectors.adoptable_organisations(self.request.user)}
+
+    def get_context(self, form) -> dict:
+        return {"rule_set": self.object, "form": form}
+
+    def refuse(self):
+        if not self.object.is_draft:
+            return None
+        context = self.get_context(self.get_form()) | {"refusal": _("草稿不能采用：请先发布该规则版本。")}
+        return render(self.request, self.template_name, context, status=400 if self.request.method == "POST" else 200)
+
+    def perform(self, form):
         data = form.cleaned_data
-        try:
-            if "confirm" in request.POST:
-                adoption = services.rule_set_adopt(
-                    rule_set=rule_set,
-                    organisation=data["organisation"],
-                    effective_from=data["effective_from"],
-                    effective_until=data["effective_until"],
-                    decided_by_body=data["decided_by_body"],
-                    decided_on=data["decided_on"],
-                    document=data["document"],
-                    by=request.user,
-                )
-                messages.success(
-                    request,
-                    _("%(organisation)s 自 %(day)s 起采用“%(rules)s”。")
-                    % {
-                        "organisation": adoption.organisation.name,
-                        "day": adoption.effective_from.isoformat(),
-                        "rules": rule_set.name,
-                    },
-                )
-                return redirect(rule_set.get_absolute_url())
-            preview = services.adoption_preview(
-                rule_set=rule_set,
-                organisation=data["organisation"],
-                effective_from=data["effective_from"],
-                effective_until=data["effective_until"],
-                by=request.user,
-            )
-        except ValidationError as error:
-            attach_errors(form, error)
-    context = {"rule_set": rule_set, "form": form, "preview": preview}
-    return render(request, template, context, status=400 if form.errors else 200)
+        period = {
+            "rule_set": self.object,
+            "organisation": data["organisation"],
+            "effective_from": data["effective_from"],
+            "effective_until": data["effective_until"],
+            "by": self.request.user,
+        }
+        if "confirm" not in self.request.POST:
+            return services.adoption_preview(**period)
+        return services.rule_set_adopt(
+            **period, decided_by_body=data["decided_by_body"], decided_on=data["decided_on"], document=data["document"]
+        )
+
+    def succeeded(self, result):
+        if "confirm" not in self.request.POST:
+            return render(self.request, self.template_name, self.get_context(self.form) | {"preview": result})
+        message = _("%(organisation)s 自 %(day)s 起采用“%(rules)s”。") % {
+            "organisation": result.organisation.name,
+            "day": result.effective_from.isoformat(),
+            "rules": self.object.name,
+        }
+        messages.success(self.request, message)
+        return redirect(self.object.get_absolute_url())
 
 
 # ---- Cases ------------------------------------------------------------------------------------
@@ -374,15 +379,9 @@ def _case_context(request, case, decision_form=None, preview=None, exemption_for
     if context["can_exempt"]:
         context["exemption_form"] = exemption_form or ExemptionForm(initial={"version": case.version})
     if context["can_decide"]:
-        day, deciding, adoption, refusal = _decision_rules(request, case)
-        context["decision_form"] = decision_form or DecisionForm(
-            rule_set=adoption.rule_set if adoption else None,
-            case=case,
-            deciding_organisations=services.deciding_organisations(case),
-            initial={"decided_on": day, "deciding_organisation": deciding},
-        )
-        context["decision_adoption"] = adoption
-        context["decision_refusal"] = refusal
+        context["decision_form"] = decision_form or _decision_form(request, case)
+        context["decision_adoption"] = context["decision_form"].adoption
+        context["decision_refusal"] = context["decision_form"].refusal
     return context
 
 
@@ -405,6 +404,21 @@ def _decision_rules(request, case):
         except ValidationError as error:
             refusal = refusal or " ".join(error.messages)
     return day, deciding, None, refusal
+
+
+def _decision_form(request, case, data=None) -> DecisionForm:
+    """The decision form for the date and deciding organisation asked for, offering the measures of
+    the adoption that judges them (``form.adoption``, or None with ``form.refusal`` saying why)."""
+    day, deciding, adoption, refusal = _decision_rules(request, case)
+    return DecisionForm(
+        data,
+        adoption=adoption,
+        refusal=refusal,
+        previewing=data is not None and "preview" in data,
+        case=case,
+        deciding_organisations=services.deciding_organisations(case),
+        initial={"decided_on": day, "deciding_organisation": deciding},
+    )
 
 
 @require_GET
@@ -435,102 +449,104 @@ class CaseTransition(TransitionView):
         return _("案件状态已更新。")
 
 
-@require_POST
-@private_no_store
-def case_exempt(request, pk):
+class CaseAction(ServiceFormView):
+    """A handler's form on the case page (a decision, an exemption): the case through its door, the
+    handler's permission, the page redrawn with the form's errors, a 409 with the case as it now is."""
+
+    http_method_names = ["post"]
+    template_name = "accountability/case_detail.html"
+    form_name = ""  # the form's name in the case page's context
+
+    def get_object(self):
+        case = selectors.case_for(self.request.user, self.kwargs["pk"])
+        # The subject of a case sees it and is refused here (403), as everyone who sees it but does not handle it.
+        require(
+            self.request.user,
+            "accountability.handle_cases",
+            case.organisation,
+            message=_("只有纪检、组织部门的考核人员和系统管理员可以办理问责案件。"),
+        )
+        return case
+
+    def get_context(self, form) -> dict:
+        return _case_context(self.request, self.object, **{self.form_name: form})
+
+
+@method_decorator(private_no_store, name="dispatch")
+class CaseExempt(CaseAction):
     """Close a case under investigation or review as 不予问责 or 免予问责, with its ground."""
-    case = selectors.case_for(request.user, pk)
-    if not can(request.user, "accountability.handle_cases", case.organisation):
-        raise PermissionDenied(_("只有纪检、组织部门的考核人员和系统管理员可以办理问责案件。"))
-    form = ExemptionForm(request.POST)
-    if form.is_valid():
+
+    form_class = ExemptionForm
+    form_name = "exemption_form"
+
+    def perform(self, form):
         data = form.cleaned_data
-        try:
-            services.case_exempt(
-                case=case,
-                version=data["version"],
-                exemption=data["exemption"],
-                ground=data["ground"],
-                note=data["note"],
-                by=request.user,
-            )
-        except ValidationError as error:
-            attach_errors(form, error)
-        except EditConflict:
-            current = selectors.case_for(request.user, pk)
-            context = _case_context(request, current, exemption_form=form)
-            return transition_conflict(
-                request,
-                "accountability/case_detail.html",
-                context,
-                current,
-                field_label=_("状态"),
-                submitted=dict(Exemption.choices)[data["exemption"]],
-            )
-        else:
-            messages.success(
-                request, _("已结案：%(outcome)s。") % {"outcome": dict(Exemption.choices)[data["exemption"]]}
-            )
-            return redirect(case.get_absolute_url())
-    context = _case_context(request, case, exemption_form=form)
-    return render(request, "accountability/case_detail.html", context, status=400)
+        return services.case_exempt(
+            case=self.object,
+            version=data["version"],
+            exemption=data["exemption"],
+            ground=data["ground"],
+            note=data["note"],
+            by=self.request.user,
+        )
+
+    def succeeded(self, result):
+        outcome = dict(Exemption.choices)[self.form.cleaned_data["exemption"]]
+        messages.success(self.request, _("已结案：%(outcome)s。") % {"outcome": outcome})
+        return redirect(self.object.get_absolute_url())
+
+    def conflicted(self, conflict):
+        current = selectors.case_for(self.request.user, self.object.pk)
+        context = _case_context(self.request, current, exemption_form=self.form)
+        submitted = dict(Exemption.choices)[self.form.cleaned_data["exemption"]]
+        return transition_conflict(
+            self.request, self.template_name, context, current, field_label=_("状态"), submitted=submitted
+        )
 
 
-@require_POST
-@private_no_store
-def case_decide(request, pk):
+@method_decorator(private_no_store, name="dispatch")
+class CaseDecide(CaseAction):
     """Preview what a decision would impose (what-if), or record it."""
-    case = selectors.case_for(request.user, pk)
-    if not can(request.user, "accountability.handle_cases", case.organisation):
-        raise Http404
-    _day, _deciding, adoption, refusal = _decision_rules(request, case)
-    form = DecisionForm(
-        request.POST,
-        rule_set=adoption.rule_set if adoption else None,
-        case=case,
-        deciding_organisations=services.deciding_organisations(case),
-    )
-    preview = None
-    if form.is_valid():
+
+    form_name = "decision_form"
+
+    def get_form(self):
+        return _decision_form(self.request, self.object, self.request.POST)
+
+    def perform(self, form):
         data = form.cleaned_data
-        if "preview" in request.POST:
-            try:
-                preview = services.decision_preview(
-                    case=case,
-                    decided_on=data["decided_on"],
-                    measures=data["measures"],
-                    deciding_organisation=data["deciding_organisation"],
-                )
-            except ValidationError as error:
-                attach_errors(form, error)
-        else:
-            try:
-                services.decision_record(
-                    case=case,
-                    version=data["version"],
-                    decided_on=data["decided_on"],
-                    deciding_body=data["deciding_body"],
-                    deciding_organisation=data["deciding_organisation"],
-                    document_number=data["document_number"],
-                    measures=data["measures"],
-                    judicial_transfer=data["judicial_transfer"],
-                    reasoning=data["reasoning"],
-                    by=request.user,
-                )
-            except ValidationError as error:
-                attach_errors(form, error)
-            except EditConflict as conflict:
-                # The case as it now is, the decision form as the user filled it in, 409.
-                current = selectors.case_for(request.user, pk)
-                context = _case_context(request, current, decision_form=form)
-                return conflict_page(request, "accountability/case_detail.html", context, conflict.current)
-            else:
-                messages.success(request, _("已记录问责决定，影响期已按规则计算。"))
-                return redirect(case.get_absolute_url())
-    elif adoption is None and refusal and "decided_on" not in form.errors:
-        form.add_error("decided_on", refusal)
-    context = _case_context(request, case, decision_form=form, preview=preview)
-    return render(request, "accountability/case_detail.html", context, status=400 if form.errors else 200)
+        if form.previewing:
+            return services.decision_preview(
+                case=self.object,
+                decided_on=data["decided_on"],
+                measures=data["measures"],
+                deciding_organisation=data["deciding_organisation"],
+            )
+        return services.decision_record(
+            case=self.object,
+            version=data["version"],
+            decided_on=data["decided_on"],
+            deciding_body=data["deciding_body"],
+            deciding_organisation=data["deciding_organisation"],
+            document_number=data["document_number"],
+            measures=data["measures"],
+            judicial_transfer=data["judicial_transfer"],
+            reasoning=data["reasoning"],
+            by=self.request.user,
+        )
+
+    def succeeded(self, result):
+        if self.form.previewing:
+            context = _case_context(self.request, self.object, decision_form=self.form, preview=result)
+            return render(self.request, self.template_name, context)
+        messages.success(self.request, _("已记录问责决定，影响期已按规则计算。"))
+        return redirect(self.object.get_absolute_url())
+
+    def conflicted(self, conflict):
+        # The case as it now is, the decision form as the user filled it in.
+        current = selectors.case_for(self.request.user, self.object.pk)
+        context = _case_context(self.request, current, decision_form=self.form)
+        return conflict_page(self.request, self.template_name, context, conflict.current)
 
 
 @require_GET
@@ -630,43 +646,10 @@ def screening(request):
     if form.is_valid():
         rows = selectors.screening(form.cleaned_data["root"], form.cleaned_data["day"])
         if request.GET.get("format") == "xlsx":
-            return _screening_workbook(form.cleaned_data["root"], form.cleaned_data["day"], rows)
+            return exports.screening_download(form.cleaned_data["root"], form.cleaned_data["day"], rows)
     return render(
         request, "accountability/screening.html", {"form": form, "rows": rows}, status=400 if form.errors else 200
     )
-
-
-def _screening_workbook(root, day, rows):
-    columns = [
-        (_("姓名"), 10),
-        (_("现任职务"), 24),
-        (_("职务层次"), 12),
-        (_("所在单位"), 24),
-        (_("受限事项"), 34),
-        (_("恢复资格日期"), 14),
-        (_("依据（案件、决定）"), 40),
-    ]
-    lines = []
-    for row in rows:
-        for label, lifts_on, reasons in row.bars:
-            why = "；".join(
-                f"{r.decision.case.number} {r.consequence.measure.name}（{r.decision.decided_on:%Y-%m-%d}）"
-                for r in reasons
-            )
-            lines.append(
-                [
-                    row.person.name,
-                    row.person.post,
-                    row.person.get_post_level_display(),
-                    row.person.home_organisation.name,
-                    label,
-                    lifts_on,
-                    why,
-                ]
-            )
-    title = _("%(root)s 选拔任用资格筛查（%(day)s）") % {"root": root.name, "day": day.isoformat()}
-    workbook = excel.table_workbook(title, _("资格筛查"), columns, lines)
-    return excel.download(workbook, f"资格筛查-{root.code}-{day.isoformat()}.xlsx")
 
 
 # ---- Early warning ----------------------------------------------------------------------------
@@ -705,29 +688,16 @@ def early_warning(request):
 
 @require_POST
 def intervention_create(request):
+    """Record a 提醒/批评/约谈 from the early-warning page (the answer is a message on that page)."""
     form = InterventionForm(request.POST)
     if not form.is_valid():
-        messages.error(
-            request,
-            " ".join(f"{form.fields[name].label or name}：{' '.join(errors)}" for name, errors in form.errors.items()),
-        )
+        messages.error(request, errors_as_text(form, " "))
         return redirect("accountability:early_warning")
     data = form.cleaned_data
-    organisation = org_selectors.organisation_for(request.user, data["organisation"])
-    if not permissions.may_intervene(request.user, organisation):
-        raise PermissionDenied(_("您无权对该组织或干部进行提醒、批评或约谈。"))
-    # A person or task named but not visible to the user is a 404, never silently dropped.
-    person = get_object_or_404(Person.objects.for_user(request.user), pk=data["person"]) if data["person"] else None
-    task = (
-        get_object_or_404(
-            Task.objects.select_related("item__responsibility_list__organisation").filter(
-                item__responsibility_list__in=lists_visible_to(request.user, _today())
-            ),
-            pk=data["task"],
-        )
-        if data["task"]
-        else None
+    organisation, person, task = selectors.intervention_subjects(
+        request.user, data["organisation"], data["person"], data["task"], _today()
     )
+    require(request.user, "accountability.intervene", organisation, _("您无权对该组织或干部进行提醒、批评或约谈。"))
     try:
         intervention = services.intervention_record(
             organisation=organisation,

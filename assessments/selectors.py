@@ -274,17 +274,49 @@ def breakdown(result: Result) -> Breakdown:
     )
 
 
-def history(scheme: Scheme, organisations) -> tuple[list[int], dict[int, dict[int, Decimal | None]]]:
+def history(user, scheme: Scheme, organisations) -> tuple[list[int], dict[int, dict[int, Decimal | None]]]:
     """Year-on-year: the composites of the same assessor's annual schemes, by organisation and year."""
-    rows = Result.objects.filter(
-        scheme__assessor=scheme.assessor,
-        scheme__kind=SchemeKind.ANNUAL,
-        scheme__year__lte=scheme.year,
-        organisation__in=organisations,
-    ).values_list("organisation_id", "scheme__year", "composite")
+    rows = (
+        Result.objects.for_user(user)
+        .filter(
+            scheme__assessor=scheme.assessor,
+            scheme__kind=SchemeKind.ANNUAL,
+            scheme__year__lte=scheme.year,
+            organisation__in=organisations,
+        )
+        .values_list("organisation_id", "scheme__year", "composite")
+    )
     by_org = defaultdict(dict)
     years = set()
     for organisation_id, year, composite in rows:
         by_org[organisation_id][year] = composite
         years.add(year)
     return sorted(years), by_org
+
+
+@dataclass
+class ResultsTable:
+    rows: list  # the scheme's results, each with ``history`` (by ``years``), ``change`` and ``contribution``
+    years: list[int]
+    chart: dict  # the year-on-year chart of the first twelve rows, for Chart.js
+
+
+def results_table(user, scheme: Scheme) -> ResultsTable:
+    """The results page's table: each result with its composites of earlier years (the same
+    assessor's annual schemes), the change since the last of them, and its contribution to the
+    comprehensive assessment (综合考核) at the scheme's party-building weight."""
+    rows = list(results_of(user, scheme))
+    years, by_org = history(user, scheme, [row.organisation for row in rows])
+    for row in rows:
+        row.history = [by_org[row.organisation_id].get(year) for year in years]
+        earlier = [v for y, v in sorted(by_org[row.organisation_id].items()) if y < scheme.year and v is not None]
+        row.change = row.composite - earlier[-1] if earlier and row.composite is not None else None
+        row.contribution = rules.contribution(row.composite, scheme.party_building_weight)
+    chart = {
+        "years": years,
+        "series": [
+            {"label": r.organisation.display_name, "values": [float(v) if v is not None else None for v in r.history]}
+            for r in rows[:12]
+        ],
+    }
+    return ResultsTable(rows=rows, years=years, chart=chart)

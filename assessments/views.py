@@ -27,7 +27,7 @@ from assessments.models import EvaluationRound, GradeSubject, Indicator, Inspect
 from core import excel, scope
 from core.forms import as_id
 from core.models import EditConflict, Job
-from core.permissions import can
+from core.permissions import can, require
 from core.views import ServiceFormView, conflict_page, private_no_store
 from responsibilities.models import Department, Organisation
 from responsibilities.selectors import organisations as org_selectors
@@ -304,43 +304,47 @@ def inspection_detail(request, pk):
     return render(request, "assessments/inspection_detail.html", _inspection_context(request, inspection))
 
 
-@require_POST
-def score_record(request, pk, indicator_pk):
-    inspection = selectors.inspection_for(request.user, pk)
-    if not can(request.user, "assessments.score", inspection):
-        raise PermissionDenied  # before the input is judged: a reader who may not score gets 403, not 400
-    indicator = get_object_or_404(Indicator, pk=indicator_pk)
-    form = ScoreForm(request.POST, indicator=indicator, prefix=f"i{indicator.pk}")
-    if form.is_valid():
+class ScoreRecord(ServiceFormView):
+    """Score one indicator of an inspection (the form inside the inspection page)."""
+
+    http_method_names = ["post"]
+    template_name = "assessments/inspection_detail.html"
+    form_class = ScoreForm
+
+    def get_object(self):
+        inspection = selectors.inspection_for(self.request.user, self.kwargs["pk"])
+        # Before the input is judged: a reader who may not score gets 403, not 400.
+        require(self.request.user, "assessments.score", inspection)
+        self.indicator = get_object_or_404(inspection.scheme.indicators, pk=self.kwargs["indicator_pk"])
+        return inspection
+
+    def get_form(self):
+        return ScoreForm(self.request.POST, indicator=self.indicator, prefix=f"i{self.indicator.pk}")
+
+    def get_context(self, form, inspection=None) -> dict:
+        context = _inspection_context(self.request, inspection or self.object, forms={self.indicator.pk: form})
+        return context | {"error_indicator": self.indicator}
+
+    def perform(self, form):
         data = form.cleaned_data
-        try:
-            services.score_record(
-                inspection=inspection,
-                version=data["version"],
-                indicator=indicator,
-                deductions=data["deductions"],
-                bonus=data["bonus"] or 0,
-                note=data["note"],
-                by=request.user,
-            )
-        except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, error)
-        except EditConflict as conflict:
-            # The page as it now is (the other scores included), this indicator's input kept, 409.
-            current = selectors.inspection_for(request.user, pk)
-            context = _inspection_context(request, current, forms={indicator.pk: form})
-            context["error_indicator"] = indicator
-            return conflict_page(request, "assessments/inspection_detail.html", context, conflict.current)
-        else:
-            messages.success(request, _("已保存“%(title)s”的得分。") % {"title": indicator.title})
-            return redirect(f"{inspection.get_absolute_url()}#indicator-{indicator.pk}")
-    context = _inspection_context(request, inspection, forms={indicator.pk: form})
-    context["error_indicator"] = indicator
-    return render(request, "assessments/inspection_detail.html", context, status=400)
+        return services.score_record(
+            inspection=self.object,
+            version=data["version"],
+            indicator=self.indicator,
+            deductions=data["deductions"],
+            bonus=data["bonus"] or 0,
+            note=data["note"],
+            by=self.request.user,
+        )
+
+    def succeeded(self, result):
+        messages.success(self.request, _("已保存“%(title)s”的得分。") % {"title": self.indicator.title})
+        return redirect(f"{self.object.get_absolute_url()}#indicator-{self.indicator.pk}")
+
+    def conflicted(self, conflict):
+        # The page as it now is (the other scores included), this indicator's input kept.
+        current = selectors.inspection_for(self.request.user, self.object.pk)
+        return conflict_page(self.request, self.template_name, self.get_context(self.form, current), conflict.current)
 
 
 @require_POST
@@ -450,49 +454,37 @@ def round_close(request, pk):
 def ballot(request):
     """The public ballot page (no login): enter a code, then rate each question once."""
     if request.method == "POST" and "q0" in request.POST:
-        code_form = BallotCodeForm(request.POST)
-        if not code_form.is_valid():
-            return render(request, "assessments/ballot_code.html", {"form": code_form}, status=400)
-        code = code_form.cleaned_data["code"]
-        try:
-            evaluation = services.ballot_round(code)
-        except ValidationError as error:
-            return render(
-                request,
-                "assessments/ballot_code.html",
-                {"form": _refused(BallotCodeForm({"code": code}), error)},
-                status=400,
-            )
-        form = BallotForm(request.POST, questions=evaluation.questions)
-        if form.is_valid():
-            try:
-                services.ballot_cast(code_text=form.cleaned_data["code"], answers=form.answers())
-            except ValidationError as error:
-                return render(
-                    request,
-                    "assessments/ballot_code.html",
-                    {"form": _refused(BallotCodeForm({"code": code}), error)},
-                    status=400,
-                )
-            return render(request, "assessments/ballot_done.html", {"round": evaluation})
-        return render(request, "assessments/ballot_form.html", {"form": form, "round": evaluation}, status=400)
+        return _ballot_cast(request)
     form = BallotCodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            evaluation = services.ballot_round(form.cleaned_data["code"])
-        except ValidationError as error:
-            return render(request, "assessments/ballot_code.html", {"form": _refused(form, error)}, status=400)
-        return render(
-            request,
-            "assessments/ballot_form.html",
-            {
-                "form": BallotForm(
-                    initial={"code": form.cleaned_data["code"].strip().upper()}, questions=evaluation.questions
-                ),
-                "round": evaluation,
-            },
-        )
-    return render(request, "assessments/ballot_code.html", {"form": form}, status=400 if form.errors else 200)
+    if request.method != "POST" or not form.is_valid():
+        return render(request, "assessments/ballot_code.html", {"form": form}, status=400 if form.errors else 200)
+    try:
+        evaluation = services.ballot_round(form.cleaned_data["code"])
+    except ValidationError as error:
+        return _code_refused(request, form, error)
+    answers = BallotForm(initial={"code": form.cleaned_data["code"].strip().upper()}, questions=evaluation.questions)
+    return render(request, "assessments/ballot_form.html", {"form": answers, "round": evaluation})
+
+
+def _ballot_cast(request):
+    """The answers to a round's questions, with the code they are cast under (checked again)."""
+    code_form = BallotCodeForm(request.POST)
+    if not code_form.is_valid():
+        return render(request, "assessments/ballot_code.html", {"form": code_form}, status=400)
+    code = code_form.cleaned_data["code"]
+    try:
+        evaluation = services.ballot_round(code)
+        form = BallotForm(request.POST, questions=evaluation.questions)
+        if not form.is_valid():
+            return render(request, "assessments/ballot_form.html", {"form": form, "round": evaluation}, status=400)
+        services.ballot_cast(code_text=form.cleaned_data["code"], answers=form.answers())
+    except ValidationError as error:
+        return _code_refused(request, BallotCodeForm({"code": code}), error)
+    return render(request, "assessments/ballot_done.html", {"round": evaluation})
+
+
+def _code_refused(request, form, error):
+    return render(request, "assessments/ballot_code.html", {"form": _refused(form, error)}, status=400)
 
 
 def _refused(form, error):
@@ -523,33 +515,20 @@ def results(request, pk):
             else _("重新计算已在进行中，完成后本页显示新结果。"),
         )
         return redirect("assessments:results", pk=scheme.pk)
-    rows = list(selectors.results_of(request.user, scheme))
-    years, history = selectors.history(scheme, [r.organisation for r in rows])
-    for row in rows:
-        row.history = [history[row.organisation_id].get(year) for year in years]
-        previous = [v for y, v in sorted(history[row.organisation_id].items()) if y < scheme.year and v is not None]
-        row.change = row.composite - previous[-1] if previous and row.composite is not None else None
-        row.contribution = rules.contribution(row.composite, scheme.party_building_weight)
-    chart = {
-        "years": years,
-        "series": [
-            {"label": r.organisation.display_name, "values": [float(v) if v is not None else None for v in r.history]}
-            for r in rows[:12]
-        ],
-    }
+    table = selectors.results_table(request.user, scheme)
     return render(
         request,
         "assessments/results.html",
         {
             "scheme": scheme,
-            "rows": rows,
+            "rows": table.rows,
             "leaders": selectors.leader_results_of(request.user, scheme),
             "manage": manage,
             "last_job": Job.objects.for_user(request.user).filter(key=tasks.results_key(scheme)).first()
             if manage
             else None,
-            "years": years,
-            "chart": chart,
+            "years": table.years,
+            "chart": table.chart,
             "contribution_note": _(
                 "党建考核在综合考核中的权重为 %(w)s%%：综合考核中的党建得分 = 党建综合得分 × %(w)s%%。"
             )

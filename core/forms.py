@@ -53,6 +53,15 @@ def attach_errors(form: forms.Form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+def errors_as_text(form: forms.Form, separator: str = "；") -> str:
+    """A form's errors in one line, each after its field's label: for a form that answers with a
+    message instead of redrawing itself (a row edited in place, a small form on a listing page)."""
+    return separator.join(
+        f"{form.fields[name].label or name}：{' '.join(errors)}" if name in form.fields else " ".join(errors)
+        for name, errors in form.errors.items()
+    )
+
+
 class FastSelect(forms.Select):
     """A select rendered in one pass instead of one template per option.
 

@@ -59,14 +59,19 @@ def transition_conflict(request, template, context, current, *, field_label, sub
     return conflict_page(request, template, context, current, rows)
 
 
-def save_or_show_errors(request, form, template, context, action, success_message="", on_success=None):
-    """Run a service; on a broken rule show the messages at their fields, on a conflict answer 409;
-    on success ``on_success(result)``, or the message and a redirect to the result's page."""
+def save_or_show_errors(
+    request, form, template, context, action, success_message="", on_success=None, on_conflict=None
+):
+    """Run a service; on a broken rule show the messages at their fields, on a conflict answer 409
+    (``on_conflict(conflict)`` where the page is not the form's own); on success ``on_success(result)``,
+    or the message and a redirect to the result's page."""
     try:
         result = action()
     except ValidationError as error:
         attach_errors(form, error)
     except EditConflict as conflict:
+        if on_conflict is not None:
+            return on_conflict(conflict)
         return conflict_response(request, template, context, conflict)
     else:
         if on_success is not None:
@@ -98,16 +103,26 @@ class ServiceFormView(View):
     def perform(self, form):
         raise NotImplementedError
 
+    def get_form(self):
+        # An empty POST shows the form as a GET does (an unbound form, no errors).
+        return self.form_class(self.request.POST or None, self.request.FILES or None, **self.get_form_kwargs())
+
     def succeeded(self, result):
         """After the service: the message and a redirect to the result's page."""
         messages.success(self.request, self.success_message)
         return redirect(result.get_absolute_url())
+
+    def conflicted(self, conflict: EditConflict):
+        """Someone saved a newer version first: None answers with the form's page and what differs."""
+        return None
 
     def refuse(self):
         """A response instead of the form (after ``get_object``), or None to go on."""
         return None
 
     def dispatch(self, request, *args, **kwargs):
+        if request.method.lower() not in self.http_method_names:
+            return self.http_method_not_allowed(request, *args, **kwargs)
         self.object = self.get_object()
         return self.refuse() or super().dispatch(request, *args, **kwargs)
 
@@ -115,12 +130,19 @@ class ServiceFormView(View):
         return self.post(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
-        # An empty POST shows the form as a GET does (an unbound form, no errors).
-        form = self.form_class(request.POST or None, request.FILES or None, **self.get_form_kwargs())
+        form = self.form = self.get_form()
         context = self.get_context(form)
         if form.is_valid():
             return save_or_show_errors(
-                request, form, self.template_name, context, lambda: self.perform(form), on_success=self.succeeded
+                request,
+                form,
+                self.template_name,
+                context,
+                lambda: self.perform(form),
+                on_success=self.succeeded,
+                on_conflict=lambda conflict: (
+                    self.conflicted(conflict) or conflict_response(request, self.template_name, context, conflict)
+                ),
             )
         return render(request, self.template_name, context, status=400 if form.errors else 200)
 

@@ -33,6 +33,7 @@ from core.excel import (
     put,
     safe,
     sheet_title,
+    table_workbook,
     title_row,
 )
 from core.forms import as_id
@@ -717,3 +718,31 @@ def write_subtree_ledger(output, organisation, year: int, rows, today: date) -> 
         count += 1
     workbook.save(output)
     return count
+
+
+def order_workbook(replies, today: date) -> Workbook:
+    """The 督办台账: one row per recipient of each 督办, as the list page shows them."""
+    columns = [
+        (_("编号"), 16),
+        (_("督办事项"), 40),
+        (_("督办单位"), 24),
+        (_("承办单位"), 24),
+        (_("反馈期限"), 12),
+        (_("状态"), 10),
+        (_("预警"), 8),
+        (_("反馈时间"), 18),
+    ]
+    rows = [
+        (
+            reply.order.number,
+            reply.order.title,
+            reply.order.issuer.name,
+            reply.organisation.name,
+            reply.order.reply_by,
+            reply.get_status_display(),
+            _("逾期") if reply.is_overdue(today) else "",
+            timezone.localtime(reply.answered_at).strftime("%Y-%m-%d %H:%M") if reply.answered_at else "",
+        )
+        for reply in replies
+    ]
+    return table_workbook(_("督办台账"), _("督办"), columns, rows)

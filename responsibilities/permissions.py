@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from core import scope
 from core.permissions import rule
-from responsibilities.models import STAFF_ROLES, Organisation, Task, TeamMembership, TeamRole
+from responsibilities.models import STAFF_ROLES, Organisation, Role, SupervisionReply, Task, TeamMembership, TeamRole
 
 
 @rule("responsibilities.change")
@@ -25,6 +25,14 @@ def may_export_subtree(user, organisation: Organisation) -> bool:
 def may_see_issued(user, issued) -> bool:
     """The issuing organisation's page of an issued task (the door's rule for one row, no query)."""
     return scope.may(user, scope.VIEW, issued.issuer.path, roles=STAFF_ROLES | {"leader"})
+
+
+def secretary_of(user, day: date) -> set[int]:
+    """Ids of the organisations where the user is the secretary on a day (one query: pass the set
+    to the rules below when asking about many rows)."""
+    if not user.is_authenticated:
+        return set()
+    return set(TeamMembership.objects.secretary_of(user, day).values_list("organisation_id", flat=True))
 
 
 def is_secretary(user, organisation: Organisation, day: date) -> bool:
@@ -56,3 +64,39 @@ def may_report_progress(user, task: Task) -> bool:
     return user.is_authenticated and (
         (owner is not None and owner.user_id == user.pk) or (responsible is not None and responsible.user_id == user.pk)
     )
+
+
+# ---- 督办 ----
+
+
+@rule("responsibilities.issue_order")
+def may_issue(user, issuer: Organisation, secretaries: set[int] | None = None) -> bool:
+    """The office staff (and administrators) of the issuing organisation or above, or its secretary."""
+    if scope.may(user, scope.CHANGE, issuer.path):
+        return True
+    if secretaries is None:
+        return is_secretary(user, issuer, timezone.localdate())
+    return issuer.pk in secretaries
+
+
+@rule("responsibilities.answer_order")
+def may_answer(user, reply: SupervisionReply, secretaries: set[int] | None = None) -> bool:
+    """The recipient's side: office staff assigned to the recipient or to an organisation between it
+    and the issuer, the recipient's secretary, or the person the 督办 names. Not the issuer's side,
+    whose staff also reach the recipient's records: a 督办 is not answered by whoever issued it."""
+    if not user.is_authenticated:
+        return False
+    if reply.person_id and reply.person.user_id == user.pk:
+        return True
+    issuer_path, recipient_path = reply.order.issuer.path, reply.organisation.path
+    for role, _dept, path in scope.assignments_of(user):
+        if role == Role.OFFICE_STAFF and recipient_path.startswith(path) and len(path) > len(issuer_path):
+            return True
+    if secretaries is None:
+        return is_secretary(user, reply.organisation, timezone.localdate())
+    return reply.organisation_id in secretaries
+
+
+@rule("responsibilities.close_order")
+def may_close(user, reply: SupervisionReply, secretaries: set[int] | None = None) -> bool:
+    return may_issue(user, reply.order.issuer, secretaries)

@@ -659,7 +659,7 @@ POLICIES = {
     ),
     "accountability:case_decide": Policy(
         METHOD_NOT_ALLOWED,
-        post=Rule(CASE_HANDLERS),
+        post=Rule(CASE_HANDLERS, special={"leader@own": FORBIDDEN}),
         args=pk("case"),
         data=lambda w, s, r: {
             "decided_on": str(w.today),

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from core.services import require_scope, service
-from responsibilities.excel import HEADER_OF, RowError, TaskRow
+from responsibilities.excel import HEADER_OF, RowError, TaskRow, parse_task_import
 from responsibilities.models import ResponsibilityList, Task, TaskStatus
 from responsibilities.services.lists import _check_list_editable, _check_task
 
@@ -85,3 +85,13 @@ def tasks_import(*, responsibility_list: ResponsibilityList, rows: list[TaskRow]
         raise ImportRejected(errors)
     with pghistory.context(reason=reason.strip()):
         return Task.objects.bulk_create(tasks)
+
+
+def tasks_import_file(*, responsibility_list: ResponsibilityList, upload, by, reason: str = "") -> list[Task]:
+    """Read the uploaded import template and add its rows (``tasks_import``). A row the file itself
+    gets wrong (an unknown item number, a date that is no date) refuses the import as a row that
+    breaks a rule does: ``ImportRejected`` with every row's errors, nothing written."""
+    rows, row_errors = parse_task_import(upload, responsibility_list)
+    if row_errors:
+        raise ImportRejected(row_errors)
+    return tasks_import(responsibility_list=responsibility_list, rows=rows, by=by, reason=reason)

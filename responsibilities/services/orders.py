@@ -6,7 +6,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import scope
 from core.models import lock_versioned
 from core.services import service
 from core.uploads import check_evidence
@@ -16,50 +15,11 @@ from responsibilities.models import (
     Person,
     ReplyFile,
     ReplyStatus,
-    Role,
     SupervisionOrder,
     SupervisionReply,
     Task,
-    TeamMembership,
 )
-from responsibilities.permissions import is_secretary
-
-
-def secretary_ids(user) -> set[int]:
-    """The organisations where the user is the secretary today (one query; pass it for many rows)."""
-    if not user.is_authenticated:
-        return set()
-    return set(TeamMembership.objects.secretary_of(user, timezone.localdate()).values_list("organisation", flat=True))
-
-
-def may_issue(user, issuer: Organisation, secretaries: set[int] | None = None) -> bool:
-    """The office staff (and administrators) of the issuing organisation or above, or its secretary."""
-    if scope.may(user, scope.CHANGE, issuer.path):
-        return True
-    if secretaries is None:
-        return is_secretary(user, issuer, timezone.localdate())
-    return issuer.pk in secretaries
-
-
-def may_answer(user, reply: SupervisionReply, secretaries: set[int] | None = None) -> bool:
-    """The recipient's side: office staff assigned to the recipient or to an organisation between it
-    and the issuer, the recipient's secretary, or the person the 督办 names. Not the issuer's side,
-    whose staff also reach the recipient's records: a 督办 is not answered by whoever issued it."""
-    if not user.is_authenticated:
-        return False
-    if reply.person_id and reply.person.user_id == user.pk:
-        return True
-    issuer_path, recipient_path = reply.order.issuer.path, reply.organisation.path
-    for role, _dept, path in scope.assignments_of(user):
-        if role == Role.OFFICE_STAFF and recipient_path.startswith(path) and len(path) > len(issuer_path):
-            return True
-    if secretaries is None:
-        return is_secretary(user, reply.organisation, timezone.localdate())
-    return reply.organisation_id in secretaries
-
-
-def may_close(user, reply: SupervisionReply, secretaries: set[int] | None = None) -> bool:
-    return may_issue(user, reply.order.issuer, secretaries)
+from responsibilities.permissions import may_answer, may_close, may_issue
 
 
 @service

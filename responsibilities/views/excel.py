@@ -19,7 +19,7 @@ from responsibilities.permissions import may_change, may_export_subtree
 from responsibilities.selectors import exports as export_selectors
 from responsibilities.selectors import lists as selectors
 from responsibilities.selectors import organisations as org_selectors
-from responsibilities.services.imports import ImportRejected, tasks_import
+from responsibilities.services.imports import ImportRejected, tasks_import_file
 
 
 def _today():
@@ -83,22 +83,20 @@ def list_import(request, pk):
     row_errors = []
     # A closed list shows why and takes no upload; the service refuses it as well.
     if bound and not responsibility_list.is_closed and form.is_valid():
-        rows, row_errors = excel.parse_task_import(form.cleaned_data["file"], responsibility_list)
-        if not row_errors:
-            try:
-                tasks = tasks_import(
-                    responsibility_list=responsibility_list,
-                    rows=rows,
-                    reason=form.cleaned_data.get("reason", ""),
-                    by=request.user,
-                )
-            except ImportRejected as rejected:
-                row_errors = rejected.row_errors
-            except ValidationError as error:
-                attach_errors(form, error)
-            else:
-                messages.success(request, _("已导入 %(n)s 项任务。") % {"n": len(tasks)})
-                return redirect(responsibility_list.get_absolute_url())
+        try:
+            tasks = tasks_import_file(
+                responsibility_list=responsibility_list,
+                upload=form.cleaned_data["file"],
+                reason=form.cleaned_data.get("reason", ""),
+                by=request.user,
+            )
+        except ImportRejected as rejected:
+            row_errors = rejected.row_errors
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, _("已导入 %(n)s 项任务。") % {"n": len(tasks)})
+            return redirect(responsibility_list.get_absolute_url())
     context = {
         "list": responsibility_list,
         "organisation": responsibility_list.organisation,

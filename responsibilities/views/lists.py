@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core import scope
-from core.forms import AcknowledgeForm, attach_errors
+from core.forms import AcknowledgeForm, attach_errors, errors_as_text
 from core.views import ArchiveView, ServiceFormView, TransitionView
 from responsibilities import rules, services
 from responsibilities.jobs import is_stalled, start_rollover
@@ -343,15 +343,18 @@ def progress_record(request, pk):
             )
         except ValidationError as error:
             attach_errors(form, _field_names(error, {"day": "day", "file": "files"}))
-    if not request.htmx:
-        if form.errors:
-            return _task_page(request, task, progress_form=form, status=400)
-        messages.success(request, _("已记录进展。"))
-        return redirect(task.get_absolute_url())
-    error_text = "；".join(
-        f"{form.fields[name].label}：{' '.join(errors)}" if name in form.fields else " ".join(errors)
-        for name, errors in form.errors.items()
-    )
+    if request.htmx:
+        return _checklist_row(request, pk, form, today)
+    if form.errors:
+        return _task_page(request, task, progress_form=form, status=400)
+    messages.success(request, _("已记录进展。"))
+    return redirect(task.get_absolute_url())
+
+
+def _checklist_row(request, pk, form, today):
+    """The task's row of 我的责任清单 after a progress entry: updated, or with why it was refused and
+    what the user typed."""
+    error_text = errors_as_text(form)
     task = selectors.task_for(request.user, pk, today)
     task.latest_percent = selectors.progress_of(task).values_list("percent", flat=True).first() or 0
     entered = {"percent": request.POST.get("percent", ""), "text": request.POST.get("text", "")} if error_text else {}

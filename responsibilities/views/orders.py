@@ -10,14 +10,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core import excel, scope
+from core import excel
 from core.forms import as_id, attach_errors
 from core.models import EditConflict
-from responsibilities.models import Organisation, Person, ReplyFile, ReplyStatus, Task
+from responsibilities.excel import order_workbook
+from responsibilities.models import Organisation, ReplyFile, ReplyStatus
 from responsibilities.order_forms import AnswerForm, CloseForm, OrderFilterForm, OrderForm
+from responsibilities.permissions import may_answer, may_close, may_issue, secretary_of
 from responsibilities.selectors import orders as selectors
 from responsibilities.services import orders as services
-from responsibilities.services.orders import may_answer, may_close, may_issue, secretary_ids
 
 
 def _decorate(reply, user, today, secretaries):
@@ -37,33 +38,9 @@ def order_list(request):
     filters = form.cleaned_data if form.is_valid() else {}
     replies = selectors.filtered_replies(request.user, filters, today)
     if request.GET.get("format") == "xlsx":
-        rows = [
-            (
-                reply.order.number,
-                reply.order.title,
-                reply.order.issuer.name,
-                reply.organisation.name,
-                reply.order.reply_by,
-                reply.get_status_display(),
-                _("逾期") if reply.is_overdue(today) else "",
-                timezone.localtime(reply.answered_at).strftime("%Y-%m-%d %H:%M") if reply.answered_at else "",
-            )
-            for reply in replies[:5000]
-        ]
-        columns = [
-            (_("编号"), 16),
-            (_("督办事项"), 40),
-            (_("督办单位"), 24),
-            (_("承办单位"), 24),
-            (_("反馈期限"), 12),
-            (_("状态"), 10),
-            (_("预警"), 8),
-            (_("反馈时间"), 18),
-        ]
-        workbook = excel.table_workbook(_("督办台账"), _("督办"), columns, rows)
-        return excel.download(workbook, _("督办台账.xlsx"))
+        return excel.download(order_workbook(replies[:5000], today), _("督办台账.xlsx"))
     page = Paginator(replies, 30).get_page(request.GET.get("page"))
-    secretaries = secretary_ids(request.user)
+    secretaries = secretary_of(request.user, timezone.localdate())
     for reply in page.object_list:
         _decorate(reply, request.user, today, secretaries)
     query = request.GET.copy()
@@ -88,25 +65,7 @@ def _issuer_for(request):
 @require_http_methods(["GET", "POST"])
 def order_create(request):
     issuer = _issuer_for(request)
-    candidates = (
-        Organisation.objects.filter(path__startswith=issuer.path, depth__gt=issuer.depth).active().order_by("path")
-    )
-    people = (
-        Person.objects.filter(home_organisation__path__startswith=issuer.path)
-        .exclude(home_organisation=issuer)
-        .select_related("home_organisation")
-    )
-    # Open overdue tasks below the issuer that the user may see: what a 督办 is most often about.
-    late = (
-        Task.objects.for_user(request.user, scope.VIEW, day=timezone.localdate())
-        .active()
-        .overdue_on(timezone.localdate())
-        .filter(item__responsibility_list__organisation__path__startswith=issuer.path)
-        .exclude(item__responsibility_list__organisation=issuer)
-        .order_by("deadline", "pk")
-        .values_list("pk", flat=True)[:200]
-    )
-    tasks = Task.objects.filter(pk__in=list(late)).select_related("item__responsibility_list__organisation")
+    candidates, people, tasks = selectors.order_choices(request.user, issuer, timezone.localdate())
     initial = {"tasks": [pk for pk in [as_id(request.GET.get("task", ""))] if pk]}
     form = OrderForm(
         request.POST or None, initial=initial, issuer=issuer, candidates=candidates, people=people, tasks=tasks
@@ -136,7 +95,7 @@ def order_create(request):
 
 def _order_page(request, order, *, forms=None, status=200):
     today = timezone.localdate()
-    secretaries = secretary_ids(request.user)
+    secretaries = secretary_of(request.user, timezone.localdate())
     replies = [
         _decorate(reply, request.user, today, secretaries)
         for reply in selectors.replies_visible_to(request.user).filter(order=order).prefetch_related("files")

@@ -194,6 +194,34 @@ def test_what_if_with_an_impossible_date_is_refused_at_the_field(
     assert not Decision.objects.exists() and not Restriction.objects.exists()
 
 
+def test_a_preview_before_any_measure_is_ticked_shows_no_error(
+    regulations_2019, client, tree, superuser, discipline_inspector, county_secretary
+):
+    """预览影响 also refreshes the measures offered after the date changed: with no measure ticked and
+    no deciding body typed yet it is not an error (it once said "请修改下面标出的错误后再保存")."""
+    case = to_review(file_case(tree["child"], superuser, person=county_secretary), superuser)
+    client.force_login(discipline_inspector)
+    data = {"decided_on": "2025-03-01", "version": case.version, "preview": "1"}
+    response = client.post(reverse("accountability:case_decide", args=[case.pk]), data)
+    page = response.content.decode()
+    assert response.status_code == 200 and not response.context["decision_form"].errors
+    assert "请修改下面标出的错误" not in page and 'name="measures"' in page
+    assert not Decision.objects.exists()
+
+
+def test_a_future_decision_date_is_refused_before_any_measure_is_ticked(
+    regulations_2019, client, tree, superuser, discipline_inspector, county_secretary
+):
+    case = to_review(file_case(tree["child"], superuser, person=county_secretary), superuser)
+    client.force_login(discipline_inspector)
+    data = {"decided_on": "2099-01-01", "deciding_body": "市纪委", "version": case.version}
+    for action in ("preview", "confirm"):
+        response = client.post(reverse("accountability:case_decide", args=[case.pk]), {**data, action: "1"})
+        assert response.status_code == 400
+        assert response.context["decision_form"].errors["decided_on"] == ["决定日期不能晚于今天。"]
+    assert not Decision.objects.exists()
+
+
 def test_decision_with_a_measure_for_organisations_on_a_person_is_refused(
     regulations_2019, client, tree, superuser, discipline_inspector, county_secretary
 ):
