@@ -441,10 +441,9 @@ def person_cases(user, person: Person) -> QuerySet[Case]:
     return cases_visible_to(user).filter(Q(person=person)).select_related("decision")
 
 
-def intervention_subjects(user, organisation_id, person_id, task_id, day: date):
-    """The organisation, person and task an intervention names, each through its door: one the user
-    may not see is a 404, never silently dropped."""
-    organisation = get_object_or_404(Organisation.objects.for_user(user, scope.VIEW), pk=organisation_id)
+def intervention_subjects(user, person_id, task_id, day: date):
+    """The person and task an intervention names (either may be absent), each through its door: one
+    the user may not see is a 404, never silently dropped."""
     person = get_object_or_404(Person.objects.for_user(user), pk=person_id) if person_id else None
     task = (
         get_object_or_404(
@@ -454,4 +453,4 @@ def intervention_subjects(user, organisation_id, person_id, task_id, day: date):
         if task_id
         else None
     )
-    return organisation, person, task
+    return person, task

@@ -37,6 +37,7 @@ from core.permissions import can, require
 from core.views import (
     ServiceFormView,
     TransitionView,
+    act_with_message,
     conflict_page,
     private_no_store,
     save_or_show_errors,
@@ -515,6 +516,8 @@ class CaseDecide(CaseAction):
 
     def perform(self, form):
         data = form.cleaned_data
+        if form.previewing and not data["measures"]:
+            return None  # the measures offered for the date and organisation asked for, nothing to preview yet
         if form.previewing:
             return services.decision_preview(
                 case=self.object,
@@ -694,12 +697,12 @@ def intervention_create(request):
         messages.error(request, errors_as_text(form, " "))
         return redirect("accountability:early_warning")
     data = form.cleaned_data
-    organisation, person, task = selectors.intervention_subjects(
-        request.user, data["organisation"], data["person"], data["task"], _today()
-    )
+    organisation = org_selectors.organisation_for(request.user, data["organisation"])
     require(request.user, "accountability.intervene", organisation, _("您无权对该组织或干部进行提醒、批评或约谈。"))
-    try:
-        intervention = services.intervention_record(
+    person, task = selectors.intervention_subjects(request.user, data["person"], data["task"], _today())
+    act_with_message(
+        request,
+        lambda: services.intervention_record(
             organisation=organisation,
             person=person,
             task=task,
@@ -708,11 +711,9 @@ def intervention_create(request):
             day=data["day"],
             follow_up=data["follow_up"],
             by=request.user,
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("已记录%(kind)s。") % {"kind": intervention.get_kind_display()})
+        ),
+        lambda intervention: _("已记录%(kind)s。") % {"kind": intervention.get_kind_display()},
+    )
     return redirect("accountability:early_warning")
 
 
@@ -721,14 +722,13 @@ def intervention_follow_up(request, pk):
     intervention = get_object_or_404(selectors.interventions_visible_to(request.user), pk=pk)
     form = FollowUpForm(request.POST)
     if form.is_valid():
-        try:
-            services.intervention_follow_up(
+        act_with_message(
+            request,
+            lambda: services.intervention_follow_up(
                 intervention=intervention, follow_up=form.cleaned_data["follow_up"], by=request.user
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("已记录跟进情况。"))
+            ),
+            _("已记录跟进情况。"),
+        )
     else:
         messages.error(request, _("请填写跟进情况。"))
     return redirect("accountability:early_warning")

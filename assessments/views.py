@@ -28,7 +28,7 @@ from core import excel, scope
 from core.forms import as_id
 from core.models import EditConflict, Job
 from core.permissions import can, require
-from core.views import ServiceFormView, conflict_page, private_no_store
+from core.views import ServiceFormView, act_with_message, conflict_page, private_no_store
 from responsibilities.models import Department, Organisation
 from responsibilities.selectors import organisations as org_selectors
 from responsibilities.services.lists import template_for
@@ -144,14 +144,13 @@ def bands_update(request, pk, subject):
     bands = list(scheme.bands.filter(subject=subject).order_by("-min_score"))
     form = BandsForm(request.POST, bands=bands, prefix=subject)
     if form.is_valid():
-        try:
-            services.bands_update(
+        act_with_message(
+            request,
+            lambda: services.bands_update(
                 scheme=scheme, subject=subject, minima=form.minima(), shown=form.shown(), by=request.user
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("已保存等次分数线。"))
+            ),
+            _("已保存等次分数线。"),
+        )
     else:
         messages.error(request, _("分数线应为 0 到 100 之间的数。"))
     return redirect(scheme.get_absolute_url())
@@ -440,12 +439,9 @@ def round_slips_destroy(request, pk):
 @require_POST
 def round_close(request, pk):
     evaluation = _managed_round(request.user, pk)
-    try:
-        services.round_close(evaluation=evaluation, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("民主测评已结束并计票。"))
+    act_with_message(
+        request, lambda: services.round_close(evaluation=evaluation, by=request.user), _("民主测评已结束并计票。")
+    )
     return redirect(evaluation.get_absolute_url())
 
 

@@ -81,6 +81,19 @@ def save_or_show_errors(
     return render(request, template, context, status=400)
 
 
+def act_with_message(request, action, success_message):
+    """Run a service for a small form that answers with a message on the page it came from (a note,
+    a follow-up, a close): the service's refusal as an error message, else ``success_message`` (a
+    callable is given the result). The result, or None when the service refused."""
+    try:
+        result = action()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return None
+    messages.success(request, success_message(result) if callable(success_message) else success_message)
+    return result
+
+
 class ServiceFormView(View):
     """The edit page's skeleton, written once: the record through its door (``get_object``), a form
     bound to it, one service call (``perform``), the service's errors at their fields (400), a 409

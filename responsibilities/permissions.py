@@ -69,7 +69,6 @@ def may_report_progress(user, task: Task) -> bool:
 # ---- 督办 ----
 
 
-@rule("responsibilities.issue_order")
 def may_issue(user, issuer: Organisation, secretaries: set[int] | None = None) -> bool:
     """The office staff (and administrators) of the issuing organisation or above, or its secretary."""
     if scope.may(user, scope.CHANGE, issuer.path):
@@ -79,7 +78,6 @@ def may_issue(user, issuer: Organisation, secretaries: set[int] | None = None) -
     return issuer.pk in secretaries
 
 
-@rule("responsibilities.answer_order")
 def may_answer(user, reply: SupervisionReply, secretaries: set[int] | None = None) -> bool:
     """The recipient's side: office staff assigned to the recipient or to an organisation between it
     and the issuer, the recipient's secretary, or the person the 督办 names. Not the issuer's side,
@@ -97,6 +95,11 @@ def may_answer(user, reply: SupervisionReply, secretaries: set[int] | None = Non
     return reply.organisation_id in secretaries
 
 
-@rule("responsibilities.close_order")
 def may_close(user, reply: SupervisionReply, secretaries: set[int] | None = None) -> bool:
     return may_issue(user, reply.order.issuer, secretaries)
+
+
+# As rules (two arguments: the secretaries' set is an optimisation for listing pages, not an input).
+rule("responsibilities.issue_order")(lambda user, issuer: may_issue(user, issuer))
+rule("responsibilities.answer_order")(lambda user, reply: may_answer(user, reply))
+rule("responsibilities.close_order")(lambda user, reply: may_close(user, reply))

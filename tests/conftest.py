@@ -30,6 +30,19 @@ def plain_static_storage(settings):
 
 
 @pytest.fixture(autouse=True)
+def chinese_first():
+    """Each test starts in the product's language. Django's LocaleMiddleware leaves the language of
+    the last request active in the thread, so a test that switched to English would otherwise make
+    the next test's direct ``gettext`` calls (a service's message, a to-do's text) English."""
+    from django.conf import settings as django_settings
+    from django.utils import translation
+
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def login_throttling_off(settings):
     """django-axes counts failed logins across tests; the throttling tests turn it back on."""
     settings.AXES_ENABLED = False

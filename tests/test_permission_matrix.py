@@ -668,7 +668,7 @@ POLICIES = {
             "version": w.case[s].version,
             "preview": "1",
         },
-        why="The person may read his case, but the decision form answers him 404.",
+        why="The person may read his case; only its handlers decide it, so the decision form answers him 403.",
     ),
     "accountability:decision_print": Policy(CASE_PAGE, args=pk("case")),
     "accountability:person_record": Policy(CASE_PAGE, args=pk("person")),

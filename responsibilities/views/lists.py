@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core import scope
 from core.forms import AcknowledgeForm, attach_errors, errors_as_text
-from core.views import ArchiveView, ServiceFormView, TransitionView
+from core.views import ArchiveView, ServiceFormView, TransitionView, act_with_message
 from responsibilities import rules, services
 from responsibilities.jobs import is_stalled, start_rollover
 from responsibilities.list_forms import (
@@ -73,16 +73,14 @@ def lists_generate(request, pk):
         messages.error(request, _("年度无效：请填写 2000 到 2100 之间的年份。"))
         return redirect("responsibilities:organisation_lists", pk=organisation.pk)
     year = form.cleaned_data["year"]
-    try:
-        result = services.lists_generate(organisation=organisation, year=year, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request,
+    act_with_message(
+        request,
+        lambda: services.lists_generate(organisation=organisation, year=year, by=request.user),
+        lambda result: (
             _("已生成 %(year)s 年责任清单：新建 %(created)s 份，已存在跳过 %(skipped)s 份。")
-            % {"year": year, "created": len(result.created), "skipped": result.skipped},
-        )
+            % {"year": year, "created": len(result.created), "skipped": result.skipped}
+        ),
+    )
     return redirect(f"{reverse('responsibilities:organisation_lists', args=[organisation.pk])}?year={year}")
 
 
@@ -181,14 +179,13 @@ def supervision_note_add(request, pk):
     responsibility_list = selectors.list_for(request.user, pk, _today())
     form = SupervisionNoteForm(request.POST)
     if form.is_valid():
-        try:
-            services.supervision_note_add(
+        act_with_message(
+            request,
+            lambda: services.supervision_note_add(
                 responsibility_list=responsibility_list, text=form.cleaned_data["text"], by=request.user
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("已记录督促情况。"))
+            ),
+            _("已记录督促情况。"),
+        )
     else:
         messages.error(request, _("请填写督促内容。"))
     return redirect(request.POST.get("next") if _safe_next(request) else responsibility_list.get_absolute_url())
@@ -200,12 +197,13 @@ def supervision_note_acknowledge(request, pk):
     note = get_object_or_404(selectors.notes_visible_to(request.user, _today()), pk=pk)
     form = AcknowledgeForm(request.POST)
     if form.is_valid():
-        try:
-            services.supervision_note_acknowledge(note=note, feedback=form.cleaned_data["feedback"], by=request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("已确认已阅。"))
+        act_with_message(
+            request,
+            lambda: services.supervision_note_acknowledge(
+                note=note, feedback=form.cleaned_data["feedback"], by=request.user
+            ),
+            _("已确认已阅。"),
+        )
     else:
         messages.error(request, " ".join(form.errors.get("feedback", [])))
     return redirect(request.POST.get("next") if _safe_next(request) else note.get_absolute_url())

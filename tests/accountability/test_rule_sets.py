@@ -98,7 +98,7 @@ def test_a_decision_dated_today_offers_the_articles_nine_measures(tree, superuse
     case = to_review(file_case(tree["child"], superuser, person=county_secretary, facts_date=TODAY), superuser)
     adoption = services.adoption_on(tree["child"], TODAY)
     form = DecisionForm(
-        rule_set=adoption.rule_set, case=case, deciding_organisations=services.deciding_organisations(case)
+        adoption=adoption, refusal=None, case=case, deciding_organisations=services.deciding_organisations(case)
     )
     offered = [m.name for m in form.fields["measures"].queryset if m.category == "accountability"]
     assert offered == ARTICLE_NINE
