@@ -123,7 +123,7 @@ def send(delivery_id: int, *, final: bool) -> None:
 
 
 def _labels(notifications) -> list[str]:
-    from core.notifications import EVENTS
+    from core.events import EVENTS
 
     counted = defaultdict(int)
     for notification in notifications:

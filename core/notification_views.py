@@ -8,8 +8,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core.events import EVENTS
 from core.models import Notification
-from core.notifications import EVENTS
 
 
 @require_GET

@@ -12,14 +12,10 @@ from collections.abc import Iterable
 from django.db.models import Model
 
 from core import channels
+from core.events import EVENTS, register_event
 from core.models import Notification
 
-EVENTS: dict[str, str] = {}
-
-
-def register_event(code: str, label) -> str:
-    EVENTS[code] = label
-    return code
+__all__ = ["EVENTS", "may_open", "notify", "register_event"]
 
 
 def may_open(users: Iterable, target: Model) -> list:

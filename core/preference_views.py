@@ -7,9 +7,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from core import services
+from core.events import EVENTS
 from core.forms import PreferenceForm, attach_errors
 from core.models import EditConflict, NotificationPreference
-from core.notifications import EVENTS
 
 
 @require_http_methods(["GET", "POST"])
