@@ -22,6 +22,7 @@ from procrastinate import RetryStrategy
 from procrastinate.contrib.django import app
 
 from core import sms
+from core.events import EVENTS
 from core.models import Channel, Delivery, DeliveryStatus, Notification, NotificationPreference
 
 logger = logging.getLogger(__name__)
@@ -123,8 +124,6 @@ def send(delivery_id: int, *, final: bool) -> None:
 
 
 def _labels(notifications) -> list[str]:
-    from core.events import EVENTS
-
     counted = defaultdict(int)
     for notification in notifications:
         counted[str(EVENTS.get(notification.event, notification.event))] += 1
