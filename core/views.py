@@ -170,7 +170,17 @@ class ArchiveView(ServiceFormView):
         return {"initial": {"version": self.object.version}}
 
     def get_context(self, form) -> dict:
-        return {"form": form, "object": self.object, "cancel_url": self.object.get_absolute_url()}
+        return {
+            "form": form,
+            "object": self.object,
+            "cancel_url": self.object.get_absolute_url(),
+            "blocked": self.blocked(),
+        }
+
+    def blocked(self) -> str | None:
+        """Why the record cannot be archived now (shown before a reason is typed), or None. The service
+        refuses the same on save: this only spares the user a reason typed in vain."""
+        return None
 
     def perform(self, form):
         return self.archive(version=form.cleaned_data["version"], reason=form.cleaned_data["reason"])

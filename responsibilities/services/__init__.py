@@ -22,6 +22,7 @@ from responsibilities.services.organisations import (  # noqa: F401
     membership_add,
     membership_end,
     organisation_archive,
+    organisation_archive_blocker,
     organisation_create,
     organisation_update,
     person_archive,

@@ -80,12 +80,20 @@ def _ancestor_ids(organisation: Organisation) -> set[int]:
     return set(Organisation.objects.filter(path__in=organisation.ancestor_paths()).values_list("pk", flat=True))
 
 
+def organisation_archive_blocker(organisation: Organisation) -> str | None:
+    """Why the organisation cannot be archived now: it still has active organisations below it."""
+    if Organisation.objects.subtree(organisation, include_self=False).active().exists():
+        return _("该组织还有未归档的下级组织，请先归档或移走下级组织。")
+    return None
+
+
 @service
 def organisation_archive(*, organisation: Organisation, version: int | None, reason: str, by) -> Organisation:
     require_scope(by, organisation)
     locked = lock_versioned(Organisation.objects.all(), organisation.pk, version)
-    if Organisation.objects.subtree(locked, include_self=False).active().exists():
-        raise ValidationError(_("该组织还有未归档的下级组织，请先归档或移走下级组织。"), code="has_children")
+    blocker = organisation_archive_blocker(locked)
+    if blocker:
+        raise ValidationError(blocker, code="has_children")
     locked.mark_archived(reason=reason, by=by)
     locked.save()
     return locked

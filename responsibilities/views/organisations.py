@@ -147,6 +147,9 @@ class OrganisationArchive(ArchiveView):
     def get_object(self):
         return selectors.organisation_for(self.request.user, self.kwargs["pk"], scope.CHANGE)
 
+    def blocked(self):
+        return services.organisation_archive_blocker(self.object)
+
     def archive(self, *, version, reason):
         return services.organisation_archive(
             organisation=self.object, version=version, reason=reason, by=self.request.user

@@ -35,3 +35,15 @@ def test_changing_a_submitted_list_needs_a_reason(tree, superuser, office_staff,
         task=task, version=task.version, by=office_staff, title="改过的任务", reason="书记要求补充"
     )
     assert changed.title == "改过的任务"
+
+
+def test_archiving_an_organisation_with_active_children_says_so_before_a_reason_is_typed(client, tree, office_staff):
+    from django.urls import reverse
+
+    client.force_login(office_staff)
+    blocked = client.get(reverse("responsibilities:organisation_archive", args=[tree["own"].pk]))
+    page = blocked.content.decode()
+    assert blocked.status_code == 200 and 'data-testid="archive-blocked"' in page
+    assert "该组织还有未归档的下级组织" in page and 'name="reason"' not in page
+    leaf = client.get(reverse("responsibilities:organisation_archive", args=[tree["child"].pk])).content.decode()
+    assert 'data-testid="archive-blocked"' not in leaf and 'name="reason"' in leaf
