@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import RangeOperators
+from django.contrib.postgres.indexes import GinIndex
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -501,6 +502,8 @@ class Case(VersionedModel):
                 violation_error_message=_("不予或免予问责须写明依据，并以结案告终。"),
             ),
         ]
+        # The header search matches case numbers and facts through trigrams (core.search).
+        indexes = [GinIndex(fields=["number", "facts"], opclasses=["gin_trgm_ops"] * 2, name="case_search_trgm")]
         triggers = [refuse_deletes()]
 
     def __str__(self):

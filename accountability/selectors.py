@@ -27,6 +27,7 @@ from accountability.models import (
 )
 from accountability.permissions import admin_paths, case_handler_paths
 from core import scope
+from core.search import Hit
 from responsibilities import tallies
 from responsibilities.models import Organisation, OverdueTally, Person, Task, TaskStatus, TeamMembership
 from responsibilities.selectors import lists as list_selectors
@@ -438,3 +439,30 @@ def intervention_for_recipient(user, pk) -> Intervention:
 
 def person_cases(user, person: Person) -> QuerySet[Case]:
     return cases_visible_to(user).filter(Q(person=person)).select_related("decision")
+
+
+def cases_matching(user, text: str, limit: int) -> list[Hit]:
+    """The header search's cases (core.search): by number, facts or the person's name, through the
+    same door as the case's page; one query whatever the number of matches."""
+    named = Person.objects.filter(name__icontains=text).values("pk")
+    cases = (
+        cases_visible_to(user)
+        .filter(Q(number__icontains=text) | Q(facts__icontains=text) | Q(person__in=named))
+        .order_by("-filed_on", "-pk")[:limit]
+    )
+    return [
+        Hit(
+            case.number,
+            case.get_absolute_url(),
+            " · ".join(
+                part
+                for part in (
+                    case.get_status_display(),
+                    case.organisation.display_name,
+                    case.person and case.person.name,
+                )
+                if part
+            ),
+        )
+        for case in cases
+    ]

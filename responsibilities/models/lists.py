@@ -4,6 +4,7 @@ import uuid
 
 import pgtrigger
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -432,6 +433,7 @@ class Task(VersionedModel, ArchivableModel):
         indexes = [
             models.Index(fields=["deadline", "status"], name="task_deadline_status_idx"),
             models.Index(fields=["source"], name="task_source_idx"),
+            GinIndex(fields=["title"], opclasses=["gin_trgm_ops"], name="task_search_trgm"),
         ]
         triggers = [
             refuse_deletes(),

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import DateRangeField, RangeBoundary, RangeOperators
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import Func, Q
 from django.urls import reverse
@@ -86,6 +87,14 @@ class Organisation(VersionedModel, ArchivableModel, MP_Node):
                 violation_error_message=_("请填写组织代码。"),
             ),
         ]
+        # The header search matches substrings (Chinese included) through trigrams (core.search).
+        indexes = [
+            GinIndex(
+                fields=["name", "short_name", "code"],
+                opclasses=["gin_trgm_ops"] * 3,
+                name="organisation_search_trgm",
+            )
+        ]
         triggers = [refuse_deletes()]
 
     def __str__(self):
@@ -164,7 +173,10 @@ class Person(VersionedModel, ArchivableModel):
                 violation_error_message=_("职务层次无效。"),
             ),
         ]
-        indexes = [models.Index(fields=["name"], name="person_name_idx")]
+        indexes = [
+            models.Index(fields=["name"], name="person_name_idx"),
+            GinIndex(fields=["name", "post"], opclasses=["gin_trgm_ops"] * 2, name="person_search_trgm"),
+        ]
         triggers = [refuse_deletes()]
 
     def __str__(self):
