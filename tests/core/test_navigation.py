@@ -64,7 +64,10 @@ def test_the_current_page_marks_its_entry_and_group(office_staff):
     client.force_login(office_staff)
     response = client.get("/accountability/negative-list/")
     marked = [
-        (str(group.label), str(link.label)) for group in response.context["nav_menu"] for link in group.links if link.active
+        (str(group.label), str(link.label))
+        for group in response.context["nav_menu"]
+        for link in group.links
+        if link.active
     ]
     assert marked == [("问责", "负面清单")]
     assert [str(group.label) for group in response.context["nav_menu"] if group.active] == ["问责"]
@@ -84,4 +87,3 @@ def test_the_current_page_marks_its_entry_and_group(office_staff):
 )
 def test_is_current(url, path, current):
     assert is_current(url, path) is current
-
