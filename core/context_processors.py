@@ -23,6 +23,7 @@ def navigation(request):
         # Read from the session (copied there at login and when changed), so no page pays a query for it.
         "large_text": request.session.get(LARGE_TEXT_KEY, False),
         "product_name": settings.PRODUCT_NAME,
+        "product_short_name": settings.PRODUCT_SHORT_NAME,
         "search_max_length": SEARCH_MAX_LENGTH,
         "nav_roles": roles,
         "nav_can_change": scope.can_change_anything(user),
