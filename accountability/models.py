@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import RangeOperators
-from django.contrib.postgres.indexes import GinIndex
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -15,6 +14,7 @@ from accountability import rules
 from accountability.permissions import case_handler_paths
 from core import scope
 from core.models import VersionedModel, refuse_deletes, track_history
+from core.search import trigram_index
 from responsibilities.models import (
     DateRange,
     Organisation,
@@ -503,7 +503,7 @@ class Case(VersionedModel):
             ),
         ]
         # The header search matches case numbers and facts through trigrams (core.search).
-        indexes = [GinIndex(fields=["number", "facts"], opclasses=["gin_trgm_ops"] * 2, name="case_search_trgm")]
+        indexes = [trigram_index("number", "facts", name="case_search_trgm")]
         triggers = [refuse_deletes()]
 
     def __str__(self):

@@ -27,7 +27,7 @@ from accountability.models import (
 )
 from accountability.permissions import admin_paths, case_handler_paths
 from core import scope
-from core.search import Hit
+from core.search import Hit, searches_long_text
 from responsibilities import tallies
 from responsibilities.models import Organisation, OverdueTally, Person, Task, TaskStatus, TeamMembership
 from responsibilities.selectors import lists as list_selectors
@@ -445,11 +445,10 @@ def cases_matching(user, text: str, limit: int) -> list[Hit]:
     """The header search's cases (core.search): by number, facts or the person's name, through the
     same door as the case's page; one query whatever the number of matches."""
     named = Person.objects.filter(name__icontains=text).values("pk")
-    cases = (
-        cases_visible_to(user)
-        .filter(Q(number__icontains=text) | Q(facts__icontains=text) | Q(person__in=named))
-        .order_by("-filed_on", "-pk")[:limit]
-    )
+    matches = Q(number__icontains=text) | Q(person__in=named)
+    if searches_long_text(text):  # the facts from three characters on (core.search.MIN_LONG_TEXT)
+        matches |= Q(facts__icontains=text)
+    cases = cases_visible_to(user).filter(matches).order_by("-filed_on", "-pk")[:limit]
     return [
         Hit(
             case.number,

@@ -15,11 +15,17 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
+from django.db.models.functions import Upper
 from django.utils.translation import gettext as _
 
 # Longest search text: a name, a task's words or a case number, never a paragraph.
 MAX_LENGTH = 50
+# The fewest characters a search of long text (task titles, case facts) needs: a trigram index answers
+# three characters or more; one or two would read the whole table (a second at N = 5,000). Names,
+# codes and numbers are matched from one character on (their tables are small).
+MIN_LONG_TEXT = 3
 # Rows per kind: in the header's results page, and when one kind is asked for alone.
 LIMIT = 8
 KIND_LIMIT = 50
@@ -27,6 +33,13 @@ KIND_LIMIT = 50
 # Control characters and the LIKE wildcards are not search text (Django escapes % and _ anyway; they
 # are dropped so that "%" alone is not a search for everything).
 _DROPPED = re.compile(r"[\x00-\x1f\x7f%_\\]")
+
+
+def trigram_index(*columns: str, name: str) -> GinIndex:
+    """A pg_trgm index for the providers' ``column__icontains`` filters: over UPPER(column), the
+    expression Django's ``icontains`` compares, so that a match of three characters or more uses it
+    (one or two characters hold no trigram: those read the table)."""
+    return GinIndex(*(OpClass(Upper(column), name="gin_trgm_ops") for column in columns), name=name)
 
 
 @dataclass
@@ -61,6 +74,11 @@ def register_search(key: str, title, provider: Callable, order: int = 50) -> Cal
         PROVIDERS.append(Provider(key=key, title=title, find=provider, order=order))
         PROVIDERS.sort(key=lambda entry: entry.order)
     return provider
+
+
+def searches_long_text(text: str) -> bool:
+    """Whether ``text`` is long enough to be looked for in long text (task titles, case facts)."""
+    return len(text) >= MIN_LONG_TEXT
 
 
 def kinds() -> list[tuple[str, str]]:

@@ -5,9 +5,11 @@ from django.views.decorators.http import require_GET
 
 from core import search as registry
 from core.forms import SearchForm
+from core.views import private_no_store
 
 
 @require_GET
+@private_no_store  # the hits may be confidential (cases and the people they concern)
 def search(request):
     form = SearchForm(request.GET, kinds=registry.kinds())
     kind = form.kind(request.GET.get("kind"))
@@ -24,5 +26,7 @@ def search(request):
             "kind_title": form.kinds.get(kind, ""),
             "found": any(group.hits for group in groups),
             "search_text": text,
+            "short_text": valid and not registry.searches_long_text(text),
+            "min_long_text": registry.MIN_LONG_TEXT,
         },
     )

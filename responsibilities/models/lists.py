@@ -4,7 +4,6 @@ import uuid
 
 import pgtrigger
 from django.conf import settings
-from django.contrib.postgres.indexes import GinIndex
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -14,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import scope
 from core.models import ArchivableModel, Job, VersionedModel, refuse_deletes, track_history
+from core.search import trigram_index
 from responsibilities import tallies
 from responsibilities.models.organisations import Organisation, Person, TeamMembership, TeamRole
 
@@ -433,7 +433,7 @@ class Task(VersionedModel, ArchivableModel):
         indexes = [
             models.Index(fields=["deadline", "status"], name="task_deadline_status_idx"),
             models.Index(fields=["source"], name="task_source_idx"),
-            GinIndex(fields=["title"], opclasses=["gin_trgm_ops"], name="task_search_trgm"),
+            trigram_index("title", name="task_search_trgm"),
         ]
         triggers = [
             refuse_deletes(),

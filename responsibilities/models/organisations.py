@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import DateRangeField, RangeBoundary, RangeOperators
-from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import Func, Q
 from django.urls import reverse
@@ -12,6 +11,7 @@ from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
 from core import scope
 from core.models import ArchivableModel, VersionedModel, refuse_deletes, track_history
+from core.search import trigram_index
 
 
 class DateRange(Func):
@@ -87,14 +87,9 @@ class Organisation(VersionedModel, ArchivableModel, MP_Node):
                 violation_error_message=_("请填写组织代码。"),
             ),
         ]
-        # The header search matches substrings (Chinese included) through trigrams (core.search).
-        indexes = [
-            GinIndex(
-                fields=["name", "short_name", "code"],
-                opclasses=["gin_trgm_ops"] * 3,
-                name="organisation_search_trgm",
-            )
-        ]
+        # The header search matches substrings (Chinese included) through trigrams (core.search); on
+        # UPPER(column), which is what ``icontains`` compares.
+        indexes = [trigram_index("name", "short_name", "code", name="organisation_search_trgm")]
         triggers = [refuse_deletes()]
 
     def __str__(self):
@@ -175,7 +170,7 @@ class Person(VersionedModel, ArchivableModel):
         ]
         indexes = [
             models.Index(fields=["name"], name="person_name_idx"),
-            GinIndex(fields=["name", "post"], opclasses=["gin_trgm_ops"] * 2, name="person_search_trgm"),
+            trigram_index("name", "post", name="person_search_trgm"),
         ]
         triggers = [refuse_deletes()]
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import scope
-from core.search import Hit
+from core.search import Hit, searches_long_text
 from responsibilities.models import Task
 from responsibilities.selectors.organisations import organisations_visible_to, people_visible_to
 
@@ -47,6 +47,9 @@ def people_matching(user, text: str, limit: int) -> list[Hit]:
 
 
 def tasks_matching(user, text: str, limit: int) -> list[Hit]:
+    """Tasks by their title: from three characters on (``core.search.MIN_LONG_TEXT``)."""
+    if not searches_long_text(text):
+        return []
     tasks = (
         Task.objects.for_user(user, scope.VIEW, day=timezone.localdate())
         .active()

@@ -48,7 +48,7 @@ def menu_of(client):
 
 
 @pytest.mark.parametrize("role", list(EXPECTED))
-def test_each_role_sees_its_groups_and_every_entry_opens(request, role):
+def test_each_role_sees_its_groups_and_every_entry_opens(request, tree, role):
     user = request.getfixturevalue(role)
     client = Client()
     client.force_login(user)

@@ -14,13 +14,13 @@ from tests.responsibilities.list_factories import add_member, add_task, committe
 
 pytestmark = pytest.mark.django_db
 
-WORD = "张明"
+WORD = "张文明"  # three characters: task titles are searched from three on
 
 
 @pytest.fixture
 def records(tree, superuser):
     """One of each kind named with WORD in the own city, its county and the sibling city: a task of
-    the committee list, a team member and a case about him; in the own city the member 张明远 also
+    the committee list, a team member and a case about him; in the own city the member 张文明远 also
     has a personal list with a task."""
     from responsibilities.models import ListKind, ResponsibilityList
 
@@ -148,7 +148,7 @@ def test_the_query_count_does_not_grow_with_the_matches(tree, superuser):
 
     one, shown_one = queries_of_a_search(1)
     many, shown_many = queries_of_a_search(12)
-    assert shown_one == 3  # one person, task and case (no organisation is named 张明)
+    assert shown_one == 3  # one person, task and case (no organisation is named 张文明)
     assert shown_many == 3 * 8  # each kind stops at its limit of 8
     assert many == one
 
@@ -199,3 +199,15 @@ def test_anonymous_is_sent_to_log_in(db):
     response = Client().get("/search/", {"q": WORD})
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
+
+
+def test_two_characters_find_names_but_not_task_titles_and_say_why(records, superuser):
+    client = Client()
+    client.force_login(superuser)
+    response = client.get("/search/", {"q": "文明"})
+    groups = {group.key: [hit.title for hit in group.hits] for group in response.context["groups"]}
+    assert groups["people"] == [WORD, f"{WORD}华", f"{WORD}远"]
+    assert groups["tasks"] == []
+    assert len(groups["cases"]) == 3  # by the person's name; their facts are not searched
+    assert "任务和案件事实至少输入 3 个字才会查找" in response.content.decode()
+    assert "任务和案件事实至少输入" not in client.get("/search/", {"q": WORD}).content.decode()
