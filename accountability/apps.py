@@ -26,6 +26,25 @@ class AccountabilityConfig(AppConfig):
         register_todo(worklist.todo, order=30)
         register_done(worklist.done)
 
+        from core.navigation import register_menu_entry
+
+        register_menu_entry(
+            "workbench", _("预警提醒"), "accountability:early_warning", flag="nav_early_warning", order=20
+        )
+        register_menu_entry(
+            "accountability", _("问责案件"), "accountability:case_list", flag="nav_handles_cases", order=10
+        )
+        register_menu_entry(
+            "accountability", _("资格筛查"), "accountability:screening", flag="nav_handles_cases", order=20
+        )
+        register_menu_entry("accountability", _("负面清单"), "accountability:negative_list", order=30)
+        register_menu_entry("accountability", _("问责规则"), "accountability:rule_set_list", order=40)
+
+        from accountability.selectors import cases_matching
+        from core.search import register_search
+
+        register_search("cases", _("问责案件"), cases_matching, order=50)
+
         from django.db.models.signals import post_save
 
         from responsibilities.models import Organisation

@@ -14,6 +14,7 @@ from accountability import rules
 from accountability.permissions import case_handler_paths
 from core import scope
 from core.models import VersionedModel, refuse_deletes, track_history
+from core.search import trigram_index
 from responsibilities.models import (
     DateRange,
     Organisation,
@@ -501,6 +502,8 @@ class Case(VersionedModel):
                 violation_error_message=_("不予或免予问责须写明依据，并以结案告终。"),
             ),
         ]
+        # The header search matches case numbers and facts through trigrams (core.search).
+        indexes = [trigram_index("number", "facts", name="case_search_trgm")]
         triggers = [refuse_deletes()]
 
     def __str__(self):

@@ -27,6 +27,7 @@ from accountability.models import (
 )
 from accountability.permissions import admin_paths, case_handler_paths
 from core import scope
+from core.search import Hit, searches_long_text
 from responsibilities import tallies
 from responsibilities.escalations import intervened_after_deadline
 from responsibilities.models import Organisation, OverdueTally, Person, Task, TaskStatus, TeamMembership
@@ -454,3 +455,29 @@ def intervention_subjects(user, person_id, task_id, day: date):
         else None
     )
     return person, task
+
+
+def cases_matching(user, text: str, limit: int) -> list[Hit]:
+    """The header search's cases (core.search): by number, facts or the person's name, through the
+    same door as the case's page; one query whatever the number of matches."""
+    named = Person.objects.filter(name__icontains=text).values("pk")
+    matches = Q(number__icontains=text) | Q(person__in=named)
+    if searches_long_text(text):  # the facts from three characters on (core.search.MIN_LONG_TEXT)
+        matches |= Q(facts__icontains=text)
+    cases = cases_visible_to(user).filter(matches).order_by("-filed_on", "-pk")[:limit]
+    return [
+        Hit(
+            case.number,
+            case.get_absolute_url(),
+            " · ".join(
+                part
+                for part in (
+                    case.get_status_display(),
+                    case.organisation.display_name,
+                    case.person and case.person.name,
+                )
+                if part
+            ),
+        )
+        for case in cases
+    ]

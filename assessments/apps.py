@@ -24,3 +24,7 @@ class AssessmentsConfig(AppConfig):
 
         register_todo(worklist.todo, order=40)
         register_done(worklist.done)
+
+        from core.navigation import register_menu_entry
+
+        register_menu_entry("assessments", _("考核方案"), "assessments:scheme_list", order=10)

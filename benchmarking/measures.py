@@ -13,15 +13,17 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
+from django.db.models import Count
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from accountability.models import Case
 from assessments.models import Scheme
 from assessments.services import results_compute
 from responsibilities import excel
-from responsibilities.models import Organisation, ResponsibilityList, Task
+from responsibilities.models import Organisation, Person, ResponsibilityList, Task
 from responsibilities.selectors.exports import subtree_task_rows
 from responsibilities.services import lists_generate_subtree
 
@@ -55,6 +57,15 @@ def key_pages() -> list[Page]:
     year = timezone.localdate().year
     day = timezone.localdate().isoformat()
     scheme = Scheme.objects.get(assessor=root, year=year)
+    # The header search of the province's most common full name (it also matches longer names).
+    common_name = (
+        Person.objects.filter(home_organisation__path__startswith=root.path)
+        .values("name")
+        .annotate(people=Count("pk"))
+        .order_by("-people", "name")
+        .values_list("name", flat=True)
+        .first()
+    )
     task_admin = reverse("admin:responsibilities_task_changelist")
     county_tasks = f"{task_admin}?item__responsibility_list__organisation__id__exact={county.pk}"
     return [
@@ -113,6 +124,14 @@ def key_pages() -> list[Page]:
             f"{reverse('accountability:screening')}?root={city.pk}&day={day}",
             f"{reverse('admin:accountability_restriction_changelist')}?ends_on__gt={day}",
             "影响期内的限制",
+        ),
+        Page(
+            "search",
+            f"页头搜索：常见姓名“{common_name}”",
+            "bench-office",
+            f"{reverse('search')}?{urlencode({'q': common_name})}",
+            f"{reverse('admin:responsibilities_person_changelist')}?{urlencode({'q': common_name})}",
+            "同名干部",
         ),
         Page(
             "export",

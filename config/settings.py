@@ -194,6 +194,8 @@ LOGGING = {
 
 # Names shown in the page title and header.
 PRODUCT_NAME = _("从严治党责任体系管理平台")
+# The header's brand where the full name leaves the menu no room (992–1199 px; English below 1400 px).
+PRODUCT_SHORT_NAME = _("从严治党平台")
 
 # ---- Responsibility lists -----------------------------------------------------------------------
 # Largest evidence file accepted (bytes); also the request body limit for uploads.

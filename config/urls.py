@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from assessments import views as assessment_views
+from core.search_views import search
 from core.views import PasswordChange, bad_request, server_error, text_size
 from core.workbench_views import workbench
 from responsibilities import views as responsibilities_views
@@ -18,6 +19,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", PasswordChange.as_view(), name="password_change"),
     path("accounts/text-size/", text_size, name="text_size"),
+    path("search/", search, name="search"),  # the header search box
     # The language switch works on the login page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),

@@ -19,3 +19,9 @@ class CoreConfig(AppConfig):
 
         worklist.register_todo(worklist.jobs_todo, order=90)
         worklist.register_done(worklist.jobs_done)
+
+        from core.navigation import register_menu_entry
+
+        register_menu_entry("workbench", _("我的工作台"), "home", order=10)
+        register_menu_entry("workbench", _("我的任务"), "core:job_list", order=90)
+        register_menu_entry("system", _("后台管理"), "admin:index", flag="nav_admin", order=10)

@@ -175,3 +175,23 @@ class PreferenceForm(StyledFormMixin, forms.Form):
 
 class PasswordChangeForm(StyledFormMixin, auth_forms.PasswordChangeForm):
     """Django's form (old password, then the new one twice, checked by AUTH_PASSWORD_VALIDATORS)."""
+
+
+class SearchForm(StyledFormMixin, forms.Form):
+    """The header search (core.search): the text, cleaned; a kind narrows the results to one group."""
+
+    q = forms.CharField(label=_("搜索"), required=False, strip=False)
+
+    def __init__(self, *args, kinds=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kinds = dict(kinds)
+        self.fields["q"].widget.attrs.update({"type": "search", "autocomplete": "off"})
+
+    def clean_q(self):
+        from core.search import clean_text
+
+        return clean_text(self.cleaned_data["q"])
+
+    def kind(self, raw) -> str | None:
+        """The asked-for kind if it is one of the registered kinds, else None (every kind)."""
+        return raw if raw in self.kinds else None

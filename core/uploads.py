@@ -24,6 +24,18 @@ ALLOWED = {
 }
 
 
+# The file picker's filter: every allowed extension, and image/* so that a phone offers its camera
+# (a phone's photo arrives as JPEG; the bytes are checked on arrival all the same).
+ACCEPT = ",".join(["image/*", *(f".{extension}" for extension in ALLOWED)])
+
+
+def accepted_help() -> str:
+    """What an evidence field says it accepts: the types and the size limit."""
+    return _("可上传 PDF、图片（JPG、PNG）、Word 或 Excel 文件，单个文件不超过 %(limit)s；手机上可直接拍照。") % {
+        "limit": filesizeformat(settings.EVIDENCE_MAX_BYTES)
+    }
+
+
 def sniff(uploaded) -> str | None:
     """The content family of a file from its bytes, or None when it is none of the allowed ones."""
     uploaded.seek(0)

@@ -51,3 +51,20 @@ class ResponsibilitiesConfig(AppConfig):
         register_workbench_panel(worklist.profile_panel)
         register_done(worklist.lists_done)
         register_done(worklist.orders_done)
+
+        from core.navigation import register_menu_entry
+
+        register_menu_entry(
+            "lists", _("我的责任清单"), "responsibilities:my_checklist", flag="nav_has_checklist", order=10
+        )
+        register_menu_entry("lists", _("督办"), "responsibilities:order_list", order=20)
+        register_menu_entry("lists", _("清单模板"), "responsibilities:template_list", order=30)
+        register_menu_entry("reference", _("组织架构"), "responsibilities:organisation_tree", order=10)
+        register_menu_entry("reference", _("干部名册"), "responsibilities:person_list", order=20)
+
+        from core.search import register_search
+        from responsibilities.selectors import search
+
+        register_search("organisations", _("党组织"), search.organisations_matching, order=10)
+        register_search("people", _("干部"), search.people_matching, order=20)
+        register_search("tasks", _("具体任务"), search.tasks_matching, order=30)

@@ -6,6 +6,7 @@ from django.core.validators import MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import uploads
 from core.forms import DateInput, StyledFormMixin, VersionField
 from responsibilities import rules
 from responsibilities.models import (
@@ -155,16 +156,32 @@ class ProgressForm(StyledFormMixin, forms.Form):
     day = forms.DateField(label=_("日期"), widget=DateInput())
     percent = forms.IntegerField(label=_("完成百分比"), min_value=0, max_value=100)
     text = forms.CharField(label=_("进展情况"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
-    files = MultipleFileField(label=_("佐证材料"), required=False, help_text=_("可多选：PDF、JPG、PNG、Word、Excel。"))
+    files = MultipleFileField(label=_("佐证材料"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["day"].initial = timezone.localdate()
+        evidence_field(self.fields["files"], multiple=True)
 
 
 class EvidenceForm(StyledFormMixin, forms.Form):
-    file = forms.FileField(label=_("文件"), help_text=_("PDF、JPG、PNG、Word 或 Excel。"))
+    # No browser "required" on the picker: on a phone the photo may come from the camera picker beside
+    # it instead (the same field name); a missing file is refused at the field by the server.
+    use_required_attribute = False
+
+    file = forms.FileField(label=_("文件"), error_messages={"required": _("请选择要上传的文件，或直接拍照。")})
     description = forms.CharField(label=_("说明"), max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        evidence_field(self.fields["file"])
+
+
+def evidence_field(field, multiple=False):
+    """An evidence file field's picker filter and the words saying what it accepts (core.uploads);
+    the template adds a camera button on phones (``capture``)."""
+    field.widget.attrs["accept"] = uploads.ACCEPT
+    field.help_text = (_("可多选。") if multiple else "") + uploads.accepted_help()
 
 
 class TransitionForm(forms.Form):

@@ -282,6 +282,32 @@ POLICIES = {
         scoped=False,
         why="The mass-evaluation ballot is public: no login, the single-use code is the credential.",
     ),
+    # 搜索 (the header's box): each kind through its record's door; a hit is its record's link.
+    "search": [
+        Policy(
+            listed(),
+            query=lambda w, s: f"q={w.org[s].code}",
+            marker=lambda w, s: w.org[s].get_absolute_url(),
+            variant="organisation",
+            why="The header search finds organisations in scope only.",
+        ),
+        Policy(
+            listed(),
+            post=None,
+            query=lambda w, s: f"q={w.person[s].name}",
+            marker=lambda w, s: w.person[s].get_absolute_url(),
+            variant="person",
+            why="People in scope, and the leader's own person.",
+        ),
+        Policy(
+            listed(CASE_HANDLERS | at(LEADER, OWN)),
+            post=None,
+            query=lambda w, s: f"q={w.case[s].number}",
+            marker=lambda w, s: w.case[s].get_absolute_url(),
+            variant="case",
+            why="Cases are confidential: found only by those whose case pages open, as on the case list.",
+        ),
+    ],
     # ---- Organisations, people, teams ----
     "responsibilities:organisation_tree": [
         Policy(EVERYONE, scoped=False),

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import scope
 from core.models import ArchivableModel, Job, VersionedModel, refuse_deletes, track_history
+from core.search import trigram_index
 from responsibilities import tallies
 from responsibilities.models.organisations import Organisation, Person, TeamMembership, TeamRole
 
@@ -432,6 +433,7 @@ class Task(VersionedModel, ArchivableModel):
         indexes = [
             models.Index(fields=["deadline", "status"], name="task_deadline_status_idx"),
             models.Index(fields=["source"], name="task_source_idx"),
+            trigram_index("title", name="task_search_trgm"),
         ]
         triggers = [
             refuse_deletes(),

@@ -11,6 +11,7 @@ from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
 from core import scope
 from core.models import ArchivableModel, VersionedModel, refuse_deletes, track_history
+from core.search import trigram_index
 
 
 class DateRange(Func):
@@ -86,6 +87,9 @@ class Organisation(VersionedModel, ArchivableModel, MP_Node):
                 violation_error_message=_("请填写组织代码。"),
             ),
         ]
+        # The header search matches substrings (Chinese included) through trigrams (core.search); on
+        # UPPER(column), which is what ``icontains`` compares.
+        indexes = [trigram_index("name", "short_name", "code", name="organisation_search_trgm")]
         triggers = [refuse_deletes()]
 
     def __str__(self):
@@ -164,7 +168,10 @@ class Person(VersionedModel, ArchivableModel):
                 violation_error_message=_("职务层次无效。"),
             ),
         ]
-        indexes = [models.Index(fields=["name"], name="person_name_idx")]
+        indexes = [
+            models.Index(fields=["name"], name="person_name_idx"),
+            trigram_index("name", "post", name="person_search_trgm"),
+        ]
         triggers = [refuse_deletes()]
 
     def __str__(self):

@@ -69,3 +69,19 @@ def login(page, live_server):
         page.wait_for_url(f"{live_server.url}/")
 
     return log_in
+
+
+def menu_link(page, name):
+    """A page's link in the header menu, ready to click: the phone's panel and the link's dropdown
+    group are opened first. A link the user's roles do not open is returned as is (count 0)."""
+    link = page.locator("nav.navbar .app-menu .dropdown-menu").get_by_role("link", name=name, exact=True)
+    if not link.count() or link.is_visible():
+        return link
+    toggler = page.locator(".navbar-toggler")
+    if toggler.is_visible() and not page.locator("#main-nav.show").count():
+        toggler.click()
+        page.locator("#main-nav.show").wait_for()
+        page.locator("#main-nav.collapsing").wait_for(state="detached")
+    page.locator("nav.navbar .app-menu li.dropdown", has=link).locator(".dropdown-toggle").click()
+    link.wait_for(state="visible")
+    return link

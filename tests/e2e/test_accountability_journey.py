@@ -17,6 +17,7 @@ from responsibilities import services
 from responsibilities.models import Department, Role, TeamRole
 from tests.accountability.factories import decide, file_case
 from tests.conftest import make_user
+from tests.e2e.conftest import menu_link
 from tests.helpers import on_day
 from tests.responsibilities.factories import PersonFactory
 from tests.responsibilities.list_factories import add_task, committee_list
@@ -55,7 +56,7 @@ def select_option_containing(page, select, text):
 
 
 def nav_link(page, name):
-    return page.locator("nav.navbar").get_by_role("link", name=name, exact=True)
+    return menu_link(page, name)
 
 
 # ---- 1. A 纪检 inspector files a case, moves it on and decides it --------------------------------

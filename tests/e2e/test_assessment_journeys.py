@@ -17,6 +17,7 @@ from assessments.models import Deduction, IndicatorScore, Inspection, Inspection
 from responsibilities import services as list_services
 from responsibilities.models import Department, ListKind, Role, TemplateItem
 from tests.conftest import make_user
+from tests.e2e.conftest import menu_link
 from tests.responsibilities.factories import make_organisation
 from tests.responsibilities.list_factories import add_task, committee_list, pdf
 
@@ -34,7 +35,7 @@ REASON = "会前谈心谈话未覆盖全部班子成员"
 
 
 def nav_link(page, name):
-    return page.locator("nav.navbar").get_by_role("link", name=name, exact=True)
+    return menu_link(page, name)
 
 
 def select_option_containing(page, select, text):

@@ -24,6 +24,7 @@ from responsibilities.models import (
     TaskStatus,
     TeamRole,
 )
+from tests.e2e.conftest import menu_link
 from tests.helpers import on_day
 from tests.responsibilities.factories import PersonFactory
 
@@ -179,7 +180,7 @@ def test_secretary_urges_a_team_member_and_reports_own_progress_in_place(
     )
 
     login("secretary")
-    page.locator("nav.navbar").get_by_role("link", name="我的责任清单").click()
+    menu_link(page, "我的责任清单").click()
     expect(page.locator("h1")).to_contain_text(f"我的责任清单 · {year} 年")
     team = page.get_by_test_id("team-lists")
     member_row = team.locator("tbody tr", has_text="赵委员")
@@ -207,7 +208,7 @@ def test_secretary_urges_a_team_member_and_reports_own_progress_in_place(
     expect(page.get_by_test_id("supervision-notes")).to_contain_text("意识形态工作汇报已逾期，请本周内报送")
     shoot("lists-13-member-list-with-note")
 
-    page.locator("nav.navbar").get_by_role("link", name="我的责任清单").click()
+    menu_link(page, "我的责任清单").click()
     row = page.locator(f"#task-row-{own_task.pk}")
     expect(row).to_contain_text("主持召开全面从严治党专题会议")
     expect(row.locator("td").nth(3)).to_have_text("0%")

@@ -14,6 +14,7 @@ from responsibilities.models import Role, TeamRole
 from tests.accountability.factories import decide, file_case, to_review
 from tests.accountability.test_adoption_rules import expected_end
 from tests.conftest import make_user
+from tests.e2e.conftest import menu_link
 from tests.responsibilities.factories import PersonFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -22,7 +23,7 @@ WIDE, NARROW = {"width": 1366, "height": 900}, {"width": 390, "height": 844}
 
 
 def nav_link(page, name):
-    return page.locator("nav.navbar").get_by_role("link", name=name, exact=True)
+    return menu_link(page, name)
 
 
 def test_an_administrator_adopts_a_stricter_copy_for_one_city_from_next_january(

@@ -488,3 +488,29 @@ def test_a_return_over_someone_elses_move_answers_409_and_keeps_the_reason(
     assert 'data-testid="edit-conflict"' in page and "已提交" in page
     assert 'value="任务不够具体，请细化"' in page
     assert ResponsibilityList.objects.get(pk=listed.pk).status == ListStatus.SUBMITTED
+
+
+def test_an_upload_without_a_file_is_refused_at_the_field_and_the_picker_says_what_it_takes(
+    client, tree, office_staff, superuser
+):
+    task = add_task(committee_list(tree["own"], superuser), superuser)
+    client.force_login(office_staff)
+    page = client.get(task.get_absolute_url()).content.decode()
+    assert 'accept="image/*,.pdf,.jpg,.jpeg,.png,.doc,.xls,.docx,.xlsx"' in page
+    assert 'capture="environment"' in page  # the phone's camera picker beside each evidence field
+    assert "单个文件不超过 10.0\xa0MB" in page  # filesizeformat joins with a no-break space
+    response = client.post(
+        reverse("responsibilities:evidence_upload", args=[task.pk]), {"description": "照片"}, follow=True
+    )
+    assert "请选择要上传的文件，或直接拍照。" in response.content.decode()
+    assert not task.evidence.exists()
+
+
+def test_a_photo_from_the_camera_picker_is_kept_like_any_file(client, tree, office_staff, superuser):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    task = add_task(committee_list(tree["own"], superuser), superuser)
+    client.force_login(office_staff)
+    photo = SimpleUploadedFile("IMG_0001.jpg", b"\xff\xd8\xff\xe0" + b"\0" * 32, content_type="image/jpeg")
+    client.post(reverse("responsibilities:evidence_upload", args=[task.pk]), {"file": photo})
+    assert list(task.evidence.values_list("original_name", "content_type")) == [("IMG_0001.jpg", "image/jpeg")]

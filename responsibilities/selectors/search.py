@@ -1,0 +1,71 @@
+"""The header search's kinds owned by this app: organisations, people and tasks (see core.search).
+
+Each reads through the door its record's page opens with, so that every hit opens for the user, and
+runs one query whatever the number of matches. Archived records are left out: the search is for
+today's work. Shorter names come first, so that the closest match leads.
+"""
+
+from django.db.models import Q
+from django.db.models.functions import Length
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core import scope
+from core.search import Hit, searches_long_text
+from responsibilities.models import Task
+from responsibilities.selectors.organisations import organisations_visible_to, people_visible_to
+
+
+def organisations_matching(user, text: str, limit: int) -> list[Hit]:
+    organisations = (
+        organisations_visible_to(user)
+        .active()
+        .filter(Q(name__icontains=text) | Q(short_name__icontains=text) | Q(code__icontains=text))
+        .order_by(Length("name"), "path")[:limit]
+    )
+    return [
+        Hit(
+            organisation.name,
+            organisation.get_absolute_url(),
+            f"{organisation.get_kind_display()} · {organisation.code}",
+        )
+        for organisation in organisations
+    ]
+
+
+def people_matching(user, text: str, limit: int) -> list[Hit]:
+    people = (
+        people_visible_to(user)
+        .active()
+        .filter(Q(name__icontains=text) | Q(post__icontains=text))
+        .order_by(Length("name"), "name", "pk")[:limit]
+    )
+    return [
+        Hit(person.name, person.get_absolute_url(), f"{person.post} · {person.home_organisation.display_name}")
+        for person in people
+    ]
+
+
+def tasks_matching(user, text: str, limit: int) -> list[Hit]:
+    """Tasks by their title: from three characters on (``core.search.MIN_LONG_TEXT``)."""
+    if not searches_long_text(text):
+        return []
+    tasks = (
+        Task.objects.for_user(user, scope.VIEW, day=timezone.localdate())
+        .active()
+        .filter(title__icontains=text)
+        .select_related("item__responsibility_list__organisation", "item__responsibility_list__person")
+        .order_by("-item__responsibility_list__year", Length("title"), "pk")[:limit]
+    )
+    hits = []
+    for task in tasks:
+        checklist = task.item.responsibility_list
+        owner = checklist.person.name if checklist.person_id else checklist.get_kind_display()
+        detail = _("%(year)s 年 · %(organisation)s · %(owner)s · 时限 %(deadline)s") % {
+            "year": checklist.year,
+            "organisation": checklist.organisation.display_name,
+            "owner": owner,
+            "deadline": task.deadline.isoformat(),
+        }
+        hits.append(Hit(task.title, task.get_absolute_url(), detail))
+    return hits
