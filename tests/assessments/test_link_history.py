@@ -9,7 +9,7 @@ from assessments import services
 from assessments.models import IndicatorListItem
 from responsibilities.models import TemplateItem
 from tests.assessments.test_views import scheme_post
-from tests.helpers import REFUSED_BY_TRIGGER
+from tests.helpers import REFUSED_BY_TRIGGER, queries_for
 from tests.responsibilities.factories import make_organisation
 
 pytestmark = pytest.mark.django_db
@@ -101,3 +101,19 @@ def indicator_fields():
         "deduction_per_shortfall": D(2),
         "bonus_cap": D(0),
     }
+
+
+def test_the_schemes_history_query_count_does_not_grow_with_target_changes(client, tree, scheme, office_staff):
+    client.force_login(office_staff)
+    url = reverse("responsibilities:history", args=["scheme", scheme.pk])
+    few = queries_for(client, url)
+    extra = [make_organisation(parent=tree["own"], name=f"新增单位{n}", code=f"P-C-N{n}") for n in range(10)]
+    for organisation in extra:
+        scheme = services.scheme_update(
+            scheme=scheme,
+            version=scheme.version,
+            targets=[tree["child"], organisation],
+            by=office_staff,
+        )
+    assert len(history(client, "scheme", scheme.pk)) == 11
+    assert queries_for(client, url) == few
