@@ -368,6 +368,8 @@ class SituationFailedItem(models.Model):
         TemplateItem, verbose_name=_("对应责任事项"), on_delete=models.PROTECT, related_name="+"
     )
 
+    objects = scope.links_to("situation")
+
     class Meta:
         # The table Django created for the set before it had a model: same name, same unique pair.
         db_table = "accountability_situation_failed_items"
@@ -552,6 +554,8 @@ class CaseSituation(models.Model):
     case = models.ForeignKey("Case", verbose_name=_("案件"), on_delete=models.CASCADE, related_name="+")
     situation = models.ForeignKey(Situation, verbose_name=_("追责情形"), on_delete=models.PROTECT, related_name="+")
 
+    objects = scope.links_to("case")
+
     class Meta:
         db_table = "accountability_case_situations"
         unique_together = [("case", "situation")]
@@ -619,6 +623,8 @@ class DecisionMeasure(models.Model):
 
     decision = models.ForeignKey(Decision, verbose_name=_("问责决定"), on_delete=models.CASCADE, related_name="+")
     measure = models.ForeignKey(Measure, verbose_name=_("问责方式和处分"), on_delete=models.PROTECT, related_name="+")
+
+    objects = scope.links_to("decision")
 
     class Meta:
         db_table = "accountability_decision_measures"

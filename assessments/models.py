@@ -198,6 +198,8 @@ class SchemeTarget(models.Model):
         Organisation, verbose_name=_("被考核组织"), on_delete=models.PROTECT, related_name="+"
     )
 
+    objects = scope.links_to("scheme")
+
     class Meta:
         # The table Django created for the set before it had a model: same name, same unique pair.
         db_table = "assessments_scheme_targets"
@@ -341,6 +343,8 @@ class IndicatorListItem(models.Model):
     templateitem = models.ForeignKey(
         TemplateItem, verbose_name=_("考核的责任事项"), on_delete=models.PROTECT, related_name="+"
     )
+
+    objects = scope.links_to("indicator")
 
     class Meta:
         db_table = "assessments_indicator_list_items"

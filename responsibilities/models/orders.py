@@ -109,6 +109,8 @@ class OrderTask(models.Model):
     )
     task = models.ForeignKey(Task, verbose_name=_("相关任务"), on_delete=models.PROTECT, related_name="+")
 
+    objects = scope.links_to("supervisionorder")
+
     class Meta:
         # The table Django created for the set before it had a model: same name, same unique pair.
         db_table = "responsibilities_supervisionorder_tasks"

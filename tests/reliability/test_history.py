@@ -16,7 +16,7 @@ BUSINESS_APPS = ("responsibilities", "accountability", "assessments")
 # ``manage.py task_tallies --rebuild`` makes them again from the tasks, so they may be emptied.
 DERIVED = ("TaskTally", "OverdueTally", "OverdueClock")
 # Links the product's forms add and remove (a scheme's targets, an indicator's items, a situation's
-# items): a removal is recorded in the link's history instead of refused (README "History").
+# items): a removal is recorded in the link's history instead of refused (README "Security: the audit trail").
 EDITABLE_LINKS = ("SchemeTarget", "IndicatorListItem", "SituationFailedItem")
 
 
