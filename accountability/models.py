@@ -368,7 +368,7 @@ class SituationFailedItem(models.Model):
         TemplateItem, verbose_name=_("对应责任事项"), on_delete=models.PROTECT, related_name="+"
     )
 
-    objects = scope.links_to("situation")
+    objects = scope.PublicQuerySet.as_manager()  # public, as the negative list is
 
     class Meta:
         # The table Django created for the set before it had a model: same name, same unique pair.
