@@ -28,7 +28,8 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 install: $(STAMP)
 
-# The embedded PostgreSQL (data in .pgdata/, kept between runs) unless DATABASE_URL is set.
+# The embedded PostgreSQL (data in .pgdata/, kept between runs) unless DATABASE_URL is set, with the
+# application's own role (dangjian_app; postgres owns the tables and runs the migrations).
 db: install
 	@if [ -z "$$DATABASE_URL" ]; then $(PY) scripts/devdb.py start >/dev/null; fi
 
@@ -73,11 +74,12 @@ format: install
 	@$(VENV)/bin/ruff format .
 	@$(VENV)/bin/ruff check --fix .
 
-# Finds PostgreSQL: DATABASE_URL, else 127.0.0.1:5432 if it answers, else the embedded one.
+# Finds PostgreSQL: DATABASE_URL, else 127.0.0.1:5432 if it answers, else the embedded one; on the last
+# two the tests use two roles (DATABASE_OWNER_URL owns the tables, DATABASE_URL is the application's).
 # Under CI=true, installs Debian's Chromium for the browser tests and fails if it cannot run.
 test: install
 	@if [ "$$CI" = "true" ]; then scripts/ensure-chromium.sh; fi
-	@DATABASE_URL="$$($(PY) scripts/devdb.py test-url)" && export DATABASE_URL && \
+	@ROLES="$$($(PY) scripts/devdb.py test-env)" && eval "$$ROLES" && \
 	  $(VENV)/bin/ruff check . && \
 	  $(VENV)/bin/ruff format --check . && \
 	  $(PY) manage.py check --fail-level WARNING && \

@@ -5,7 +5,7 @@ restrictions are handled on the product's own pages."""
 
 from django.contrib import admin
 
-from accountability.models import Consequence, Decision, Measure, Restriction, RuleSet, Situation
+from accountability.models import Consequence, Decision, Measure, Restriction, RuleSet, Situation, SituationFailedItem
 from core.admin import NoDeleteAdmin, VersionCheckedAdmin
 
 
@@ -70,11 +70,20 @@ class MeasureAdmin(NoDeleteAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class SituationFailedItemInline(admin.TabularInline):
+    """The 责任事项 a situation describes the failure of; adding and removing them is recorded in the
+    link table's history."""
+
+    model = SituationFailedItem
+    extra = 1
+    raw_id_fields = ["templateitem"]
+
+
 @admin.register(Situation)
 class SituationAdmin(VersionCheckedAdmin):
     list_display = ["code", "title", "is_active"]
     search_fields = ["code", "title", "description"]
-    filter_horizontal = ["failed_items"]
+    inlines = [SituationFailedItemInline]
 
 
 @admin.register(Restriction)

@@ -15,10 +15,15 @@ class AccountabilityConfig(AppConfig):
         from responsibilities.escalations import register_intervention_source
 
         register_intervention_source(intervention_after_deadline)
-        from accountability.models import Case
-        from core.history import register_history
+        from accountability.models import Case, Decision, Situation
+        from core.history import register_history, register_link_history
 
         register_history("case", Case, Case.objects.handled_by)
+        register_link_history(Case, Case.situations.field)
+        register_link_history(Case, Decision.measures.field, to_record="decision__case")
+        # The negative list is public, as its page is.
+        register_history("situation", Situation, Situation.objects.for_user)
+        register_link_history(Situation, Situation.failed_items.field)
 
         from accountability import worklist
         from core.worklist import register_done, register_todo

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from accountability import rules
 from accountability.permissions import case_handler_paths
 from core import scope
-from core.models import VersionedModel, refuse_deletes, track_history
+from core.models import VersionedModel, refuse_deletes, track_history, track_links
 from core.search import trigram_index
 from responsibilities.models import (
     DateRange,
@@ -338,7 +338,9 @@ class Situation(VersionedModel):
     subjects = models.JSONField(
         _("适用对象"), default=list, help_text=_("党委（党组）、职能部门、书记、分管领导、班子其他成员中的一个或多个。")
     )
-    failed_items = models.ManyToManyField(TemplateItem, verbose_name=_("对应责任事项"), blank=True, related_name="+")
+    failed_items = models.ManyToManyField(
+        TemplateItem, verbose_name=_("对应责任事项"), blank=True, related_name="+", through="SituationFailedItem"
+    )
     is_active = models.BooleanField(_("在用"), default=True)
 
     objects = scope.PublicQuerySet.as_manager()
@@ -355,6 +357,29 @@ class Situation(VersionedModel):
     def subject_labels(self) -> list[str]:
         labels = dict(Subject.choices)
         return [labels[s] for s in self.subjects if s in labels]
+
+
+@track_links()
+class SituationFailedItem(models.Model):
+    """One 责任事项 whose failure a situation of the negative list describes. Administrators edit them
+    (recorded with who and when)."""
+
+    situation = models.ForeignKey(Situation, verbose_name=_("追责情形"), on_delete=models.CASCADE, related_name="+")
+    templateitem = models.ForeignKey(
+        TemplateItem, verbose_name=_("对应责任事项"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = scope.PublicQuerySet.as_manager()  # public, as the negative list is
+
+    class Meta:
+        # The table Django created for the set before it had a model: same name, same unique pair.
+        db_table = "accountability_situation_failed_items"
+        unique_together = [("situation", "templateitem")]
+        verbose_name = _("对应责任事项")
+        verbose_name_plural = _("对应责任事项")
+
+    def __str__(self):
+        return str(self.templateitem_id)
 
 
 class CaseStatus(models.TextChoices):
@@ -438,7 +463,9 @@ class Case(VersionedModel):
     )
     subject = models.CharField(_("责任主体"), max_length=32, choices=Subject.choices)
     responsibility = models.CharField(_("责任类型"), max_length=16, choices=Responsibility.choices)
-    situations = models.ManyToManyField(Situation, verbose_name=_("追责情形"), related_name="cases")
+    situations = models.ManyToManyField(
+        Situation, verbose_name=_("追责情形"), related_name="cases", through="CaseSituation"
+    )
     facts = models.TextField(_("主要事实"))
     facts_date = models.DateField(_("事实发生日期"))
     severity = models.CharField(_("情节"), max_length=16, choices=Severity.choices)
@@ -522,6 +549,27 @@ class Case(VersionedModel):
         return bool(self.exemption)
 
 
+@track_links()
+class CaseSituation(models.Model):
+    """One situation of the negative list a case is filed under. Chosen at filing and never changed:
+    the database refuses removing one."""
+
+    case = models.ForeignKey("Case", verbose_name=_("案件"), on_delete=models.CASCADE, related_name="+")
+    situation = models.ForeignKey(Situation, verbose_name=_("追责情形"), on_delete=models.PROTECT, related_name="+")
+
+    objects = scope.links_to("case")
+
+    class Meta:
+        db_table = "accountability_case_situations"
+        unique_together = [("case", "situation")]
+        verbose_name = _("追责情形")
+        verbose_name_plural = _("追责情形")
+        triggers = [refuse_deletes()]
+
+    def __str__(self):
+        return str(self.situation_id)
+
+
 @track_history()
 class Decision(models.Model):
     """The decision on a case (问责决定): measures, date, deciding body, sanctions; judged by the rule set
@@ -549,7 +597,9 @@ class Decision(models.Model):
         related_name="decisions",
     )
     document_number = models.CharField(_("决定文号"), max_length=60, blank=True, default="")
-    measures = models.ManyToManyField(Measure, verbose_name=_("问责方式和处分"), related_name="decisions")
+    measures = models.ManyToManyField(
+        Measure, verbose_name=_("问责方式和处分"), related_name="decisions", through="DecisionMeasure"
+    )
     judicial_transfer = models.BooleanField(_("移送司法机关"), default=False)
     reasoning = models.TextField(_("决定理由"), blank=True, default="")
     decided_by = models.ForeignKey(
@@ -567,6 +617,27 @@ class Decision(models.Model):
 
     def __str__(self):
         return f"{self.case.number} · {self.decided_on:%Y-%m-%d}"
+
+
+@track_links()
+class DecisionMeasure(models.Model):
+    """One measure a decision imposes. Recorded with the decision and never changed: the database
+    refuses removing one."""
+
+    decision = models.ForeignKey(Decision, verbose_name=_("问责决定"), on_delete=models.CASCADE, related_name="+")
+    measure = models.ForeignKey(Measure, verbose_name=_("问责方式和处分"), on_delete=models.PROTECT, related_name="+")
+
+    objects = scope.links_to("decision")
+
+    class Meta:
+        db_table = "accountability_decision_measures"
+        unique_together = [("decision", "measure")]
+        verbose_name = _("问责方式和处分")
+        verbose_name_plural = _("问责方式和处分")
+        triggers = [refuse_deletes()]
+
+    def __str__(self):
+        return str(self.measure_id)
 
 
 class RestrictionQuerySet(scope.ScopedQuerySet):

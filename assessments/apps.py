@@ -8,7 +8,7 @@ class AssessmentsConfig(AppConfig):
 
     def ready(self):
         from assessments.models import EvaluationRound, Indicator, Inspection, Result, Scheme
-        from core.history import register_history
+        from core.history import register_history, register_link_history
 
         for key, model in (
             ("scheme", Scheme),
@@ -18,6 +18,8 @@ class AssessmentsConfig(AppConfig):
             ("result", Result),
         ):
             register_history(key, model, model.objects.for_user)
+        register_link_history(Scheme, Scheme.targets.field)
+        register_link_history(Indicator, Indicator.list_items.field)
 
         from assessments import worklist
         from core.worklist import register_done, register_todo

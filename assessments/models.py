@@ -17,7 +17,14 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from core import scope
-from core.models import ArchivableModel, VersionedModel, refuse_deletes, track_history
+from core.models import (
+    ArchivableModel,
+    VersionedModel,
+    refuse_deletes,
+    refuse_link_deletes_when,
+    track_history,
+    track_links,
+)
 from responsibilities.models import Department, Organisation, Person, TeamMembership, TemplateItem
 
 PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
@@ -140,7 +147,9 @@ class Scheme(VersionedModel):
         default=70,
         help_text=_("书记个人考核首先看抓党建实效：以所在组织的党建考核结果为主，其余为对书记的民主测评。"),
     )
-    targets = models.ManyToManyField(Organisation, verbose_name=_("被考核组织"), related_name="assessed_in")
+    targets = models.ManyToManyField(
+        Organisation, verbose_name=_("被考核组织"), related_name="assessed_in", through="SchemeTarget"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("创建人"), on_delete=models.PROTECT, related_name="+"
     )
@@ -177,6 +186,29 @@ class Scheme(VersionedModel):
 
     def get_absolute_url(self):
         return reverse("assessments:scheme_detail", args=[self.pk])
+
+
+@track_links()
+class SchemeTarget(models.Model):
+    """One organisation assessed by a scheme (the scheme's 被考核组织). The scheme's form adds and
+    removes them; each change is recorded in the scheme's history."""
+
+    scheme = models.ForeignKey(Scheme, verbose_name=_("考核方案"), on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("被考核组织"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = scope.links_to("scheme")
+
+    class Meta:
+        # The table Django created for the set before it had a model: same name, same unique pair.
+        db_table = "assessments_scheme_targets"
+        unique_together = [("scheme", "organisation")]
+        verbose_name = _("被考核组织")
+        verbose_name_plural = _("被考核组织")
+
+    def __str__(self):
+        return str(self.organisation_id)
 
 
 class GradeSubject(models.TextChoices):
@@ -256,7 +288,9 @@ class Indicator(VersionedModel, ArchivableModel):
     bonus_cap = models.DecimalField(
         _("加分上限"), max_digits=6, decimal_places=2, validators=[MinValueValidator(0)], default=0
     )
-    list_items = models.ManyToManyField(TemplateItem, verbose_name=_("考核的责任事项"), blank=True, related_name="+")
+    list_items = models.ManyToManyField(
+        TemplateItem, verbose_name=_("考核的责任事项"), blank=True, related_name="+", through="IndicatorListItem"
+    )
     is_vague = models.BooleanField(
         _("偏虚"), default=False, editable=False, help_text=_("没有数量、时间、标准，只问是否成立、是否发文的指标。")
     )
@@ -298,6 +332,37 @@ class Indicator(VersionedModel, ArchivableModel):
         """The indicator's row on its scheme's page, which every reader of the scheme opens (the edit
         form opens only for those who define indicators)."""
         return f"{reverse('assessments:scheme_detail', args=[self.scheme_id])}#indicator-{self.pk}"
+
+
+@track_links()
+class IndicatorListItem(models.Model):
+    """One 责任事项 an indicator assesses. The indicator's form edits them (recorded in the indicator's
+    history); once the indicator is archived its items are fixed, in the database too."""
+
+    indicator = models.ForeignKey(Indicator, verbose_name=_("考核指标"), on_delete=models.CASCADE, related_name="+")
+    templateitem = models.ForeignKey(
+        TemplateItem, verbose_name=_("考核的责任事项"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = scope.links_to("indicator")
+
+    class Meta:
+        db_table = "assessments_indicator_list_items"
+        unique_together = [("indicator", "templateitem")]
+        verbose_name = _("考核的责任事项")
+        verbose_name_plural = _("考核的责任事项")
+        triggers = [
+            refuse_link_deletes_when(
+                name="protect_archived",
+                parent_table="assessments_indicator",
+                parent_column="indicator_id",
+                condition="archived_at IS NOT NULL",
+                message="the items of an archived indicator are kept",
+            )
+        ]
+
+    def __str__(self):
+        return str(self.templateitem_id)
 
 
 class InspectionKind(models.TextChoices):

@@ -77,7 +77,8 @@ def ensure_database(base_url: str, name: str, *, fresh: bool) -> None:
 
 
 def child(url: str, *args: str, capture: bool = False, extra_env: dict | None = None) -> str:
-    env = {**os.environ, "DATABASE_URL": url, **(extra_env or {})}
+    # One role in the benchmark's databases (the URL given is the owner's).
+    env = {**os.environ, "DATABASE_URL": url, "DATABASE_OWNER_URL": "", **(extra_env or {})}
     result = subprocess.run(
         [*MANAGE, *args], cwd=BASE_DIR, env=env, check=True, text=True, capture_output=capture, stdin=subprocess.DEVNULL
     )
@@ -186,6 +187,7 @@ def load_test(url: str, seconds: int, connections: int) -> dict:
     env = {
         **os.environ,
         "DATABASE_URL": url,
+        "DATABASE_OWNER_URL": "",
         "DEBUG": "false",
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECRET_KEY": BENCH_SECRET_KEY,

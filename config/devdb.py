@@ -8,10 +8,13 @@ from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PGDATA = BASE_DIR / ".pgdata"
+# The application's role on the development servers (`make run`, `make test`); postgres owns the tables.
+APP_ROLE = "dangjian_app"
 
 
-def embedded_url(pgdata: Path = PGDATA, database: str = "postgres") -> str | None:
-    """The connection URL of the embedded server if it is running, else None.
+def embedded_url(pgdata: Path = PGDATA, database: str = "postgres", user: str = "postgres") -> str | None:
+    """The connection URL of the embedded server if it is running, else None (as ``user``: the
+    superuser postgres, who owns the tables, or the application's role).
 
     postmaster.pid lines: pid, data dir, start time, port, socket dir, listen address, ...
     """
@@ -22,7 +25,12 @@ def embedded_url(pgdata: Path = PGDATA, database: str = "postgres") -> str | Non
         return None
     if not _process_alive(pid):
         return None
-    return f"postgres://postgres@/{database}?host={socket_dir}&port={port}"
+    return f"postgres://{user}@/{database}?host={socket_dir}&port={port}"
+
+
+def embedded_owner_url(pgdata: Path = PGDATA) -> str | None:
+    """The embedded server's URL as the owner of the tables (its superuser)."""
+    return embedded_url(pgdata)
 
 
 def _process_alive(pid: int) -> bool:

@@ -1,7 +1,7 @@
 """Settings: one file, every difference between machines comes from the environment.
 
 Variables (all optional in development; README "Configuration" has the table, and a test keeps the
-two in step): DATABASE_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS, CSRF_TRUSTED_ORIGINS, CONN_MAX_AGE,
+two in step): DATABASE_URL, DATABASE_OWNER_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS, CSRF_TRUSTED_ORIGINS, CONN_MAX_AGE,
 SECURE_SSL_REDIRECT, SECURE_HSTS_SECONDS, SESSION_COOKIE_SECURE, CSRF_COOKIE_SECURE, BEHIND_TLS_PROXY,
 AXES_PROXY_COUNT, MEDIA_ROOT, STATIC_ROOT, LOG_LEVEL, EVIDENCE_MAX_BYTES, BALLOT_MIN_RESULTS, JOBS_INLINE,
 JOB_RETRY_ATTEMPTS, JOB_RETRY_WAIT, REMINDER_DAYS_BEFORE, EMAIL_URL, DEFAULT_FROM_EMAIL, EMAIL_TIMEOUT,
@@ -16,7 +16,7 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config.devdb import embedded_url
+from config.devdb import APP_ROLE, embedded_owner_url, embedded_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -95,14 +95,34 @@ TEMPLATES = [
 ]
 
 # ---- Database: PostgreSQL only -------------------------------------------------------------
-# DATABASE_URL, else the embedded development server started by `make run` (scripts/devdb.py).
-DATABASE_URL = env("DATABASE_URL", default=None) or embedded_url()
+# DATABASE_URL, else the embedded development server started by `make run` (scripts/devdb.py), as
+# the application's role there (APP_ROLE, which scripts/devdb.py creates).
+DATABASE_URL = env("DATABASE_URL", default=None) or embedded_url(user=APP_ROLE)
 if not DATABASE_URL:
     raise ImproperlyConfigured(
         "DATABASE_URL is not set and the embedded PostgreSQL is not running: "
         "run `make run` (or `make db`), or set DATABASE_URL=postgres://user@host:port/dbname."
     )
 DATABASES = {"default": env.db_url_config(DATABASE_URL)}
+# The owner of the tables, when the application connects as a role that does not own them (README
+# "Security: database roles"): `migrate`, `backup` and `restore` switch to it (core.db.as_owner),
+# and `migrate` grants the application's role what it needs. Unset: one role for everything, as
+# before. `make run` (the embedded server) and `make test` set up the two roles themselves.
+DATABASE_OWNER_URL = env("DATABASE_OWNER_URL", default=None)
+if not DATABASE_OWNER_URL and not env("DATABASE_URL", default=None):
+    DATABASE_OWNER_URL = embedded_owner_url()  # the embedded server: the tables are postgres's
+DATABASE_OWNER = env.db_url_config(DATABASE_OWNER_URL) if DATABASE_OWNER_URL else None
+
+
+def _where(config: dict) -> tuple:
+    options = config.get("OPTIONS", {})
+    return (config["NAME"], config.get("HOST") or options.get("host"), str(config.get("PORT") or options.get("port")))
+
+
+if DATABASE_OWNER and _where(DATABASE_OWNER) != _where(DATABASES["default"]):
+    raise ImproperlyConfigured("DATABASE_OWNER_URL must name the same server and database as DATABASE_URL.")
+if DATABASE_OWNER and DATABASE_OWNER["USER"] == DATABASES["default"]["USER"]:
+    DATABASE_OWNER = None  # one role after all
 # Persistent connections with a health check: measured 290 → 1,446 req/s under gunicorn here.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True

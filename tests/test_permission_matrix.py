@@ -74,7 +74,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from accountability import services as accountability_services
-from accountability.models import Measure, RuleSet, Situation
+from accountability.models import Measure, Restriction, RuleSet, Situation
 from assessments import services as assessment_services
 from assessments.models import Result, slip_codes
 from core.history import HISTORY_MODELS
@@ -189,6 +189,46 @@ MANAGES_CHILD_SCHEME = Rule(at(STAFF, CHILD))  # C's office manages C's scheme, 
 # A mass-evaluation round: every reader of its scope, except the people evaluated (C's team, for the
 # round of C's team): they never see their own round.
 ROUND_PAGE = Rule(ASSIGNED, special={"leader@own": NOT_FOUND, "secretary@own": NOT_FOUND})
+
+
+# Django's admin: staff accounts only (others are sent to the admin's login page), and through the door.
+ADMIN_SITE = Rule({ADMIN}, inside=LOGIN, role_first=True)
+
+
+def admin_listed() -> Rule:
+    """An admin page of a record (or a changelist): C's administrator sees his subtree's records only."""
+    return Rule({ADMIN}, granted=SHOWN, inside=LOGIN, outside=HIDDEN, role_first=True, superuser=SHOWN)
+
+
+ADMIN_PERMISSIONS = [
+    "view_restriction",
+    "view_user",
+    "change_user",
+    "view_assignment",
+    "add_assignment",
+    "change_assignment",
+    "view_organisation",
+    "view_person",
+]
+
+
+def raise_powers(account) -> dict:
+    """The user change form, posted with every power ticked."""
+    from django.contrib.auth.models import Permission
+
+    return {
+        "username": account.username,
+        "is_active": "on",
+        "is_superuser": "on",
+        "is_staff": "on",
+        "user_permissions": list(Permission.objects.values_list("pk", flat=True)),
+        "date_joined_0": "2026-01-01",
+        "date_joined_1": "00:00:00",
+        "assignments-TOTAL_FORMS": "0",
+        "assignments-INITIAL_FORMS": "0",
+        "assignments-MIN_NUM_FORMS": "0",
+        "assignments-MAX_NUM_FORMS": "1000",
+    }
 
 
 def listed(ok=ASSIGNED, **kwargs) -> Rule:
@@ -412,6 +452,8 @@ POLICIES = {
             scoped=False,
             variant="template_item",
         ),
+        # The negative list is public, as its page is (with the changes of its 对应责任事项).
+        Policy(EVERYONE, post=None, args=lambda w, s: ["situation", w.situation.pk], scoped=False, variant="situation"),
     ],
     # ---- Responsibility lists ----
     "responsibilities:organisation_lists": Policy(EVERYONE, args=pk("org")),
@@ -871,11 +913,42 @@ POLICIES = {
         args=pk("scheme"),
         data=lambda w, s, r: {"person": w.person[s].pk, "title": "优秀党务工作者"},
     ),
+    # ---- Django's admin ----
+    # C's administrator has admin access (is_staff) and model permissions (ADMIN_PERMISSIONS), as an
+    # administrator of a city may be given; no other role has admin access (the admin's login page).
+    "admin:index": Policy(
+        ADMIN_SITE, post=None, scoped=False, why="Only staff accounts: C's administrator and the superuser."
+    ),
+    "admin:accountability_restriction_changelist": Policy(
+        admin_listed(),
+        post=None,
+        marker=lambda w, s: w.person[s].name,
+        why="The admin's changelists go through the site's door: the administrator's subtree only.",
+    ),
+    "admin:accountability_restriction_change": Policy(
+        admin_listed(),
+        post=None,
+        args=lambda w, s: [w.restriction[s].pk],
+        marker=lambda w, s: w.person[s].name,
+        why="Outside the subtree the admin answers its redirect for a record that does not exist.",
+    ),
+    "admin:auth_user_change": Policy(
+        admin_listed(),
+        post=Rule({ADMIN}, inside=LOGIN, outside=UNCHANGED, role_first=True),
+        args=lambda w, s: [w.account[s].pk],
+        marker=lambda w, s: w.account[s].username,
+        data=lambda w, s, r: raise_powers(w.account[s]),
+        why="Accounts with a role outside the administrator's subtree are not his; inside, a POST that "
+        "makes the account (for own: himself) superuser saves without the superuser fields "
+        "(test_no_role_raises_powers_through_the_admin).",
+    ),
 }
 
 # Patterns deliberately outside the matrix, each with its reason.
 EXEMPT = {
-    "admin:": "Django's admin: its own is_staff/permission system, covered by Django itself.",
+    "admin:": "The rest of Django's admin: every model's admin stands on core.admin's door (ScopedAdminMixin), "
+    "as the index, the restriction changelist and change page and the user change page above show; "
+    "tests/core/test_admin.py covers the grants.",
     "set_language": "The language switch: public by design (it works on the login page) and writes nothing.",
 }
 
@@ -1039,6 +1112,21 @@ def build_world(media_root) -> SimpleNamespace:
         SUPERUSER: root,
     }
     builder = make_user("mx-inspector", top, Role.INSPECTOR, root, department=Department.ORGANISATION)
+    # C's administrator may use the admin, with model permissions (the issue's city administrator).
+    from django.contrib.auth.models import Permission
+
+    users[ADMIN].is_staff = True
+    users[ADMIN].save(update_fields=["is_staff"])
+    users[ADMIN].user_permissions.set(Permission.objects.filter(codename__in=ADMIN_PERMISSIONS))
+    w.users = users
+    # An account with a role in each scope, for the admin's user pages; C's is the administrator himself.
+    w.account = {
+        OWN: users[ADMIN],
+        **{
+            scope: make_user(f"mx-account-{SUFFIX[scope]}", w.org[scope], Role.OFFICE_STAFF, root)
+            for scope in (CHILD, PARENT, SIBLING)
+        },
+    }
 
     # Teams: a secretary and a member; at C they are the secretary and the leader of the role list.
     w.person, w.membership = {}, {}
@@ -1146,6 +1234,7 @@ def build_world(media_root) -> SimpleNamespace:
             day=today,
             by=root,
         )
+    w.restriction = {scope: Restriction.objects.filter(decision__case=case).first() for scope, case in w.case.items()}
     w.rule_set = accountability_services.adoption_on(city, today).rule_set
     w.measure = Measure.objects.get(rule_set=w.rule_set, name="降职")
     # A draft rule set drafted by each organisation (seen and changed by its administrators and above).
@@ -1288,11 +1377,12 @@ class Seen:
 
 
 def counted_tables() -> dict[str, int]:
-    """Every table of the three apps (with their many-to-many tables) and of pghistory, with its oid."""
+    """Every table of the three apps (with their many-to-many tables), of pghistory and of the accounts
+    (a user's powers), with its oid."""
     tables = {
         model._meta.db_table
         for model in apps.get_models(include_auto_created=True)
-        if model._meta.app_label in ("responsibilities", "accountability", "assessments", "pghistory")
+        if model._meta.app_label in ("responsibilities", "accountability", "assessments", "pghistory", "auth")
         and model._meta.managed
         and not model._meta.proxy
     }
@@ -1320,7 +1410,8 @@ def writes(tables) -> list[int]:
 def outcome_of(response) -> str:
     if response.status_code in (301, 302, 303, 307, 308):
         target = response["Location"]
-        return LOGIN if target.startswith(reverse("login")) and "next=" in target else OK
+        to_login = target.startswith(reverse("login")) or target.startswith(reverse("admin:login"))
+        return LOGIN if to_login and "next=" in target else OK
     return OK if response.status_code == 200 else str(response.status_code)
 
 
@@ -1426,6 +1517,41 @@ def test_every_url_answers_every_role_and_scope_as_declared(name, world, setting
         if not marker_seen:
             failures.append(f"{label}: its marker was never shown, so its hidden checks prove nothing")
     assert not failures, f"{len(failures)} unexpected outcomes:\n" + "\n".join(failures)
+
+
+def test_no_role_raises_powers_through_the_admin(world):
+    """Every role posts the user change form of its own account and of each scope's, with every power
+    ticked: no account becomes superuser or staff, or gains a permission (only a superuser may)."""
+    from django.contrib.auth.models import Permission
+
+    User = get_user_model()
+    all_permissions = Permission.objects.count()
+    for role in ROLES:
+        if role in (ANONYMOUS, SUPERUSER):
+            continue
+        me = User.objects.get(
+            username=role if role not in (OFFICE, ADMIN) else {OFFICE: "office", ADMIN: "orgadmin"}[role]
+        )
+        for account in (me, *world.account.values()):
+            client = Client()
+            client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[role]
+            with transaction.atomic():
+                before = (account.is_superuser, account.is_staff, account.user_permissions.count())
+                response = client.post(reverse("admin:auth_user_change", args=[account.pk]), raise_powers(account))
+                assert response.status_code in (200, 302), (role, account.username, response.status_code)
+                account.refresh_from_db()
+                after = (account.is_superuser, account.is_staff, account.user_permissions.count())
+                assert after == before and after[2] < all_permissions, (role, account.username, after)
+                transaction.set_rollback(True)
+    # The superuser may: the same form is not a dead letter.
+    client = Client()
+    client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[SUPERUSER]
+    account = world.account[CHILD]
+    with transaction.atomic():
+        client.post(reverse("admin:auth_user_change", args=[account.pk]), raise_powers(account))
+        account.refresh_from_db()
+        assert account.is_superuser and account.user_permissions.count() == all_permissions
+        transaction.set_rollback(True)
 
 
 def test_every_exemption_still_names_a_url():

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from core.backups import database_url
+from core.db import app_credentials
 
 BASE_DIR = Path(__file__).resolve().parents[1]
 
@@ -21,12 +22,19 @@ def clean_queue() -> None:
         cursor.execute("TRUNCATE procrastinate_jobs, procrastinate_events, procrastinate_periodic_defers CASCADE")
 
 
+def app_database_url() -> str:
+    """The test database's URL as the application's role (as the owner when there is one role)."""
+    return database_url(app_credentials())
+
+
 def start_worker(**env) -> subprocess.Popen:
     """``manage.py procrastinate worker`` against the database the tests use (committed rows only:
-    use it with ``transactional_db`` or ``live_server``)."""
+    use it with ``transactional_db`` or ``live_server``), as the application's role when there are
+    two (``make test``): the worker's privileges are tested with the queue."""
     environment = {
         **os.environ,
-        "DATABASE_URL": database_url(),
+        "DATABASE_URL": app_database_url(),
+        "DATABASE_OWNER_URL": database_url(),
         "JOBS_INLINE": "false",
         "JOB_RETRY_WAIT": "1",
         **env,

@@ -24,6 +24,7 @@ from responsibilities.models.lists import (  # noqa: F401
 )
 from responsibilities.models.orders import (  # noqa: F401
     OrderSubject,
+    OrderTask,
     ReplyFile,
     ReplyStatus,
     SupervisionOrder,

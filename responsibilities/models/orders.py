@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core import scope
-from core.models import VersionedModel, refuse_deletes, track_history
+from core.models import VersionedModel, refuse_deletes, track_history, track_links
 from responsibilities.models.lists import STAFF_ROLES, Task
 from responsibilities.models.organisations import Organisation, Person, TeamMembership
 
@@ -64,7 +64,9 @@ class SupervisionOrder(models.Model):
     title = models.CharField(_("督办事项"), max_length=200)
     subject = models.CharField(_("督办类别"), max_length=16, choices=OrderSubject.choices)
     text = models.TextField(_("督办内容"))
-    tasks = models.ManyToManyField(Task, verbose_name=_("相关任务"), blank=True, related_name="supervision_orders")
+    tasks = models.ManyToManyField(
+        Task, verbose_name=_("相关任务"), blank=True, related_name="supervision_orders", through="OrderTask"
+    )
     reply_by = models.DateField(_("反馈期限"))
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("签发人"), on_delete=models.PROTECT, related_name="+"
@@ -95,6 +97,30 @@ class SupervisionOrder(models.Model):
     @property
     def number(self) -> str:
         return f"督〔{timezone.localtime(self.issued_at):%Y}〕{self.pk}号"
+
+
+@track_links()
+class OrderTask(models.Model):
+    """One overdue task a 督办 notice is about. Named when the notice is issued and never changed: the
+    database refuses removing one."""
+
+    supervisionorder = models.ForeignKey(
+        SupervisionOrder, verbose_name=_("督办"), on_delete=models.CASCADE, related_name="+"
+    )
+    task = models.ForeignKey(Task, verbose_name=_("相关任务"), on_delete=models.PROTECT, related_name="+")
+
+    objects = scope.links_to("supervisionorder")
+
+    class Meta:
+        # The table Django created for the set before it had a model: same name, same unique pair.
+        db_table = "responsibilities_supervisionorder_tasks"
+        unique_together = [("supervisionorder", "task")]
+        verbose_name = _("相关任务")
+        verbose_name_plural = _("相关任务")
+        triggers = [refuse_deletes()]
+
+    def __str__(self):
+        return str(self.task_id)
 
 
 @track_history()

@@ -15,6 +15,9 @@ BUSINESS_APPS = ("responsibilities", "accountability", "assessments")
 # Counts PostgreSQL keeps from the tasks (``responsibilities.tallies``): no record of anyone's, and
 # ``manage.py task_tallies --rebuild`` makes them again from the tasks, so they may be emptied.
 DERIVED = ("TaskTally", "OverdueTally", "OverdueClock")
+# Links the product's forms add and remove (a scheme's targets, an indicator's items, a situation's
+# items): a removal is recorded in the link's history instead of refused (README "Security: the audit trail").
+EDITABLE_LINKS = ("SchemeTarget", "IndicatorListItem", "SituationFailedItem")
 
 
 def business_models():
@@ -24,8 +27,33 @@ def business_models():
         if model._meta.app_label in BUSINESS_APPS
         and not model.__name__.endswith("Event")
         and not model._meta.auto_created
-        and model.__name__ not in DERIVED
+        and model.__name__ not in DERIVED + EDITABLE_LINKS
     ]
+
+
+def link_models():
+    return [
+        field.remote_field.through
+        for model in apps.get_models()
+        if model._meta.app_label in BUSINESS_APPS
+        for field in model._meta.local_many_to_many
+    ]
+
+
+def test_every_many_to_many_set_is_a_link_model_of_ours():
+    assert {m.__name__ for m in link_models() if m._meta.auto_created} == set()
+    assert set(EDITABLE_LINKS) <= {m.__name__ for m in link_models()}
+
+
+@pytest.mark.parametrize("model", link_models(), ids=lambda m: m.__name__)
+def test_every_link_table_records_additions_and_removals(model):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass AND tgname LIKE 'pgtrigger_%%' ORDER BY 1",
+            [model._meta.db_table],
+        )
+        names = {row[0].rsplit("_", 1)[0] for row in cursor.fetchall()}
+    assert {"pgtrigger_add_insert", "pgtrigger_remove_delete"} <= names
 
 
 @pytest.mark.parametrize("model", business_models(), ids=lambda m: m.__name__)

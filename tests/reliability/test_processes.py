@@ -51,6 +51,7 @@ def stack():
     env = {
         **os.environ,
         "DATABASE_URL": url,
+        "DATABASE_OWNER_URL": "",  # one role on this private server
         "DEBUG": "false",
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECRET_KEY": "process-test-secret-key-that-is-long-enough-for-django-checks-0123456789",

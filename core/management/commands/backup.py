@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from core.backups import database_url, dump, private_folder
+from core.db import as_owner
 
 
 class Command(BaseCommand):
@@ -19,5 +20,6 @@ class Command(BaseCommand):
             path = Path(output)
         else:
             path = private_folder(settings.BASE_DIR / "backups") / f"{name}-{timezone.now():%Y%m%d-%H%M%S}.dump"
-        dump(database_url(), path)
+        with as_owner():  # the owner reads every table, whatever the application's role may
+            dump(database_url(), path)
         self.stdout.write(f"已备份到 {path}（{path.stat().st_size // 1024} KB，仅本用户可读）")

@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from core.backups import RestoreFailed, database_url, restore
+from core.db import app_role, as_owner, grant_app_role
 
 
 class Command(BaseCommand):
@@ -14,7 +15,15 @@ class Command(BaseCommand):
         parser.add_argument("--yes", action="store_true", help="确认替换目标数据库的内容")
 
     def handle(self, *args, dump_file, yes=False, **options):
-        target = options.get("database_url") or database_url()
+        if options.get("database_url"):
+            self._restore(options["database_url"], dump_file, yes)
+            return
+        role = app_role()
+        with as_owner() as connection:  # the restored tables belong to the owner again
+            self._restore(database_url(), dump_file, yes)
+            grant_app_role(connection, role)
+
+    def _restore(self, target, dump_file, yes):
         if not Path(dump_file).is_file():
             raise CommandError(f"找不到备份文件：{dump_file}")
         if not yes:
