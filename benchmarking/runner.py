@@ -84,9 +84,15 @@ def child(url: str, *args: str, capture: bool = False, extra_env: dict | None = 
     return result.stdout if capture else ""
 
 
-def prepare(base_url: str, orgs: int, seed: int) -> str:
+def bench_name(orgs: int, prefix: str = "bench") -> str:
+    """The benchmark database of size ``orgs`` (``<prefix>_<orgs>``; the prefix lets several checkouts share
+    one server)."""
+    return f"{prefix}_{orgs}"
+
+
+def prepare(base_url: str, orgs: int, seed: int, prefix: str = "bench") -> str:
     """The database ``bench_<orgs>``, migrated and holding this year's data for ``orgs`` organisations."""
-    name = f"bench_{orgs}"
+    name = bench_name(orgs, prefix)
     url = database_url_for(base_url, name)
     ensure_database(base_url, name, fresh=False)
     child(url, "migrate", "--noinput", "-v0")
@@ -105,13 +111,13 @@ def prepare(base_url: str, orgs: int, seed: int) -> str:
     return url
 
 
-def rollover(base_url: str, orgs: int) -> dict:
+def rollover(base_url: str, orgs: int, prefix: str = "bench") -> dict:
     """The real roll-over (it commits) timed on a throw-away copy of ``bench_<orgs>``."""
-    copy = f"bench_{orgs}_rollover"
+    copy = f"{bench_name(orgs, prefix)}_rollover"
     admin_url = database_url_for(base_url, "postgres")
     with autocommit_cursor(admin_url) as cursor:
         cursor.execute(f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)')
-        cursor.execute(f'CREATE DATABASE "{copy}" TEMPLATE "bench_{orgs}"')
+        cursor.execute(f'CREATE DATABASE "{copy}" TEMPLATE "{bench_name(orgs, prefix)}"')
     try:
         with tempfile.NamedTemporaryFile("r", suffix=".json") as out:
             child(database_url_for(base_url, copy), "bench", "--rollover-into", out.name)
@@ -279,24 +285,34 @@ def _wait_for(port: int) -> None:
 # ---- The whole run --------------------------------------------------------------------------------
 
 
-def run(*, base_url: str, sizes: list[int], runs: int, seed: int, output: Path, load_seconds: int, connections: int):
+def run(
+    *,
+    base_url: str,
+    sizes: list[int],
+    runs: int,
+    seed: int,
+    output: Path,
+    load_seconds: int,
+    connections: int,
+    prefix: str = "bench",
+):
     started = time.monotonic()
     measured = {}
     for orgs in sizes:
-        url = prepare(base_url, orgs, seed)
+        url = prepare(base_url, orgs, seed, prefix)
         say(f"measuring N={orgs} ({runs} requests per page)")
         with tempfile.NamedTemporaryFile("r", suffix=".json") as out:
             child(url, "bench", "--measure-into", out.name, "--runs", str(runs))
             measured[orgs] = json.load(out)
         say(f"annual roll-over at N={orgs}, on a copy of the database")
-        measured[orgs] |= rollover(base_url, orgs)
+        measured[orgs] |= rollover(base_url, orgs, prefix)
         say(f"streamed export at N={orgs}")
         with tempfile.NamedTemporaryFile("r", suffix=".json") as out:
             child(url, "bench", "--export-into", out.name)
             measured[orgs]["export"] = json.load(out)
     load = None
     if load_seconds:
-        load = load_test(database_url_for(base_url, f"bench_{max(sizes)}"), load_seconds, connections)
+        load = load_test(database_url_for(base_url, bench_name(max(sizes), prefix)), load_seconds, connections)
     output.write_text(report(measured, load, runs, time.monotonic() - started))
     say(f"wrote {output}")
     return measured, load

@@ -23,6 +23,9 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2016)
         parser.add_argument("--output", default=str(Path(settings.BASE_DIR) / "BENCHMARKS.md"))
         parser.add_argument("--load-seconds", type=int, default=60, help="负载测试秒数，0 为不做（默认 60）")
+        parser.add_argument(
+            "--prefix", default="bench", help="基准数据库名前缀（默认 bench，即 bench_500、bench_5000）"
+        )
         parser.add_argument("--connections", type=int, default=50, help="负载测试并发连接数（默认 50）")
         # Used by the command itself in its child processes, against DATABASE_URL.
         parser.add_argument("--state", action="store_true", help="(内部) 报告当前数据库中的基准数据")
@@ -69,4 +72,5 @@ class Command(BaseCommand):
             output=Path(options["output"]),
             load_seconds=options["load_seconds"],
             connections=options["connections"],
+            prefix=options["prefix"],
         )
