@@ -139,6 +139,35 @@ class Colours:
         return Colours(self.blue - other.blue, self.yellow - other.yellow, self.red - other.red)
 
 
+@dataclass
+class OrderCounts:
+    """督办 received by a subtree (the roll-up's 督办 counts): all issued to it, answered and awaiting
+    the issuer, closed (办结), and unanswered past the reply deadline."""
+
+    issued: int = 0
+    answered: int = 0
+    closed: int = 0
+    overdue: int = 0
+
+    def __sub__(self, other: "OrderCounts") -> "OrderCounts":
+        return OrderCounts(
+            self.issued - other.issued,
+            self.answered - other.answered,
+            self.closed - other.closed,
+            self.overdue - other.overdue,
+        )
+
+
+def reminder_days_for(path: str, days_by_path: dict[str, int], default: int, steplen: int = 4) -> int:
+    """How many days before a deadline an organisation's tasks are reminded: the setting of the
+    organisation itself or of its nearest ancestor (paths are prefixes), else ``default``."""
+    for length in range(len(path), 0, -steplen):
+        days = days_by_path.get(path[:length])
+        if days is not None:
+            return days
+    return default
+
+
 def deadline_in_year(deadline: date, year: int) -> bool:
     return deadline.year == year
 
