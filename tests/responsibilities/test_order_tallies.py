@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from responsibilities import rules, services, tallies
-from responsibilities.models import Organisation, OrderTally, ReplyStatus, Role, SupervisionReply
+from responsibilities.models import OrderTally, Organisation, ReplyStatus, Role, SupervisionReply
 from responsibilities.selectors import lists as selectors
 from responsibilities.services import orders as order_services
 from tests.conftest import make_user
@@ -134,4 +134,3 @@ def test_the_roll_up_page_shows_order_counts_in_constant_queries(client, tree, s
     page = client.get(url).content.decode()
     assert "督办 16 · 已反馈待办结 0 · 已办结 0 · 逾期未反馈 0" in page
     assert '<td class="text-end" data-orders="issued">11</td>' in page  # the city: 1 + 5 to it + 5 to its county
-
