@@ -147,9 +147,11 @@ def test_a_real_worker_sends_each_secretary_one_weekly_digest(worker, tree, secr
     wait_for(lambda: Notification.objects.filter(event="weekly_digest").exists(), what="the weekly digest")
     weekly_digest.defer(timestamp=1)  # a second run of the week (the catch-up) adds nothing
     wait_for(
-        lambda: not ProcrastinateJob.objects.filter(
-            task_name="responsibilities.weekly_digest", status__in=["todo", "doing"]
-        ).exists(),
+        lambda: (
+            not ProcrastinateJob.objects.filter(
+                task_name="responsibilities.weekly_digest", status__in=["todo", "doing"]
+            ).exists()
+        ),
         what="the second run",
     )
     assert list(Notification.objects.values_list("recipient__username", "event")) == [("secretary", "weekly_digest")]

@@ -32,6 +32,9 @@ class Command(BaseCommand):
         parser.add_argument("--measure-into", help="(内部) 测量当前数据库，结果写入该 JSON 文件")
         parser.add_argument("--load-plan", action="store_true", help="(内部) 生成负载测试的会话和网址")
         parser.add_argument("--export-into", help="(内部) 在本进程中测量大表导出，结果写入该 JSON 文件")
+        parser.add_argument(
+            "--reminders-into", help="(内部) 对当前数据库做一天的到期提醒和每日汇总并计时（会写入数据）"
+        )
         parser.add_argument("--rollover-into", help="(内部) 对当前数据库做下一年度的清单生成并计时（会写入数据）")
 
     def handle(self, *args, **options):
@@ -41,6 +44,9 @@ class Command(BaseCommand):
         if options["rollover_into"]:
             seconds, lists = measures.rollover_seconds()
             Path(options["rollover_into"]).write_text(json.dumps({"rollover_s": seconds, "rollover_lists": lists}))
+            return
+        if options["reminders_into"]:
+            Path(options["reminders_into"]).write_text(json.dumps(measures.reminders_measure()))
             return
         if options["export_into"]:
             Path(options["export_into"]).write_text(json.dumps(measures.export_measure()))
