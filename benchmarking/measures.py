@@ -9,7 +9,9 @@ the same way for comparison.
 import statistics
 import tempfile
 import time
+from collections import Counter
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
@@ -124,6 +126,23 @@ def key_pages() -> list[Page]:
             f"{reverse('accountability:screening')}?root={city.pk}&day={day}",
             f"{reverse('admin:accountability_restriction_changelist')}?ends_on__gt={day}",
             "影响期内的限制",
+        ),
+        # The 工作台 (home page) of the province's office staff and of a county's secretary.
+        Page(
+            "workbench_office",
+            "省级党建工作人员的工作台",
+            "bench-office",
+            reverse("home"),
+            f"{task_admin}?status__exact=in_progress&deadline__lt={day}",
+            "逾期未完成的任务",
+        ),
+        Page(
+            "workbench_secretary",
+            "书记的工作台",
+            "bench-secretary",
+            reverse("home"),
+            county_tasks,
+            "该县的任务",
         ),
         Page(
             "search",
@@ -254,6 +273,131 @@ def export_measure(rows: int = 100_000) -> dict:
     # peak is at least what was seen before.
     peak = max(_status_mb("VmHWM"), baseline)
     return {"rows": written, "seconds": elapsed, "peak_rss_mb": peak, "baseline_rss_mb": baseline, "bytes": size}
+
+
+# ---- The daily reminder run ------------------------------------------------------------------------
+
+
+def _logins_for_everyone() -> dict:
+    """A login for every person and an office-staff login for every organisation (the generated data
+    has a handful), half of them choosing the daily digest and half single e-mails, so that the
+    reminder run tells as many people as a deployed province would. Bulk SQL: this is set-up, not timed."""
+    from django.contrib.auth.hashers import make_password
+
+    from core.models import NotificationPreference
+    from core.notifications import EVENTS
+    from responsibilities.models import Assignment, Person, Role
+
+    User = get_user_model()
+    password = make_password("Bench@2026")
+    people = list(Person.objects.filter(user__isnull=True).values_list("pk", flat=True))
+    organisations = list(Organisation.objects.filter(archived_at__isnull=True).values_list("pk", flat=True))
+    User.objects.bulk_create(
+        [User(username=f"bench-p{pk}", password=password) for pk in people]
+        + [User(username=f"bench-o{pk}", password=password) for pk in organisations],
+        batch_size=5000,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE responsibilities_person p SET user_id = u.id FROM auth_user u "
+            "WHERE u.username = 'bench-p' || p.id AND p.user_id IS NULL"
+        )
+    staff = dict(User.objects.filter(username__startswith="bench-o").values_list("username", "pk"))
+    Assignment.objects.bulk_create(
+        [Assignment(user_id=staff[f"bench-o{pk}"], organisation_id=pk, role=Role.OFFICE_STAFF) for pk in organisations],
+        batch_size=5000,
+    )
+    every_event = {event: ["email"] for event in EVENTS}
+    users = list(User.objects.filter(notification_preference__isnull=True).values_list("pk", "username"))
+    NotificationPreference.objects.bulk_create(
+        [
+            NotificationPreference(user_id=pk, email=f"{name}@bench.invalid", channels=every_event, digest=pk % 2 == 0)
+            for pk, name in users
+        ],
+        batch_size=5000,
+    )
+    return {"people": len(people), "office_logins": len(organisations), "users": len(users)}
+
+
+def _busiest_day(default_days: int) -> date:
+    """The day of this year whose reminder run has the most tasks (due in N days or overdue since it)."""
+    from responsibilities.models import TaskStatus
+
+    year = timezone.localdate().year
+    per_deadline = Counter(
+        dict(
+            Task.objects.filter(archived_at__isnull=True, item__responsibility_list__year=year)
+            .exclude(status=TaskStatus.DONE)
+            .values("deadline")
+            .annotate(n=Count("pk"))
+            .values_list("deadline", "n")
+            .order_by()
+        )
+    )
+    days = [date(year, 1, 1) + timedelta(days=i) for i in range((date(year, 12, 31) - date(year, 1, 1)).days + 1)]
+    return max(days, key=lambda d: per_deadline[d + timedelta(days=default_days)] + per_deadline[d - timedelta(days=1)])
+
+
+def reminders_measure() -> dict:
+    """The daily reminder run of the busiest day, timed, on a copy of the benchmark database (``bench``
+    makes it and drops it): every notification of the day is built (tasks due in N days, N = 5 and 10
+    days for one city's subtree; tasks overdue since the day; 督办 overdue), then the next morning's
+    daily digest. Each person must get at most one digest per channel, and a second run of either must
+    add nothing."""
+    from django.conf import settings
+
+    from core import channels
+    from core.models import Delivery, Notification
+    from responsibilities.models import ReminderSetting
+    from responsibilities.notifications import remind_deadlines
+    from responsibilities.order_notifications import remind_overdue
+
+    setup = _logins_for_everyone()
+    root = Organisation.objects.get(code="BENCH")
+    city = Organisation.objects.filter(depth=2, path__startswith=root.path).order_by("path").first()
+    ReminderSetting.objects.create(organisation=city, days_before=10)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    day = _busiest_day(settings.REMINDER_DAYS_BEFORE)
+    started = time.perf_counter()
+    remind_deadlines(day)
+    remind_overdue(day)
+    run_s = time.perf_counter() - started
+    notifications = Notification.objects.count()
+    recipients = Notification.objects.values("recipient").distinct().count()
+    single = Delivery.objects.filter(digest=False).count()
+    started = time.perf_counter()
+    remind_deadlines(day)
+    remind_overdue(day)
+    rerun_s = time.perf_counter() - started
+    rerun_added = Notification.objects.count() - notifications
+    digest_day = timezone.localdate() + timedelta(days=1)  # its window ends at 08:00 tomorrow: now is inside
+    started = time.perf_counter()
+    digests = channels.digest(digest_day)
+    digest_s = time.perf_counter() - started
+    most = (
+        Delivery.objects.filter(digest=True)
+        .values("recipient", "channel")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .values_list("n", flat=True)
+        .first()
+    ) or 0
+    again = channels.digest(digest_day)
+    return {
+        **setup,
+        "day": day.isoformat(),
+        "run_s": run_s,
+        "notifications": notifications,
+        "recipients": recipients,
+        "single_deliveries": single,
+        "rerun_s": rerun_s,
+        "rerun_added": rerun_added,
+        "digests": digests,
+        "digest_s": digest_s,
+        "most_digests_per_person": most,
+        "second_digest_run": again,
+    }
 
 
 # ---- Child-process entry points of ``manage.py bench`` ---------------------------------------------

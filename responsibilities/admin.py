@@ -20,6 +20,7 @@ from responsibilities.models import (
     Assignment,
     Organisation,
     Person,
+    ReminderSetting,
     ResponsibilityList,
     Task,
     TeamMembership,
@@ -235,3 +236,35 @@ class WarningThresholdAdmin(VersionCheckedAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+class ReminderSettingForm(VersionCheckedAdmin.form):
+    def clean(self):
+        cleaned = super().clean()
+        check_grant(self.request_user, cleaned.get("organisation"))
+        return cleaned
+
+
+@admin.register(ReminderSetting)
+class ReminderSettingAdmin(VersionCheckedAdmin):
+    """到期提醒天数 for a subtree: set for an organisation, inherited below it unless a lower one has its own.
+    Set only inside the subtrees the administrator administers."""
+
+    form = ReminderSettingForm
+    list_display = ["organisation", "days_before"]
+    search_fields = ["organisation__name"]
+    list_select_related = ["organisation"]
+    autocomplete_fields = ["organisation"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.request_user = request.user
+        return form
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["organisation"] if obj is not None else []
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "organisation":
+            kwargs["queryset"] = grantable_organisations(request.user).filter(archived_at__isnull=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

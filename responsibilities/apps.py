@@ -8,7 +8,10 @@ class ResponsibilitiesConfig(AppConfig):
 
     def ready(self):
         from core.history import register_history
-        from responsibilities import order_notifications  # noqa: F401  (registers the 督办 events)
+        from responsibilities import (
+            order_notifications,  # noqa: F401  (registers the 督办 events)
+            weekly,  # noqa: F401  (registers the weekly digest's event)
+        )
         from responsibilities.models import (
             IssuedTask,
             Organisation,

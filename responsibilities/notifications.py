@@ -18,9 +18,11 @@ from django.utils.translation import gettext_lazy
 from core import channels
 from core.models import Notification
 from core.notifications import notify, register_event
+from responsibilities import rules
 from responsibilities.models import (
     Assignment,
     ListStatus,
+    ReminderSetting,
     ResponsibilityList,
     Role,
     Task,
@@ -108,20 +110,40 @@ def note_added(note, by) -> None:
 # ---- Daily reminders ------------------------------------------------------------------------------
 
 
+def reminder_days_by_path() -> dict[str, int]:
+    """The organisations' own 到期提醒 settings, by path (few rows: set where a subtree differs)."""
+    return dict(
+        ReminderSetting.objects.filter(organisation__archived_at__isnull=True).values_list(
+            "organisation__path", "days_before"
+        )
+    )
+
+
 def remind_deadlines(day: date, days_before: int | None = None) -> int:
     """The day's reminders: tasks due in N days (the responsible person and the office staff of the
-    task's organisation) and tasks that became overdue today (the same, and the secretary). Each
-    reminder lands once per person and task (a second run of the day adds nothing). Returns how many
-    were created. A fixed number of queries per run plus one door check per distinct recipient."""
-    days_before = settings.REMINDER_DAYS_BEFORE if days_before is None else days_before
-    due_day, overdue_from = day + timedelta(days=days_before), day - timedelta(days=1)
-    tasks = list(
+    task's organisation) and tasks that became overdue today (the same, and the secretary). N is the
+    organisation's 到期提醒 setting or its nearest ancestor's (``rules.reminder_days_for``), else
+    ``days_before`` (default ``REMINDER_DAYS_BEFORE``). Each reminder lands once per person and task
+    (a second run of the day adds nothing). Returns how many were created. A fixed number of queries
+    per run plus one door check per distinct recipient."""
+    default = settings.REMINDER_DAYS_BEFORE if days_before is None else days_before
+    days_by_path = reminder_days_by_path()
+    overdue_from = day - timedelta(days=1)
+    due_days = {day + timedelta(days=n) for n in {default, *days_by_path.values()}}
+    candidates = (
         Task.objects.filter(archived_at__isnull=True)
         .exclude(status=TaskStatus.DONE)
         .exclude(item__responsibility_list__status=ListStatus.CLOSED)
-        .filter(Q(deadline=due_day) | Q(deadline=overdue_from))
+        .filter(Q(deadline__in=due_days) | Q(deadline=overdue_from))
         .select_related("item__responsibility_list__organisation", "responsible_person__user")
     )
+    tasks = []
+    for task in candidates:
+        # A deadline on one of the due days is due only where it is the organisation's own N days away.
+        path = task.item.responsibility_list.organisation.path
+        reminded_on = task.deadline - timedelta(days=rules.reminder_days_for(path, days_by_path, default))
+        if task.deadline == overdue_from or reminded_on == day:
+            tasks.append(task)
     if not tasks:
         return 0
     org_ids = {t.item.responsibility_list.organisation_id for t in tasks}

@@ -1,6 +1,6 @@
 """Pure rules of the responsibility lists: no ORM, no request. Tested table-driven without a database."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -139,6 +139,35 @@ class Colours:
         return Colours(self.blue - other.blue, self.yellow - other.yellow, self.red - other.red)
 
 
+@dataclass
+class OrderCounts:
+    """督办 received by a subtree (the roll-up's 督办 counts): all issued to it, answered and awaiting
+    the issuer, closed (办结), and unanswered past the reply deadline."""
+
+    issued: int = 0
+    answered: int = 0
+    closed: int = 0
+    overdue: int = 0
+
+    def __sub__(self, other: "OrderCounts") -> "OrderCounts":
+        return OrderCounts(
+            self.issued - other.issued,
+            self.answered - other.answered,
+            self.closed - other.closed,
+            self.overdue - other.overdue,
+        )
+
+
+def reminder_days_for(path: str, days_by_path: dict[str, int], default: int, steplen: int = 4) -> int:
+    """How many days before a deadline an organisation's tasks are reminded: the setting of the
+    organisation itself or of its nearest ancestor (paths are prefixes), else ``default``."""
+    for length in range(len(path), 0, -steplen):
+        days = days_by_path.get(path[:length])
+        if days is not None:
+            return days
+    return default
+
+
 def deadline_in_year(deadline: date, year: int) -> bool:
     return deadline.year == year
 
@@ -217,3 +246,58 @@ class Counts:
 
     def __sub__(self, other: "Counts") -> "Counts":
         return Counts(*(getattr(self, f) - getattr(other, f) for f in COUNT_FIELDS))
+
+
+@dataclass
+class MemberProgress:
+    """One team list in a secretary's weekly digest: whose, tasks done of all, due soon, overdue, and
+    the open tasks by warning colour."""
+
+    name: str
+    total: int = 0
+    done: int = 0
+    due_soon: int = 0
+    overdue: int = 0
+    colours: Colours = field(default_factory=Colours)
+
+
+def weekly_digest_text(
+    *, year: int, week: int, organisations: list[str], members: list[MemberProgress], awaiting: int, limit: int = 300
+) -> str:
+    """The secretary's weekly digest as one message of at most ``limit`` characters: each team list's
+    line while they fit, then how many more there are (all of them are on 我的责任清单)."""
+    head = _("%(year)s 年第 %(week)s 周班子落实情况（%(orgs)s）：") % {
+        "year": year,
+        "week": week,
+        "orgs": "、".join(organisations),
+    }
+    if awaiting:
+        tail = _("待您确认的清单 %(n)s 份。") % {"n": awaiting}
+    else:
+        tail = _("没有待您确认的清单。")
+    lines = [
+        _("%(name)s 完成 %(done)s/%(total)s，将到期 %(soon)s，逾期 %(overdue)s（蓝 %(blue)s 黄 %(yellow)s 红 %(red)s）")
+        % {
+            "name": m.name,
+            "done": m.done,
+            "total": m.total,
+            "soon": m.due_soon,
+            "overdue": m.overdue,
+            "blue": m.colours.blue,
+            "yellow": m.colours.yellow,
+            "red": m.colours.red,
+        }
+        for m in members
+    ]
+    if not lines:
+        lines_text = _("本年度暂无班子成员的责任清单。")
+        return (head + lines_text + tail)[:limit]
+    for shown in range(len(lines), -1, -1):
+        more = len(lines) - shown
+        body = "；".join(lines[:shown])
+        if more:
+            body += ("；" if body else "") + _("另有 %(n)s 份清单见“我的责任清单”") % {"n": more}
+        text = head + body + "。" + tail
+        if len(text) <= limit:
+            return text
+    return (head + tail)[:limit]

@@ -257,3 +257,106 @@ def discrepancies(limit: int = 20) -> list[tuple]:
             {"limit": limit},
         )
         return wrong + cursor.fetchall()
+
+
+# ---- 督办 tallies ----------------------------------------------------------------------------------
+#
+# ``OrderTally``: for every organisation, the 督办 replies its whole subtree received, per status and
+# reply deadline. The roll-up reads issued (all), answered, closed and overdue (waiting or returned
+# with the deadline passed) from the organisation's and its children's rows, exact to the day without
+# a clock, as the task tally is. A statement trigger on the reply table keeps it (a reply's
+# organisation and status decide where it counts; an order's deadline never changes once issued).
+
+REPLY = "responsibilities_supervisionreply"
+ORDER = "responsibilities_supervisionorder"
+ORDER_TALLY = "responsibilities_ordertally"
+
+ORDER_KEY = "organisation_id, status, reply_by"
+
+ALL_REPLIES = f"SELECT order_id, organisation_id, status, 1 AS delta FROM {REPLY}"
+
+_ORDER_EXPANDED = f"""
+    SELECT ancestor.id AS organisation_id, c.status, ord.reply_by, SUM(c.delta) AS delta
+    FROM changes c
+    JOIN {ORDER} ord ON ord.id = c.order_id
+    JOIN {ORGANISATION} o ON o.id = c.organisation_id
+    CROSS JOIN LATERAL generate_series(1, length(o.path) / {STEPLEN}) AS level(n)
+    JOIN {ORGANISATION} ancestor ON ancestor.path = substr(o.path, 1, level.n * {STEPLEN})
+    GROUP BY 1, 2, 3
+"""
+
+_ORDER_UPSERT = f"""
+    INSERT INTO {ORDER_TALLY} ({ORDER_KEY}, reply_count)
+    SELECT {ORDER_KEY}, delta FROM expanded WHERE delta <> 0 ORDER BY {ORDER_KEY}
+    ON CONFLICT ({ORDER_KEY}) DO UPDATE SET reply_count = {ORDER_TALLY}.reply_count + EXCLUDED.reply_count;
+"""
+
+
+def order_trigger_body(operation: str) -> str:
+    """The PL/pgSQL body of the statement trigger on 督办 replies for INSERT or UPDATE (never deleted)."""
+    if operation == "INSERT":
+        changes = "SELECT order_id, organisation_id, status, 1 AS delta FROM new_rows"
+    elif operation == "UPDATE":
+        changed = """
+            FROM new_rows n JOIN old_rows o ON o.id = n.id
+            WHERE (o.order_id, o.organisation_id, o.status) IS DISTINCT FROM (n.order_id, n.organisation_id, n.status)
+        """
+        changes = f"""
+            SELECT n.order_id, n.organisation_id, n.status, 1 AS delta {changed}
+            UNION ALL
+            SELECT o.order_id, o.organisation_id, o.status, -1 AS delta {changed}
+        """
+    else:
+        raise ValueError(operation)
+    return f"""
+        IF NOT EXISTS ({changes}) THEN
+            RETURN NULL;  -- only fields the counts ignore changed (an answer's text, a version)
+        END IF;
+        WITH changes AS ({changes}), expanded AS ({_ORDER_EXPANDED}) {_ORDER_UPSERT}
+        RETURN NULL;
+    """
+
+
+def rebuild_orders(using=None) -> None:
+    """Recount the 督办 tally from the replies (migration 0014, or to repair it)."""
+    with (using or connection).cursor() as cursor:
+        cursor.execute(f"LOCK TABLE {REPLY} IN SHARE MODE")
+        cursor.execute(f"DELETE FROM {ORDER_TALLY}")
+        cursor.execute(f"WITH changes AS ({ALL_REPLIES}), expanded AS ({_ORDER_EXPANDED}) {_ORDER_UPSERT}")
+
+
+def move_order_tallies(organisation_id: int, *, leaving: list[int], joining: list[int]) -> None:
+    """An organisation moved: the 督办 its subtree received leave its old ancestors and join the new ones."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH expanded AS (
+                SELECT ancestor.id AS organisation_id, t.status, t.reply_by, t.reply_count * ancestor.sign AS delta
+                FROM {ORDER_TALLY} t
+                CROSS JOIN (
+                    SELECT id, -1 AS sign FROM unnest(%s::bigint[]) AS id
+                    UNION ALL SELECT id, 1 AS sign FROM unnest(%s::bigint[]) AS id
+                ) ancestor
+                WHERE t.organisation_id = %s
+            )
+            {_ORDER_UPSERT}
+            """,
+            [leaving, joining, organisation_id],
+        )
+
+
+def order_discrepancies(limit: int = 20) -> list[tuple]:
+    """Where a 督办 count differs from a direct count of the replies: ('orders', key…, kept, counted)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH changes AS ({ALL_REPLIES}), expanded AS ({_ORDER_EXPANDED})
+            SELECT 'orders', {ORDER_KEY}, COALESCE(tally.reply_count, 0), COALESCE(expanded.delta, 0)
+            FROM expanded FULL JOIN {ORDER_TALLY} tally USING ({ORDER_KEY})
+            WHERE COALESCE(tally.reply_count, 0) <> COALESCE(expanded.delta, 0)
+            ORDER BY {ORDER_KEY}
+            LIMIT %(limit)s
+            """,
+            {"limit": limit},
+        )
+        return cursor.fetchall()

@@ -26,3 +26,16 @@ def deadline_reminders(timestamp: int) -> None:
 
     remind_deadlines(timezone.localdate())
     remind_overdue(timezone.localdate())  # 督办 unanswered past their deadline
+
+
+# Monday 07:30 Asia/Shanghai (Sunday 23:30 UTC), before the 08:00 daily digest that carries it to those
+# who chose one. The catch-up on Monday afternoon covers a worker that was down; the week's key keeps it
+# to one digest per secretary.
+@app.periodic(cron="30 23 * * 0", periodic_id="weekly_digest")
+@app.periodic(cron="30 6 * * 1", periodic_id="weekly_digest_catch_up")
+@app.task(name="responsibilities.weekly_digest", queueing_lock="weekly_digest")
+def weekly_digest(timestamp: int) -> None:
+    """Each secretary's weekly digest of the team's progress (``responsibilities.weekly``)."""
+    from responsibilities.weekly import send_weekly_digests
+
+    send_weekly_digests(timezone.localdate())

@@ -12,6 +12,7 @@ from responsibilities.models.lists import (  # noqa: F401
     OverdueClock,
     OverdueTally,
     ProgressEntry,
+    ReminderSetting,
     ResponsibilityList,
     RolloverJob,
     SupervisionNote,
@@ -24,6 +25,7 @@ from responsibilities.models.lists import (  # noqa: F401
 )
 from responsibilities.models.orders import (  # noqa: F401
     OrderSubject,
+    OrderTally,
     OrderTask,
     ReplyFile,
     ReplyStatus,

@@ -755,3 +755,43 @@ class WarningThreshold(VersionedModel):
 
     def __str__(self):
         return self.get_colour_display()
+
+
+class ReminderSettingQuerySet(scope.ScopedQuerySet):
+    def visibility(self, user, action):
+        """Read and changed with the organisation (its administrators change it in the admin)."""
+        return scope.within(scope.scope_paths(user, action), field="organisation__path")
+
+
+@track_history()
+class ReminderSetting(VersionedModel):
+    """How many days before a task's deadline its people are reminded (到期提醒天数), set for an
+    organisation and inherited by its subtree: the nearest ancestor with a setting wins, and where none
+    has one, ``REMINDER_DAYS_BEFORE`` (5)."""
+
+    organisation = models.OneToOneField(
+        Organisation, verbose_name=_("组织"), on_delete=models.PROTECT, related_name="reminder_setting"
+    )
+    days_before = models.PositiveSmallIntegerField(
+        _("到期前提醒天数"),
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=_("本组织及其下级（下级另有设置的除外）的任务在完成时限前多少天提醒。"),
+    )
+
+    objects = ReminderSettingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("到期提醒设置")
+        verbose_name_plural = _("到期提醒设置")
+        ordering = ["organisation__path"]
+        triggers = [refuse_deletes()]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(days_before__gte=1, days_before__lte=60),
+                name="reminder_days_range",
+                violation_error_message=_("提醒天数应在 1 到 60 天之间。"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} · {self.days_before}"

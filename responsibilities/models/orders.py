@@ -2,6 +2,7 @@
 
 import uuid
 
+import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -11,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core import scope
 from core.models import VersionedModel, refuse_deletes, track_history, track_links
-from responsibilities.models.lists import STAFF_ROLES, Task
+from responsibilities import tallies
+from responsibilities.models.lists import STAFF_ROLES, OrganisationCountQuerySet, Task
 from responsibilities.models.organisations import Organisation, Person, TeamMembership
 
 
@@ -165,7 +167,20 @@ class SupervisionReply(VersionedModel):
         verbose_name = _("督办反馈")
         verbose_name_plural = _("督办反馈")
         ordering = ["order", "organisation__path"]
-        triggers = [refuse_deletes()]
+        triggers = [
+            refuse_deletes(),
+            *(
+                pgtrigger.Trigger(
+                    name=f"order_tally_{operation.lower()}",
+                    level=pgtrigger.Statement,
+                    when=pgtrigger.After,
+                    operation=getattr(pgtrigger, operation.title()),
+                    referencing=pgtrigger.Referencing(new="new_rows", **({"old": "old_rows"} if old else {})),
+                    func=tallies.order_trigger_body(operation),
+                )
+                for operation, old in (("INSERT", False), ("UPDATE", True))
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["order", "organisation"],
@@ -188,6 +203,28 @@ class SupervisionReply(VersionedModel):
     def is_overdue(self, today) -> bool:
         """Unanswered past the reply deadline (a returned answer must be given again in time too)."""
         return self.status in (ReplyStatus.WAITING, ReplyStatus.RETURNED) and self.order.reply_by < today
+
+
+class OrderTally(models.Model):
+    """督办 replies received by an organisation's whole subtree, per status and reply deadline (see
+    ``tallies``). Kept by triggers on the reply table and read by the roll-up; never edited."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=16, choices=ReplyStatus.choices)
+    reply_by = models.DateField()
+    reply_count = models.IntegerField(default=0)
+
+    objects = OrganisationCountQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("督办统计")
+        verbose_name_plural = _("督办统计")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "status", "reply_by"], name="order_tally_key"),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation_id} {self.status} {self.reply_by}: {self.reply_count}"
 
 
 def reply_file_path(instance, filename):

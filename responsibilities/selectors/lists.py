@@ -17,8 +17,10 @@ from responsibilities.models import (
     ListItem,
     ListKind,
     ListTemplateVersion,
+    OrderTally,
     Organisation,
     ProgressEntry,
+    ReplyStatus,
     ResponsibilityList,
     SupervisionNote,
     Task,
@@ -233,6 +235,7 @@ class RollupRow:
     counts: rules.Counts
     lagging: bool = False
     colours: rules.Colours = field(default_factory=rules.Colours)
+    orders: rules.OrderCounts = field(default_factory=rules.OrderCounts)
 
     @property
     def rate(self) -> Decimal | None:
@@ -247,6 +250,8 @@ class Rollup:
     rows: list[RollupRow]
     own_colours: rules.Colours = field(default_factory=rules.Colours)
     subtree_colours: rules.Colours = field(default_factory=rules.Colours)
+    own_orders: rules.OrderCounts = field(default_factory=rules.OrderCounts)
+    subtree_orders: rules.OrderCounts = field(default_factory=rules.OrderCounts)
 
     @property
     def lagging_count(self) -> int:
@@ -308,17 +313,56 @@ def rollup(organisation: Organisation, year: int, today: date, thresholds: rules
         RollupRow(child, by_organisation.get(child.pk, rules.Counts()), colours=colours.get(child.pk, rules.Colours()))
         for child in children
     ]
-    own, own_colours = subtree, subtree_colours
+    orders = order_counts([organisation.pk, *(child.pk for child in children)], year, today)
+    subtree_orders = orders.get(organisation.pk, rules.OrderCounts())
+    for row in rows:
+        row.orders = orders.get(row.organisation.pk, rules.OrderCounts())
+    own, own_colours, own_orders = subtree, subtree_colours, subtree_orders
     for row in rows:
         own = own - row.counts
         own_colours = own_colours - row.colours
+        own_orders = own_orders - row.orders
     # An archived child stays in the table while its tasks still count.
-    rows = [row for row in rows if not row.organisation.is_archived or row.counts.total]
+    rows = [row for row in rows if not row.organisation.is_archived or row.counts.total or row.orders.issued]
     for row in rows:
         row.lagging = rules.is_lagging(row.rate, subtree.rate)
     return Rollup(
-        year=year, own=own, subtree=subtree, rows=rows, own_colours=own_colours, subtree_colours=subtree_colours
+        year=year,
+        own=own,
+        subtree=subtree,
+        rows=rows,
+        own_colours=own_colours,
+        subtree_colours=subtree_colours,
+        own_orders=own_orders,
+        subtree_orders=subtree_orders,
     )
+
+
+def order_counts(organisation_ids: list[int], year: int, today: date) -> dict[int, rules.OrderCounts]:
+    """督办 received by each organisation's whole subtree whose reply deadline falls in ``year``, from
+    the maintained counts (``responsibilities.tallies``): one query, a row per organisation."""
+    unanswered = Q(status__in=[ReplyStatus.WAITING, ReplyStatus.RETURNED])
+
+    def replies(condition=None):
+        return Coalesce(Sum("reply_count", filter=condition), 0)
+
+    rows = (
+        OrderTally.objects.filter(
+            organisation__in=organisation_ids, reply_by__gte=date(year, 1, 1), reply_by__lte=date(year, 12, 31)
+        )
+        .values("organisation")
+        .annotate(
+            issued=replies(),
+            answered=replies(Q(status=ReplyStatus.ANSWERED)),
+            closed=replies(Q(status=ReplyStatus.CLOSED)),
+            overdue=replies(unanswered & Q(reply_by__lt=today)),
+        )
+        .order_by()
+    )
+    return {
+        row["organisation"]: rules.OrderCounts(row["issued"], row["answered"], row["closed"], row["overdue"])
+        for row in rows
+    }
 
 
 def _red_after_intervention(organisation, children, year, today, thresholds, colours) -> None:

@@ -73,7 +73,9 @@ def _move(organisation: Organisation, parent: Organisation, by) -> None:
         raise ValidationError({"parent": _("不能把组织移到它自己或它的下级组织之下。")}) from error
     organisation.refresh_from_db()
     after = _ancestor_ids(organisation)
-    tallies.move_tallies(organisation.pk, leaving=sorted(before - after), joining=sorted(after - before))
+    leaving, joining = sorted(before - after), sorted(after - before)
+    tallies.move_tallies(organisation.pk, leaving=leaving, joining=joining)
+    tallies.move_order_tallies(organisation.pk, leaving=leaving, joining=joining)
 
 
 def _ancestor_ids(organisation: Organisation) -> set[int]:

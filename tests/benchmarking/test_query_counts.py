@@ -26,5 +26,17 @@ def test_every_key_page_answers_with_few_queries_and_the_same_count_at_two_sizes
     large = queries_per_page(120)
 
     assert small == large
-    assert set(large) == {"rollup", "tree", "lists", "checklist", "warning", "ranking", "screening", "search", "export"}
-    assert max(large.values()) < runner.MAX_QUERIES
+    assert set(large) == {
+        "rollup",
+        "tree",
+        "lists",
+        "checklist",
+        "warning",
+        "ranking",
+        "screening",
+        "search",
+        "export",
+        *runner.WORKBENCH_KEYS,
+    }
+    # The 工作台's target is a count constant in N (above), not the other pages' ceiling.
+    assert max(n for key, n in large.items() if key not in runner.WORKBENCH_KEYS) < runner.MAX_QUERIES

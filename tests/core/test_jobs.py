@@ -126,3 +126,32 @@ def test_a_real_worker_sends_the_days_deadline_reminders(worker, tree, office_st
     deadline_reminders.defer(timestamp=0)
     wait_for(lambda: Notification.objects.filter(event="task_due").exists(), what="the reminders")
     assert list(Notification.objects.values_list("recipient__username", "event")) == [("office", "task_due")]
+
+
+def test_the_weekly_digest_runs_on_monday_at_half_past_seven_in_shanghai():
+    from procrastinate.contrib.django import app
+
+    [weekly] = [p for p in app.periodic_registry.periodic_tasks.values() if p.periodic_id == "weekly_digest"]
+    start = datetime(2026, 6, 10, 12, 0, tzinfo=ZoneInfo("Asia/Shanghai")).timestamp()  # a Wednesday
+    tick = croniter.croniter(weekly.cron).get_next(float, start_time=start)
+    assert datetime.fromtimestamp(tick, ZoneInfo("Asia/Shanghai")) == datetime(
+        2026, 6, 15, 7, 30, tzinfo=ZoneInfo("Asia/Shanghai")
+    )
+
+
+def test_a_real_worker_sends_each_secretary_one_weekly_digest(worker, tree, secretary, superuser):
+    from core.models import Notification
+    from responsibilities.tasks import weekly_digest
+
+    weekly_digest.defer(timestamp=0)
+    wait_for(lambda: Notification.objects.filter(event="weekly_digest").exists(), what="the weekly digest")
+    weekly_digest.defer(timestamp=1)  # a second run of the week (the catch-up) adds nothing
+    wait_for(
+        lambda: (
+            not ProcrastinateJob.objects.filter(
+                task_name="responsibilities.weekly_digest", status__in=["todo", "doing"]
+            ).exists()
+        ),
+        what="the second run",
+    )
+    assert list(Notification.objects.values_list("recipient__username", "event")) == [("secretary", "weekly_digest")]

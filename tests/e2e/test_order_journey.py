@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -60,5 +61,13 @@ def test_the_city_issues_the_county_answers_with_a_file_and_the_city_accepts(
     expect(page.get_by_test_id("done")).to_contain_text("办结督办：廉政谈话落实情况")
     page.goto(f"{live_server.url}/supervision/")
     shoot(f"order-05-list-{width}")
+    # The city's roll-up counts the 督办 its subtree received (the county's, closed).
+    reply_year = (timezone.localdate() + timedelta(days=5)).year
+    page.goto(
+        f"{live_server.url}{reverse('responsibilities:organisation_detail', args=[tree['own'].pk])}?year={reply_year}"
+    )
+    expect(page.get_by_test_id("subtree-orders")).to_have_text("督办 1 · 已反馈待办结 0 · 已办结 1 · 逾期未反馈 0")
+    page.get_by_test_id("rollup-table").scroll_into_view_if_needed()
+    shoot(f"order-06-rollup-{width}")
     reply = SupervisionReply.objects.get()
     assert reply.status == ReplyStatus.CLOSED and ReplyFile.objects.filter(reply=reply).count() == 1

@@ -195,13 +195,13 @@ def test_the_tally_path_step_is_the_tree_step():
     assert tallies.STEPLEN == Organisation.steplen
 
 
-def test_reading_the_rollup_takes_three_queries_whatever_the_subtree(forest, superuser, django_assert_num_queries):
+def test_reading_the_rollup_takes_four_queries_whatever_the_subtree(forest, superuser, django_assert_num_queries):
     for organisation in forest:
         add_task(ResponsibilityList.objects.get(organisation=organisation, year=THIS_YEAR), superuser)
     thresholds = selectors.warning_thresholds()
-    # The children, their tallies (with the 蓝黄红 counts by days), and the overdue tasks that an
-    # intervention turned red.
-    with django_assert_num_queries(3):
+    # The children, their tallies (with the 蓝黄红 counts by days), the overdue tasks that an
+    # intervention turned red, and the 督办 counts.
+    with django_assert_num_queries(4):
         selectors.rollup(forest[0], THIS_YEAR, TODAY, thresholds)
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM responsibilities_tasktally")

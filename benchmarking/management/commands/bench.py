@@ -23,12 +23,18 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2016)
         parser.add_argument("--output", default=str(Path(settings.BASE_DIR) / "BENCHMARKS.md"))
         parser.add_argument("--load-seconds", type=int, default=60, help="负载测试秒数，0 为不做（默认 60）")
+        parser.add_argument(
+            "--prefix", default="bench", help="基准数据库名前缀（默认 bench，即 bench_500、bench_5000）"
+        )
         parser.add_argument("--connections", type=int, default=50, help="负载测试并发连接数（默认 50）")
         # Used by the command itself in its child processes, against DATABASE_URL.
         parser.add_argument("--state", action="store_true", help="(内部) 报告当前数据库中的基准数据")
         parser.add_argument("--measure-into", help="(内部) 测量当前数据库，结果写入该 JSON 文件")
         parser.add_argument("--load-plan", action="store_true", help="(内部) 生成负载测试的会话和网址")
         parser.add_argument("--export-into", help="(内部) 在本进程中测量大表导出，结果写入该 JSON 文件")
+        parser.add_argument(
+            "--reminders-into", help="(内部) 对当前数据库做一天的到期提醒和每日汇总并计时（会写入数据）"
+        )
         parser.add_argument("--rollover-into", help="(内部) 对当前数据库做下一年度的清单生成并计时（会写入数据）")
 
     def handle(self, *args, **options):
@@ -38,6 +44,9 @@ class Command(BaseCommand):
         if options["rollover_into"]:
             seconds, lists = measures.rollover_seconds()
             Path(options["rollover_into"]).write_text(json.dumps({"rollover_s": seconds, "rollover_lists": lists}))
+            return
+        if options["reminders_into"]:
+            Path(options["reminders_into"]).write_text(json.dumps(measures.reminders_measure()))
             return
         if options["export_into"]:
             Path(options["export_into"]).write_text(json.dumps(measures.export_measure()))
@@ -69,4 +78,5 @@ class Command(BaseCommand):
             output=Path(options["output"]),
             load_seconds=options["load_seconds"],
             connections=options["connections"],
+            prefix=options["prefix"],
         )

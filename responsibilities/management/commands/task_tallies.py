@@ -5,19 +5,20 @@ from responsibilities import tallies
 
 
 class Command(BaseCommand):
-    help = "核对或重建任务统计表（总览页的汇总数据由数据库触发器维护）。"
+    help = "核对或重建任务统计表和督办统计表（总览页的汇总数据由数据库触发器维护）。"
 
     def add_arguments(self, parser):
-        parser.add_argument("--rebuild", action="store_true", help="按任务表重新统计，替换现有统计。")
+        parser.add_argument("--rebuild", action="store_true", help="按任务表和督办反馈表重新统计，替换现有统计。")
 
     def handle(self, *args, rebuild, **options):
         if rebuild:
             with transaction.atomic():
                 tallies.rebuild()
-            self.stdout.write("已按任务表重建任务统计。")
-        wrong = tallies.discrepancies()
+                tallies.rebuild_orders()
+            self.stdout.write("已按任务表和督办反馈表重建统计。")
+        wrong = tallies.discrepancies() + tallies.order_discrepancies()
         if wrong:
             for *key, tallied, counted in wrong:
                 self.stderr.write(f"{key}: 统计 {tallied}，实际 {counted}")
-            raise CommandError("任务统计与任务表不一致，请运行 manage.py task_tallies --rebuild。")
-        self.stdout.write("任务统计与任务表一致。")
+            raise CommandError("统计与任务表或督办反馈表不一致，请运行 manage.py task_tallies --rebuild。")
+        self.stdout.write("任务统计、督办统计与原始记录一致。")

@@ -1,0 +1,127 @@
+"""The secretaries' weekly digest (每周班子落实情况): for each secretary, each team list's tasks done,
+due soon and overdue, the 蓝黄红 counts and the lists awaiting her confirmation, stored as one
+notification a week and sent through her channels as she chose (``core.notifications.notify``).
+
+Recipients are the logins of the people holding a secretary's seat on the day, in organisations not
+archived: a vacant seat tells nobody, a former secretary is no longer told. What a digest counts is
+read through the lists' door for that secretary, so it never counts a list she may not open. The key
+names the ISO week: a second run of the same week adds nothing.
+"""
+
+from collections import defaultdict
+from datetime import date, timedelta
+
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy
+
+from core.models import Notification
+from core.notifications import notify, register_event
+from responsibilities import rules
+from responsibilities.models import ListStatus, ResponsibilityList, Task, TaskStatus, TeamMembership, TeamRole
+from responsibilities.notifications import my_checklist_url
+from responsibilities.selectors.lists import intervened_after_deadline, warning_thresholds
+
+WEEKLY_DIGEST = register_event("weekly_digest", gettext_lazy("每周班子落实情况"))
+
+
+def week_key(day: date) -> str:
+    year, week, _weekday = day.isocalendar()
+    return f"{WEEKLY_DIGEST}:{year}-W{week:02d}"
+
+
+def secretaries_on(day: date) -> dict:
+    """Each secretary's login on the day and the organisations (not archived) where she holds the seat."""
+    seats = (
+        TeamMembership.objects.on(day)
+        .filter(
+            role=TeamRole.SECRETARY,
+            person__user__isnull=False,
+            person__user__is_active=True,
+            organisation__archived_at__isnull=True,
+        )
+        .select_related("person__user", "organisation")
+        .order_by("organisation__path")
+    )
+    found = {}
+    for seat in seats:
+        user = seat.person.user
+        found.setdefault(user.pk, (user, []))[1].append(seat.organisation)
+    return found
+
+
+def team_progress(user, organisations, day: date, thresholds: rules.Thresholds):
+    """The team lists of the year in the secretary's organisations that she may open (her own left
+    out), with their counts; and how many of them await her confirmation. Two queries."""
+    soon = Q(items__tasks__deadline__gte=day, items__tasks__deadline__lte=day + timedelta(days=thresholds.blue_days))
+    active = Q(items__tasks__archived_at__isnull=True)
+    open_ = active & ~Q(items__tasks__status=TaskStatus.DONE)
+    lists = list(
+        ResponsibilityList.objects.for_user(user, day=day)
+        .filter(organisation__in=organisations, year=day.year)
+        .exclude(person__user=user)
+        .exclude(status=ListStatus.CLOSED)
+        .select_related("organisation", "person")
+        .annotate(
+            total=Count("items__tasks", filter=active),
+            done=Count("items__tasks", filter=active & Q(items__tasks__status=TaskStatus.DONE)),
+            due_soon=Count("items__tasks", filter=open_ & soon),
+            overdue=Count("items__tasks", filter=open_ & Q(items__tasks__deadline__lt=day)),
+        )
+        .order_by("organisation__path", "kind", "person__name")
+    )
+    colours = defaultdict(rules.Colours)
+    open_tasks = (
+        Task.objects.filter(item__responsibility_list__in=[listed.pk for listed in lists], archived_at__isnull=True)
+        .exclude(status=TaskStatus.DONE)
+        .filter(deadline__lte=day + timedelta(days=thresholds.blue_days))
+        .annotate(intervened=intervened_after_deadline())
+        .values_list("item__responsibility_list", "deadline", "intervened")
+    )
+    for list_id, deadline, intervened in open_tasks:
+        colour = rules.warning_colour(
+            done=False, deadline=deadline, today=day, intervened=intervened, thresholds=thresholds
+        )
+        if colour:
+            setattr(colours[list_id], colour, getattr(colours[list_id], colour) + 1)
+    several = len(organisations) > 1
+    members = []
+    for listed in lists:
+        name = listed.person.name if listed.person_id else listed.get_kind_display()
+        if several:
+            name = f"{listed.organisation.display_name}·{name}"
+        members.append(
+            rules.MemberProgress(
+                name=name,
+                total=listed.total,
+                done=listed.done,
+                due_soon=listed.due_soon,
+                overdue=listed.overdue,
+                colours=colours[listed.pk],
+            )
+        )
+    awaiting = sum(1 for listed in lists if listed.status == ListStatus.SUBMITTED)
+    return members, awaiting
+
+
+def send_weekly_digests(day: date) -> int:
+    """The week's digest for every secretary on ``day``, at most one per secretary and ISO week.
+    Returns how many secretaries were considered. A fixed number of queries plus three per secretary
+    (her lists with their counts, their open tasks, the notification) and the deliveries she asked for."""
+    thresholds = warning_thresholds()
+    key = week_key(day)
+    year, week, _weekday = day.isocalendar()
+    secretaries = secretaries_on(day)
+    already = set(Notification.objects.filter(key=key).values_list("recipient_id", flat=True))
+    for user_pk, (user, organisations) in secretaries.items():
+        if user_pk in already:
+            continue
+        members, awaiting = team_progress(user, organisations, day, thresholds)
+        text = rules.weekly_digest_text(
+            year=year,
+            week=week,
+            organisations=[o.display_name for o in organisations],
+            members=members,
+            awaiting=awaiting,
+        )
+        notify(event=WEEKLY_DIGEST, recipients=[user], text=text, url=my_checklist_url(), key=key)
+    return len(secretaries)
