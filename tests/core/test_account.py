@@ -17,7 +17,7 @@ def test_the_header_shows_the_users_name_and_role(client, office_staff):
     client.force_login(office_staff)
     page = client.get(reverse("home")).content.decode()
     assert '<span data-testid="current-user">李小红</span>' in page
-    assert '<span class="small opacity-75" data-testid="current-role">· 党建工作人员</span>' in page
+    assert '<span class="small opacity-75 account-role" data-testid="current-role">· 党建工作人员</span>' in page
     assert f'href="{reverse("password_change")}" data-testid="password-change-link">修改密码</a>' in page
 
 

@@ -74,7 +74,9 @@ def login(page, live_server):
 def menu_link(page, name):
     """A page's link in the header menu, ready to click: the phone's panel and the link's dropdown
     group are opened first. A link the user's roles do not open is returned as is (count 0)."""
-    link = page.locator("nav.navbar .app-menu .dropdown-menu").get_by_role("link", name=name, exact=True)
+    menu = page.locator("nav.navbar .app-menu .dropdown-menu")
+    # A link inside a closed dropdown is hidden, and roles leave hidden elements out unless asked.
+    link = menu.get_by_role("link", name=name, exact=True, include_hidden=True)
     if not link.count() or link.is_visible():
         return link
     toggler = page.locator(".navbar-toggler")

@@ -144,7 +144,7 @@ def test_inspector_scores_beside_the_evidence_and_submits(page, live_server, log
     meetings, branches = built["meetings"].pk, built["branches"].pk
 
     login("zuzhi")
-    nav_link(page, "考核评价").click()
+    nav_link(page, "考核方案").click()
     expect(page.locator("h1")).to_have_text("考核方案")
     shoot("asm-01-scheme-list")
     page.get_by_test_id("scheme-table").get_by_role("link", name=SCHEME_NAME).click()
@@ -269,7 +269,7 @@ def test_office_staff_confirm_and_compute_results(page, live_server, login, shoo
     services.inspection_confirm(inspection=study, version=study.version, by=office_user)
 
     login("office")
-    nav_link(page, "考核评价").click()
+    nav_link(page, "考核方案").click()
     page.get_by_test_id("scheme-table").get_by_role("link", name=SCHEME_NAME).click()
     row = page.get_by_test_id("inspections").locator("tbody tr", has_text="测试县委").filter(has_text="组织")
     expect(row).to_contain_text("已提交")
@@ -335,7 +335,7 @@ def test_mass_evaluation_with_single_use_codes(page, browser, live_server, login
     questions = ["落实全面从严治党主体责任情况", "作风建设和党风廉政建设情况"]
 
     login("office")
-    nav_link(page, "考核评价").click()
+    nav_link(page, "考核方案").click()
     page.get_by_test_id("scheme-table").get_by_role("link", name=SCHEME_NAME).click()
     page.locator("main").get_by_role("link", name="组织民主测评", exact=True).click()
     expect(page.locator("h1")).to_have_text("组织民主测评")

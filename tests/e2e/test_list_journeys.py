@@ -53,7 +53,7 @@ def test_office_staff_generates_lists_adds_a_task_with_evidence_and_completes_it
     fake_pdf.write_text("这只是一个改了扩展名的文本文件。\n", encoding="utf-8")
 
     login("office")
-    page.click("text=组织架构")
+    menu_link(page, "组织架构").click()
     page.get_by_test_id("org-tree").get_by_role("link", name="测试市委", exact=True).click()
     expect(page.locator("h1")).to_contain_text("测试市委")
     shoot("lists-01-organisation")

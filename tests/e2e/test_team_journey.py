@@ -4,6 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from responsibilities.models import TeamMembership
+from tests.e2e.conftest import menu_link
 from tests.responsibilities.factories import PersonFactory, make_organisation
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -22,7 +23,7 @@ def test_office_staff_adds_a_team_member_found_through_the_tree(page, live_serve
     expect(page.locator("h1")).to_contain_text("您好")
     shoot("team-01-home")
 
-    page.click("text=组织架构")
+    menu_link(page, "组织架构").click()
     expect(page.get_by_test_id("org-tree")).to_contain_text("测试市委")
     # The county is one level down and shown open; its own children load when it is expanded.
     expect(page.get_by_test_id("org-tree")).to_contain_text("测试县委")

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 BUSINESS_APPS = ("responsibilities", "accountability", "assessments")
 # Counts PostgreSQL keeps from the tasks (``responsibilities.tallies``): no record of anyone's, and
 # ``manage.py task_tallies --rebuild`` makes them again from the tasks, so they may be emptied.
-DERIVED = ("TaskTally", "OverdueTally", "OverdueClock")
+DERIVED = ("TaskTally", "OverdueTally", "OverdueClock", "OrderTally")
 # Links the product's forms add and remove (a scheme's targets, an indicator's items, a situation's
 # items): a removal is recorded in the link's history instead of refused (README "Security: the audit trail").
 EDITABLE_LINKS = ("SchemeTarget", "IndicatorListItem", "SituationFailedItem")
