@@ -8,11 +8,15 @@ class ResponsibilitiesConfig(AppConfig):
 
     def ready(self):
         from core.history import register_history
-        from responsibilities import order_notifications  # noqa: F401  (registers the 督办 events)
+        from responsibilities import (
+            order_notifications,  # noqa: F401  (registers the 督办 events)
+            problem_notifications,  # noqa: F401  (registers the 问题清单 events)
+        )
         from responsibilities.models import (
             IssuedTask,
             Organisation,
             Person,
+            Problem,
             ResponsibilityList,
             Task,
             TeamMembership,
@@ -28,6 +32,7 @@ class ResponsibilitiesConfig(AppConfig):
             ("list", ResponsibilityList),
             ("task", Task),
             ("issued", IssuedTask),
+            ("problem", Problem),
             # The template's words are public to every user, as the template pages are.
             ("template_item", TemplateItem),
         ):
@@ -47,7 +52,9 @@ class ResponsibilitiesConfig(AppConfig):
         register_todo(worklist.tasks_todo, order=20)
         register_todo(worklist.notes_todo, order=25)
         register_todo(worklist.orders_todo, order=15)
+        register_todo(worklist.problems_todo, order=17)
         register_todo(worklist.without_secretary_todo, order=80)
         register_workbench_panel(worklist.profile_panel)
         register_done(worklist.lists_done)
         register_done(worklist.orders_done)
+        register_done(worklist.problems_done)

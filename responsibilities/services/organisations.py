@@ -74,6 +74,7 @@ def _move(organisation: Organisation, parent: Organisation, by) -> None:
     organisation.refresh_from_db()
     after = _ancestor_ids(organisation)
     tallies.move_tallies(organisation.pk, leaving=sorted(before - after), joining=sorted(after - before))
+    tallies.move_problem_tallies(organisation.pk, leaving=sorted(before - after), joining=sorted(after - before))
 
 
 def _ancestor_ids(organisation: Organisation) -> set[int]:

@@ -14,8 +14,9 @@ class Command(BaseCommand):
         if rebuild:
             with transaction.atomic():
                 tallies.rebuild()
+                tallies.rebuild_problems()
             self.stdout.write("已按任务表重建任务统计。")
-        wrong = tallies.discrepancies()
+        wrong = tallies.discrepancies() + [("problem", *row) for row in tallies.problem_discrepancies()]
         if wrong:
             for *key, tallied, counted in wrong:
                 self.stderr.write(f"{key}: 统计 {tallied}，实际 {counted}")
