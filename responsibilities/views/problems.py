@@ -116,11 +116,8 @@ def problem_form_context(user, organisation, data=None, initial=None, finders=No
     """The form to record a problem at ``organisation`` (used by this page and by an inspection's
     立为问题): the finders the user may record for are the organisation and its ancestors."""
     if finders is None:
-        finders = [
-            org
-            for org in Organisation.objects.filter(path__in=[*organisation.ancestor_paths(), organisation.path])
-            if can(user, "responsibilities.record_problem", org)
-        ]
+        finders = Organisation.objects.filter(path__in=[*organisation.ancestor_paths(), organisation.path])
+    finders = [org for org in finders if can(user, "responsibilities.record_problem", org)]
     if not finders:
         raise PermissionDenied(services.RECORD_REFUSED)
     return ProblemForm(
