@@ -9,6 +9,10 @@ from responsibilities.models import ProblemSource, ProblemStatus
 from responsibilities.order_forms import MultipleFileField
 
 
+def person_label(person) -> str:
+    return f"{person.name}（{person.post}）" if person.post else person.name
+
+
 class ProblemForm(StyledFormMixin, forms.Form):
     found_by = forms.ModelChoiceField(queryset=None, label=_("发现单位"), empty_label=None)
     source = forms.ChoiceField(label=_("问题来源"), choices=ProblemSource.choices)
@@ -34,7 +38,7 @@ class ProblemForm(StyledFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["found_by"].queryset = finders
         self.fields["person"].queryset = people
-        self.fields["person"].label_from_instance = lambda p: f"{p.name}（{p.post}）" if p.post else p.name
+        self.fields["person"].label_from_instance = person_label
         self.fields["items"].queryset = items
         self.fields["items"].label_from_instance = lambda item: (
             f"{item.responsibility_list.person.name if item.responsibility_list.person else _('党委(党组)')} · "
@@ -55,6 +59,7 @@ class MeasureForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["responsible_person"].queryset = people
+        self.fields["responsible_person"].label_from_instance = person_label
 
 
 class MeasureReportForm(StyledFormMixin, forms.Form):
