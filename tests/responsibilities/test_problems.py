@@ -438,3 +438,20 @@ def test_the_history_of_a_problem_records_who_changed_it(client, tree, office_st
     client.force_login(office_staff)
     response = client.get(reverse("responsibilities:history", args=["problem", problem.pk]))
     assert response.status_code == 200 and "county_office" in response.content.decode()
+
+
+def test_a_second_reviewer_working_from_a_stale_page_is_refused_with_409_and_the_first_decision_stands(
+    client, tree, office_staff, county_staff, county_person, administrator
+):
+    problem = record(tree, office_staff)
+    complete(add_measure(problem, county_staff, county_person), county_staff)
+    problem = submit(problem, county_staff)
+    stale = problem.version
+    services.problem_review(problem=problem, version=stale, accept=False, reason="缺签字", by=office_staff)
+    client.force_login(administrator)
+    response = client.post(
+        reverse("responsibilities:problem_review", args=[problem.pk]), {"version": stale, "action": "close"}
+    )
+    assert response.status_code == 409 and "该问题已被他人更新" in response.content.decode()
+    fresh = Problem.objects.get(pk=problem.pk)
+    assert (fresh.status, fresh.return_reason, fresh.closed_by) == (ProblemStatus.RECTIFYING, "缺签字", None)
