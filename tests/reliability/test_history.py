@@ -12,9 +12,9 @@ from tests.helpers import REFUSED_BY_TRIGGER, queries_for
 pytestmark = pytest.mark.django_db
 
 BUSINESS_APPS = ("responsibilities", "accountability", "assessments")
-# Counts PostgreSQL keeps from the tasks (``responsibilities.tallies``): no record of anyone's, and
-# ``manage.py task_tallies --rebuild`` makes them again from the tasks, so they may be emptied.
-DERIVED = ("TaskTally", "OverdueTally", "OverdueClock")
+# Counts PostgreSQL keeps from the tasks and problems (``responsibilities.tallies``): no record of
+# anyone's, and ``manage.py task_tallies --rebuild`` makes them again, so they may be emptied.
+DERIVED = ("TaskTally", "OverdueTally", "OverdueClock", "ProblemTally")
 
 
 def business_models():
