@@ -51,8 +51,10 @@ def filtered_problems(user, filters: dict, today: date) -> QuerySet[Problem]:
 
 def decorate(problems, today: date, thresholds: rules.Thresholds | None = None) -> list[Problem]:
     """Each problem's 蓝黄红 warning (the task rule: open past or near its deadline) and overdue flag."""
-    thresholds = thresholds or warning_thresholds()
     problems = list(problems)
+    if not problems:
+        return problems  # no row to colour: the thresholds are not read
+    thresholds = thresholds or warning_thresholds()
     for problem in problems:
         closed = problem.status == ProblemStatus.CLOSED
         problem.overdue = rules.problem_is_overdue(problem.status, problem.deadline, today)
