@@ -44,6 +44,7 @@ from core.views import (
     transition_conflict,
 )
 from responsibilities.selectors import organisations as org_selectors
+from responsibilities.selectors import problems as problem_selectors
 
 
 def _today():
@@ -670,6 +671,7 @@ def early_warning(request):
     for row in rows:
         row.can_intervene = permissions.may_intervene(request.user, row.organisation, secretary_ids)
     overdue_orders = list(org_selectors.overdue_orders(request.user, today)[:20])
+    overdue_problems = problem_selectors.decorate(problem_selectors.overdue_problems(request.user, today)[:20], today)
     recent = list(selectors.interventions_visible_to(request.user)[:10])
     for intervention in recent:
         intervention.can_follow_up = permissions.may_intervene(request.user, intervention.organisation, secretary_ids)
@@ -685,6 +687,7 @@ def early_warning(request):
             "query": "repeat=1" if repeat_only else "",
             "recent": recent,
             "overdue_orders": overdue_orders,
+            "overdue_problems": overdue_problems,
         },
     )
 

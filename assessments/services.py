@@ -788,3 +788,61 @@ def award_nominate(*, scheme: Scheme, person: Person, title: str, by) -> AwardNo
     nomination.full_clean()
     nomination.save()
     return nomination
+
+
+# ---- 立为问题: an inspection's deduction becomes a problem to rectify ----------------------------------
+
+
+def deduction_source_key(deduction: Deduction) -> str:
+    return f"deduction:{deduction.pk}"
+
+
+def deduction_problem_text(deduction: Deduction) -> dict:
+    """What a deduction says, prefilled on the problem form: the indicator and the reason as the
+    problem, where it was found as the source, and the list items the indicator measures."""
+    score = deduction.indicator_score
+    inspection = score.inspection
+    return {
+        "title": f"{score.indicator.title}：{deduction.reason}"[:200],
+        "description": _("%(date)s %(dept)s%(kind)s发现：%(reason)s（扣 %(points)s 分）。")
+        % {
+            "date": inspection.date,
+            "dept": inspection.get_department_display(),
+            "kind": inspection.get_kind_display(),
+            "reason": deduction.reason,
+            "points": rules.plain(deduction.points),
+        },
+        "source_detail": _("%(scheme)s · %(indicator)s · 扣 %(points)s 分")
+        % {
+            "scheme": inspection.scheme.name,
+            "indicator": score.indicator.title,
+            "points": rules.plain(deduction.points),
+        },
+    }
+
+
+def deduction_raise_problem(
+    *, deduction: Deduction, title: str, description: str, deadline, person=None, items=(), long_term=False, by
+):
+    """立为问题: the assessing organisation records the deduction as a problem of the inspected
+    organisation (once per deduction), through the responsibilities service."""
+    from responsibilities.models import ProblemSource
+    from responsibilities.services.problems import problem_record
+
+    inspection = deduction.indicator_score.inspection
+    if deduction.withdrawn or inspection.status == InspectionStatus.DRAFT:
+        raise ValidationError(_("只有已提交或已确认的检查记录中的扣分可以立为问题。"), code="not_final")
+    return problem_record(
+        organisation=inspection.organisation,
+        found_by=inspection.scheme.assessor,
+        source=ProblemSource.INSPECTION,
+        source_detail=deduction_problem_text(deduction)["source_detail"],
+        source_key=deduction_source_key(deduction),
+        title=title,
+        description=description,
+        deadline=deadline,
+        person=person,
+        items=items,
+        long_term=long_term,
+        by=by,
+    )

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/inspections/new/", views.InspectionStart.as_view(), name="inspection_start"),
     path("inspections/<int:pk>/", views.inspection_detail, name="inspection_detail"),
     path("inspections/<int:pk>/scores/<int:indicator_pk>/", views.ScoreRecord.as_view(), name="score_record"),
+    path("deductions/<int:pk>/problem/", views.deduction_problem, name="deduction_problem"),
     path("inspections/<int:pk>/<str:action>/", views.inspection_transition, name="inspection_transition"),
     path("<int:pk>/rounds/new/", views.RoundCreate.as_view(), name="round_create"),
     path("rounds/<int:pk>/", views.round_detail, name="round_detail"),

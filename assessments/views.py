@@ -23,13 +23,13 @@ from assessments.forms import (
     SchemeForm,
     ScoreForm,
 )
-from assessments.models import EvaluationRound, GradeSubject, Indicator, InspectionStatus, slip_codes
+from assessments.models import Deduction, EvaluationRound, GradeSubject, Indicator, InspectionStatus, slip_codes
 from core import excel, scope
-from core.forms import as_id
+from core.forms import as_id, attach_errors
 from core.models import EditConflict, Job
 from core.permissions import can, require
 from core.views import ServiceFormView, act_with_message, conflict_page, private_no_store
-from responsibilities.models import Department, Organisation
+from responsibilities.models import Department, Organisation, Problem
 from responsibilities.selectors import organisations as org_selectors
 from responsibilities.services.lists import template_for
 
@@ -283,6 +283,7 @@ def _inspection_context(request, inspection, forms=None):
             initial=initial, indicator=row.indicator, prefix=f"i{row.indicator.pk}"
         )
         row.inputs = [(row.form[f"points_{i}"], row.form[f"reason_{i}"]) for i in range(ScoreForm.ROWS)]
+    _mark_raised(request.user, inspection, rows)
     return {
         "inspection": inspection,
         "rows": rows,
@@ -295,6 +296,19 @@ def _inspection_context(request, inspection, forms=None):
         "can_confirm": inspection.status == InspectionStatus.SUBMITTED
         and permissions.may_manage(request.user, inspection.scheme),
     }
+
+
+def _mark_raised(user, inspection, rows) -> None:
+    """Each deduction's problem where it was raised (立为问题), and whether the user may raise it: one query."""
+    deductions = [d for row in rows for d in row.deductions]
+    may_raise = inspection.status != InspectionStatus.DRAFT and can(
+        user, "responsibilities.record_problem", inspection.scheme.assessor
+    )
+    keys = {services.deduction_source_key(d): d for d in deductions}
+    raised = {p.source_key: p for p in Problem.objects.for_user(user).filter(source_key__in=list(keys))} if keys else {}
+    for key, deduction in keys.items():
+        deduction.problem = raised.get(key)
+        deduction.may_raise = may_raise and deduction.problem is None
 
 
 @require_GET
@@ -584,3 +598,68 @@ class Awards(ServiceFormView):
     def succeeded(self, nomination):
         messages.success(self.request, self.success_message)
         return redirect("assessments:awards", pk=self.object.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def deduction_problem(request, pk):
+    """立为问题: the problem form prefilled from a deduction; the assessing organisation records it."""
+    from responsibilities.models import ProblemSource
+    from responsibilities.services.problems import items_for
+    from responsibilities.views.problems import problem_form_context
+
+    deduction = get_object_or_404(
+        Deduction.objects.for_user(request.user).select_related(
+            "indicator_score__indicator",
+            "indicator_score__inspection__scheme__assessor",
+            "indicator_score__inspection__organisation",
+        ),
+        pk=pk,
+        withdrawn=False,
+    )
+    inspection = deduction.indicator_score.inspection
+    assessor = inspection.scheme.assessor
+    raised = Problem.objects.for_user(request.user).filter(source_key=services.deduction_source_key(deduction)).first()
+    if raised is not None:
+        messages.info(request, _("该扣分已立为问题。"))
+        return redirect(raised.get_absolute_url())
+    text = services.deduction_problem_text(deduction)
+    measured = deduction.indicator_score.indicator.list_items.values("pk")
+    initial = {
+        **text,
+        "found_by": assessor.pk,
+        "source": ProblemSource.INSPECTION,
+        "items": list(
+            items_for(inspection.organisation, inspection.scheme.year)
+            .filter(template_item__in=measured)
+            .values_list("pk", flat=True)
+        ),
+    }
+    form = problem_form_context(
+        request.user, inspection.organisation, request.POST or None, initial=initial, finders=[assessor]
+    )
+    for name in ("found_by", "source", "source_detail"):
+        form.fields[name].disabled = True
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            problem = services.deduction_raise_problem(
+                deduction=deduction,
+                title=data["title"],
+                description=data["description"],
+                deadline=data["deadline"],
+                person=data["person"],
+                items=data["items"],
+                long_term=data["long_term"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, _("已立为问题，已通知被考核组织整改。"))
+            return redirect(problem.get_absolute_url())
+    return render(
+        request,
+        "responsibilities/problem_form.html",
+        {"form": form, "organisation": inspection.organisation, "action": request.get_full_path()},
+        status=400 if request.method == "POST" else 200,
+    )

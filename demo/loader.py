@@ -15,6 +15,7 @@ from django.db import connection, transaction
 from demo import accountability as accountability_demo
 from demo import assessments as assessments_demo
 from demo import lists as demo_lists
+from demo import problems as problems_demo
 from demo import workbench as workbench_demo
 from responsibilities import services
 from responsibilities.models import Department, Organisation, OrganisationKind, Person, PostLevel, Role, TeamRole
@@ -289,4 +290,6 @@ def load_demo() -> tuple[bool, list[tuple[str, str, str]]]:
         assessments_demo.build(admin_user)
         # What awaits each account on the 工作台, and the messages that told them.
         workbench_demo.build(admin_user)
+        # 问题清单: findings of the city at 东安县委, one in every status.
+        problems_demo.build(admin_user)
     return created, accounts

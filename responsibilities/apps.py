@@ -10,12 +10,14 @@ class ResponsibilitiesConfig(AppConfig):
         from core.history import register_history
         from responsibilities import (
             order_notifications,  # noqa: F401  (registers the 督办 events)
+            problem_notifications,  # noqa: F401  (registers the 问题清单 events)
             weekly,  # noqa: F401  (registers the weekly digest's event)
         )
         from responsibilities.models import (
             IssuedTask,
             Organisation,
             Person,
+            Problem,
             ResponsibilityList,
             Task,
             TeamMembership,
@@ -31,6 +33,7 @@ class ResponsibilitiesConfig(AppConfig):
             ("list", ResponsibilityList),
             ("task", Task),
             ("issued", IssuedTask),
+            ("problem", Problem),
             # The template's words are public to every user, as the template pages are.
             ("template_item", TemplateItem),
         ):
@@ -50,10 +53,12 @@ class ResponsibilitiesConfig(AppConfig):
         register_todo(worklist.tasks_todo, order=20)
         register_todo(worklist.notes_todo, order=25)
         register_todo(worklist.orders_todo, order=15)
+        register_todo(worklist.problems_todo, order=17)
         register_todo(worklist.without_secretary_todo, order=80)
         register_workbench_panel(worklist.profile_panel)
         register_done(worklist.lists_done)
         register_done(worklist.orders_done)
+        register_done(worklist.problems_done)
 
         from core.navigation import register_menu_entry
 
@@ -61,6 +66,7 @@ class ResponsibilitiesConfig(AppConfig):
             "lists", _("我的责任清单"), "responsibilities:my_checklist", flag="nav_has_checklist", order=10
         )
         register_menu_entry("lists", _("督办"), "responsibilities:order_list", order=20)
+        register_menu_entry("lists", _("问题清单"), "responsibilities:problem_list", order=25)
         register_menu_entry("lists", _("清单模板"), "responsibilities:template_list", order=30)
         register_menu_entry("reference", _("组织架构"), "responsibilities:organisation_tree", order=10)
         register_menu_entry("reference", _("干部名册"), "responsibilities:person_list", order=20)
@@ -71,3 +77,4 @@ class ResponsibilitiesConfig(AppConfig):
         register_search("organisations", _("党组织"), search.organisations_matching, order=10)
         register_search("people", _("干部"), search.people_matching, order=20)
         register_search("tasks", _("具体任务"), search.tasks_matching, order=30)
+        register_search("problems", _("问题"), search.problems_matching, order=35)

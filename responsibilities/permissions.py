@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from core import scope
 from core.permissions import rule
+from responsibilities import rules
 from responsibilities.models import STAFF_ROLES, Organisation, Role, SupervisionReply, Task, TeamMembership, TeamRole
 
 
@@ -103,3 +104,48 @@ def may_close(user, reply: SupervisionReply, secretaries: set[int] | None = None
 rule("responsibilities.issue_order")(lambda user, issuer: may_issue(user, issuer))
 rule("responsibilities.answer_order")(lambda user, reply: may_answer(user, reply))
 rule("responsibilities.close_order")(lambda user, reply: may_close(user, reply))
+
+
+# ---- Problems and rectification (问题清单、整改) ------------------------------------------------------
+
+RECORDING_ROLES = {"office_staff", "inspector", "admin"}
+
+
+@rule("responsibilities.record_problem")
+def may_record_problem(user, found_by: Organisation) -> bool:
+    """Office staff, inspectors and administrators of the finding organisation (or above) record what
+    it found; the organisation the problem belongs to must lie in the finder's subtree (the service)."""
+    return scope.may(user, scope.VIEW, found_by.path, roles=RECORDING_ROLES)
+
+
+@rule("responsibilities.rectify_problem")
+def may_rectify(user, problem) -> bool:
+    """The rectifying side: office staff of the organisation or of one between it and the finder (not
+    the finder's own staff, who check the rectification, unless the organisation found it itself),
+    its secretary, or the person responsible for the problem."""
+    if not user.is_authenticated:
+        return False
+    if problem.person_id and problem.person.user_id == user.pk:
+        return True
+    finder, own = problem.found_by.path, problem.organisation.path
+    for role, _dept, path in scope.assignments_of(user):
+        if role in ("office_staff", "admin") and own.startswith(path) and (len(path) > len(finder) or finder == own):
+            return True
+    return is_secretary(user, problem.organisation, timezone.localdate())
+
+
+@rule("responsibilities.report_measure")
+def may_report_measure(user, measure) -> bool:
+    """The measure's responsible person, or the rectifying side of its problem."""
+    if user.is_authenticated and measure.responsible_person.user_id == user.pk:
+        return True
+    return may_rectify(user, measure.problem)
+
+
+@rule("responsibilities.review_problem")
+def may_review(user, problem) -> bool:
+    """复核 and 销号: office staff, inspectors and administrators of the organisation that found the
+    problem, or of one above it (``rules.reviews_problem``)."""
+    return user.is_authenticated and rules.reviews_problem(
+        problem.found_by.path, scope.scope_paths(user, scope.VIEW, roles=RECORDING_ROLES)
+    )

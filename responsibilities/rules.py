@@ -301,3 +301,102 @@ def weekly_digest_text(
         if len(text) <= limit:
             return text
     return (head + tail)[:limit]
+
+
+# ---- Problems and rectification (问题清单、整改) ----------------------------------------------------
+
+P_OPEN, P_RECTIFYING, P_REVIEW, P_CLOSED = "open", "rectifying", "review", "closed"
+
+# (from, to) → who makes the move: "rectifier" (the organisation that rectifies: its office staff, its
+# secretary, the person responsible) or "reviewer" (the organisation that found the problem, or one
+# above it). A move not listed is illegal.
+PROBLEM_TRANSITIONS: dict[tuple[str, str], str] = {
+    (P_OPEN, P_RECTIFYING): "rectifier",  # the first measure is set
+    (P_RECTIFYING, P_REVIEW): "rectifier",  # 提请复核, with a report
+    (P_REVIEW, P_CLOSED): "reviewer",  # 销号
+    (P_REVIEW, P_RECTIFYING): "reviewer",  # returned, with a reason
+}
+
+# A normal rectification is done within this many days of the finding; a longer one is 长期整改,
+# carried by interim milestones.
+LONG_TERM_AFTER_DAYS = 365
+
+
+def problem_transition_actor(current: str, target: str) -> str | None:
+    """Who may move a problem from one status to another; None if the move is not allowed."""
+    return PROBLEM_TRANSITIONS.get((current, target))
+
+
+def reviews_problem(finder_path: str, reviewer_paths: list[str] | None) -> bool:
+    """Whether a user whose subtrees are ``reviewer_paths`` (None: everything) may 复核 a problem found
+    by the organisation at ``finder_path``: the finding organisation itself or one above it, never
+    one below it or beside it."""
+    return reviewer_paths is None or any(finder_path.startswith(path) for path in reviewer_paths)
+
+
+def closing_refusal(open_measures: int, total_measures: int) -> str | None:
+    """Why a problem cannot be closed (销号) yet, or None: every measure must be done, and there must be one."""
+    if total_measures == 0:
+        return _("该问题还没有整改措施，不能销号。")
+    if open_measures:
+        return _("还有 %(n)s 项整改措施未完成，不能销号。") % {"n": open_measures}
+    return None
+
+
+def problem_deadline_problems(*, found_on: date, deadline: date | None, long_term: bool) -> dict[str, str]:
+    if deadline is None:
+        return {"deadline": _("请填写整改时限。")}
+    if deadline < found_on:
+        return {"deadline": _("整改时限不能早于发现日期。")}
+    if not long_term and (deadline - found_on).days > LONG_TERM_AFTER_DAYS:
+        return {"deadline": _("整改时限超过一年的，请标记为长期整改并设置阶段性目标。")}
+    return {}
+
+
+def measure_problems(
+    *,
+    quantity,
+    unit: str,
+    standard: str,
+    deadline: date | None,
+    problem_deadline: date,
+    milestone: bool,
+    long_term: bool,
+) -> dict[str, str]:
+    """What a measure's 数量/标准 and time break, by field (the same rule as for a task's)."""
+    problems = {}
+    if deadline is None:
+        problems["deadline"] = _("请填写完成时限。")
+    elif deadline > problem_deadline:
+        problems["deadline"] = _("完成时限不能晚于问题的整改时限（%(day)s）。") % {"day": problem_deadline}
+    if quantity is not None and quantity < 0:
+        problems["quantity"] = _("数量不能为负数。")
+    if quantity is not None and not (unit or "").strip():
+        problems["unit"] = _("填写了数量的整改措施必须写明单位（例如 次、篇、人次）。")
+    if quantity is None and not (standard or "").strip():
+        problems["standard"] = _("未填写数量的整改措施必须写明标准。")
+    if milestone and not long_term:
+        problems["milestone"] = _("只有长期整改的问题才设阶段性目标。")
+    return problems
+
+
+def problem_is_overdue(status: str, deadline: date, today: date) -> bool:
+    """Still open past its deadline (the deadline day itself is in time)."""
+    return status != P_CLOSED and deadline < today
+
+
+@dataclass(frozen=True)
+class ProblemCounts:
+    """Problems of a subtree: found, rectified (已销号), overdue (open past the deadline)."""
+
+    found: int = 0
+    rectified: int = 0
+    overdue: int = 0
+
+    @property
+    def rate(self) -> Decimal | None:
+        """整改率: the share of problems found that are closed, one decimal."""
+        return completion_rate(self.rectified, self.found)
+
+    def __add__(self, other: "ProblemCounts") -> "ProblemCounts":
+        return ProblemCounts(self.found + other.found, self.rectified + other.rectified, self.overdue + other.overdue)

@@ -360,3 +360,102 @@ def order_discrepancies(limit: int = 20) -> list[tuple]:
             {"limit": limit},
         )
         return cursor.fetchall()
+
+
+# ---- Problems (问题清单) -----------------------------------------------------------------------
+# The same scheme for the problem roll-up: for every organisation, the problems of its whole subtree
+# per year found, status and deadline. Being overdue is read from the deadline against the day.
+
+PROBLEM = "responsibilities_problem"
+PROBLEM_TALLY = "responsibilities_problemtally"
+
+ALL_PROBLEMS = f"""
+    SELECT organisation_id, EXTRACT(YEAR FROM found_on)::int AS year, status, deadline, 1 AS delta FROM {PROBLEM}
+"""
+
+_PROBLEM_EXPANDED = f"""
+    SELECT ancestor.id AS organisation_id, c.year, c.status, c.deadline, SUM(c.delta) AS delta
+    FROM changes c
+    JOIN {ORGANISATION} o ON o.id = c.organisation_id
+    CROSS JOIN LATERAL generate_series(1, length(o.path) / {STEPLEN}) AS level(n)
+    JOIN {ORGANISATION} ancestor ON ancestor.path = substr(o.path, 1, level.n * {STEPLEN})
+    GROUP BY 1, 2, 3, 4
+"""
+
+_PROBLEM_UPSERT = f"""
+    INSERT INTO {PROBLEM_TALLY} ({KEY}, problem_count)
+    SELECT {KEY}, delta FROM expanded WHERE delta <> 0 ORDER BY {KEY}
+    ON CONFLICT ({KEY}) DO UPDATE SET problem_count = {PROBLEM_TALLY}.problem_count + EXCLUDED.problem_count;
+"""
+
+
+def _problem_counted(alias: str) -> str:
+    return f"({alias}.organisation_id, {alias}.found_on, {alias}.status, {alias}.deadline)"
+
+
+def problem_trigger_body(operation: str) -> str:
+    """The PL/pgSQL body of the statement trigger on problems for INSERT or UPDATE (never deleted)."""
+    row = "SELECT {a}.organisation_id, EXTRACT(YEAR FROM {a}.found_on)::int AS year, {a}.status, {a}.deadline"
+    if operation == "INSERT":
+        changes = f"{row.format(a='n')}, 1 AS delta FROM new_rows n"
+    elif operation == "UPDATE":
+        changed = f"""
+            FROM new_rows n JOIN old_rows o ON o.id = n.id
+            WHERE {_problem_counted("o")} IS DISTINCT FROM {_problem_counted("n")}
+        """
+        changes = f"{row.format(a='n')}, 1 AS delta {changed} UNION ALL {row.format(a='o')}, -1 AS delta {changed}"
+    else:
+        raise ValueError(operation)
+    return f"""
+        IF NOT EXISTS ({changes}) THEN
+            RETURN NULL;
+        END IF;
+        WITH changes AS ({changes}), expanded AS ({_PROBLEM_EXPANDED}) {_PROBLEM_UPSERT}
+        RETURN NULL;
+    """
+
+
+def rebuild_problems(using=None) -> None:
+    """Recount the problem tallies from the problems (migration 0014, or to repair them)."""
+    with (using or connection).cursor() as cursor:
+        cursor.execute(f"LOCK TABLE {PROBLEM} IN SHARE MODE")
+        cursor.execute(f"DELETE FROM {PROBLEM_TALLY}")
+        cursor.execute(f"WITH changes AS ({ALL_PROBLEMS}), expanded AS ({_PROBLEM_EXPANDED}) {_PROBLEM_UPSERT}")
+
+
+def move_problem_tallies(organisation_id: int, *, leaving: list[int], joining: list[int]) -> None:
+    """An organisation moved: its subtree's problem counts leave its old ancestors and join the new ones."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH expanded AS (
+                SELECT ancestor.id AS organisation_id, t.year, t.status, t.deadline,
+                       t.problem_count * ancestor.sign AS delta
+                FROM {PROBLEM_TALLY} t
+                CROSS JOIN (
+                    SELECT id, -1 AS sign FROM unnest(%s::bigint[]) AS id
+                    UNION ALL SELECT id, 1 AS sign FROM unnest(%s::bigint[]) AS id
+                ) ancestor
+                WHERE t.organisation_id = %s
+            )
+            {_PROBLEM_UPSERT}
+            """,
+            [leaving, joining, organisation_id],
+        )
+
+
+def problem_discrepancies(limit: int = 20) -> list[tuple]:
+    """Where a problem count differs from a direct count: (key…, kept, counted)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH changes AS ({ALL_PROBLEMS}), expanded AS ({_PROBLEM_EXPANDED})
+            SELECT {KEY}, COALESCE(tally.problem_count, 0), COALESCE(expanded.delta, 0)
+            FROM expanded FULL JOIN {PROBLEM_TALLY} tally USING ({KEY})
+            WHERE COALESCE(tally.problem_count, 0) <> COALESCE(expanded.delta, 0)
+            ORDER BY {KEY}
+            LIMIT %(limit)s
+            """,
+            {"limit": limit},
+        )
+        return cursor.fetchall()

@@ -4,6 +4,7 @@ from responsibilities.views import excel as excel_views
 from responsibilities.views import lists as list_views
 from responsibilities.views import orders as order_views
 from responsibilities.views import organisations as views
+from responsibilities.views import problems as problem_views
 
 app_name = "responsibilities"
 
@@ -16,6 +17,17 @@ urlpatterns = [
     path("supervision/replies/<int:pk>/answer/", order_views.reply_answer, name="order_reply_answer"),
     path("supervision/replies/<int:pk>/close/", order_views.reply_close, name="order_reply_close"),
     path("supervision/files/<int:pk>/", order_views.order_file, name="order_file"),
+    # 问题清单 and 整改
+    path("problems/", problem_views.problem_list, name="problem_list"),
+    path("problems/print/", problem_views.problem_print, name="problem_print"),
+    path("orgs/<int:pk>/problems/new/", problem_views.problem_create, name="problem_create"),
+    path("orgs/<int:pk>/problems/rollup/", problem_views.problem_rollup, name="problem_rollup"),
+    path("problems/<int:pk>/", problem_views.problem_detail, name="problem_detail"),
+    path("problems/<int:pk>/measures/", problem_views.measure_add, name="measure_add"),
+    path("problems/<int:pk>/submit/", problem_views.problem_submit, name="problem_submit"),
+    path("problems/<int:pk>/review/", problem_views.problem_review, name="problem_review"),
+    path("measures/<int:pk>/report/", problem_views.measure_report, name="measure_report"),
+    path("measures/files/<int:pk>/", problem_views.measure_file, name="measure_file"),
     path("orgs/", views.organisation_tree, name="organisation_tree"),
     path("orgs/new/", views.OrganisationCreate.as_view(), name="organisation_create"),
     path("orgs/<int:pk>/", views.organisation_detail, name="organisation_detail"),

@@ -6,7 +6,7 @@ count and the first rows, joined) whatever the number of rows.
 
 from datetime import timedelta
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -345,4 +345,78 @@ def orders_done(user, since) -> list[Done]:
     rows += [
         Done(r.closed_at, _("办结督办：%(title)s") % {"title": r.order.title}, r.get_absolute_url()) for r in closed
     ]
+    return rows
+
+
+def problems_todo(user, today) -> list[Todo]:
+    """Measures due (the user is responsible for them, or is on the rectifying side of their problem as
+    office staff of its organisation below the finder) and problems awaiting 复核 (staff of the
+    finding organisation or above)."""
+    from responsibilities.models import Problem, ProblemStatus, RectificationMeasure
+    from responsibilities.permissions import RECORDING_ROLES
+
+    office = office_paths(user)
+    measures = (
+        RectificationMeasure.objects.for_user(user)
+        .filter(completed_on__isnull=True, problem__status__in=[ProblemStatus.OPEN, ProblemStatus.RECTIFYING])
+        .filter(
+            Q(responsible_person__user=user)
+            | (
+                scope.within(office, field="problem__organisation__path")
+                & (
+                    ~scope.within(office, field="problem__found_by__path")
+                    | Q(problem__found_by=F("problem__organisation"))
+                )
+            )
+        )
+        .select_related("problem__organisation", "responsible_person")
+        .order_by("deadline", "pk")
+    )
+    reviewing = (
+        Problem.objects.for_user(user)
+        .filter(status=ProblemStatus.REVIEW)
+        .filter(scope.within(scope.scope_paths(user, scope.VIEW, roles=RECORDING_ROLES), field="found_by__path"))
+        .select_related("organisation")
+        .order_by("submitted_at", "pk")
+    )
+
+    def measure_row(measure):
+        return TodoRow(
+            text=measure.text[:80],
+            url=measure.get_absolute_url(),
+            detail=_("%(org)s · 问题“%(title)s” · %(person)s")
+            % {
+                "org": measure.problem.organisation.name,
+                "title": measure.problem.title,
+                "person": measure.responsible_person.name,
+            },
+            due=measure.deadline,
+            warning=rules.TaskWarning("red", _("红色预警·逾期未完成")) if measure.deadline < today else None,
+        )
+
+    return [
+        _group("measures_due", _("待完成的整改措施"), _("填报进展"), measures, measure_row),
+        _group(
+            "problems_to_review",
+            _("待复核的问题"),
+            _("复核销号"),
+            reviewing,
+            lambda problem: TodoRow(
+                text=problem.title,
+                url=problem.get_absolute_url(),
+                detail=_("%(org)s 提请复核") % {"org": problem.organisation.name},
+            ),
+        ),
+    ]
+
+
+def problems_done(user, since) -> list[Done]:
+    """Problems the user recorded or closed (销号)."""
+    from responsibilities.models import Problem
+
+    visible = Problem.objects.for_user(user)
+    recorded = visible.filter(recorded_by=user, recorded_at__gte=since).order_by("-recorded_at")[:10]
+    rows = [Done(p.recorded_at, _("登记问题：%(title)s") % {"title": p.title}, p.get_absolute_url()) for p in recorded]
+    closed = visible.filter(closed_by=user, closed_at__gte=since).order_by("-closed_at")[:10]
+    rows += [Done(p.closed_at, _("问题销号：%(title)s") % {"title": p.title}, p.get_absolute_url()) for p in closed]
     return rows

@@ -62,6 +62,7 @@ import logging
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
@@ -85,7 +86,11 @@ from responsibilities.models import (
     Department,
     ListKind,
     ListTemplateVersion,
+    MeasureEvidence,
+    MeasureProgress,
     OrganisationKind,
+    Problem,
+    RectificationMeasure,
     ReplyFile,
     ResponsibilityList,
     Role,
@@ -93,6 +98,7 @@ from responsibilities.models import (
     TeamRole,
 )
 from responsibilities.services import orders as order_services
+from responsibilities.services import problems as problem_services
 from tests.accountability.factories import decide, file_case
 from tests.assessments.conftest import add_indicator
 from tests.conftest import make_user, seed_rows
@@ -443,6 +449,7 @@ POLICIES = {
         history("inspection", "inspection", EVERYONE),
         history("case", "case", Rule(CASE_HANDLERS)),  # not the subject: the decision only, on the case page
         history("issued", "issued", EVERYONE),
+        history("problem", "problem", EVERYONE),
         history("round", "round", ROUND_PAGE),
         history("result", "result", EVERYONE),
         Policy(
@@ -535,6 +542,70 @@ POLICIES = {
         data=lambda w, s, r: {"version": w.reply[s].version, "action": "accept"},
         why="The issuer's office staff and secretary close (the unanswered reply is refused at the field, "
         "400); 403 for those who only read it.",
+    ),
+    # 问题清单: each scope's problem is found by the scope's organisation at its recipient (below it).
+    "responsibilities:problem_list": Policy(EVERYONE, scoped=False, why="Each user's visible problems only."),
+    "responsibilities:problem_print": Policy(EVERYONE, scoped=False, why="The A4 整改台账 of the visible problems."),
+    "responsibilities:problem_rollup": Policy(EVERYONE, args=pk("org"), why="Counts of the organisation's subtree."),
+    "responsibilities:problem_detail": Policy(EVERYONE, args=pk("problem")),
+    "responsibilities:measure_file": Policy(EVERYONE, args=pk("measure_file"), why="A file download."),
+    "responsibilities:problem_create": Policy(
+        Rule(STAFF | INSPECTORS, forbidden=LEADERS),
+        post=Rule(STAFF | INSPECTORS, forbidden=LEADERS),
+        args=pk("org"),
+        data=lambda w, s, r: {
+            "found_by": w.org[s].pk,
+            "source": "tour",
+            "title": "矩阵新问题",
+            "description": "巡察发现",
+            "deadline": str(w.today + timedelta(days=30)),
+        },
+        why="403: leaders read the organisation but only its (or an upper level's) office staff, inspectors "
+        "and administrators record what it found.",
+    ),
+    **{
+        name: Policy(
+            METHOD_NOT_ALLOWED,
+            post=Rule(forbidden=ASSIGNED, superuser=FORBIDDEN),
+            args=pk(kind),
+            data=data,
+            why="403: every problem of the world is found by the scope's organisation (or one above the user's) "
+            "at an organisation below it, so no role is on the rectifying side: the finder's staff reach the "
+            "problem but check the rectification, they never do it.",
+        )
+        for name, kind, data in (
+            (
+                "responsibilities:measure_add",
+                "problem",
+                lambda w, s, r: {
+                    "version": w.problem[s].version,
+                    "text": "矩阵措施",
+                    "deadline": str(w.today + timedelta(days=10)),
+                    "standard": "有记录",
+                },
+            ),
+            (
+                "responsibilities:measure_report",
+                "rectification",
+                lambda w, s, r: {
+                    f"m{w.rectification[s].pk}-version": w.rectification[s].version,
+                    f"m{w.rectification[s].pk}-note": "进展",
+                },
+            ),
+            (
+                "responsibilities:problem_submit",
+                "problem",
+                lambda w, s, r: {"version": w.problem[s].version, "report": "已整改"},
+            ),
+        )
+    },
+    "responsibilities:problem_review": Policy(
+        METHOD_NOT_ALLOWED,
+        post=Rule(STAFF | INSPECTORS, forbidden=LEADERS),
+        args=pk("problem"),
+        data=lambda w, s, r: {"version": w.problem[s].version, "action": "close"},
+        why="The finder's (or an upper level's) office staff, inspectors and administrators 复核 (a problem not "
+        "yet submitted is refused at the field, 400); 403 for leaders, who only read it.",
     ),
     "responsibilities:task_create": Policy(
         STAFF_ONLY, post=STAFF_ONLY, args=pk("item"), data=lambda w, s, r: task_payload(w, s)
@@ -867,6 +938,19 @@ POLICIES = {
         args=lambda w, s: [w.inspection[s].pk, w.scored_indicator[s].pk],
         data=lambda w, s, r: score_payload(w, s),
         why="403: readers of an inspection who are not inspectors of its department may not score it.",
+    ),
+    "assessments:deduction_problem": Policy(
+        Rule(at(STAFF | INSPECTORS, CHILD), forbidden=ASSIGNED),
+        post=Rule(at(STAFF | INSPECTORS, CHILD), forbidden=ASSIGNED),
+        args=pk("deduction"),
+        data=lambda w, s, r: {
+            "title": "矩阵扣分问题",
+            "description": "差距",
+            "deadline": str(w.today + timedelta(days=30)),
+        },
+        why="立为问题 records for the assessing organisation: C's staff and inspectors for the county's inspection "
+        "(C assesses it); 403 for C's own inspection, assessed by the province, and for leaders. A draft "
+        "inspection's deduction is refused at the form (400).",
     ),
     "assessments:inspection_transition": [
         Policy(
@@ -1207,6 +1291,38 @@ def build_world(media_root) -> SimpleNamespace:
             recipient=users[SECRETARY], event="list_submitted", text=f"矩阵消息{SUFFIX[scope]}", url="/"
         )
         w.committee[scope].refresh_from_db()
+    # A problem found by each organisation at its recipient, with a measure (rectifying) and its evidence.
+    w.problem, w.rectification, w.measure_file = {}, {}, {}
+    for scope, org in w.org.items():
+        w.problem[scope] = problem_services.problem_record(
+            organisation=w.recipient[scope],
+            found_by=org,
+            source="tour",
+            title=f"矩阵问题{SUFFIX[scope]}",
+            description="巡察发现",
+            deadline=today + timedelta(days=30),
+            by=root,
+        )
+        w.rectification[scope] = RectificationMeasure.objects.create(
+            problem=w.problem[scope],
+            text="矩阵整改措施",
+            responsible_person=PersonFactory(home_organisation=w.recipient[scope], name=f"矩阵整改人{SUFFIX[scope]}"),
+            deadline=today + timedelta(days=20),
+            standard="有记录",
+            created_by=root,
+        )
+        Problem.objects.filter(pk=w.problem[scope].pk).update(status="rectifying")
+        w.problem[scope].refresh_from_db()
+        progress = MeasureProgress.objects.create(measure=w.rectification[scope], note="推进中", recorded_by=root)
+        w.measure_file[scope] = MeasureEvidence.objects.create(
+            measure=w.rectification[scope],
+            progress=progress,
+            file=pdf(),
+            original_name="整改材料.pdf",
+            content_type="application/pdf",
+            size=100,
+            uploaded_by=root,
+        )
     w.template = ListTemplateVersion.objects.get(effective_from_year=2016)
     w.template_item = w.template.items.order_by("pk").first()
 
@@ -1297,6 +1413,21 @@ def build_world(media_root) -> SimpleNamespace:
     w.ballot_code = slip_codes(w.round[OWN].slip_key, w.round[OWN].issued)[0]
     for evaluation in w.round.values():
         assessment_services.round_slips_destroy(evaluation=evaluation, by=root)
+
+    # A deduction on each (draft) inspection: 立为问题 is offered to those who record for the assessor.
+    w.deduction = {}
+    for scope in w.org:
+        score = assessment_services.score_record(
+            inspection=w.inspection[scope],
+            version=w.inspection[scope].version,
+            indicator=w.scored_indicator[scope],
+            deductions=[(Decimal(2), f"矩阵差距{SUFFIX[scope]}")],
+            bonus=Decimal(0),
+            note="",
+            by=builder,
+        )
+        w.inspection[scope] = score.inspection
+        w.deduction[scope] = score.deductions.get()
 
     # One logged-in session per role; each request sends its cookie from a fresh client.
     w.sessions = {}

@@ -44,3 +44,12 @@ from responsibilities.models.organisations import (  # noqa: F401
     TeamMembership,
     TeamRole,
 )
+from responsibilities.models.problems import (  # noqa: F401
+    MeasureEvidence,
+    MeasureProgress,
+    Problem,
+    ProblemSource,
+    ProblemStatus,
+    ProblemTally,
+    RectificationMeasure,
+)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from core import scope
 from core.search import Hit, searches_long_text
-from responsibilities.models import Task
+from responsibilities.models import Problem, Task
 from responsibilities.selectors.organisations import organisations_visible_to, people_visible_to
 
 
@@ -69,3 +69,28 @@ def tasks_matching(user, text: str, limit: int) -> list[Hit]:
         }
         hits.append(Hit(task.title, task.get_absolute_url(), detail))
     return hits
+
+
+def problems_matching(user, text: str, limit: int) -> list[Hit]:
+    """Problems (问题清单) by their title, from three characters on, through the problems' door."""
+    if not searches_long_text(text):
+        return []
+    problems = (
+        Problem.objects.for_user(user)
+        .filter(title__icontains=text)
+        .select_related("organisation")
+        .order_by("-found_on", "pk")[:limit]
+    )
+    return [
+        Hit(
+            problem.title,
+            problem.get_absolute_url(),
+            _("%(organisation)s · %(status)s · 整改期限 %(deadline)s")
+            % {
+                "organisation": problem.organisation.display_name,
+                "status": problem.get_status_display(),
+                "deadline": problem.deadline.isoformat(),
+            },
+        )
+        for problem in problems
+    ]

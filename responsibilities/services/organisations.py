@@ -76,6 +76,7 @@ def _move(organisation: Organisation, parent: Organisation, by) -> None:
     leaving, joining = sorted(before - after), sorted(after - before)
     tallies.move_tallies(organisation.pk, leaving=leaving, joining=joining)
     tallies.move_order_tallies(organisation.pk, leaving=leaving, joining=joining)
+    tallies.move_problem_tallies(organisation.pk, leaving=leaving, joining=joining)
 
 
 def _ancestor_ids(organisation: Organisation) -> set[int]:

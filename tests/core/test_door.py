@@ -1,7 +1,7 @@
 """The scoping door: every model family answers ``objects.for_user(user, action)``, and pages built on
 it show only what the record's own page would open."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pghistory.models
 import pytest
@@ -122,3 +122,51 @@ def test_early_warning_shows_only_interventions_the_reader_may_see(tree, superus
     office_rows = warning.warning_rows(office_staff, day, warning.warning_groups(office_staff, day))
     assert [len(r.interventions) for r in office_rows if r.person is None] == [1]
     assert [len(r.interventions) for r in member_rows if r.person is None] == [0]
+
+
+def test_every_problem_the_early_warning_and_the_problem_list_show_opens_for_its_reader(
+    client, tree, superuser, secretary, office_staff, own_team
+):
+    """问题清单's door: a problem naming a member is his (and the staff's and secretary's), not his
+    colleague's; what 预警提醒 and the list show is what the problem's own page opens."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from responsibilities.models import Problem
+    from responsibilities.selectors import problems as problem_selectors
+    from responsibilities.services import problems as problem_services
+
+    today = timezone.localdate()
+    province_staff = make_user("province_office", tree["parent"], Role.OFFICE_STAFF, superuser)
+    for person, title in (
+        (None, "班子问题"),
+        (own_team["member"], "张委员的问题"),
+        (own_team["colleague"], "赵委员的问题"),
+    ):
+        problem = problem_services.problem_record(
+            organisation=tree["own"],
+            found_by=tree["parent"],
+            person=person,
+            source="tour",
+            title=title,
+            description="巡察发现",
+            deadline=today + timedelta(days=10),
+            by=province_staff,
+        )
+        Problem.objects.filter(pk=problem.pk).update(
+            found_on=today - timedelta(days=30), deadline=today - timedelta(days=1)
+        )
+    member = own_team["member_user"]
+    seen = {
+        user: {p.title for p in problem_selectors.overdue_problems(user, today)}
+        for user in (member, secretary, office_staff)
+    }
+    assert seen[member] == {"班子问题", "张委员的问题"}
+    assert seen[secretary] == seen[office_staff] == {"班子问题", "张委员的问题", "赵委员的问题"}
+    for user in (member, secretary, office_staff):
+        client.force_login(user)
+        listed = client.get(reverse("responsibilities:problem_list")).context["problems"]
+        assert {p.title for p in listed} == seen[user]
+        for problem in Problem.objects.all():
+            status = client.get(problem.get_absolute_url()).status_code
+            assert status == (200 if problem.title in seen[user] else 404), (user, problem.title)

@@ -211,3 +211,19 @@ def test_two_characters_find_names_but_not_task_titles_and_say_why(records, supe
     assert len(groups["cases"]) == 3  # by the person's name; their facts are not searched
     assert "任务和案件事实至少输入 3 个字才会查找" in response.content.decode()
     assert "任务和案件事实至少输入" not in client.get("/search/", {"q": WORD}).content.decode()
+
+
+def test_problems_are_found_where_their_page_opens(tree, superuser, office_staff):
+    """The 问题清单 kind: the city's office staff find the problem the city found at its county, by a
+    part of its title; the sibling city's office staff do not."""
+    from tests.responsibilities.test_problems import record
+
+    problem = record(tree, office_staff, title="“三会一课”记录不全")
+    mine = {hit.url for group in search(office_staff, "会一课") for hit in group.hits}
+    assert problem.get_absolute_url() in mine
+    client = Client()
+    client.force_login(office_staff)
+    assert all(client.get(url).status_code == 200 for url in mine)
+    stranger = make_user("sibling_office", tree["sibling"], "office_staff", superuser)
+    theirs = {hit.url for group in search(stranger, "会一课") for hit in group.hits}
+    assert problem.get_absolute_url() not in theirs

@@ -28,12 +28,14 @@ MODELS = (Organisation, Person, TeamMembership, ResponsibilityList, Task)
 
 
 @pytest.fixture(scope="module")
-def first_load(django_db_setup, django_db_blocker):
+def first_load(django_db_setup, django_db_blocker, tmp_path_factory):
     """The first load's answer and the row counts after it, in a transaction rolled back at the end
-    of the module (each test's own writes roll back to a savepoint as usual)."""
+    of the module (each test's own writes roll back to a savepoint as usual). The demo's evidence
+    files go to a temporary folder."""
     fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     noon = datetime.combine(DAY, time(12), tzinfo=ZoneInfo("Asia/Shanghai"))
-    with override_settings(PASSWORD_HASHERS=fast), django_db_blocker.unblock():
+    media = tmp_path_factory.mktemp("demo-media")
+    with override_settings(PASSWORD_HASHERS=fast, MEDIA_ROOT=media), django_db_blocker.unblock():
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
@@ -83,6 +85,18 @@ def test_demo_loads_again_after_a_demo_seat_was_ended(client, superuser, first_l
 
 
 @on_day(DAY)
+def test_the_demo_has_findings_in_every_status_and_one_overdue(first_load):
+    from django.utils import timezone
+
+    from responsibilities import tallies
+    from responsibilities.models import Problem, ProblemStatus
+
+    assert set(Problem.objects.values_list("status", flat=True)) == set(ProblemStatus.values)
+    assert Problem.objects.overdue_on(timezone.localdate()).count() == 1
+    assert Problem.objects.filter(long_term=True, measures__milestone=True).exists()
+    assert tallies.problem_discrepancies() == []
+
+
 def test_every_demo_account_has_a_populated_workbench_and_messages(client, first_load):
     from core import worklist
     from core.models import Notification
@@ -109,6 +123,8 @@ def test_every_demo_account_has_a_populated_workbench_and_messages(client, first
     told = set(Notification.objects.values_list("recipient__username", flat=True))
     assert {"secretary", "office", "office_county", "leader", "member"} <= told
     assert "orders_to_answer" in {g.key for g in worklist.todos(users["office_county"])}
+    assert "measures_due" in {g.key for g in worklist.todos(users["office_county"]) if g.count}
+    assert "problems_to_review" in {g.key for g in worklist.todos(users["office"]) if g.count}
     # The province's reminder to the city reaches its office staff and its secretary.
     for username in ("office", "secretary"):
         assert "interventions" in {g.key for g in worklist.todos(users[username])}

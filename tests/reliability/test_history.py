@@ -12,9 +12,9 @@ from tests.helpers import REFUSED_BY_TRIGGER, queries_for
 pytestmark = pytest.mark.django_db
 
 BUSINESS_APPS = ("responsibilities", "accountability", "assessments")
-# Counts PostgreSQL keeps from the tasks (``responsibilities.tallies``): no record of anyone's, and
-# ``manage.py task_tallies --rebuild`` makes them again from the tasks, so they may be emptied.
-DERIVED = ("TaskTally", "OverdueTally", "OverdueClock", "OrderTally")
+# Counts PostgreSQL keeps from the tasks, the 督办 replies and the problems (``responsibilities.tallies``):
+# no record of anyone's, and ``manage.py task_tallies --rebuild`` makes them again, so they may be emptied.
+DERIVED = ("TaskTally", "OverdueTally", "OverdueClock", "OrderTally", "ProblemTally")
 # Links the product's forms add and remove (a scheme's targets, an indicator's items, a situation's
 # items): a removal is recorded in the link's history instead of refused (README "Security: the audit trail").
 EDITABLE_LINKS = ("SchemeTarget", "IndicatorListItem", "SituationFailedItem")

@@ -15,8 +15,13 @@ class Command(BaseCommand):
             with transaction.atomic():
                 tallies.rebuild()
                 tallies.rebuild_orders()
-            self.stdout.write("已按任务表和督办反馈表重建统计。")
-        wrong = tallies.discrepancies() + tallies.order_discrepancies()
+                tallies.rebuild_problems()
+            self.stdout.write("已按任务表、督办反馈表和问题表重建统计。")
+        wrong = (
+            tallies.discrepancies()
+            + tallies.order_discrepancies()
+            + [("problem", *row) for row in tallies.problem_discrepancies()]
+        )
         if wrong:
             for *key, tallied, counted in wrong:
                 self.stderr.write(f"{key}: 统计 {tallied}，实际 {counted}")

@@ -1,0 +1,363 @@
+"""问题清单 pages: the list (filters, 整改台账 Excel and A4 print), recording a problem, one problem with
+its measures (progress and evidence), 提请复核, 复核 (销号 or return), the roll-up and the files."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from core import excel
+from core.forms import attach_errors
+from core.models import EditConflict
+from core.permissions import can
+from responsibilities.list_forms import YearForm
+from responsibilities.models import MeasureEvidence, Organisation, Person, ProblemStatus, RectificationMeasure
+from responsibilities.problem_forms import (
+    MeasureForm,
+    MeasureReportForm,
+    ProblemFilterForm,
+    ProblemForm,
+    ReviewForm,
+    SubmitForm,
+)
+from responsibilities.selectors import organisations as org_selectors
+from responsibilities.selectors import problems as selectors
+from responsibilities.services import problems as services
+
+CONFLICT = gettext_lazy("该问题已被他人更新，请查看最新情况后重试。")
+
+
+def _ledger(request):
+    today = timezone.localdate()
+    form = ProblemFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    return form, selectors.filtered_problems(request.user, filters, today), today
+
+
+LEDGER_COLUMNS = [
+    (_("编号"), 16),
+    (_("问题"), 40),
+    (_("问题来源"), 14),
+    (_("整改单位"), 24),
+    (_("责任人"), 10),
+    (_("发现单位"), 24),
+    (_("发现日期"), 12),
+    (_("整改时限"), 12),
+    (_("长期整改"), 8),
+    (_("整改措施（已完成/总数）"), 14),
+    (_("状态"), 10),
+    (_("预警"), 16),
+    (_("销号人"), 12),
+    (_("销号时间"), 18),
+]
+
+
+@require_GET
+def problem_list(request):
+    form, problems, today = _ledger(request)
+    if request.GET.get("format") == "xlsx":
+        rows = [
+            (
+                p.number,
+                p.title,
+                p.get_source_display(),
+                p.organisation.name,
+                p.person.name if p.person else "",
+                p.found_by.name,
+                p.found_on,
+                p.deadline,
+                _("是") if p.long_term else "",
+                f"{p.measure_count - p.open_measures}/{p.measure_count}",
+                p.get_status_display(),
+                p.warning.word if p.warning else "",
+                (p.closed_by.get_full_name() or p.closed_by.username) if p.closed_by else "",
+                timezone.localtime(p.closed_at).strftime("%Y-%m-%d %H:%M") if p.closed_at else "",
+            )
+            for p in selectors.decorate(problems[: selectors.LEDGER_LIMIT], today)
+        ]
+        workbook = excel.table_workbook(_("整改台账"), _("问题清单"), LEDGER_COLUMNS, rows)
+        return excel.download(workbook, _("整改台账.xlsx"))
+    page = Paginator(problems, 30).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "responsibilities/problem_list.html",
+        {
+            "form": form,
+            "page": page,
+            "problems": selectors.decorate(page.object_list, today),
+            "query": query.urlencode(),
+            "home": selectors.recording_home(request.user),
+        },
+    )
+
+
+@require_GET
+def problem_print(request):
+    form, problems, today = _ledger(request)
+    return render(
+        request,
+        "responsibilities/problem_print.html",
+        {"problems": selectors.decorate(problems[: selectors.LEDGER_LIMIT], today), "today": today},
+    )
+
+
+def _people_of(organisation):
+    return Person.objects.filter(home_organisation__path__startswith=organisation.path, archived_at__isnull=True)
+
+
+def problem_form_context(user, organisation, data=None, initial=None, finders=None):
+    """The form to record a problem at ``organisation`` (used by this page and by an inspection's
+    立为问题): the finders the user may record for are the organisation and its ancestors."""
+    if finders is None:
+        finders = Organisation.objects.filter(path__in=[*organisation.ancestor_paths(), organisation.path])
+    finders = [org for org in finders if can(user, "responsibilities.record_problem", org)]
+    if not finders:
+        raise PermissionDenied(services.RECORD_REFUSED)
+    return ProblemForm(
+        data,
+        initial=initial,
+        finders=Organisation.objects.filter(pk__in=[org.pk for org in finders]).order_by("-depth"),
+        people=_people_of(organisation),
+        items=services.items_for(organisation, timezone.localdate().year),
+    )
+
+
+def record_from_form(form, organisation, *, by, source_key="", order=None):
+    """Call the service with a valid ProblemForm; returns the problem or None (errors on the form)."""
+    data = form.cleaned_data
+    try:
+        return services.problem_record(
+            organisation=organisation,
+            found_by=data["found_by"],
+            source=data["source"],
+            source_detail=data["source_detail"],
+            source_key=source_key,
+            order=order,
+            title=data["title"],
+            description=data["description"],
+            person=data["person"],
+            items=data["items"],
+            deadline=data["deadline"],
+            long_term=data["long_term"],
+            by=by,
+        )
+    except ValidationError as error:
+        attach_errors(form, error)
+        return None
+
+
+@require_http_methods(["GET", "POST"])
+def problem_create(request, pk):
+    organisation = org_selectors.organisation_for(request.user, pk)
+    initial = {"source": request.GET.get("source", "tour"), "deadline": None}
+    form = problem_form_context(request.user, organisation, request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        problem = record_from_form(form, organisation, by=request.user)
+        if problem is not None:
+            messages.success(request, _("已登记问题，已通知整改单位。"))
+            return redirect(problem.get_absolute_url())
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "responsibilities/problem_form.html",
+        {"form": form, "organisation": organisation, "action": request.get_full_path()},
+        status=status,
+    )
+
+
+def _page(request, problem, *, forms=None, status=200):
+    today = timezone.localdate()
+    user = request.user
+    forms = forms or {}
+    can_rectify = can(user, "responsibilities.rectify_problem", problem)
+    can_review = can(user, "responsibilities.review_problem", problem)
+    rectifying = problem.status in (ProblemStatus.OPEN, ProblemStatus.RECTIFYING)
+    measures = selectors.measures_of(problem, today)
+    for measure in measures:
+        measure.can_report = (
+            rectifying and not measure.is_done and can(user, "responsibilities.report_measure", measure)
+        )
+        given = forms.get(("report", measure.pk))
+        if measure.can_report or given:
+            measure.report_form = given or MeasureReportForm(
+                initial={"version": measure.version}, prefix=f"m{measure.pk}"
+            )
+    [problem] = selectors.decorate([problem], today)
+    version = {"version": problem.version}
+    context = {
+        "problem": problem,
+        "measures": measures,
+        "items": problem.items.select_related("responsibility_list__person"),
+        "can_rectify": can_rectify,
+        "can_review": can_review and problem.status == ProblemStatus.REVIEW,
+        "measure_form": forms.get("measure")
+        or (can_rectify and rectifying and MeasureForm(initial=version, people=_people_of(problem.organisation))),
+        "submit_form": forms.get("submit")
+        or (can_rectify and problem.status == ProblemStatus.RECTIFYING and SubmitForm(initial=version)),
+        "review_form": forms.get("review") or ReviewForm(initial=version),
+        "open_measures": sum(1 for m in measures if not m.is_done),
+    }
+    return render(request, "responsibilities/problem_detail.html", context, status=status)
+
+
+@require_GET
+def problem_detail(request, pk):
+    return _page(request, selectors.problem_for(request.user, pk))
+
+
+REFUSALS = {
+    "measure": ("text", services.RECTIFY_REFUSED),
+    "report": ("note", services.RECTIFY_REFUSED),
+    "submit": ("report", services.RECTIFY_REFUSED),
+    "review": ("reason", services.REVIEW_REFUSED),
+}
+
+
+def _refused(request, problem, key, form):
+    """Who may read the problem but not do this: the page again with the rule's words at the field (403)."""
+    field, message = REFUSALS[key[0] if isinstance(key, tuple) else key]
+    form.is_valid()
+    form.add_error(field, message)
+    return _page(request, problem, forms={key: form}, status=403)
+
+
+def _handle(request, problem, key, form, action, call, success, target=None):
+    """Shared POST handling: refused at the field (403) without the rule, else the service; a redirect
+    on success, the page again with the errors at the fields (400), or the fresh page after a
+    concurrent change (409)."""
+    if not can(request.user, action, target or problem):
+        return _refused(request, problem, key, form)
+    if form.is_valid():
+        try:
+            call(form.cleaned_data)
+        except EditConflict:
+            messages.error(request, CONFLICT)
+            return _page(request, selectors.problem_for(request.user, problem.pk), status=409)
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, success)
+            return redirect((target or problem).get_absolute_url())
+    return _page(request, problem, forms={key: form}, status=400)
+
+
+@require_POST
+def measure_add(request, pk):
+    problem = selectors.problem_for(request.user, pk)
+    form = MeasureForm(request.POST, people=_people_of(problem.organisation))
+    return _handle(
+        request,
+        problem,
+        "measure",
+        form,
+        "responsibilities.rectify_problem",
+        lambda data: services.measure_add(
+            problem=problem,
+            version=data["version"],
+            text=data["text"],
+            responsible_person=data["responsible_person"],
+            deadline=data["deadline"],
+            quantity=data["quantity"],
+            unit=data["unit"],
+            standard=data["standard"],
+            milestone=data["milestone"],
+            by=request.user,
+        ),
+        _("已制定整改措施。"),
+    )
+
+
+@require_POST
+def measure_report(request, pk):
+    measure = get_object_or_404(
+        RectificationMeasure.objects.for_user(request.user).select_related(
+            "problem__organisation", "problem__found_by", "problem__person", "responsible_person"
+        ),
+        pk=pk,
+    )
+    problem = selectors.problem_for(request.user, measure.problem_id)
+    return _handle(
+        request,
+        problem,
+        ("report", measure.pk),
+        MeasureReportForm(request.POST, request.FILES, prefix=f"m{measure.pk}"),
+        "responsibilities.report_measure",
+        lambda data: services.measure_report(
+            measure=measure,
+            version=data["version"],
+            note=data["note"],
+            files=data["files"],
+            complete=data["complete"],
+            by=request.user,
+        ),
+        _("已填报整改进展。"),
+        target=measure,
+    )
+
+
+@require_POST
+def problem_submit(request, pk):
+    problem = selectors.problem_for(request.user, pk)
+    return _handle(
+        request,
+        problem,
+        "submit",
+        SubmitForm(request.POST),
+        "responsibilities.rectify_problem",
+        lambda data: services.problem_submit(
+            problem=problem, version=data["version"], report=data["report"], by=request.user
+        ),
+        _("已提请复核。"),
+    )
+
+
+@require_POST
+def problem_review(request, pk):
+    problem = selectors.problem_for(request.user, pk)
+    form = ReviewForm(request.POST)
+    closing = request.POST.get("action") == "close"
+    return _handle(
+        request,
+        problem,
+        "review",
+        form,
+        "responsibilities.review_problem",
+        lambda data: services.problem_review(
+            problem=problem,
+            version=data["version"],
+            accept=data["action"] == "close",
+            reason=data["reason"],
+            by=request.user,
+        ),
+        _("已销号。") if closing else _("已退回整改。"),
+    )
+
+
+@require_GET
+def measure_file(request, pk):
+    attached = get_object_or_404(MeasureEvidence.objects.for_user(request.user), pk=pk)
+    try:
+        handle = attached.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    response = FileResponse(
+        handle, as_attachment=True, filename=attached.original_name, content_type=attached.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+def problem_rollup(request, pk):
+    organisation = org_selectors.organisation_for(request.user, pk)
+    year = YearForm(request.GET or None).year_or(timezone.localdate().year)
+    rollup = selectors.problem_rollup(organisation, year, timezone.localdate())
+    return render(request, "responsibilities/problem_rollup.html", {"organisation": organisation, "rollup": rollup})
