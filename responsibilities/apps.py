@@ -38,6 +38,9 @@ class ResponsibilitiesConfig(AppConfig):
             ("template_item", TemplateItem),
         ):
             register_history(key, model, model.objects.for_user)
+        from core.history import register_link_history
+
+        register_link_history(Problem, Problem.items.field)
 
         # A member added to a team gets the personal lists of the years under way (lists half).
         membership_added.connect(

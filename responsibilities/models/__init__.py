@@ -48,6 +48,7 @@ from responsibilities.models.problems import (  # noqa: F401
     MeasureEvidence,
     MeasureProgress,
     Problem,
+    ProblemItem,
     ProblemSource,
     ProblemStatus,
     ProblemTally,

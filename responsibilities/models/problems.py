@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core import scope
-from core.models import VersionedModel, refuse_deletes, track_history
+from core.models import VersionedModel, refuse_deletes, track_history, track_links
 from responsibilities import tallies
 from responsibilities.models.lists import STAFF_ROLES, ListItem, OrganisationCountQuerySet, list_visibility
 from responsibilities.models.orders import SupervisionOrder
@@ -78,6 +78,27 @@ def _problem_tally_trigger(operation: str, old: bool):
     )
 
 
+@track_links()
+class ProblemItem(models.Model):
+    """One 责任事项 a problem concerns. Chosen when the problem is recorded and never changed: the
+    database refuses removing one."""
+
+    problem = models.ForeignKey("Problem", verbose_name=_("问题"), on_delete=models.CASCADE, related_name="+")
+    listitem = models.ForeignKey(ListItem, verbose_name=_("涉及的责任事项"), on_delete=models.PROTECT, related_name="+")
+
+    objects = scope.links_to("problem")
+
+    class Meta:
+        db_table = "responsibilities_problem_items"
+        unique_together = [("problem", "listitem")]
+        verbose_name = _("涉及的责任事项")
+        verbose_name_plural = _("涉及的责任事项")
+        triggers = [refuse_deletes()]
+
+    def __str__(self):
+        return str(self.listitem_id)
+
+
 @track_history()
 class Problem(VersionedModel):
     """A problem found (问题) at an organisation, and where one is responsible, a person: where it came
@@ -104,7 +125,9 @@ class Problem(VersionedModel):
     )
     title = models.CharField(_("问题"), max_length=200)
     description = models.TextField(_("问题描述"))
-    items = models.ManyToManyField(ListItem, verbose_name=_("涉及的责任事项"), blank=True, related_name="problems")
+    items = models.ManyToManyField(
+        ListItem, verbose_name=_("涉及的责任事项"), blank=True, related_name="problems", through="ProblemItem"
+    )
     found_on = models.DateField(_("发现日期"), default=timezone.localdate)
     deadline = models.DateField(_("整改时限"))
     long_term = models.BooleanField(_("长期整改"), default=False)
