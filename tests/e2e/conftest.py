@@ -84,6 +84,8 @@ def menu_link(page, name):
         toggler.click()
         page.locator("#main-nav.show").wait_for()
         page.locator("#main-nav.collapsing").wait_for(state="detached")
-    page.locator("nav.navbar .app-menu li.dropdown", has=link).locator(".dropdown-toggle").click()
+    # ``has`` looks inside each group, so its locator must not start again from the page's nav.
+    named = page.get_by_role("link", name=name, exact=True, include_hidden=True)
+    page.locator("nav.navbar .app-menu li.dropdown", has=named).locator(".dropdown-toggle").click()
     link.wait_for(state="visible")
     return link
