@@ -225,21 +225,28 @@ def move_tallies(organisation_id: int, *, leaving: list[int], joining: list[int]
         )
 
 
-def discrepancies(limit: int = 20) -> list[tuple]:
-    """Where a count differs from a direct count of the tasks: (table, key…, kept, counted)."""
+def _differences(label: str, rows: str, expanded: str, table: str, column: str, key: str, limit: int) -> list[tuple]:
+    """Rows of a kept count (``table.column`` per ``key``) that differ from the same count made
+    directly from ``rows`` spread to every ancestor by ``expanded``: (label, key…, kept, counted)."""
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
-            WITH changes AS ({ALL_TASKS}), expanded AS ({_EXPANDED})
-            SELECT 'tally', {KEY}, COALESCE(tally.task_count, 0), COALESCE(expanded.delta, 0)
-            FROM expanded FULL JOIN {TALLY} tally USING ({KEY})
-            WHERE COALESCE(tally.task_count, 0) <> COALESCE(expanded.delta, 0)
-            ORDER BY {KEY}
+            WITH changes AS ({rows}), expanded AS ({expanded})
+            SELECT '{label}', {key}, COALESCE(kept.{column}, 0), COALESCE(expanded.delta, 0)
+            FROM expanded FULL JOIN {table} kept USING ({key})
+            WHERE COALESCE(kept.{column}, 0) <> COALESCE(expanded.delta, 0)
+            ORDER BY {key}
             LIMIT %(limit)s
             """,
             {"limit": limit},
         )
-        wrong = cursor.fetchall()
+        return cursor.fetchall()
+
+
+def discrepancies(limit: int = 20) -> list[tuple]:
+    """Where a count differs from a direct count of the tasks: (table, key…, kept, counted)."""
+    wrong = _differences("tally", ALL_TASKS, _EXPANDED, TALLY, "task_count", KEY, limit)
+    with connection.cursor() as cursor:
         cursor.execute(
             f"""
             WITH changes AS ({ALL_TASKS}),
@@ -347,19 +354,7 @@ def move_order_tallies(organisation_id: int, *, leaving: list[int], joining: lis
 
 def order_discrepancies(limit: int = 20) -> list[tuple]:
     """Where a 督办 count differs from a direct count of the replies: ('orders', key…, kept, counted)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            WITH changes AS ({ALL_REPLIES}), expanded AS ({_ORDER_EXPANDED})
-            SELECT 'orders', {ORDER_KEY}, COALESCE(tally.reply_count, 0), COALESCE(expanded.delta, 0)
-            FROM expanded FULL JOIN {ORDER_TALLY} tally USING ({ORDER_KEY})
-            WHERE COALESCE(tally.reply_count, 0) <> COALESCE(expanded.delta, 0)
-            ORDER BY {ORDER_KEY}
-            LIMIT %(limit)s
-            """,
-            {"limit": limit},
-        )
-        return cursor.fetchall()
+    return _differences("orders", ALL_REPLIES, _ORDER_EXPANDED, ORDER_TALLY, "reply_count", ORDER_KEY, limit)
 
 
 # ---- Problems (问题清单) -----------------------------------------------------------------------
@@ -446,16 +441,7 @@ def move_problem_tallies(organisation_id: int, *, leaving: list[int], joining: l
 
 def problem_discrepancies(limit: int = 20) -> list[tuple]:
     """Where a problem count differs from a direct count: (key…, kept, counted)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            WITH changes AS ({ALL_PROBLEMS}), expanded AS ({_PROBLEM_EXPANDED})
-            SELECT {KEY}, COALESCE(tally.problem_count, 0), COALESCE(expanded.delta, 0)
-            FROM expanded FULL JOIN {PROBLEM_TALLY} tally USING ({KEY})
-            WHERE COALESCE(tally.problem_count, 0) <> COALESCE(expanded.delta, 0)
-            ORDER BY {KEY}
-            LIMIT %(limit)s
-            """,
-            {"limit": limit},
-        )
-        return cursor.fetchall()
+    return [
+        row[1:]
+        for row in _differences("problem", ALL_PROBLEMS, _PROBLEM_EXPANDED, PROBLEM_TALLY, "problem_count", KEY, limit)
+    ]
