@@ -80,7 +80,8 @@ def _link_event_model(through):
 def _link_changes(instance) -> dict[tuple, dict]:
     """The link events of the record's sets, grouped by the change they belong to (one context and
     one transaction time): {(context id, time): {"context": metadata, "changes": [Change]}}. One query
-    per set: the events with the linked records and their contexts."""
+    per set: the events with the linked records and their contexts. Within a change the linked records
+    are named in the order they were created (the order of the inserts follows a Python set's)."""
     groups: dict[tuple, dict] = {}
     for field, to_record in LINK_HISTORIES.get(type(instance), ()):
         event_model = _link_event_model(field.remote_field.through)
@@ -95,10 +96,11 @@ def _link_changes(instance) -> dict[tuple, dict]:
             key = (event.pgh_context_id, event.pgh_created_at)
             groups.setdefault(key, {"context": getattr(event.pgh_context, "metadata", None) or {}})
             names = per_change.setdefault(key, {"add": [], "remove": []})
-            names["remove" if event.pgh_label == "remove" else "add"].append(str(getattr(event, item)))
+            linked = getattr(event, item)
+            names["remove" if event.pgh_label == "remove" else "add"].append((linked.pk, str(linked)))
         for key, names in per_change.items():
             parts = [
-                f"{word}{'、'.join(found)}"
+                f"{word}{'、'.join(name for _pk, name in sorted(found))}"
                 for word, found in ((_("添加："), names["add"]), (_("移除："), names["remove"]))
                 if found
             ]
