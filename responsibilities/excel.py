@@ -177,16 +177,25 @@ def rollup_columns() -> list[tuple[str, int]]:
         (_("逾期"), 10),
         (_("完成率(%)"), 11),
         (_("是否明显落后"), 13),
+        (_("督办"), 8),
+        (_("督办已反馈"), 11),
+        (_("督办已办结"), 11),
+        (_("督办逾期"), 10),
     ]
 
 
-def _rollup_row(sheet, row: int, label: str, counts: rules.Counts, lagging: bool | None, font=None) -> None:
+def _rollup_row(
+    sheet, row: int, label: str, counts: rules.Counts, orders: rules.OrderCounts, lagging: bool | None, font=None
+) -> None:
     values = [label, counts.total, counts.done, counts.in_progress, counts.not_started, counts.overdue, counts.rate]
     for column, value in enumerate(values, start=1):
         put(sheet, row, column, value, number_format="0.0" if column == 7 else None, font=font)
     flag = "" if lagging is None else (_("是") if lagging else _("否"))
     put(sheet, row, 8, flag, font=ALERT_FONT if lagging else font)
-    for column in range(1, 9):
+    for column, value in enumerate((orders.issued, orders.answered, orders.closed), start=9):
+        put(sheet, row, column, value, font=font)
+    put(sheet, row, 12, orders.overdue, font=ALERT_FONT if orders.overdue else font)
+    for column in range(1, 13):
         sheet.cell(row=row, column=column).border = BORDER
 
 
@@ -204,19 +213,20 @@ def rollup_workbook(organisation, rollup, today: date | None = None) -> Workbook
         len(columns),
     )
     header_row(sheet, 2, columns)
-    _rollup_row(sheet, 3, _("%(name)s（本级）") % {"name": organisation.name}, rollup.own, None)
+    _rollup_row(sheet, 3, _("%(name)s（本级）") % {"name": organisation.name}, rollup.own, rollup.own_orders, None)
     row = 4
     for entry in rollup.rows:
-        _rollup_row(sheet, row, entry.organisation.name, entry.counts, entry.lagging)
+        _rollup_row(sheet, row, entry.organisation.name, entry.counts, entry.orders, entry.lagging)
         row += 1
-    _rollup_row(sheet, row, _("合计"), rollup.subtree, None, font=HEADER_FONT)
+    _rollup_row(sheet, row, _("合计"), rollup.subtree, rollup.subtree_orders, None, font=HEADER_FONT)
     put(
         sheet,
         row + 2,
         1,
         _(
             "完成率 = 已完成 ÷ 任务总数；“明显落后”：完成率比全辖区低 %(points)s 个百分点及以上；"
-            "逾期：未完成且已过完成时限。"
+            "逾期：未完成且已过完成时限。督办：反馈时限在本年度的督办（含下级收到的），"
+            "督办逾期：已过反馈时限仍未反馈或被退回。"
         )
         % {"points": rules.LAG_THRESHOLD_POINTS},
         font=NOTE_FONT,

@@ -230,6 +230,10 @@ def test_rollup_export_counts_every_task_of_the_subtree(client, tree, superuser,
         "逾期",
         "完成率(%)",
         "是否明显落后",
+        "督办",
+        "督办已反馈",
+        "督办已办结",
+        "督办逾期",
     ]
     rows = {row[0]: row for row in sheet.iter_rows(min_row=3, max_row=5, values_only=True)}
     total = rows["合计"]

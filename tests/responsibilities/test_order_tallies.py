@@ -3,18 +3,20 @@ database keeps, and always equal a direct count of the replies: after issuing, a
 closing and moving an organisation, and on the day after a deadline."""
 
 from datetime import date, timedelta
+from io import BytesIO
 
 import pytest
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from responsibilities import rules, services, tallies
 from responsibilities.models import OrderTally, Organisation, ReplyStatus, Role, SupervisionReply
 from responsibilities.selectors import lists as selectors
 from responsibilities.services import orders as order_services
 from tests.conftest import make_user
-from tests.helpers import queries_for
+from tests.helpers import on_day, queries_for
 
 pytestmark = pytest.mark.django_db
 
@@ -134,3 +136,22 @@ def test_the_roll_up_page_shows_order_counts_in_constant_queries(client, tree, s
     page = client.get(url).content.decode()
     assert "督办 16 · 已反馈待办结 0 · 已办结 0 · 逾期未反馈 0" in page
     assert 'data-orders="issued">11</td>' in page  # the city: 1 + 5 to it + 5 to its county
+
+
+@on_day(date(2026, 6, 15))
+def test_the_roll_up_export_carries_the_order_counts_of_each_row(client, tree, staff, time_machine):
+    first = issue(tree["parent"], [tree["own"], tree["sibling"]], staff["province"], 3)
+    issue(tree["own"], [tree["child"]], staff["city"], 3)
+    answered = reply_of(first, tree["sibling"])
+    order_services.order_answer(reply=answered, version=answered.version, answer="已整改。", by=staff["sibling"])
+    time_machine.move_to(date(2026, 6, 20))  # both deadlines (18 June) passed
+    client.force_login(staff["province"])
+    response = client.get(
+        reverse("responsibilities:rollup_export", args=[tree["parent"].pk]), {"year": first.reply_by.year}
+    )
+    sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).active
+    rows = {row[0]: row[8:12] for row in sheet.iter_rows(min_row=3, values_only=True) if row[0]}
+    # issued, answered, closed, overdue
+    assert rows["测试市委"] == (2, 0, 0, 2)  # its own and its county's, both unanswered
+    assert rows["兄弟市委"] == (1, 1, 0, 0)
+    assert rows["合计"] == (3, 1, 0, 2)
