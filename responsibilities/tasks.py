@@ -20,12 +20,15 @@ def overdue_clock(timestamp: int) -> None:
 @app.periodic(cron="10 16 * * *", periodic_id="deadline_reminders")
 @app.task(name="responsibilities.deadline_reminders", queueing_lock="deadline_reminders")
 def deadline_reminders(timestamp: int) -> None:
-    """Tasks due in ``REMINDER_DAYS_BEFORE`` days and tasks overdue since today: their people are told."""
+    """Tasks due in ``REMINDER_DAYS_BEFORE`` days and tasks, 督办, problems and rectification measures
+    overdue since today: their people are told."""
     from responsibilities.notifications import remind_deadlines
     from responsibilities.order_notifications import remind_overdue
+    from responsibilities.problem_notifications import remind_problems
 
     remind_deadlines(timezone.localdate())
     remind_overdue(timezone.localdate())  # 督办 unanswered past their deadline
+    remind_problems(timezone.localdate())  # problems and rectification measures past their deadline
 
 
 # Monday 07:30 Asia/Shanghai (Sunday 23:30 UTC), before the 08:00 daily digest that carries it to those

@@ -455,3 +455,34 @@ def test_a_second_reviewer_working_from_a_stale_page_is_refused_with_409_and_the
     assert response.status_code == 409 and "该问题已被他人更新" in response.content.decode()
     fresh = Problem.objects.get(pk=problem.pk)
     assert (fresh.status, fresh.return_reason, fresh.closed_by) == (ProblemStatus.RECTIFYING, "缺签字", None)
+
+
+# ---- Daily reminders ----------------------------------------------------------------------------
+
+
+def test_the_day_after_a_deadline_the_open_problem_and_its_open_measure_are_reminded_once(
+    tree, office_staff, county_staff, county_person, superuser
+):
+    from responsibilities.problem_notifications import remind_problems
+
+    county_person.user = make_user("county_member", tree["child"], Role.LEADER, superuser)
+    county_person.save()
+    problem = record(tree, office_staff)
+    measure = add_measure(problem, county_staff, county_person)
+    other = record(tree, office_staff, title="另一问题")
+    submit_ready = add_measure(other, county_staff, county_person)
+    complete(submit_ready, county_staff)
+    submit(other, county_staff)  # 待复核: the finder's turn, no reminder to rectify
+
+    assert remind_problems(measure.deadline) == 0  # due today is not yet late
+    assert remind_problems(measure.deadline + timedelta(days=1)) == 2  # the measure: member and county staff
+    told = Notification.objects.filter(event="measure_overdue")
+    assert sorted(n.recipient.username for n in told) == ["county_member", "county_office"]
+    assert "补齐会议记录并建立月度检查制度" in told[0].text
+
+    late = problem.deadline + timedelta(days=1)
+    assert remind_problems(late) == 2  # the problem: the county's staff and the city that found it
+    assert sorted(
+        Notification.objects.filter(event="problem_overdue").values_list("recipient__username", flat=True)
+    ) == ["county_office", "office"]
+    assert remind_problems(late) == 0  # a second run of the day adds nothing
