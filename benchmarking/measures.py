@@ -341,9 +341,9 @@ def _busiest_day(default_days: int) -> date:
 def reminders_measure() -> dict:
     """The daily reminder run of the busiest day, timed, on a copy of the benchmark database (``bench``
     makes it and drops it): every notification of the day is built (tasks due in N days, N = 5 and 10
-    days for one city's subtree; tasks overdue since the day; 督办 overdue), then the next morning's
-    daily digest. Each person must get at most one digest per channel, and a second run of either must
-    add nothing."""
+    days for one city's subtree; tasks overdue since the day; 督办, problems and measures overdue), then
+    the secretaries' weekly digest of that day and the next morning's daily digest. Each person must get
+    at most one digest per channel, and a second run of any of them must add nothing."""
     from django.conf import settings
 
     from core import channels
@@ -351,6 +351,8 @@ def reminders_measure() -> dict:
     from responsibilities.models import ReminderSetting
     from responsibilities.notifications import remind_deadlines
     from responsibilities.order_notifications import remind_overdue
+    from responsibilities.problem_notifications import remind_problems
+    from responsibilities.weekly import WEEKLY_DIGEST, send_weekly_digests
 
     setup = _logins_for_everyone()
     root = Organisation.objects.get(code="BENCH")
@@ -362,6 +364,7 @@ def reminders_measure() -> dict:
     started = time.perf_counter()
     remind_deadlines(day)
     remind_overdue(day)
+    remind_problems(day)
     run_s = time.perf_counter() - started
     notifications = Notification.objects.count()
     recipients = Notification.objects.values("recipient").distinct().count()
@@ -369,8 +372,15 @@ def reminders_measure() -> dict:
     started = time.perf_counter()
     remind_deadlines(day)
     remind_overdue(day)
+    remind_problems(day)
     rerun_s = time.perf_counter() - started
     rerun_added = Notification.objects.count() - notifications
+    started = time.perf_counter()
+    secretaries = send_weekly_digests(day)
+    weekly_s = time.perf_counter() - started
+    weekly = Notification.objects.filter(event=WEEKLY_DIGEST).count()
+    send_weekly_digests(day)
+    weekly_again = Notification.objects.filter(event=WEEKLY_DIGEST).count() - weekly
     digest_day = timezone.localdate() + timedelta(days=1)  # its window ends at 08:00 tomorrow: now is inside
     started = time.perf_counter()
     digests = channels.digest(digest_day)
@@ -393,6 +403,10 @@ def reminders_measure() -> dict:
         "single_deliveries": single,
         "rerun_s": rerun_s,
         "rerun_added": rerun_added,
+        "weekly_secretaries": secretaries,
+        "weekly_digests": weekly,
+        "weekly_s": weekly_s,
+        "weekly_again": weekly_again,
         "digests": digests,
         "digest_s": digest_s,
         "most_digests_per_person": most,
