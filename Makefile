@@ -11,13 +11,14 @@ PORT ?= 8000
 # Every core runs tests (pytest-xdist); e.g. PYTEST_ARGS="tests/accountability -m 'not slow'" for a focused run.
 PYTEST_ARGS ?= -n auto
 
-.PHONY: run test bench install db stop migrate demo lint format messages backup restore help
+.PHONY: run test bench guide install db stop migrate demo lint format messages backup restore help
 
 help:
 	@echo "make run    install, start the database, migrate, load the demo, serve on http://$(HOST):$(PORT) with one worker"
 	@echo "make test   install, find or start PostgreSQL, run lint, checks and every test"
 	@echo "make stop   stop the embedded PostgreSQL started by make run"
 	@echo "make backup / make restore FILE=...   back up or restore the database"
+	@echo "make guide  retake the user guide's screenshots (docs/images/guide/) in the browser, on the demo data"
 	@echo "make bench  build the benchmark databases (N=500, 5000), measure, load-test, write BENCHMARKS.md"
 
 $(STAMP): requirements.txt requirements-dev.txt
@@ -86,6 +87,12 @@ test: install
 	  $(PY) manage.py makemigrations --check --dry-run >/dev/null && \
 	  $(PY) manage.py compilemessages --ignore=.venv --ignore=.pgdata >/dev/null && \
 	  $(PY) -m pytest $(PYTEST_ARGS)
+
+# The user guide's pictures (docs/使用手册.md): its browser journey on the demo, saving into docs/images/guide/.
+guide: install
+	@ROLES="$$($(PY) scripts/devdb.py test-env)" && eval "$$ROLES" && \
+	  $(PY) manage.py compilemessages --ignore=.venv --ignore=.pgdata >/dev/null && \
+	  GUIDE_SCREENSHOTS=docs/images/guide $(PY) -m pytest tests/e2e/test_user_guide.py -p no:randomly -n 0 -q
 
 # The performance benchmark (benchmarking/; about 10 minutes the first time, three of them generating N=5,000; the
 # databases bench_500 and bench_5000 are kept and reused). BENCH_ARGS, e.g. "--orgs 500 --runs 30".
