@@ -122,8 +122,12 @@ def _by_item(organisation: Organisation, year: int) -> list[DashboardSection]:
 
 
 def _item_section(key, title, entries, order, *, with_kind=True, note="") -> DashboardSection:
-    rated = sorted((e["rate"], i) for i, e in enumerate(entries) if e["rate"] is not None)
-    lagging = frozenset(i for _rate, i in rated[:LAGGING_ITEMS]) if len(rated) > LAGGING_ITEMS else frozenset()
+    # The lowest completions are marked, ties included (six items at 0 % are all behind, not three of them).
+    rated = sorted(e["rate"] for e in entries if e["rate"] is not None)
+    lowest = rated[LAGGING_ITEMS - 1] if len(rated) > LAGGING_ITEMS else None
+    lagging = frozenset(
+        i for i, e in enumerate(entries) if lowest is not None and e["rate"] is not None and e["rate"] <= lowest
+    )
     labels = [f"{e['kind']} {e['label']}" if with_kind else e["label"] for e in entries]
     columns = [_("责任事项"), _("任务"), _("已完成"), _("完成率")]
     if with_kind:
@@ -132,7 +136,7 @@ def _item_section(key, title, entries, order, *, with_kind=True, note="") -> Das
     for entry in entries:
         cells = [entry["label"], entry["total"], entry["done"], percent(entry["rate"])]
         rows.append([entry["kind"], *cells] if with_kind else cells)
-    lag_note = _("标红的 %(n)s 项完成率最低。") % {"n": LAGGING_ITEMS} if lagging else ""
+    lag_note = _("标红的是完成率最低的 %(n)s 项（并列的一并标红）。") % {"n": LAGGING_ITEMS} if lagging else ""
     return DashboardSection(
         key=key,
         title=title,

@@ -50,11 +50,12 @@
     var round = spec.type === "doughnut";
     var datasets = spec.datasets.map(function (set) {
       var colour = set.colors || set.color;
-      var dataset = { label: set.label, data: set.data, backgroundColor: colour, borderColor: set.color || "#fff" };
+      var dataset = { label: set.label, data: set.data, backgroundColor: colour, borderColor: set.color || "#fff",
+        maxBarThickness: 36 };
       if (spec.type === "line") {
         dataset.spanGaps = true;
-        dataset.tension = 0.2;
         dataset.fill = false;
+        dataset.clip = false; // a point at 100 % is drawn whole
       }
       return dataset;
     });
@@ -65,7 +66,8 @@
     var valueAxis = spec.percent
       ? { min: 0, max: 100, ticks: { callback: function (v) { return v + "%"; } } }
       : { beginAtZero: true, ticks: { precision: 0 } };
-    var options = { maintainAspectRatio: false, animation: false, plugins: { legend: { position: "bottom" } } };
+    var options = { maintainAspectRatio: false, animation: false, layout: { padding: { top: 6 } },
+      plugins: { legend: { position: "bottom" } } };
     if (!round) {
       options.indexAxis = spec.horizontal ? "y" : "x";
       options.scales = spec.horizontal ? { x: valueAxis } : { y: valueAxis };
