@@ -32,7 +32,9 @@ DESKTOP = {"width": 1366, "height": 768}
 A4_WIDTH = round((210 - 30) / 25.4 * 96)
 FITS = "document.documentElement.scrollWidth <= window.innerWidth"
 LONG_TASK = "组织开展党风廉政建设专题教育，围绕“以案促改”召开专题民主生活会并形成书面总结报告报上级党委备案"
-LONG_STANDARD = "会议有方案、有记录、有整改清单；班子成员逐一对照检查，相互批评意见不少于三条；整改措施明确到人、到时限。"
+LONG_STANDARD = (
+    "会议有方案、有记录、有整改清单；班子成员逐一对照检查，相互批评意见不少于三条；整改措施明确到人、到时限。"
+)
 
 
 @pytest.fixture
@@ -83,7 +85,8 @@ def world(tree, superuser, office_staff):
     scheme = assessment_services.scheme_create(
         assessor=city, targets=[county, organ], by=superuser, **scheme_fields(name=f"{year} 年度党建工作考核")
     )
-    for organisation, composite, bonus, grade, rank in ((county, "93.5", "1.5", "好", 1), (organ, "86", "0", "较好", 2)):
+    results = ((county, "93.5", "1.5", "好", 1), (organ, "86", "0", "较好", 2))
+    for organisation, composite, bonus, grade, rank in results:
         Result.objects.create(
             scheme=scheme,
             organisation=organisation,
