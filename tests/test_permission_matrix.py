@@ -549,7 +549,9 @@ POLICIES = {
     "responsibilities:problem_rollup": Policy(EVERYONE, args=pk("org"), why="Counts of the organisation's subtree."),
     # 驾驶舱: counts of the organisation's subtree, as the roll-up; the cases' section only for case handlers.
     "responsibilities:dashboard": Policy(EVERYONE, args=pk("org"), why="Counts of the organisation's subtree."),
-    "responsibilities:dashboard_home": Policy(EVERYONE, scoped=False, why="Redirects to the user's top organisation."),
+    "responsibilities:dashboard_home": Policy(
+        EVERYONE, scoped=False, why="The dashboard of the user's top organisation."
+    ),
     "responsibilities:problem_detail": Policy(EVERYONE, args=pk("problem")),
     "responsibilities:measure_file": Policy(EVERYONE, args=pk("measure_file"), why="A file download."),
     "responsibilities:problem_create": Policy(

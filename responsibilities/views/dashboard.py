@@ -5,7 +5,7 @@ cases, assessments' grades), each deciding what the reader may see.
 """
 
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -16,16 +16,19 @@ from responsibilities.selectors import organisations as org_selectors
 
 @require_GET
 def dashboard_home(request):
-    """The menu's 驾驶舱: the dashboard of the user's topmost organisation."""
+    """The menu's 驾驶舱: the dashboard of the user's topmost organisation (the first, for several)."""
     root = org_selectors.tree_roots(request.user, today=timezone.localdate()).order_by("path").first()
     if root is None:
         raise Http404
-    return redirect("responsibilities:dashboard", pk=root.pk)
+    return _dashboard(request, root)
 
 
 @require_GET
 def dashboard(request, pk):
-    organisation = org_selectors.organisation_for(request.user, pk)
+    return _dashboard(request, org_selectors.organisation_for(request.user, pk))
+
+
+def _dashboard(request, organisation):
     today = timezone.localdate()
     year = YearForm(request.GET or None).year_or(today.year)
     sections = dashboard_sections(request.user, organisation, year, today)
