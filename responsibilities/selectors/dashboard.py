@@ -5,7 +5,7 @@ Every figure is a count over the organisation's whole subtree, readable by whoev
 organisation (as the roll-up's are: ``OrganisationCountQuerySet``); the view has checked that with
 ``organisation_for``. The lower levels, the months and the colours are read from the maintained
 tallies (``responsibilities.tallies``), so their cost does not grow with the subtree; the items have
-no tally and are one grouped count over the subtree's tasks of the year.
+no tally and are one grouped count over the subtree's list items and tasks of the year.
 """
 
 from datetime import date
@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from core.panels import DashboardSection
 from responsibilities import rules
-from responsibilities.models import ListKind, Organisation, Task, TaskStatus, TaskTally
+from responsibilities.models import ListItem, ListKind, Organisation, TaskStatus, TaskTally
 from responsibilities.selectors.lists import rollup, warning_thresholds
 from responsibilities.selectors.problems import problem_rollup
 
@@ -85,16 +85,19 @@ def _by_level(tallied) -> DashboardSection:
 
 
 def item_counts(organisation: Organisation, year: int) -> list[dict]:
-    """Active tasks of the subtree's lists of the year, per list kind and item (number and title)."""
+    """Active tasks of the subtree's lists of the year, per list kind and item (number and title);
+    every item of those lists, with or without tasks (an item nobody has planned for is the most behind)."""
+    active = Q(tasks__archived_at__isnull=True)
     return list(
-        Task.objects.active()
-        .filter(
-            item__responsibility_list__year=year,
-            item__responsibility_list__organisation__path__startswith=organisation.path,
+        ListItem.objects.filter(
+            responsibility_list__year=year,
+            responsibility_list__organisation__path__startswith=organisation.path,
         )
-        .values("item__responsibility_list__kind", "item__number", "item__title")
-        .annotate(total=Count("pk"), done=Count("pk", filter=Q(status=TaskStatus.DONE)))
-        .order_by("item__responsibility_list__kind", "item__number", "item__title")
+        .values("responsibility_list__kind", "number", "title")
+        .annotate(
+            total=Count("tasks", filter=active), done=Count("tasks", filter=active & Q(tasks__status=TaskStatus.DONE))
+        )
+        .order_by("responsibility_list__kind", "number", "title")
     )
 
 
@@ -104,10 +107,10 @@ def _by_item(organisation: Organisation, year: int) -> list[DashboardSection]:
     kinds = dict(ListKind.choices)
     committee, personal = [], []
     for row in item_counts(organisation, year):
-        kind = row["item__responsibility_list__kind"]
+        kind = row["responsibility_list__kind"]
         rate = rules.completion_rate(row["done"], row["total"])
         entry = {
-            "label": f"{row['item__number']}. {row['item__title']}",
+            "label": f"{row['number']}. {row['title']}",
             "kind": kinds.get(kind, kind),
             "total": row["total"],
             "done": row["done"],
