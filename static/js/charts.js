@@ -71,6 +71,14 @@
     if (!round) {
       options.indexAxis = spec.horizontal ? "y" : "x";
       options.scales = spec.horizontal ? { x: valueAxis } : { y: valueAxis };
+      if (spec.horizontal) {
+        // Long item titles are cut to fit beside the bars (the whole title is in the table and the tooltip).
+        options.scales.y = { ticks: { callback: function (value) {
+          var label = String(this.getLabelForValue(value));
+          var room = canvas.parentNode.clientWidth < 560 ? 9 : 18;
+          return label.length > room ? label.slice(0, room - 1) + "…" : label;
+        } } };
+      }
       if (spec.horizontal && datasets.length === 1) options.plugins.legend.display = false;
     }
     new Chart(canvas, { type: spec.type, data: { labels: spec.labels, datasets: datasets }, options: options });

@@ -172,6 +172,9 @@ def test_the_dashboard_at_1366_and_390_and_on_a4(page, live_server, login, shoot
     page.set_viewport_size(PHONE)
     page.reload()
     fits(page, "dashboard-390", shoot)
+    for key in ("levels", "committee-items"):  # a phone's screenful, to look at closely
+        page.get_by_test_id(f"dashboard-{key}").scroll_into_view_if_needed()
+        page.screenshot(path=str(SCREENSHOTS / f"dashboard-390-{key}.png"))
     page.set_viewport_size(DESKTOP)
     page.reload()
     text, pages = render_pdf(page, "dashboard")
