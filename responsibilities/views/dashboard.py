@@ -10,11 +10,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from core.panels import dashboard_sections
+from core.views import private_no_store
 from responsibilities.list_forms import YearForm
 from responsibilities.selectors import organisations as org_selectors
 
 
 @require_GET
+@private_no_store  # it counts cases and results, confidential as their pages are
 def dashboard_home(request):
     """The menu's 驾驶舱: the dashboard of the user's topmost organisation (the first, for several)."""
     root = org_selectors.tree_roots(request.user, today=timezone.localdate()).order_by("path").first()
@@ -24,6 +26,7 @@ def dashboard_home(request):
 
 
 @require_GET
+@private_no_store
 def dashboard(request, pk):
     return _dashboard(request, org_selectors.organisation_for(request.user, pk))
 
