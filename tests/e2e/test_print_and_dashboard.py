@@ -208,6 +208,7 @@ def test_the_rollup_prints_with_its_chart_and_the_results_as_a_notice(page, live
     login("office")
     page.goto(f"{live_server.url}{world['city'].get_absolute_url()}")
     page.set_viewport_size(DESKTOP)
+    expect(page.get_by_test_id("dashboard-link")).to_have_attribute("href", re.compile(r"/dashboard/\?year=\d{4}$"))
     render_pdf(page, "rollup")
     chart = page.locator("canvas[data-chart-source]")
     assert chart.is_visible()
