@@ -190,3 +190,13 @@ def test_the_query_count_does_not_grow_with_the_subtree(client, tree, superuser,
             open_task(child_list, superuser, item, 7)
         add_member(organisation, superuser)
     assert queries_for(client, url) == few
+
+
+def test_the_dashboard_reads_in_english_too(client, tree, superuser, figures):
+    client.force_login(superuser)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = client.get(reverse("responsibilities:dashboard", args=[tree["own"].pk])).content.decode()
+    assert '<html lang="en">' in page
+    for text in ("Completion by level", "Completion month by month (against last year)", "Tasks by warning colour"):
+        assert text in page, text
+    assert "各级完成情况" not in page
