@@ -12,6 +12,10 @@ class AccountabilityConfig(AppConfig):
         from core.panels import register_person_panel
 
         register_person_panel(eligibility_panel)
+        from accountability.dashboard import dashboard_sections
+        from core.panels import register_dashboard_sections
+
+        register_dashboard_sections(dashboard_sections)
         from responsibilities.escalations import register_intervention_source
 
         register_intervention_source(intervention_after_deadline)

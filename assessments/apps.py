@@ -27,6 +27,11 @@ class AssessmentsConfig(AppConfig):
         register_todo(worklist.todo, order=40)
         register_done(worklist.done)
 
+        from assessments.dashboard import dashboard_sections
+        from core.panels import register_dashboard_sections
+
+        register_dashboard_sections(dashboard_sections)
+
         from core.navigation import register_menu_entry
 
         register_menu_entry("assessments", _("考核方案"), "assessments:scheme_list", order=10)

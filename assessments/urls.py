@@ -24,6 +24,7 @@ urlpatterns = [
     path("rounds/<int:pk>/close/", views.round_close, name="round_close"),
     path("<int:pk>/results/", views.results, name="results"),
     path("<int:pk>/results/export/", views.results_export, name="results_export"),
+    path("<int:pk>/results/print/", views.results_print, name="results_print"),
     path("results/<int:pk>/", views.result_detail, name="result_detail"),
     path("<int:pk>/awards/", views.Awards.as_view(), name="awards"),
 ]

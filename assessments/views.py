@@ -549,6 +549,29 @@ def results(request, pk):
 
 @require_GET
 @private_no_store
+def results_print(request, pk):
+    """考核结果通报: the scheme's results on A4, with rank, grade and score (the rows the user may see)."""
+    scheme = selectors.scheme_for(request.user, pk)
+    rows = list(selectors.results_of(request.user, scheme))
+    grades: dict[str, int] = {}
+    for row in rows:
+        if row.grade_label:
+            grades[row.grade_label] = grades.get(row.grade_label, 0) + 1
+    return render(
+        request,
+        "assessments/results_print.html",
+        {
+            "scheme": scheme,
+            "rows": rows,
+            "leaders": selectors.leader_results_of(request.user, scheme),
+            "grades": list(grades.items()),
+            "today": _today(),
+        },
+    )
+
+
+@require_GET
+@private_no_store
 def result_detail(request, pk):
     result = selectors.result_for(request.user, pk)
     return render(

@@ -144,6 +144,15 @@ def key_pages() -> list[Page]:
             county_tasks,
             "该县的任务",
         ),
+        # The province's 驾驶舱, read by a 纪检 inspector so that the cases' section is drawn too.
+        Page(
+            "dashboard",
+            "省级驾驶舱（全辖区）",
+            "bench-discipline",
+            f"{reverse('responsibilities:dashboard', args=[root.pk])}?year={year}",
+            f"{task_admin}?item__responsibility_list__year={year}",
+            "本年度全部任务",
+        ),
         Page(
             "search",
             f"页头搜索：常见姓名“{common_name}”",

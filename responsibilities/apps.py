@@ -63,7 +63,15 @@ class ResponsibilitiesConfig(AppConfig):
         register_done(worklist.orders_done)
         register_done(worklist.problems_done)
 
+        from core.panels import register_dashboard_sections
+        from responsibilities import permissions  # noqa: F401  (registers the 驾驶舱 menu flag)
+        from responsibilities.selectors.dashboard import completion_sections
+
+        register_dashboard_sections(completion_sections)
+
         from core.navigation import register_menu_entry
+
+        register_menu_entry("workbench", _("驾驶舱"), "responsibilities:dashboard_home", flag="nav_dashboard", order=30)
 
         register_menu_entry(
             "lists", _("我的责任清单"), "responsibilities:my_checklist", flag="nav_has_checklist", order=10

@@ -5,7 +5,7 @@ from datetime import date
 from django.utils import timezone
 
 from core import scope
-from core.permissions import rule
+from core.permissions import nav_flag, rule
 from responsibilities import rules
 from responsibilities.models import STAFF_ROLES, Organisation, Role, SupervisionReply, Task, TeamMembership, TeamRole
 
@@ -14,6 +14,14 @@ from responsibilities.models import STAFF_ROLES, Organisation, Role, Supervision
 def may_change(user, organisation: Organisation) -> bool:
     """Office staff and administrators of the organisation or above change its records and lists."""
     return scope.may(user, scope.CHANGE, organisation.path)
+
+
+@nav_flag("nav_dashboard")
+def sees_a_dashboard(user) -> bool:
+    """The 驾驶舱 is the counts of an organisation's subtree, read by whoever may see the organisation
+    (as its roll-up is): anyone with a role somewhere (no query: the assignments are read for scope)."""
+    paths = scope.scope_paths(user, scope.VIEW)
+    return paths is None or bool(paths)
 
 
 @rule("responsibilities.export_subtree")

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from responsibilities.views import dashboard as dashboard_views
 from responsibilities.views import excel as excel_views
 from responsibilities.views import lists as list_views
 from responsibilities.views import orders as order_views
@@ -28,6 +29,9 @@ urlpatterns = [
     path("problems/<int:pk>/review/", problem_views.problem_review, name="problem_review"),
     path("measures/<int:pk>/report/", problem_views.measure_report, name="measure_report"),
     path("measures/files/<int:pk>/", problem_views.measure_file, name="measure_file"),
+    # 驾驶舱
+    path("dashboard/", dashboard_views.dashboard_home, name="dashboard_home"),
+    path("orgs/<int:pk>/dashboard/", dashboard_views.dashboard, name="dashboard"),
     path("orgs/", views.organisation_tree, name="organisation_tree"),
     path("orgs/new/", views.OrganisationCreate.as_view(), name="organisation_create"),
     path("orgs/<int:pk>/", views.organisation_detail, name="organisation_detail"),

@@ -547,6 +547,11 @@ POLICIES = {
     "responsibilities:problem_list": Policy(EVERYONE, scoped=False, why="Each user's visible problems only."),
     "responsibilities:problem_print": Policy(EVERYONE, scoped=False, why="The A4 整改台账 of the visible problems."),
     "responsibilities:problem_rollup": Policy(EVERYONE, args=pk("org"), why="Counts of the organisation's subtree."),
+    # 驾驶舱: counts of the organisation's subtree, as the roll-up; the cases' section only for case handlers.
+    "responsibilities:dashboard": Policy(EVERYONE, args=pk("org"), why="Counts of the organisation's subtree."),
+    "responsibilities:dashboard_home": Policy(
+        EVERYONE, scoped=False, why="The dashboard of the user's top organisation."
+    ),
     "responsibilities:problem_detail": Policy(EVERYONE, args=pk("problem")),
     "responsibilities:measure_file": Policy(EVERYONE, args=pk("measure_file"), why="A file download."),
     "responsibilities:problem_create": Policy(
@@ -980,6 +985,12 @@ POLICIES = {
     ),
     "assessments:round_close": Policy(
         METHOD_NOT_ALLOWED, post=MANAGES_CHILD_SCHEME, args=pk("round"), why="Closing and counting: organisers only."
+    ),
+    "assessments:results_print": Policy(
+        Rule(ASSIGNED, granted=HIDDEN, superuser=SHOWN),
+        args=pk("scheme"),
+        marker=lambda w, s: w.org[SIBLING].name if s == OWN else None,
+        why="考核结果通报: the rows of the results page, on A4; only the targets the user sees.",
     ),
     "assessments:results": Policy(
         Rule(ASSIGNED, granted=HIDDEN, superuser=SHOWN),

@@ -42,6 +42,9 @@ def test_confidential_pages_are_private_and_not_stored(client, tree, superuser, 
         reverse("assessments:results", args=[scheme.pk]),
         reverse("assessments:result_detail", args=[records["result"].pk]),
         reverse("assessments:results_export", args=[scheme.pk]),
+        reverse("assessments:results_print", args=[scheme.pk]),
+        reverse("responsibilities:dashboard", args=[tree["own"].pk]),
+        reverse("responsibilities:dashboard_home"),
     ]
     client.force_login(superuser)
     answers = {url: client.get(url) for url in urls}

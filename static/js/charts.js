@@ -40,4 +40,53 @@
         plugins: { legend: { position: "bottom" } } }
     });
   });
+
+  // The 驾驶舱's charts (templates/responsibilities/dashboard.html): bar, horizontal bar, line or
+  // doughnut, from a description the server writes (core.panels.DashboardSection.chart).
+  document.querySelectorAll("canvas[data-dashboard-chart]").forEach(function (canvas) {
+    var source = document.getElementById(canvas.dataset.dashboardChart);
+    if (!source || typeof Chart === "undefined") return;
+    var spec = JSON.parse(source.textContent);
+    var round = spec.type === "doughnut";
+    var datasets = spec.datasets.map(function (set) {
+      var colour = set.colors || set.color;
+      var dataset = { label: set.label, data: set.data, backgroundColor: colour, borderColor: set.color || "#fff",
+        maxBarThickness: 36 };
+      if (spec.type === "line") {
+        dataset.spanGaps = true;
+        dataset.fill = false;
+        dataset.clip = false; // a point at 100 % is drawn whole
+      }
+      return dataset;
+    });
+    if (spec.line && spec.line.value !== null) {
+      datasets.push({ type: "line", label: spec.line.label, data: spec.labels.map(function () { return spec.line.value; }),
+        borderColor: "#555", borderDash: [6, 4], pointRadius: 0, fill: false });
+    }
+    var valueAxis = spec.percent
+      ? { min: 0, max: 100, ticks: { callback: function (v) { return v + "%"; } } }
+      : { beginAtZero: true, ticks: { precision: 0 } };
+    var options = { maintainAspectRatio: false, animation: false, layout: { padding: { top: 6 } },
+      plugins: { legend: { position: "bottom" } } };
+    if (!round) {
+      options.indexAxis = spec.horizontal ? "y" : "x";
+      options.scales = spec.horizontal ? { x: valueAxis } : { y: valueAxis };
+      if (spec.horizontal) {
+        // Long item titles are cut to fit beside the bars (the whole title is in the table and the tooltip).
+        options.scales.y = { ticks: { callback: function (value) {
+          var label = String(this.getLabelForValue(value));
+          var room = canvas.parentNode.clientWidth < 560 ? 9 : 18;
+          return label.length > room ? label.slice(0, room - 1) + "…" : label;
+        } } };
+      }
+      if (spec.horizontal && datasets.length === 1) options.plugins.legend.display = false;
+    }
+    new Chart(canvas, { type: spec.type, data: { labels: spec.labels, datasets: datasets }, options: options });
+  });
+
+  // Redraw at the paper's size when printing (the print stylesheet sets the boxes' heights).
+  window.addEventListener("beforeprint", function () {
+    if (typeof Chart === "undefined") return;
+    Object.values(Chart.instances).forEach(function (chart) { chart.resize(); });
+  });
 })();

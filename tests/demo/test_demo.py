@@ -128,3 +128,33 @@ def test_every_demo_account_has_a_populated_workbench_and_messages(client, first
     # The province's reminder to the city reaches its office staff and its secretary.
     for username in ("office", "secretary"):
         assert "interventions" in {g.key for g in worklist.todos(users[username])}
+
+
+@on_day(DAY)
+def test_the_demo_province_dashboard_has_every_section_filled(client, first_load):
+    """The 驾驶舱 of 山海省 for the 纪检 inspector: every section has figures from the demo."""
+    inspector = get_user_model().objects.get(username="inspector_discipline")
+    client.force_login(inspector)
+    response = client.get("/dashboard/")
+    assert response.status_code == 200
+    sections = {section.key: section for section in response.context["sections"]}
+    assert list(sections) == [
+        "levels",
+        "committee-items",
+        "personal-items",
+        "months",
+        "colours",
+        "problems",
+        "grades",
+        "cases",
+    ]
+    levels = sections["levels"].rows
+    assert (
+        levels[-1][0] == "全辖区合计"
+        and levels[-1][1] == Task.objects.active().filter(item__responsibility_list__year=DAY.year).count()
+    )
+    assert len(sections["committee-items"].rows) == 15
+    assert sections["personal-items"].rows
+    assert sections["problems"].rows[-1][1] > 0
+    assert sections["grades"].rows[-1][1] > 0
+    assert sections["cases"].rows[-1][1] > 0
