@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core import scope
 from core.models import lock_versioned
 from core.permissions import can
 from core.services import service
@@ -51,6 +52,13 @@ def items_for(person: Person, by, years) -> QuerySet[ListItem]:
     if person.user_id != by.pk:
         items = items.filter(pk__in=ListItem.objects.for_user(by, "change").values("pk"))
     return items
+
+
+def may_record_for(user, person: Person) -> bool:
+    """Whether the user may record duty events of ``person`` at all: the person with his or her own
+    login, or office staff and administrators whose scope holds the person's home organisation (the
+    record's own organisation is checked again by ``change_duty`` when it is saved)."""
+    return person.user_id == user.pk or scope.may(user, scope.CHANGE, person.home_organisation.path)
 
 
 def _check(record: DutyRecord, items: list[ListItem], day: date | None, content: str, by) -> None:

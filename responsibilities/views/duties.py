@@ -20,8 +20,10 @@ from responsibilities.duty_forms import DutyFilterForm, DutyRecordForm
 from responsibilities.list_forms import YearForm
 from responsibilities.models import DutyFile, Person, ResponsibilityList
 from responsibilities.selectors import duties as selectors
+from responsibilities.selectors import lists as lists_selectors
 from responsibilities.selectors import organisations as org_selectors
 from responsibilities.services import duties as services
+from responsibilities.views import lists as list_views
 
 
 def _years(today):
@@ -63,6 +65,16 @@ def duty_create(request):
     today = timezone.localdate()
     items = services.items_for(person, request.user, _years(today))
     form = DutyRecordForm(request.POST or None, request.FILES or None, items=items, initial={"date": today})
+    if not services.may_record_for(request.user, person):
+        # Who sees the person but may not record for him or her (inspectors, other leaders): the rule's words.
+        context = {
+            "form": form,
+            "person": person,
+            "on_behalf": True,
+            "has_items": False,
+            "refusal": services.RECORD_REFUSED,
+        }
+        return render(request, "responsibilities/duty_form.html", context, status=403)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -95,7 +107,10 @@ def duty_create(request):
 
 @require_GET
 def duty_detail(request, pk):
-    record = selectors.duty_record_for(request.user, pk)
+    return _detail_page(request, selectors.duty_record_for(request.user, pk))
+
+
+def _detail_page(request, record, status=200):
     locked = selectors.record_is_locked(record)
     return render(
         request,
@@ -107,6 +122,7 @@ def duty_detail(request, pk):
             "locked": locked,
             "can_change": not locked and can(request.user, "responsibilities.change_duty", record),
         },
+        status=status,
     )
 
 
@@ -114,7 +130,8 @@ def duty_detail(request, pk):
 def duty_edit(request, pk):
     record = selectors.duty_record_for(request.user, pk)
     if not can(request.user, "responsibilities.change_duty", record):
-        raise PermissionDenied(services.RECORD_REFUSED)
+        messages.error(request, services.RECORD_REFUSED)
+        return _detail_page(request, record, status=403)
     today = timezone.localdate()
     items = services.items_for(record.person, request.user, _years(today)) | record.items.all()
     initial = {
@@ -213,7 +230,10 @@ def list_sign(request, pk):
     try:
         services.list_sign(responsibility_list=responsibility_list, by=request.user)
     except PermissionDenied as refusal:
+        # Someone who reads the list but is not its person: the list again with the rule's words (403).
         messages.error(request, str(refusal))
+        context = list_views.list_context(request, lists_selectors.list_for(request.user, pk, timezone.localdate()))
+        return render(request, "responsibilities/list_detail.html", context, status=403)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

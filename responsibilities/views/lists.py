@@ -118,7 +118,7 @@ def rollover_detail(request, pk):
 # ---- One list ---------------------------------------------------------------------------------
 
 
-def _list_context(request, responsibility_list):
+def list_context(request, responsibility_list):
     today = _today()
     organisation = responsibility_list.organisation
     can_edit = may_change(request.user, organisation) and not responsibility_list.is_closed
@@ -154,7 +154,7 @@ def _list_context(request, responsibility_list):
 @require_GET
 def list_detail(request, pk):
     responsibility_list = selectors.list_for(request.user, pk, _today())
-    return render(request, "responsibilities/list_detail.html", _list_context(request, responsibility_list))
+    return render(request, "responsibilities/list_detail.html", list_context(request, responsibility_list))
 
 
 class ListTransition(TransitionView):
@@ -167,7 +167,7 @@ class ListTransition(TransitionView):
         return selectors.list_for(self.request.user, self.kwargs["pk"], _today())
 
     def get_context(self, obj):
-        return _list_context(self.request, obj)
+        return list_context(self.request, obj)
 
     def perform(self, form):
         fields = {f: form.cleaned_data[f] for f in ("version", "target", "reason")}
