@@ -13,8 +13,8 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 
 from demo import accountability as accountability_demo
-from demo import duties as duties_demo
 from demo import assessments as assessments_demo
+from demo import duties as duties_demo
 from demo import lists as demo_lists
 from demo import problems as problems_demo
 from demo import workbench as workbench_demo

@@ -5,6 +5,7 @@ signs his or her own list)."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -18,7 +19,7 @@ from core.models import EditConflict
 from core.permissions import can
 from responsibilities.duty_forms import DutyFilterForm, DutyRecordForm
 from responsibilities.list_forms import YearForm
-from responsibilities.models import DutyFile, Person, ResponsibilityList
+from responsibilities.models import DutyFile, ListItem, Person, ResponsibilityList
 from responsibilities.selectors import duties as selectors
 from responsibilities.selectors import lists as lists_selectors
 from responsibilities.selectors import organisations as org_selectors
@@ -133,7 +134,11 @@ def duty_edit(request, pk):
         messages.error(request, services.RECORD_REFUSED)
         return _detail_page(request, record, status=403)
     today = timezone.localdate()
-    items = services.items_for(record.person, request.user, _years(today)) | record.items.all()
+    # The items it may name now, and those it names already (so that they stay ticked).
+    items = ListItem.objects.filter(
+        Q(pk__in=services.items_for(record.person, request.user, _years(today)).values("pk"))
+        | Q(pk__in=record.items.values("pk"))
+    ).select_related("responsibility_list__organisation")
     initial = {
         "version": record.version,
         "date": record.date,
@@ -143,7 +148,7 @@ def duty_edit(request, pk):
         "content": record.content,
         "items": list(record.items.all()),
     }
-    form = DutyRecordForm(request.POST or None, request.FILES or None, items=items.distinct(), initial=initial)
+    form = DutyRecordForm(request.POST or None, request.FILES or None, items=items, initial=initial)
     form.fields["version"].required = True
     locked = selectors.record_is_locked(record)
     if locked and request.method == "POST":

@@ -413,3 +413,37 @@ def test_the_organisation_page_and_the_rollup_show_who_has_not_signed(
     for n in range(4):
         add_member(tree["own"], superuser, name=f"新委员{n}", role=TeamRole.MEMBER)
     assert queries_for(client, url) == few
+
+
+def test_the_leader_changes_his_record_on_the_page_and_a_stale_form_is_refused(
+    client, member, member_user, member_list
+):
+    made = record(member, member_user, [member_list.items.get(number=1)])
+    client.force_login(member_user)
+    url = reverse("responsibilities:duty_edit", args=[made.pk])
+    page = client.get(url).content.decode()
+    assert "checked" in page and "全面从严治党“一岗双责”" in page
+    payload = {
+        "version": made.version,
+        "date": TODAY.isoformat(),
+        "kind": DutyKind.objects.get(name="约谈提醒").pk,
+        "content": "约谈提醒分管部门负责人",
+        "items": [member_list.items.get(number=2).pk],
+    }
+    response = client.post(url, payload)
+    assert response.status_code == 302
+    made.refresh_from_db()
+    assert made.kind.name == "约谈提醒"
+    assert list(made.items.values_list("number", flat=True)) == [2]
+    response = client.post(url, payload | {"content": "旧页面"}, follow=True)
+    assert "该纪实已被他人修改，请查看最新内容后重试。" in response.content.decode()
+    assert DutyRecord.objects.get(pk=made.pk).content == "约谈提醒分管部门负责人"
+
+
+def test_a_record_made_on_behalf_says_so_on_its_page(client, member, office_staff, member_list):
+    made = record(member, office_staff, [member_list.items.get(number=1)])
+    client.force_login(office_staff)
+    page = client.get(made.get_absolute_url()).content.decode()
+    assert 'data-testid="on-behalf-badge"' in page
+    form = client.get(reverse("responsibilities:duty_create") + f"?person={member.pk}").content.decode()
+    assert "您正在代 张委员 记录" in form
