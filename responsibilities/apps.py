@@ -9,6 +9,7 @@ class ResponsibilitiesConfig(AppConfig):
     def ready(self):
         from core.history import register_history
         from responsibilities import (
+            duty_notifications,  # noqa: F401  (registers the 履责纪实 event)
             order_notifications,  # noqa: F401  (registers the 督办 events)
             problem_notifications,  # noqa: F401  (registers the 问题清单 events)
             weekly,  # noqa: F401  (registers the weekly digest's event)

@@ -15,6 +15,7 @@ from core.models import lock_versioned
 from core.permissions import can
 from core.services import service
 from core.uploads import check_evidence
+from responsibilities import duty_notifications as notifications
 from responsibilities import rules
 from responsibilities.models import (
     DutyFile,
@@ -137,6 +138,7 @@ def duty_record_create(
     record.save()
     record.items.set(items)
     _attach(record, files, by)
+    notifications.recorded_on_behalf(record, by)
     return record
 
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core import worklist
+from core.models import Notification
 from responsibilities import services as list_services
 from responsibilities.models import (
     DutyFile,
@@ -109,10 +110,16 @@ def test_a_member_records_a_talk_on_his_own_items_with_a_file(member, member_use
     assert list(DutyFile.objects.filter(record=made).values_list("original_name", flat=True)) == ["谈话记录.pdf"]
 
 
-def test_office_staff_record_on_the_leaders_behalf_marked_as_such(member, office_staff, member_list):
+def test_office_staff_record_on_the_leaders_behalf_marked_as_such(member, member_user, office_staff, member_list):
     made = record(member, office_staff, [member_list.items.get(number=1)])
     assert made.on_behalf is True
     assert made.recorded_by == office_staff
+    # The leader is told of what was written in his name; his own records tell nobody.
+    told = Notification.objects.filter(recipient=member_user, event="duty_on_behalf")
+    assert [n.text for n in told] == [f"office 代您记录了一条履责纪实：{TODAY} 谈心谈话。"]
+    assert told.get().url == made.get_absolute_url()
+    record(member, member_user, [member_list.items.get(number=1)])
+    assert Notification.objects.filter(event="duty_on_behalf").count() == 1
 
 
 def test_a_future_date_is_refused_at_the_field_and_nothing_is_saved(member, member_user, member_list):
@@ -447,3 +454,17 @@ def test_a_record_made_on_behalf_says_so_on_its_page(client, member, office_staf
     assert 'data-testid="on-behalf-badge"' in page
     form = client.get(reverse("responsibilities:duty_create") + f"?person={member.pk}").content.decode()
     assert "您正在代 张委员 记录" in form
+
+
+def test_the_records_page_query_count_does_not_grow_with_its_rows(
+    client, member, member_user, member_list, office_staff
+):
+    record(member, member_user, [member_list.items.get(number=1)], files=[pdf()])
+    client.force_login(office_staff)
+    url = reverse("responsibilities:duty_list")
+    one = queries_for(client, url)
+    for number in (1, 2, 1, 2, 1, 2):
+        record(member, office_staff, [member_list.items.get(number=number)])
+    assert queries_for(client, url) == one
+    page = client.get(url).content.decode()
+    assert page.count("代为记录") >= 6
