@@ -225,10 +225,15 @@ class PersonDuty:
         return self.responsibility_list.duty_total
 
 
-def subtree_duty_counts(user, organisation: Organisation, year: int) -> list[PersonDuty]:
-    """Counts per person and item of the organisation's subtree for a year: two queries whatever the
-    number of people (the lists with their totals and signature state; their items with counts)."""
-    lists = with_signature_state(
+def subtree_lists(user, organisation: Organisation, year: int) -> QuerySet[ResponsibilityList]:
+    """The personal lists of the organisation's subtree the user sees, for a year, each with its
+    signature annotations, its number of records (``duty_total``) and the last one's date."""
+    per_list = (
+        DutyRecordItem.objects.filter(listitem__responsibility_list=OuterRef("pk"))
+        .order_by()
+        .values("listitem__responsibility_list")
+    )
+    return (
         ResponsibilityList.objects.for_user(user)
         .filter(organisation__path__startswith=organisation.path, year=year)
         .exclude(kind=ListKind.COMMITTEE)
@@ -236,22 +241,20 @@ def subtree_duty_counts(user, organisation: Organisation, year: int) -> list[Per
         .annotate(
             **signature_annotations(),
             duty_total=Subquery(
-                DutyRecordItem.objects.filter(listitem__responsibility_list=OuterRef("pk"))
-                .order_by()
-                .values("listitem__responsibility_list")
+                per_list.values("listitem__responsibility_list")
                 .annotate(n=Count("record", distinct=True))
                 .values("n")[:1]
             ),
-            duty_last=Subquery(
-                DutyRecordItem.objects.filter(listitem__responsibility_list=OuterRef("pk"))
-                .order_by()
-                .values("listitem__responsibility_list")
-                .annotate(last=Max("record__date"))
-                .values("last")[:1]
-            ),
+            duty_last=Subquery(per_list.annotate(last=Max("record__date")).values("last")[:1]),
         )
         .order_by("organisation__path", "kind", "person__name", "pk")
     )
+
+
+def person_duties(lists) -> list[PersonDuty]:
+    """The lists (of ``subtree_lists``, e.g. one page of them) with their state and their items'
+    counts: one query for the items whatever the number of lists."""
+    lists = with_signature_state(lists)
     by_list = {rl.pk: PersonDuty(rl) for rl in lists}
     for rl in lists:
         rl.duty_total = rl.duty_total or 0
@@ -263,6 +266,28 @@ def subtree_duty_counts(user, organisation: Organisation, year: int) -> list[Per
     for item in items:
         by_list[item.responsibility_list_id].items.append(item)
     return list(by_list.values())
+
+
+def subtree_duty_counts(user, organisation: Organisation, year: int) -> list[PersonDuty]:
+    """Counts per person and item of the organisation's subtree for a year (every list)."""
+    return person_duties(subtree_lists(user, organisation, year))
+
+
+def subtree_signing(user, organisation: Organisation, year: int) -> SigningCounts:
+    """The lists the user sees in the subtree: how many, unsigned, changed since signing (one query)."""
+    lists = (
+        ResponsibilityList.objects.for_user(user)
+        .filter(organisation__path__startswith=organisation.path, year=year)
+        .exclude(kind=ListKind.COMMITTEE)
+    )
+    signatures = ListSignature.objects.filter(responsibility_list=OuterRef("pk"))
+    signed_as_is = signatures.filter(fingerprint=ListFingerprint(F("responsibility_list_id")))
+    totals = lists.aggregate(
+        lists=Count("pk"),
+        unsigned=Count("pk", filter=~Exists(signatures)),
+        changed=Count("pk", filter=Exists(signatures) & ~Exists(signed_as_is)),
+    )
+    return SigningCounts(totals["lists"], totals["unsigned"], totals["changed"])
 
 
 def team_duty_totals(list_ids) -> dict[int, int]:

@@ -209,18 +209,21 @@ def duty_file(request, pk):
 
 @require_GET
 def duty_rollup(request, pk):
-    """履责纪实与签收汇总: counts per person and item, and who has not signed, in the subtree."""
+    """履责纪实与签收汇总: counts per person and item, and who has not signed, in the subtree (50 lists a
+    page; the page's query count does not grow with its rows)."""
     organisation = org_selectors.organisation_for(request.user, pk)
     year = YearForm(request.GET or None).year_or(timezone.localdate().year)
-    people = selectors.subtree_duty_counts(request.user, organisation, year)
+    page = Paginator(selectors.subtree_lists(request.user, organisation, year), 50).get_page(request.GET.get("page"))
     return render(
         request,
         "responsibilities/duty_rollup.html",
         {
             "organisation": organisation,
             "year": year,
-            "people": people,
-            "unsigned": [p for p in people if p.responsibility_list.signature_state != "signed"],
+            "page": page,
+            "query": f"year={year}",
+            "people": selectors.person_duties(page.object_list),
+            "signing": selectors.subtree_signing(request.user, organisation, year),
             "can_record": scope.may(request.user, scope.CHANGE, organisation.path),
         },
     )

@@ -304,6 +304,7 @@ def test_subtree_counts_per_person_and_item_with_a_constant_query_count(
     assert people["张委员"].total == 1
     assert [i.duty_count for i in people["张委员"].items][:2] == [1, 0]
     assert people["王书记"].total == 0
+    assert "个人责任清单 2 份：未签收 2 份，签收后已修改 0 份。" in client.get(url).content.decode()
     few = queries_for(client, url)
     for n in range(5):
         add_member(tree["child"], superuser, name=f"县委委员{n}")
@@ -311,6 +312,7 @@ def test_subtree_counts_per_person_and_item_with_a_constant_query_count(
     for number in (2, 1, 2):
         record(member, member_user, [member_list.items.get(number=number)])
     assert queries_for(client, url) == few
+    assert "个人责任清单 7 份：未签收 7 份，签收后已修改 0 份。" in client.get(url).content.decode()
 
 
 # ---- 责任书签收 ----------------------------------------------------------------------------------
