@@ -18,6 +18,7 @@ from core import scope
 from core.admin import NoDeleteAdmin, ReadOnlyAdmin, ScopedInlineMixin, VersionCheckedAdmin
 from responsibilities.models import (
     Assignment,
+    DutyKind,
     Organisation,
     Person,
     ReminderSetting,
@@ -268,3 +269,13 @@ class ReminderSettingAdmin(VersionCheckedAdmin):
         if db_field.name == "organisation":
             kwargs["queryset"] = grantable_organisations(request.user).filter(archived_at__isnull=True)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(DutyKind)
+class DutyKindAdmin(NoDeleteAdmin):
+    """The kinds of 履责纪实 (seeded with the eight of issue 15): a superuser adds one or retires one
+    (启用 off: no longer offered, the records that name it keep it)."""
+
+    list_display = ("name", "number", "is_active")
+    list_editable = ("number", "is_active")
+    ordering = ("number", "pk")

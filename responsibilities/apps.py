@@ -9,11 +9,13 @@ class ResponsibilitiesConfig(AppConfig):
     def ready(self):
         from core.history import register_history
         from responsibilities import (
+            duty_notifications,  # noqa: F401  (registers the 履责纪实 event)
             order_notifications,  # noqa: F401  (registers the 督办 events)
             problem_notifications,  # noqa: F401  (registers the 问题清单 events)
             weekly,  # noqa: F401  (registers the weekly digest's event)
         )
         from responsibilities.models import (
+            DutyRecord,
             IssuedTask,
             Organisation,
             Person,
@@ -34,6 +36,7 @@ class ResponsibilitiesConfig(AppConfig):
             ("task", Task),
             ("issued", IssuedTask),
             ("problem", Problem),
+            ("duty", DutyRecord),
             # The template's words are public to every user, as the template pages are.
             ("template_item", TemplateItem),
         ):
@@ -41,6 +44,7 @@ class ResponsibilitiesConfig(AppConfig):
         from core.history import register_link_history
 
         register_link_history(Problem, Problem.items.field)
+        register_link_history(DutyRecord, DutyRecord.items.field)
 
         # A member added to a team gets the personal lists of the years under way (lists half).
         membership_added.connect(
@@ -57,6 +61,7 @@ class ResponsibilitiesConfig(AppConfig):
         register_todo(worklist.notes_todo, order=25)
         register_todo(worklist.orders_todo, order=15)
         register_todo(worklist.problems_todo, order=17)
+        register_todo(worklist.signing_todo, order=12)
         register_todo(worklist.without_secretary_todo, order=80)
         register_workbench_panel(worklist.profile_panel)
         register_done(worklist.lists_done)
@@ -76,6 +81,7 @@ class ResponsibilitiesConfig(AppConfig):
         register_menu_entry(
             "lists", _("我的责任清单"), "responsibilities:my_checklist", flag="nav_has_checklist", order=10
         )
+        register_menu_entry("lists", _("履责纪实"), "responsibilities:duty_list", order=15)
         register_menu_entry("lists", _("督办"), "responsibilities:order_list", order=20)
         register_menu_entry("lists", _("问题清单"), "responsibilities:problem_list", order=25)
         register_menu_entry("lists", _("清单模板"), "responsibilities:template_list", order=30)
@@ -89,3 +95,4 @@ class ResponsibilitiesConfig(AppConfig):
         register_search("people", _("干部"), search.people_matching, order=20)
         register_search("tasks", _("具体任务"), search.tasks_matching, order=30)
         register_search("problems", _("问题"), search.problems_matching, order=35)
+        register_search("duty_records", _("履责纪实"), search.duty_records_matching, order=38)

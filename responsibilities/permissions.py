@@ -157,3 +157,29 @@ def may_review(user, problem) -> bool:
     return user.is_authenticated and rules.reviews_problem(
         problem.found_by.path, scope.scope_paths(user, scope.VIEW, roles=RECORDING_ROLES)
     )
+
+
+# ---- 履责纪实 and 责任书签收 -------------------------------------------------------------------------
+
+
+@rule("responsibilities.change_duty")
+def may_change_duty(user, record) -> bool:
+    """A duty record (saved or about to be) is written by its leader with his or her own login, or by
+    office staff and administrators of its organisation (or above) on the leader's behalf. Inspectors
+    (纪检) and the secretary read it only. Whether its year is still open is the service's check."""
+    if not user.is_authenticated:
+        return False
+    if record.person.user_id == user.pk:
+        return True
+    return may_change(user, record.organisation)
+
+
+@rule("responsibilities.sign_list")
+def may_sign(user, responsibility_list) -> bool:
+    """Only the list's own person signs it, with his or her own login: nobody signs on someone's
+    behalf, not an administrator either (the status rules are ``rules.signing_refusal``)."""
+    return (
+        user.is_authenticated
+        and responsibility_list.person_id is not None
+        and responsibility_list.person.user_id == user.pk
+    )

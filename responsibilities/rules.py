@@ -400,3 +400,75 @@ class ProblemCounts:
 
     def __add__(self, other: "ProblemCounts") -> "ProblemCounts":
         return ProblemCounts(self.found + other.found, self.rectified + other.rectified, self.overdue + other.overdue)
+
+
+# ---- 履责纪实 (record of duty performed) ------------------------------------------------------------
+
+
+def duty_record_problems(
+    *,
+    day: date | None,
+    today: date,
+    content: str,
+    item_owners: list[tuple[int | None, int]],
+    person_id: int,
+    item_years: list[int],
+    item_organisations: list[int],
+) -> dict[str, str]:
+    """What a duty record breaks, by field. ``item_owners`` holds (list person id, list id) per item
+    chosen, ``item_years`` the years of those items' lists, ``item_organisations`` their organisations."""
+    problems = {}
+    if day is None:
+        problems["date"] = _("请填写日期。")
+    elif day > today:
+        problems["date"] = _("履责纪实的日期不能晚于今天。")
+    if not (content or "").strip():
+        problems["content"] = _("请填写主要内容。")
+    if not item_owners:
+        problems["items"] = _("请选择本次履责对应的本人责任清单事项。")
+    elif any(owner != person_id for owner, _list in item_owners):
+        problems["items"] = _("只能选择履责人本人责任清单中的事项，不能记在他人的清单上。")
+    elif len(set(item_organisations)) > 1:
+        problems["items"] = _("一条纪实只能对应同一单位的责任清单事项。")
+    elif day is not None and "date" not in problems and any(year != day.year for year in item_years):
+        problems["date"] = _("日期须在所选责任清单的年度（%(year)s 年）内。") % {"year": item_years[0]}
+    return problems
+
+
+def duty_year_closed(list_statuses: list[str]) -> bool:
+    """A duty record is fixed once any list it touches (the leader's lists or the organisation's
+    committee list of its year) is closed: 年度已关闭."""
+    return any(status == CLOSED for status in list_statuses)
+
+
+def is_on_behalf(person_user_id: int | None, by_user_id: int) -> bool:
+    """Recorded by someone other than the leader himself or herself (office staff, 代为记录)."""
+    return person_user_id != by_user_id
+
+
+# ---- 责任书签收 (signing the year's list) -----------------------------------------------------------
+
+UNSIGNED, SIGNED, CHANGED = "unsigned", "signed", "changed"
+
+
+def signature_state(has_signature: bool, matches_current: bool) -> str:
+    """未签收, 已签收, or 签收后已修改: a list is signed as it stands when one of its signatures was
+    made on exactly its present items and tasks."""
+    if not has_signature:
+        return UNSIGNED
+    return SIGNED if matches_current else CHANGED
+
+
+def signing_refusal(*, list_person_user_id: int | None, by_user_id: int, status: str, state: str) -> str | None:
+    """Why a user may not sign a list now, or None. Only the list's own person signs, with his or her
+    own login; a list is signed once submitted (drawn up for the year) and before its year is closed;
+    a list already signed as it stands is not signed twice."""
+    if list_person_user_id is None or list_person_user_id != by_user_id:
+        return _("只能由本人登录签收自己的责任清单，不能代他人签收。")
+    if status == CLOSED:
+        return _("该清单所在年度已关闭，不能再签收。")
+    if status not in (SUBMITTED, CONFIRMED):
+        return _("清单尚在起草，提交后才能签收。")
+    if state == SIGNED:
+        return _("您已签收该清单，清单签收后未再修改。")
+    return None

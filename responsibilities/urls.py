@@ -1,6 +1,7 @@
 from django.urls import path
 
 from responsibilities.views import dashboard as dashboard_views
+from responsibilities.views import duties as duty_views
 from responsibilities.views import excel as excel_views
 from responsibilities.views import lists as list_views
 from responsibilities.views import orders as order_views
@@ -32,6 +33,14 @@ urlpatterns = [
     # 驾驶舱
     path("dashboard/", dashboard_views.dashboard_home, name="dashboard_home"),
     path("orgs/<int:pk>/dashboard/", dashboard_views.dashboard, name="dashboard"),
+    # 履责纪实 and 责任书签收
+    path("duty/", duty_views.duty_list, name="duty_list"),
+    path("duty/new/", duty_views.duty_create, name="duty_create"),
+    path("duty/<int:pk>/", duty_views.duty_detail, name="duty_detail"),
+    path("duty/<int:pk>/edit/", duty_views.duty_edit, name="duty_edit"),
+    path("duty/files/<int:pk>/", duty_views.duty_file, name="duty_file"),
+    path("orgs/<int:pk>/duty/", duty_views.duty_rollup, name="duty_rollup"),
+    path("lists/<int:pk>/sign/", duty_views.list_sign, name="list_sign"),
     path("orgs/", views.organisation_tree, name="organisation_tree"),
     path("orgs/new/", views.OrganisationCreate.as_view(), name="organisation_create"),
     path("orgs/<int:pk>/", views.organisation_detail, name="organisation_detail"),

@@ -420,3 +420,22 @@ def problems_done(user, since) -> list[Done]:
     closed = visible.filter(closed_by=user, closed_at__gte=since).order_by("-closed_at")[:10]
     rows += [Done(p.closed_at, _("问题销号：%(title)s") % {"title": p.title}, p.get_absolute_url()) for p in closed]
     return rows
+
+
+def signing_todo(user, today) -> list[Todo]:
+    """The user's own lists of this year (and next year's, made in December) not signed as they stand
+    (责任书签收): unsigned, or changed since signing."""
+    from responsibilities.selectors import duties
+
+    if not user.is_authenticated or "leader" not in scope.roles_of(user):
+        return []
+    waiting = list(duties.unsigned_own_lists(user, today.year) | duties.unsigned_own_lists(user, today.year + 1))
+    rows = [
+        TodoRow(
+            text=str(rl),
+            url=rl.get_absolute_url(),
+            detail=_("签收后已修改，请重新签收") if rl.has_signature else _("尚未签收"),
+        )
+        for rl in waiting[:TODO_LIMIT]
+    ]
+    return [Todo(key="lists_to_sign", title=_("待签收的责任书"), action=_("签收"), rows=rows, count=len(waiting))]

@@ -84,6 +84,7 @@ SEED_MIGRATIONS = [
     importlib.import_module("accountability.migrations.0002_seed_rule_sets_and_negative_list"),
     importlib.import_module("accountability.migrations.0005_seed_sources_and_default_adoptions"),
     importlib.import_module("responsibilities.migrations.0012_default_warning_thresholds"),
+    importlib.import_module("responsibilities.migrations.0021_duty_records_and_signatures"),
 ]
 
 

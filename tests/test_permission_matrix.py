@@ -84,6 +84,7 @@ from responsibilities import services
 from responsibilities.jobs import start_rollover
 from responsibilities.models import (
     Department,
+    DutyKind,
     ListKind,
     ListTemplateVersion,
     MeasureEvidence,
@@ -97,6 +98,7 @@ from responsibilities.models import (
     SupervisionNote,
     TeamRole,
 )
+from responsibilities.services import duties as duty_services
 from responsibilities.services import orders as order_services
 from responsibilities.services import problems as problem_services
 from tests.accountability.factories import decide, file_case
@@ -264,6 +266,15 @@ def pk(kind):
 
 def name_of(kind, attribute="name"):
     return lambda w, s: getattr(getattr(w, kind)[s], attribute)
+
+
+def duty_payload(w, s) -> dict:
+    return {
+        "date": str(date(THIS_YEAR - 1, 6, 30)),  # the world's lists are last year's
+        "kind": DutyKind.objects.get(name="谈心谈话").pk,
+        "content": "矩阵谈心谈话",
+        "items": [w.memberlist[s].items.order_by("number").first().pk],
+    }
 
 
 def history(key, kind, get, post=None):
@@ -450,6 +461,7 @@ POLICIES = {
         history("case", "case", Rule(CASE_HANDLERS)),  # not the subject: the decision only, on the case page
         history("issued", "issued", EVERYONE),
         history("problem", "problem", EVERYONE),
+        history("duty", "duty", MEMBER_LIST),
         history("round", "round", ROUND_PAGE),
         history("result", "result", EVERYONE),
         Policy(
@@ -542,6 +554,49 @@ POLICIES = {
         data=lambda w, s, r: {"version": w.reply[s].version, "action": "accept"},
         why="The issuer's office staff and secretary close (the unanswered reply is refused at the field, "
         "400); 403 for those who only read it.",
+    ),
+    # 履责纪实: each scope's member has a record on his own list (C's member is the leader below).
+    "responsibilities:duty_list": Policy(
+        listed(STAFF | INSPECTORS | at(LEADERS, OWN)),
+        marker=lambda w, s: w.duty[s].get_absolute_url(),
+        why="Each user's visible records: the leader's own, the secretary's team's, the subtree's for staff.",
+    ),
+    "responsibilities:duty_create": [
+        Policy(
+            Rule(LEADERS, superuser=NOT_FOUND),
+            post=Rule(LEADERS, superuser=NOT_FOUND),
+            data=lambda w, s, r: duty_payload(w, OWN),
+            scoped=False,
+            variant="own",
+            why="A leader records his or her own duty events; a user without a person of his or her own (office "
+            "staff, inspectors, the superuser) has nothing to record (404).",
+        ),
+        Policy(
+            Rule(STAFF | at(LEADER, OWN), forbidden=INSPECTORS | LEADERS),
+            post=Rule(STAFF | at(LEADER, OWN), forbidden=INSPECTORS | LEADERS),
+            query=lambda w, s: f"person={w.person[s].pk}",
+            data=lambda w, s, r: duty_payload(w, s) | {"person": w.person[s].pk},
+            variant="on_behalf",
+            why="403: office staff record on a leader's behalf; inspectors (纪检) and other leaders who see "
+            "the person may not.",
+        ),
+    ],
+    "responsibilities:duty_detail": Policy(MEMBER_LIST, args=pk("duty")),
+    "responsibilities:duty_file": Policy(MEMBER_LIST, args=pk("duty_file"), why="A file download."),
+    "responsibilities:duty_edit": Policy(
+        Rule(STAFF | at(LEADER, OWN), forbidden=INSPECTORS | at(SECRETARY, OWN)),
+        post=Rule(STAFF | at(LEADER, OWN), forbidden=INSPECTORS | at(SECRETARY, OWN)),
+        args=pk("duty"),
+        data=lambda w, s, r: duty_payload(w, s) | {"version": w.duty[s].version},
+        why="403: inspectors (纪检) and the secretary read the record but cannot change it.",
+    ),
+    "responsibilities:duty_rollup": Policy(EVERYONE, args=pk("org"), why="Counts of the lists the user sees."),
+    "responsibilities:list_sign": Policy(
+        METHOD_NOT_ALLOWED,
+        post=Rule(at(LEADER, OWN), forbidden=STAFF | INSPECTORS | at(SECRETARY, OWN), superuser=FORBIDDEN),
+        args=pk("memberlist"),
+        why="403: only the list's own person signs it with his or her own login; nobody who reads the list "
+        "(office staff, inspectors, the secretary, a superuser) signs on his behalf.",
     ),
     # 问题清单: each scope's problem is found by the scope's organisation at its recipient (below it).
     "responsibilities:problem_list": Policy(EVERYONE, scoped=False, why="Each user's visible problems only."),
@@ -1334,6 +1389,19 @@ def build_world(media_root) -> SimpleNamespace:
             size=100,
             uploaded_by=root,
         )
+    # A 履责纪实 of each member on his own list (recorded by the superuser on his behalf), with a file.
+    w.duty, w.duty_file = {}, {}
+    for scope in w.org:
+        w.duty[scope] = duty_services.duty_record_create(
+            person=w.person[scope],
+            kind=DutyKind.objects.get(name="谈心谈话"),
+            day=date(year, 6, 30),
+            content=f"矩阵纪实{SUFFIX[scope]}",
+            items=[w.memberlist[scope].items.order_by("number").first()],
+            files=[pdf()],
+            by=root,
+        )
+        w.duty_file[scope] = w.duty[scope].files.get()
     w.template = ListTemplateVersion.objects.get(effective_from_year=2016)
     w.template_item = w.template.items.order_by("pk").first()
 

@@ -1,6 +1,14 @@
 """Tables of the responsibilities app: the organisation tree and teams, and the responsibility lists."""
 
 from core.models import JobStatus  # noqa: F401
+from responsibilities.models.duties import (  # noqa: F401
+    SIGNING_STATEMENT,
+    DutyFile,
+    DutyKind,
+    DutyRecord,
+    DutyRecordItem,
+    ListSignature,
+)
 from responsibilities.models.lists import (  # noqa: F401
     STAFF_ROLES,
     Evidence,

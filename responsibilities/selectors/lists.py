@@ -190,7 +190,7 @@ def my_checklist(user, year: int, today: date) -> Checklist:
     """A leader's own tasks for a year by deadline, and, for a secretary, the team's lists with counts."""
     own_lists = list(
         ResponsibilityList.objects.filter(person__user=user, year=year)
-        .select_related("organisation")
+        .select_related("organisation", "person")
         .annotate(**task_counts("items__tasks", today))
         .order_by("organisation__path", "kind")
     )

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from core import scope
 from core.search import Hit, searches_long_text
-from responsibilities.models import Problem, Task
+from responsibilities.models import DutyRecord, Problem, Task
 from responsibilities.selectors.organisations import organisations_visible_to, people_visible_to
 
 
@@ -93,4 +93,24 @@ def problems_matching(user, text: str, limit: int) -> list[Hit]:
             },
         )
         for problem in problems
+    ]
+
+
+def duty_records_matching(user, text: str, limit: int) -> list[Hit]:
+    """履责纪实 by their content or place, from three characters on, through the records' door."""
+    if not searches_long_text(text):
+        return []
+    records = (
+        DutyRecord.objects.for_user(user)
+        .filter(Q(content__icontains=text) | Q(place__icontains=text))
+        .select_related("person", "kind")
+        .order_by("-date", "-pk")[:limit]
+    )
+    return [
+        Hit(
+            f"{record.kind.name} · {record.person.name}",
+            record.get_absolute_url(),
+            f"{record.date:%Y-%m-%d} · {record.content[:40]}",
+        )
+        for record in records
     ]

@@ -31,6 +31,7 @@ from responsibilities.list_forms import (
 )
 from responsibilities.models import ListItem, ListKind, ListStatus, Organisation, RolloverJob, TemplateItem
 from responsibilities.permissions import is_secretary, may_act_as, may_change, may_report_progress, may_see_issued
+from responsibilities.selectors import duties as duty_selectors
 from responsibilities.selectors import lists as selectors
 from responsibilities.selectors import organisations as org_selectors
 
@@ -117,7 +118,7 @@ def rollover_detail(request, pk):
 # ---- One list ---------------------------------------------------------------------------------
 
 
-def _list_context(request, responsibility_list):
+def list_context(request, responsibility_list):
     today = _today()
     organisation = responsibility_list.organisation
     can_edit = may_change(request.user, organisation) and not responsibility_list.is_closed
@@ -127,7 +128,9 @@ def _list_context(request, responsibility_list):
         if may_act_as(request.user, rules.transition_actor(responsibility_list.status, target), organisation)
     ]
     shows_notes = rules.takes_supervision_notes(responsibility_list.kind)
+    signing = duty_selectors.signing_of(request.user, responsibility_list) if responsibility_list.is_personal else None
     return {
+        "signing": signing,
         "list": responsibility_list,
         "organisation": organisation,
         "ancestors": org_selectors.ancestors_of(organisation, request.user),
@@ -151,7 +154,7 @@ def _list_context(request, responsibility_list):
 @require_GET
 def list_detail(request, pk):
     responsibility_list = selectors.list_for(request.user, pk, _today())
-    return render(request, "responsibilities/list_detail.html", _list_context(request, responsibility_list))
+    return render(request, "responsibilities/list_detail.html", list_context(request, responsibility_list))
 
 
 class ListTransition(TransitionView):
@@ -164,7 +167,7 @@ class ListTransition(TransitionView):
         return selectors.list_for(self.request.user, self.kwargs["pk"], _today())
 
     def get_context(self, obj):
-        return _list_context(self.request, obj)
+        return list_context(self.request, obj)
 
     def perform(self, form):
         fields = {f: form.cleaned_data[f] for f in ("version", "target", "reason")}
@@ -413,11 +416,26 @@ def my_checklist(request):
     show = request.GET.get("show", "all")
     checklist = selectors.my_checklist(request.user, year, today)
     tasks = {"overdue": checklist.overdue, "due_soon": checklist.due_soon}.get(show, checklist.tasks)
+    own_ids = [rl.pk for rl in checklist.lists]
+    team_ids = [rl.pk for rl in checklist.team_lists]
+    states = duty_selectors.signature_states(own_ids + team_ids)
+    duty_totals = duty_selectors.team_duty_totals(team_ids)
+    for rl in [*checklist.lists, *checklist.team_lists]:
+        rl.signature_state = states[rl.pk].signature_state
+        rl.last_signed_at = states[rl.pk].last_signed_at
+        rl.duty_total = duty_totals.get(rl.pk, 0)
+        rl.can_sign = rl.person.user_id == request.user.pk and not rules.signing_refusal(
+            list_person_user_id=rl.person.user_id,
+            by_user_id=request.user.pk,
+            status=rl.status,
+            state=rl.signature_state,
+        )
     return render(
         request,
         "responsibilities/my_checklist.html",
         {
             "checklist": checklist,
+            "duty_items": duty_selectors.item_duty_counts(own_ids) if own_ids else [],
             "tasks": tasks,
             "show": show,
             "year": year,

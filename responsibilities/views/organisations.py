@@ -19,6 +19,7 @@ from responsibilities import services
 from responsibilities.forms import MembershipEndForm, MembershipForm, OrganisationForm, PeopleFilterForm, PersonForm
 from responsibilities.list_forms import YearForm
 from responsibilities.permissions import may_change, may_export_subtree
+from responsibilities.selectors import duties as duty_selectors
 from responsibilities.selectors import lists as list_selectors
 from responsibilities.selectors import organisations as selectors
 
@@ -67,10 +68,16 @@ def organisation_detail(request, pk):
     can_change = may_change(request.user, organisation)
     year = YearForm(request.GET or None).year_or(timezone.localdate().year)
     rollup = list_selectors.rollup(organisation, year, timezone.localdate())
+    signing = duty_selectors.signing_counts(organisation, [row.organisation for row in rollup.rows], year)
+    for row in rollup.rows:
+        row.signing = signing["children"][row.organisation.pk]
     sort = request.GET.get("sort", "name")
     context = {
         "can_export_subtree": may_export_subtree(request.user, organisation),
         "rollup": rollup,
+        "signing": signing,
+        "team_lists": duty_selectors.personal_lists(organisation, year),
+        "can_record_duty": can_change,
         "rollup_rows": list_selectors.sort_rollup(rollup.rows, sort),
         "sort": sort,
         "chart": rollup_chart(rollup),

@@ -98,6 +98,7 @@ def test_groups_come_in_the_registered_order_with_their_kinds(records, superuser
         ("people", "干部"),
         ("tasks", "具体任务"),
         ("problems", "问题"),
+        ("duty_records", "履责纪实"),
         ("cases", "问责案件"),
     ]
     # The closest first: the shortest name, then by name (华 U+534E before 远 U+8FDC).

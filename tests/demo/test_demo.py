@@ -158,3 +158,21 @@ def test_the_demo_province_dashboard_has_every_section_filled(client, first_load
     assert sections["problems"].rows[-1][1] > 0
     assert sections["grades"].rows[-1][1] > 0
     assert sections["cases"].rows[-1][1] > 0
+
+
+@on_day(DAY)
+def test_the_demo_has_duty_records_and_signed_changed_and_unsigned_lists(first_load):
+    from core import worklist
+    from responsibilities.models import DutyRecord
+    from responsibilities.selectors import duties
+
+    assert DutyRecord.objects.count() == 8
+    assert DutyRecord.objects.filter(on_behalf=True, recorded_by__username="office").count() == 1
+    assert DutyRecord.objects.filter(kind__name="谈心谈话", person__user__username="member").count() == 2
+    city = Organisation.objects.get(code="SH-01")
+    states = {
+        rl.person.user.username: rl.signature_state for rl in duties.personal_lists(city, DAY.year) if rl.person.user
+    }
+    assert states == {"secretary": "signed", "leader": "changed", "member": "unsigned"}
+    member = get_user_model().objects.get(username="member")
+    assert "lists_to_sign" in {group.key for group in worklist.todos(member, DAY)}

@@ -16,8 +16,9 @@ BUSINESS_APPS = ("responsibilities", "accountability", "assessments")
 # no record of anyone's, and ``manage.py task_tallies --rebuild`` makes them again, so they may be emptied.
 DERIVED = ("TaskTally", "OverdueTally", "OverdueClock", "OrderTally", "ProblemTally")
 # Links the product's forms add and remove (a scheme's targets, an indicator's items, a situation's
-# items): a removal is recorded in the link's history instead of refused (README "Security: the audit trail").
-EDITABLE_LINKS = ("SchemeTarget", "IndicatorListItem", "SituationFailedItem")
+# items, a duty record's list items while its year is open): a removal is recorded in the link's
+# history instead of refused (README "Security: the audit trail").
+EDITABLE_LINKS = ("SchemeTarget", "IndicatorListItem", "SituationFailedItem", "DutyRecordItem")
 
 
 def business_models():
