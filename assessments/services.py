@@ -67,7 +67,7 @@ def _check_scheme(scheme: Scheme, targets: list[Organisation]) -> None:
         }
     if not rules.leader_parts_valid(scheme.secretary_org_weight, scheme.hearing_weight):
         errors["hearing_weight"] = _("述责述廉评议权重与组织党建结果权重之和不能超过 100（现为 %(sum)s）。") % {
-            "sum": scheme.secretary_org_weight + scheme.hearing_weight
+            "sum": rules.plain(scheme.secretary_org_weight + scheme.hearing_weight)
         }
     if not targets:
         errors["targets"] = _("请选择被考核组织。")
