@@ -947,7 +947,9 @@ class HearingReport(VersionedModel):
     """One member's 述责述廉报告 for a year: text and files, tied to his personal list of that year."""
 
     hearing = models.ForeignKey(Hearing, verbose_name=_("述责述廉"), on_delete=models.PROTECT, related_name="reports")
-    person = models.ForeignKey(Person, verbose_name=_("述职人"), on_delete=models.PROTECT, related_name="hearing_reports")
+    person = models.ForeignKey(
+        Person, verbose_name=_("述职人"), on_delete=models.PROTECT, related_name="hearing_reports"
+    )
     year = models.PositiveSmallIntegerField(_("年度"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
     responsibility_list = models.ForeignKey(
         ResponsibilityList,

@@ -344,7 +344,9 @@ def hearings_visible_to(user) -> QuerySet[Hearing]:
 
 
 def hearing_for(user, pk, action=scope.VIEW) -> Hearing:
-    return get_object_or_404(Hearing.objects.for_user(user, action).select_related("scheme__assessor", "organisation"), pk=pk)
+    return get_object_or_404(
+        Hearing.objects.for_user(user, action).select_related("scheme__assessor", "organisation"), pk=pk
+    )
 
 
 def report_for(user, pk) -> HearingReport:
@@ -371,7 +373,9 @@ def team_on(organisation: Organisation, day) -> list[TeamMembership]:
 
 
 def is_team_member(person: Person | None, organisation: Organisation, day) -> bool:
-    return person is not None and TeamMembership.objects.on(day).filter(organisation=organisation, person=person).exists()
+    return (
+        person is not None and TeamMembership.objects.on(day).filter(organisation=organisation, person=person).exists()
+    )
 
 
 def person_of(user) -> Person | None:

@@ -42,8 +42,8 @@ from assessments.models import (
 )
 from assessments.permissions import inspector_departments, may_define_indicators, may_manage, may_score
 from core.models import lock_versioned
-from core.uploads import check_evidence
 from core.permissions import can
+from core.uploads import check_evidence
 from responsibilities.models import Department, Organisation, Person, TeamMembership, TeamRole
 from responsibilities.rules import deadline_in_year
 from responsibilities.services import service
@@ -355,9 +355,10 @@ def round_create(
         raise ValidationError({"organisation": _("该组织不在本方案的被考核范围内。")})
     if subject == EvaluationSubject.HEARING:
         # The masses' 评议 of one member's 述责述廉: the member must be in the team when it opens.
-        if person is None or not TeamMembership.objects.on(opens_on).filter(
-            organisation=organisation, person=person
-        ).exists():
+        if (
+            person is None
+            or not TeamMembership.objects.on(opens_on).filter(organisation=organisation, person=person).exists()
+        ):
             raise ValidationError({"subject": _("述责述廉的群众评议须针对测评开始日在任的班子成员。")})
     elif subject not in (EvaluationSubject.ORGANISATION, EvaluationSubject.SECRETARY):
         raise ValidationError({"subject": _("测评对象无效。")})
@@ -931,7 +932,10 @@ def report_submit(*, hearing: Hearing, text: str, files=(), by, day: date | None
     person = _member_of(hearing, by, day)
     if not hearing.is_open(day):
         raise ValidationError(
-            {"text": _("述责述廉报告应在 %(opens)s 至 %(closes)s 之间提交。") % {"opens": hearing.opens_on, "closes": hearing.closes_on}},
+            {
+                "text": _("述责述廉报告应在 %(opens)s 至 %(closes)s 之间提交。")
+                % {"opens": hearing.opens_on, "closes": hearing.closes_on}
+            },
             code="closed",
         )
     year = hearing.scheme.year
@@ -985,7 +989,10 @@ def report_evaluate(
         raise ValidationError(problems, code="refused")
     if not hearing.is_open(day):
         raise ValidationError(
-            {"rating": _("评议应在 %(opens)s 至 %(closes)s 之间进行。") % {"opens": hearing.opens_on, "closes": hearing.closes_on}},
+            {
+                "rating": _("评议应在 %(opens)s 至 %(closes)s 之间进行。")
+                % {"opens": hearing.opens_on, "closes": hearing.closes_on}
+            },
             code="closed",
         )
     HearingReport.objects.select_for_update().filter(pk=report.pk).first()

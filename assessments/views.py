@@ -783,9 +783,7 @@ def _report_page(request, report, form=None, status=200):
     hearing = report.hearing
     me = selectors.person_of(request.user)
     member = selectors.is_team_member(me, hearing.organisation, today)
-    mine = (
-        HearingEvaluation.objects.filter(report=report, evaluator=me).first() if member and me is not None else None
-    )
+    mine = HearingEvaluation.objects.filter(report=report, evaluator=me).first() if member and me is not None else None
     may_evaluate = member and me.pk != report.person_id and mine is None and hearing.is_open(today)
     manage = permissions.may_manage(request.user, hearing.scheme)
     summary = selectors.hearing_summaries([report], today)[0]
@@ -798,9 +796,9 @@ def _report_page(request, report, form=None, status=200):
             "summary": summary,
             "files": list(report.files.order_by("pk")),
             "evaluators": list(
-                report.evaluations.select_related("evaluator").order_by("evaluated_at", "pk").values_list(
-                    "evaluator__name", flat=True
-                )
+                report.evaluations.select_related("evaluator")
+                .order_by("evaluated_at", "pk")
+                .values_list("evaluator__name", flat=True)
             ),
             "mine": mine,
             "own_report": me is not None and me.pk == report.person_id,

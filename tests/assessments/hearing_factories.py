@@ -37,7 +37,12 @@ def lists_with_tasks(tree, superuser, seats):
     team.lists_generate(organisation=tree["child"], year=THIS_YEAR, by=superuser)
     personal = ResponsibilityList.objects.get(organisation=tree["child"], year=THIS_YEAR, person=seats["赵委员"][1])
     add_task(
-        personal, superuser, deadline=date(THIS_YEAR, 12, 31), title="讲党课", status="done", completed_on=timezone.localdate()
+        personal,
+        superuser,
+        deadline=date(THIS_YEAR, 12, 31),
+        title="讲党课",
+        status="done",
+        completed_on=timezone.localdate(),
     )
     add_task(personal, superuser, deadline=date(THIS_YEAR, 12, 31), title="谈心谈话")
     return personal

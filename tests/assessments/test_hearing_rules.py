@@ -25,7 +25,9 @@ def test_a_rating_counts_as_the_masses_ratings_and_a_score_as_given():
 
 
 def test_a_self_evaluation_is_refused_before_anything_else():
-    assert rules.evaluation_problems("good", None, 7, 7) == {"rating": "不能评议本人的述责述廉报告，请评议其他班子成员。"}
+    assert rules.evaluation_problems("good", None, 7, 7) == {
+        "rating": "不能评议本人的述责述廉报告，请评议其他班子成员。"
+    }
     assert rules.evaluation_problems("good", None, 7, 8) == {}
 
 

@@ -71,7 +71,9 @@ def test_only_a_member_in_office_reports_and_only_for_himself(hearing, seats, of
 
 def test_a_report_outside_the_hearings_dates_or_with_a_bad_file_is_refused(scheme, tree, office_staff, seats):
     today = timezone.localdate()
-    later = open_hearing(scheme, tree, office_staff, opens_on=today + timedelta(days=3), closes_on=today + timedelta(days=9))
+    later = open_hearing(
+        scheme, tree, office_staff, opens_on=today + timedelta(days=3), closes_on=today + timedelta(days=9)
+    )
     with pytest.raises(ValidationError) as error:
         submit(later, seats, "赵委员")
     assert "述责述廉报告应在" in error.value.message_dict["text"][0]
@@ -146,7 +148,11 @@ def test_the_masses_evaluation_shows_only_from_the_rounds_minimum_of_valid_ballo
     evaluation = _mass_round(report, office_staff, 6, [["good", "good"]] * 4)
     assert (evaluation.subject, evaluation.person, evaluation.min_ballots) == ("hearing", report.person, 5)
     [summary] = selectors.hearing_summaries([report], timezone.localdate())
-    assert (summary.mass, summary.mass_note, summary.result) == (None, "有效票 4 张，少于 5 张，不显示结果", D("100.00"))
+    assert (summary.mass, summary.mass_note, summary.result) == (
+        None,
+        "有效票 4 张，少于 5 张，不显示结果",
+        D("100.00"),
+    )
     # A later round with five ballots: 好 on half the answers, 一般 on the other half → 80.
     _mass_round(report, office_staff, 6, [["good", "average"]] * 5)
     [summary] = selectors.hearing_summaries([report], timezone.localdate())
@@ -182,7 +188,9 @@ def test_the_hearing_weight_and_the_organisations_weight_leave_room_for_the_rest
             by=superuser,
             **scheme_fields(secretary_org_weight=D(70), hearing_weight=D(40)),
         )
-    assert error.value.message_dict["hearing_weight"] == ["述责述廉评议权重与组织党建结果权重之和不能超过 100（现为 110）。"]
+    assert error.value.message_dict["hearing_weight"] == [
+        "述责述廉评议权重与组织党建结果权重之和不能超过 100（现为 110）。"
+    ]
 
 
 def test_the_evaluation_is_a_weighted_part_of_the_secretarys_personal_result(
