@@ -3,6 +3,7 @@ out or wind up; 已办: inspections confirmed and rounds organised. Read through
 
 from datetime import timedelta
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from assessments.models import EvaluationRound, Inspection, InspectionStatus
@@ -135,7 +136,7 @@ def hearing_todo(user, today) -> list[Todo]:
             to_report,
             lambda h: TodoRow(
                 text=str(h),
-                url=h.get_absolute_url(),
+                url=reverse("assessments:report_submit", args=[h.pk]),
                 detail=_("%(day)s 截止") % {"day": h.closes_on},
             ),
         ),

@@ -14,6 +14,7 @@ from django.db import connection, transaction
 
 from demo import accountability as accountability_demo
 from demo import assessments as assessments_demo
+from demo import hearings as hearings_demo
 from demo import lists as demo_lists
 from demo import problems as problems_demo
 from demo import workbench as workbench_demo
@@ -292,4 +293,6 @@ def load_demo() -> tuple[bool, list[tuple[str, str, str]]]:
         workbench_demo.build(admin_user)
         # 问题清单: findings of the city at 东安县委, one in every status.
         problems_demo.build(admin_user)
+        # 述责述廉: 东州市委's team under the province's assessment, with reports, 评议 and mass rounds.
+        hearings_demo.build(admin_user)
     return created, accounts
