@@ -37,6 +37,7 @@ from responsibilities.models import (
     ResponsibilityList,
     Task,
     TeamMembership,
+    TeamRole,
 )
 from responsibilities.selectors.lists import task_counts
 
@@ -363,13 +364,10 @@ def hearing_file_for(user, pk) -> HearingFile:
 
 
 def team_on(organisation: Organisation, day) -> list[TeamMembership]:
-    """The team in office on the day, secretary first."""
-    return list(
-        TeamMembership.objects.on(day)
-        .filter(organisation=organisation)
-        .select_related("person")
-        .order_by("role", "person__name", "pk")
-    )
+    """The team in office on the day, secretary first, then the leaders in charge, then the members."""
+    order = {role: index for index, role in enumerate(TeamRole.values)}
+    seats = TeamMembership.objects.on(day).filter(organisation=organisation).select_related("person")
+    return sorted(seats, key=lambda m: (order.get(m.role, len(order)), m.person.name, m.pk))
 
 
 def is_team_member(person: Person | None, organisation: Organisation, day) -> bool:
