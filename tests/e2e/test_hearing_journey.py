@@ -9,8 +9,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from assessments.models import HearingEvaluation, HearingReport
 from assessments import services
+from assessments.models import HearingEvaluation, HearingReport
 from tests.assessments.conftest import scheme_fields
 from tests.assessments.hearing_factories import county_team, lists_with_tasks
 
@@ -29,7 +29,8 @@ def test_a_member_reports_another_evaluates_and_the_result_shows_on_his_page(
     page, live_server, login, shoot, tree, superuser, office_staff, list_template, tmp_path, width
 ):
     page.set_viewport_size({"width": width, "height": 900})
-    services.scheme_create(assessor=tree["own"], targets=[tree["child"]], by=superuser, **scheme_fields(team_top_quota=100, leader_top_quota=100))
+    quotas = scheme_fields(team_top_quota=100, leader_top_quota=100)
+    services.scheme_create(assessor=tree["own"], targets=[tree["child"]], by=superuser, **quotas)
     seats = county_team(tree, superuser)
     lists_with_tasks(tree, superuser, seats)
     report_file = tmp_path / "述责述廉报告.pdf"
