@@ -29,6 +29,7 @@ class AssessmentsConfig(AppConfig):
         register_todo(worklist.todo, order=40)
         register_todo(worklist.hearing_todo, order=45)
         register_done(worklist.done)
+        register_done(worklist.hearing_done)
 
         from core.navigation import register_menu_entry
 

@@ -152,3 +152,34 @@ def hearing_todo(user, today) -> list[Todo]:
             ),
         ),
     ]
+
+
+def hearing_done(user, since) -> list[Done]:
+    """已办: the reports the user submitted and the 评议 he gave, through the reports' door."""
+    from assessments.models import HearingEvaluation, HearingReport
+
+    submitted = (
+        HearingReport.objects.for_user(user)
+        .filter(submitted_by=user, submitted_at__gte=since)
+        .select_related("person")
+        .order_by("-submitted_at")[:10]
+    )
+    rows = [
+        Done(r.submitted_at, _("提交述责述廉报告：%(year)s 年") % {"year": r.year}, r.get_absolute_url())
+        for r in submitted
+    ]
+    evaluated = (
+        HearingEvaluation.objects.for_user(user)
+        .filter(evaluated_by=user, evaluated_at__gte=since)
+        .select_related("report__person")
+        .order_by("-evaluated_at")[:10]
+    )
+    rows += [
+        Done(
+            e.evaluated_at,
+            _("评议述责述廉报告：%(name)s") % {"name": e.report.person.name},
+            e.report.get_absolute_url(),
+        )
+        for e in evaluated
+    ]
+    return rows

@@ -2,6 +2,7 @@
 fields, the 工作台's to-dos, the panel on the person's page, a page whose query count stays flat."""
 
 import re
+from datetime import timedelta
 from decimal import Decimal as D
 
 import pytest
@@ -86,6 +87,11 @@ def test_the_workbench_lists_the_report_to_submit_and_the_reports_to_evaluate(he
     services.report_submit(hearing=hearing, text="我的报告", by=qian)
     groups = {g.key: g for g in worklist.hearing_todo(qian, today)}
     assert (groups["hearing_reports_to_submit"].count, groups["hearing_reports_to_evaluate"].count) == (0, 0)
+    since = timezone.now() - timedelta(days=30)
+    assert sorted(row.text for row in worklist.hearing_done(qian, since)) == [
+        f"提交述责述廉报告：{THIS_YEAR} 年",
+        "评议述责述廉报告：赵委员",
+    ]
     # The author never sees his own report to evaluate.
     zhao = {g.key: g for g in worklist.hearing_todo(seats["赵委员"][0], today)}
     assert [row.text for row in zhao["hearing_reports_to_evaluate"].rows] == [f"钱委员 · {THIS_YEAR} 年述责述廉报告"]
