@@ -134,3 +134,30 @@ def test_the_hearing_page_runs_as_many_queries_for_three_reports_as_for_one(
             by=superuser,
         )
     assert queries_for(client, url) == one
+
+
+def test_the_results_show_and_export_the_secretarys_evaluation_where_the_scheme_weighs_it(
+    client, scheme, tree, inspectors, indicators, office_staff, seats
+):
+    import io
+
+    import openpyxl
+
+    from assessments.models import Scheme
+
+    Scheme.objects.filter(pk=scheme.pk).update(hearing_weight=D(20))
+    hearing = open_hearing(Scheme.objects.get(pk=scheme.pk), tree, office_staff)
+    report = services.report_submit(hearing=hearing, text="报告", by=seats["王书记"][0])
+    services.report_evaluate(report=report, rating="fairly_good", by=seats["赵委员"][0])
+    from tests.assessments.conftest import inspect_all
+
+    inspect_all(scheme, tree["child"], inspectors, confirm_by=office_staff)
+    services.results_compute(scheme=Scheme.objects.get(pk=scheme.pk), by=office_staff)
+    client.force_login(office_staff)
+    page = client.get(reverse("assessments:results", args=[scheme.pk])).content.decode()
+    assert 'data-testid="leader-hearing">80<' in page
+    response = client.get(reverse("assessments:results_export", args=[scheme.pk]))
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    rows = list(workbook["书记结果与资格"].iter_rows(values_only=True))
+    assert rows[1][-1] == "述责述廉评议"
+    assert {row[1]: row[-1] for row in rows[2:]} == {"王书记": 80}
