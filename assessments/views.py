@@ -722,6 +722,7 @@ class HearingCreate(ServiceFormView):
 
 
 @require_GET
+@private_no_store
 def hearing_detail(request, pk):
     """The team in office with each member's report (or none yet), its list's completion and 评议."""
     hearing = selectors.hearing_for(request.user, pk)
@@ -812,6 +813,7 @@ def _report_page(request, report, form=None, status=200):
 
 
 @require_GET
+@private_no_store
 def hearing_report(request, pk):
     return _report_page(request, selectors.report_for(request.user, pk))
 

@@ -54,7 +54,9 @@ def test_a_member_submits_his_report_with_a_file_and_a_second_is_refused_at_the_
 
 def test_someone_outside_the_team_may_read_the_hearing_but_not_report(client, hearing, office_staff):
     client.force_login(office_staff)
-    assert client.get(hearing.get_absolute_url()).status_code == 200
+    page = client.get(hearing.get_absolute_url())
+    # Evaluations of named people, like results: no cache may keep the page.
+    assert (page.status_code, page["Cache-Control"]) == (200, "private, no-store")
     assert client.get(reverse("assessments:report_submit", args=[hearing.pk])).status_code == 403
 
 
