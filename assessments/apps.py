@@ -7,7 +7,7 @@ class AssessmentsConfig(AppConfig):
     verbose_name = _("考核评价")
 
     def ready(self):
-        from assessments.models import EvaluationRound, Indicator, Inspection, Result, Scheme
+        from assessments.models import EvaluationRound, Hearing, HearingReport, Indicator, Inspection, Result, Scheme
         from core.history import register_history, register_link_history
 
         for key, model in (
@@ -16,6 +16,8 @@ class AssessmentsConfig(AppConfig):
             ("inspection", Inspection),
             ("round", EvaluationRound),
             ("result", Result),
+            ("hearing", Hearing),
+            ("hearing_report", HearingReport),
         ):
             register_history(key, model, model.objects.for_user)
         register_link_history(Scheme, Scheme.targets.field)
@@ -25,7 +27,9 @@ class AssessmentsConfig(AppConfig):
         from core.worklist import register_done, register_todo
 
         register_todo(worklist.todo, order=40)
+        register_todo(worklist.hearing_todo, order=45)
         register_done(worklist.done)
+        register_done(worklist.hearing_done)
 
         from assessments.dashboard import dashboard_sections
         from core.panels import register_dashboard_sections
@@ -35,3 +39,9 @@ class AssessmentsConfig(AppConfig):
         from core.navigation import register_menu_entry
 
         register_menu_entry("assessments", _("考核方案"), "assessments:scheme_list", order=10)
+        register_menu_entry("assessments", _("述责述廉"), "assessments:hearing_list", order=20)
+
+        from assessments.views import hearing_panel
+        from core.panels import register_person_panel
+
+        register_person_panel(hearing_panel)

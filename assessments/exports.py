@@ -63,6 +63,7 @@ def results_workbook(user, scheme: Scheme, day: date) -> Workbook:
             answer(leader.person, RestrictionKind.NO_POST),
             answer(leader.person, RestrictionKind.NO_HIGHER_POST),
             leader.note,
+            *([leader.hearing] if scheme.hearing_weight else []),
         ]
         for leader in leaders
     ]
@@ -100,6 +101,9 @@ def results_workbook(user, scheme: Scheme, day: date) -> Workbook:
             (_("今天可否安排职务"), 16),
             (_("今天可否担任高于原职务层次的职务"), 22),
             (_("说明"), 40),
+            # The secretary's 述责述廉评议 (a part of the score) where the scheme weighs it; last, so
+            # that the columns before it stay where they are.
+            *([(_("述责述廉评议"), 12)] if scheme.hearing_weight else []),
         ],
         leader_rows,
     )

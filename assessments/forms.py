@@ -49,10 +49,12 @@ class SchemeForm(StyledFormMixin, forms.ModelForm):
             "team_top_quota",
             "leader_top_quota",
             "secretary_org_weight",
+            "hearing_weight",
         ]
 
     def __init__(self, *args, assessor, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["hearing_weight"].required = False
         candidates = Organisation.objects.subtree(assessor, include_self=False).active()
         self.fields["targets"].queryset = candidates
         self.fields["kind"].choices = SchemeKind.choices
@@ -74,6 +76,8 @@ class SchemeForm(StyledFormMixin, forms.ModelForm):
                 _("平时检查、年终考核、群众评价三项权重之和必须为 100（现为 %(sum)s）。")
                 % {"sum": sum(weights, Decimal(0))},
             )
+        if cleaned.get("hearing_weight") is None and "hearing_weight" not in self.errors:
+            cleaned["hearing_weight"] = Decimal(0)
         return cleaned
 
     def _post_clean(self):
@@ -208,7 +212,10 @@ class ScoreForm(forms.Form):
 
 class RoundForm(StyledFormMixin, forms.Form):
     organisation = OrganisationChoiceField(queryset=Organisation.objects.none(), label=_("被测评组织"))
-    subject = forms.ChoiceField(label=_("测评对象"), choices=EvaluationSubject.choices)
+    subject = forms.ChoiceField(
+        label=_("测评对象"),
+        choices=[(v, label) for v, label in EvaluationSubject.choices if v != EvaluationSubject.HEARING],
+    )
     questions = forms.CharField(
         label=_("测评项目（每行一项）"),
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -310,3 +317,98 @@ class BandsForm(forms.Form):
 
     def shown(self) -> dict:
         return {band.grade: self.cleaned_data[f"shown_{band.grade}"] for band in self.bands}
+
+
+# ---- 述责述廉 ------------------------------------------------------------------------------------------
+
+
+class HearingForm(StyledFormMixin, forms.Form):
+    organisation = OrganisationChoiceField(queryset=Organisation.objects.none(), label=_("述责述廉组织"))
+    opens_on = forms.DateField(label=_("开始日期"), widget=DateInput())
+    closes_on = forms.DateField(label=_("截止日期"), widget=DateInput())
+    committee_weight = forms.DecimalField(
+        label=_("班子成员评议权重（%）"),
+        min_value=0,
+        max_value=100,
+        initial=50,
+        help_text=_("评议结果中班子成员评议所占比重，其余为群众评议。"),
+    )
+
+    def __init__(self, *args, targets, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = targets
+        self.fields["opens_on"].initial = timezone.localdate()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("opens_on") and cleaned.get("closes_on") and cleaned["closes_on"] < cleaned["opens_on"]:
+            self.add_error("closes_on", _("截止日期不能早于开始日期。"))
+        return cleaned
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)] if data else []
+
+
+class ReportForm(StyledFormMixin, forms.Form):
+    text = forms.CharField(
+        label=_("述责述廉报告"),
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_("对照本人责任清单，报告履行全面从严治党责任和廉洁自律情况、存在问题和改进措施。"),
+    )
+    files = MultipleFileField(label=_("附件（可多选）"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from core.uploads import ACCEPT, accepted_help
+
+        self.fields["files"].widget.attrs["accept"] = ACCEPT
+        self.fields["files"].help_text = accepted_help()
+
+
+class EvaluationForm(StyledFormMixin, forms.Form):
+    rating = forms.ChoiceField(
+        label=_("评议等次"), choices=[("", _("（不选，改填得分）")), *Rating.choices], required=False
+    )
+    score = forms.DecimalField(
+        label=_("或评议得分（0–100）"), min_value=0, max_value=100, decimal_places=2, required=False
+    )
+    comment = forms.CharField(label=_("评议意见"), max_length=500, required=False)
+
+
+class HearingRoundForm(StyledFormMixin, forms.Form):
+    questions = forms.CharField(
+        label=_("评议项目（每行一项）"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+    issued = forms.IntegerField(label=_("发放票数"), min_value=1, max_value=5000)
+    quorum_percent = forms.DecimalField(label=_("有效参与率（%）"), min_value=0, max_value=100, initial=80)
+    opens_on = forms.DateField(label=_("开始日期"), widget=DateInput())
+    closes_on = forms.DateField(label=_("截止日期"), widget=DateInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from assessments.models import DEFAULT_HEARING_QUESTIONS
+
+        self.fields["questions"].initial = "\n".join(DEFAULT_HEARING_QUESTIONS)
+        self.fields["opens_on"].initial = timezone.localdate()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("opens_on") and cleaned.get("closes_on") and cleaned["closes_on"] < cleaned["opens_on"]:
+            self.add_error("closes_on", _("截止日期不能早于开始日期。"))
+        return cleaned

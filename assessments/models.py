@@ -4,6 +4,7 @@ merged results, grades and the use of results."""
 import hashlib
 import hmac
 import secrets
+import uuid
 from decimal import Decimal
 
 import pgtrigger
@@ -25,7 +26,14 @@ from core.models import (
     track_history,
     track_links,
 )
-from responsibilities.models import Department, Organisation, Person, TeamMembership, TemplateItem
+from responsibilities.models import (
+    Department,
+    Organisation,
+    Person,
+    ResponsibilityList,
+    TeamMembership,
+    TemplateItem,
+)
 
 PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
 
@@ -147,6 +155,14 @@ class Scheme(VersionedModel):
         default=70,
         help_text=_("书记个人考核首先看抓党建实效：以所在组织的党建考核结果为主，其余为对书记的民主测评。"),
     )
+    hearing_weight = models.DecimalField(
+        _("书记个人考核中述责述廉评议权重（%）"),
+        max_digits=5,
+        decimal_places=2,
+        validators=PERCENT,
+        default=0,
+        help_text=_("述责述廉评议结果在书记个人考核中所占比重；与组织党建结果权重之和不超过 100，余下为民主测评。"),
+    )
     targets = models.ManyToManyField(
         Organisation, verbose_name=_("被考核组织"), related_name="assessed_in", through="SchemeTarget"
     )
@@ -177,6 +193,11 @@ class Scheme(VersionedModel):
                 condition=Q(kind__in=SchemeKind.values),
                 name="scheme_kind_valid",
                 violation_error_message=_("考核类型无效。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(hearing_weight__gte=0, hearing_weight__lte=100 - F("secretary_org_weight")),
+                name="scheme_hearing_weight_in_range",
+                violation_error_message=_("述责述廉评议权重与组织党建结果权重之和不能超过 100。"),
             ),
         ]
         triggers = [refuse_deletes()]
@@ -514,6 +535,11 @@ class Deduction(models.Model):
 class EvaluationSubject(models.TextChoices):
     ORGANISATION = "organisation", _("领导班子")
     SECRETARY = "secretary", _("党委（党组）书记")
+    HEARING = "hearing", _("述责述廉班子成员")
+
+
+# The subjects that name one person (the round evaluates that person).
+PERSONAL_SUBJECTS = (EvaluationSubject.SECRETARY, EvaluationSubject.HEARING)
 
 
 class Rating(models.TextChoices):
@@ -597,10 +623,10 @@ class EvaluationRound(VersionedModel):
                 violation_error_message=_("截止日期不能早于开始日期。"),
             ),
             models.CheckConstraint(
-                condition=(Q(subject="secretary") & Q(person__isnull=False))
+                condition=(Q(subject__in=["secretary", "hearing"]) & Q(person__isnull=False))
                 | (Q(subject="organisation") & Q(person__isnull=True)),
-                name="round_person_iff_secretary",
-                violation_error_message=_("测评书记时须指明书记；测评班子时不填个人。"),
+                name="round_person_iff_personal",
+                violation_error_message=_("测评书记或述责述廉班子成员时须指明个人；测评班子时不填个人。"),
             ),
         ]
         triggers = [refuse_deletes()]
@@ -781,6 +807,7 @@ class LeaderResult(models.Model):
     )
     organisation_part = models.DecimalField(_("组织党建结果"), max_digits=6, decimal_places=2, null=True, blank=True)
     mass = models.DecimalField(_("民主测评"), max_digits=6, decimal_places=2, null=True, blank=True)
+    hearing = models.DecimalField(_("述责述廉评议"), max_digits=6, decimal_places=2, null=True, blank=True)
     score = models.DecimalField(_("个人得分"), max_digits=6, decimal_places=2, null=True, blank=True)
     grade = models.CharField(_("等次代码"), max_length=20, blank=True, default="")
     grade_label = models.CharField(_("等次"), max_length=20, blank=True, default="")
@@ -832,3 +859,218 @@ class AwardNomination(models.Model):
 
     def __str__(self):
         return f"{self.person} · {self.title}"
+
+
+# ---- 述责述廉 (yearly reports of the team members) and their 评议 --------------------------------------
+
+
+class HearingQuerySet(AssessedQuerySet):
+    """A 述责述廉 round of an organisation's team: as any assessed record (the assessing level and the
+    organisation's own scope read it; the assessing level changes it)."""
+
+
+class OfHearingQuerySet(AssessedQuerySet):
+    prefix = "hearing__"
+
+
+class OfHearingReportQuerySet(scope.ScopedQuerySet):
+    """A report's files and committee evaluations: seen with the report."""
+
+    def visibility(self, user, action=scope.VIEW):
+        return Q(report__in=HearingReport.objects.for_user(user, action))
+
+
+DEFAULT_HEARING_QUESTIONS = ["履行全面从严治党责任情况", "履行“一岗双责”情况", "廉洁自律情况"]
+
+
+@track_history()
+class Hearing(VersionedModel):
+    """A year's 述责述廉 of one organisation's team, held under the assessing level's scheme: each
+    member in office reports once, the other members evaluate the report (评议), and a
+    mass-evaluation round per member may add the masses' evaluation."""
+
+    scheme = models.ForeignKey(Scheme, verbose_name=_("考核方案"), on_delete=models.PROTECT, related_name="hearings")
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("述责述廉组织"), on_delete=models.PROTECT, related_name="hearings"
+    )
+    opens_on = models.DateField(_("开始日期"))
+    closes_on = models.DateField(_("截止日期"))
+    committee_weight = models.DecimalField(
+        _("班子成员评议权重（%）"),
+        max_digits=5,
+        decimal_places=2,
+        validators=PERCENT,
+        default=50,
+        help_text=_("评议结果中班子成员评议所占比重，其余为群众评议；一方没有可计入的结果时，以另一方为准。"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("组织人"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now, editable=False)
+
+    objects = HearingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("述责述廉")
+        verbose_name_plural = _("述责述廉")
+        ordering = ["-opens_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scheme", "organisation"],
+                name="hearing_one_per_scheme_organisation",
+                violation_error_message=_("该组织在本方案中已有述责述廉。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(closes_on__gte=F("opens_on")),
+                name="hearing_dates_ordered",
+                violation_error_message=_("截止日期不能早于开始日期。"),
+            ),
+        ]
+        triggers = [refuse_deletes()]
+
+    def __str__(self):
+        return f"{self.organisation.display_name} · {self.scheme.year} 年述责述廉"
+
+    def get_absolute_url(self):
+        return reverse("assessments:hearing_detail", args=[self.pk])
+
+    @property
+    def year(self):
+        return self.scheme.year
+
+    def is_open(self, day) -> bool:
+        return self.opens_on <= day <= self.closes_on
+
+
+@track_history()
+class HearingReport(VersionedModel):
+    """One member's 述责述廉报告 for a year: text and files, tied to his personal list of that year."""
+
+    hearing = models.ForeignKey(Hearing, verbose_name=_("述责述廉"), on_delete=models.PROTECT, related_name="reports")
+    person = models.ForeignKey(
+        Person, verbose_name=_("述职人"), on_delete=models.PROTECT, related_name="hearing_reports"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    responsibility_list = models.ForeignKey(
+        ResponsibilityList,
+        verbose_name=_("个人责任清单"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    text = models.TextField(_("述责述廉报告"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("提交人"), on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("提交时间"), default=timezone.now, editable=False)
+
+    objects = OfHearingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("述责述廉报告")
+        verbose_name_plural = _("述责述廉报告")
+        ordering = ["hearing", "person__name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "year"],
+                name="hearing_report_one_per_person_year",
+                violation_error_message=_("本人该年度的述责述廉报告已经提交，每年只提交一份。"),
+            ),
+        ]
+        triggers = [refuse_deletes()]
+
+    def __str__(self):
+        return f"{self.person.name} · {self.year} 年述责述廉报告"
+
+    def get_absolute_url(self):
+        return reverse("assessments:hearing_report", args=[self.pk])
+
+
+def hearing_file_path(instance, filename):
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"hearings/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension}"
+
+
+@track_history()
+class HearingFile(models.Model):
+    """A file attached to a 述责述廉报告, checked as task evidence is (core.uploads)."""
+
+    report = models.ForeignKey(
+        HearingReport, verbose_name=_("述责述廉报告"), on_delete=models.PROTECT, related_name="files"
+    )
+    file = models.FileField(_("文件"), upload_to=hearing_file_path, max_length=200)
+    original_name = models.CharField(_("原文件名"), max_length=255)
+    content_type = models.CharField(_("文件类型"), max_length=100)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now, editable=False)
+
+    objects = OfHearingReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("述责述廉报告附件")
+        verbose_name_plural = _("述责述廉报告附件")
+        ordering = ["report", "pk"]
+        triggers = [refuse_deletes()]
+
+    def __str__(self):
+        return self.original_name
+
+    def get_absolute_url(self):
+        return reverse("assessments:hearing_file", args=[self.pk])
+
+
+@track_history()
+class HearingEvaluation(models.Model):
+    """One committee member's 评议 of another member's report: a 等次 (好/较好/一般/差) or a score out
+    of 100, never both; never of his own report (the service refuses it, the database too)."""
+
+    report = models.ForeignKey(
+        HearingReport, verbose_name=_("述责述廉报告"), on_delete=models.PROTECT, related_name="evaluations"
+    )
+    # The report's author, copied so that the database itself refuses a self-evaluation.
+    subject = models.ForeignKey(Person, verbose_name=_("述职人"), on_delete=models.PROTECT, related_name="+")
+    evaluator = models.ForeignKey(
+        Person, verbose_name=_("评议人"), on_delete=models.PROTECT, related_name="hearing_evaluations"
+    )
+    rating = models.CharField(_("评议等次"), max_length=16, choices=Rating.choices, blank=True, default="")
+    score = models.DecimalField(
+        _("评议得分"), max_digits=5, decimal_places=2, null=True, blank=True, validators=PERCENT
+    )
+    comment = models.CharField(_("评议意见"), max_length=500, blank=True, default="")
+    evaluated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("录入人"), on_delete=models.PROTECT, related_name="+"
+    )
+    evaluated_at = models.DateTimeField(_("评议时间"), default=timezone.now, editable=False)
+
+    objects = OfHearingReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("班子成员评议")
+        verbose_name_plural = _("班子成员评议")
+        ordering = ["report", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "evaluator"],
+                name="hearing_evaluation_once",
+                violation_error_message=_("您已评议过这份报告。"),
+            ),
+            models.CheckConstraint(
+                condition=~Q(subject=F("evaluator")),
+                name="hearing_evaluation_not_self",
+                violation_error_message=_("不能评议本人的述责述廉报告。"),
+            ),
+            models.CheckConstraint(
+                condition=(Q(rating="") & Q(score__isnull=False) & Q(score__gte=0) & Q(score__lte=100))
+                | (Q(rating__in=Rating.values) & Q(score__isnull=True)),
+                name="hearing_evaluation_rating_or_score",
+                violation_error_message=_("请选择评议等次或填写评议得分（二选一）。"),
+            ),
+        ]
+        triggers = [refuse_deletes()]
+
+    def __str__(self):
+        return f"{self.evaluator_id} → {self.report_id}"

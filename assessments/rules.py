@@ -234,3 +234,89 @@ def contribution(composite: Decimal | None, party_building_weight: Decimal) -> D
     """What a Party-building composite adds to the organisation's comprehensive annual assessment
     (党建考核在综合考核中的权重): composite × weight ÷ 100, rounded like every score."""
     return round2(composite * party_building_weight / 100) if composite is not None else None
+
+
+# ---- 述责述廉评议 -----------------------------------------------------------------------------------
+
+
+def evaluation_value(rating: str, score: Decimal | None) -> Decimal:
+    """One committee member's 评议 in percent: a 等次 as the masses' ratings count (好 100, 较好 80,
+    一般 60, 差 0), or the score given out of 100."""
+    if rating:
+        return RATING_VALUES[rating]
+    if score is None or score < 0 or score > HUNDRED:
+        raise ValueError("a 评议 is a rating or a score between 0 and 100")
+    return Decimal(score)
+
+
+def evaluation_problems(rating: str, score: Decimal | None, evaluator_id, subject_id) -> dict[str, str]:
+    """Why a committee 评议 is refused, keyed by its field: a self-evaluation, neither or both of a
+    rating and a score, a score outside 0–100."""
+    if evaluator_id == subject_id:
+        return {"rating": _("不能评议本人的述责述廉报告，请评议其他班子成员。")}
+    if rating and score is not None:
+        return {"score": _("评议等次和评议得分只填一项。")}
+    if not rating and score is None:
+        return {"rating": _("请选择评议等次或填写评议得分。")}
+    if rating and rating not in RATING_VALUES:
+        return {"rating": _("评议等次无效。")}
+    if score is not None and not (0 <= score <= HUNDRED):
+        return {"score": _("评议得分应在 0 到 100 之间。")}
+    return {}
+
+
+def committee_percent(values: list[Decimal]) -> Decimal | None:
+    """The committee's 评议: the mean of the members' evaluations, None when nobody has evaluated."""
+    if not values:
+        return None
+    return sum(values, Decimal(0)) / len(values)
+
+
+@dataclass(frozen=True)
+class MassSample:
+    """What a closed (or running) mass-evaluation round of one member holds."""
+
+    closed: bool
+    turnout: int
+    issued: int
+    quorum_percent: Decimal
+    min_ballots: int
+    tallies: dict  # rating → count over every question
+
+
+def mass_withheld(sample: MassSample | None) -> str:
+    """Why a member's mass evaluation gives no result yet ("" when it does): no round, still running,
+    too few valid ballots to be shown (the minimum sample), or the turnout below the quorum."""
+    if sample is None:
+        return _("未组织群众评议")
+    if not sample.closed:
+        return _("群众评议进行中")
+    if not counts_shown(sample.closed, sample.turnout, sample.min_ballots):
+        return _("有效票 %(n)s 张，少于 %(min)s 张，不显示结果") % {"n": sample.turnout, "min": sample.min_ballots}
+    if not quorum_met(sample.turnout, sample.issued, sample.quorum_percent):
+        return _("参与率未达 %(q)s%%，不计入结果") % {"q": plain(sample.quorum_percent)}
+    return ""
+
+
+def mass_evaluation(sample: MassSample | None) -> Decimal | None:
+    """The masses' 评议 in percent, only from a closed round with at least the minimum number of
+    valid ballots and its quorum met; otherwise nothing (never a result from a few ballots)."""
+    if mass_withheld(sample):
+        return None
+    return mass_percent(sample.tallies)
+
+
+def hearing_result(committee: Decimal | None, mass: Decimal | None, committee_weight: Decimal) -> Decimal | None:
+    """A member's 评议 result: the committee's and the masses' evaluations weighted; when one of them
+    has nothing that counts, the other alone (as a scheme's missing part is shared out)."""
+    return composite(
+        [
+            Part("committee", Decimal(committee_weight), committee),
+            Part("mass", HUNDRED - Decimal(committee_weight), mass),
+        ]
+    )
+
+
+def leader_parts_valid(secretary_org_weight: Decimal, hearing_weight: Decimal) -> bool:
+    """A secretary's personal result: organisation part + 述责述廉评议 ≤ 100; the rest is the 民主测评."""
+    return hearing_weight >= 0 and secretary_org_weight >= 0 and secretary_org_weight + hearing_weight <= HUNDRED

@@ -12,6 +12,11 @@ from assessments import rules
 from assessments.models import (
     Deduction,
     EvaluationRound,
+    EvaluationSubject,
+    Hearing,
+    HearingEvaluation,
+    HearingFile,
+    HearingReport,
     Indicator,
     IndicatorScore,
     Inspection,
@@ -24,7 +29,17 @@ from assessments.models import (
     Tally,
 )
 from core import scope
-from responsibilities.models import Department, Evidence, Organisation, Person, Task
+from responsibilities.models import (
+    Department,
+    Evidence,
+    Organisation,
+    Person,
+    ResponsibilityList,
+    Task,
+    TeamMembership,
+    TeamRole,
+)
+from responsibilities.selectors.lists import task_counts
 
 
 def award_candidates(scheme: Scheme) -> QuerySet[Person]:
@@ -320,3 +335,173 @@ def results_table(user, scheme: Scheme) -> ResultsTable:
         ],
     }
     return ResultsTable(rows=rows, years=years, chart=chart)
+
+
+# ---- 述责述廉 ------------------------------------------------------------------------------------------
+
+
+def hearings_visible_to(user) -> QuerySet[Hearing]:
+    return Hearing.objects.for_user(user).select_related("scheme", "organisation")
+
+
+def hearing_for(user, pk, action=scope.VIEW) -> Hearing:
+    return get_object_or_404(
+        Hearing.objects.for_user(user, action).select_related("scheme__assessor", "organisation"), pk=pk
+    )
+
+
+def report_for(user, pk) -> HearingReport:
+    return get_object_or_404(
+        HearingReport.objects.for_user(user).select_related(
+            "hearing__scheme__assessor", "hearing__organisation", "person", "responsibility_list"
+        ),
+        pk=pk,
+    )
+
+
+def hearing_file_for(user, pk) -> HearingFile:
+    return get_object_or_404(HearingFile.objects.for_user(user), pk=pk)
+
+
+def team_on(organisation: Organisation, day) -> list[TeamMembership]:
+    """The team in office on the day, secretary first, then the leaders in charge, then the members."""
+    order = {role: index for index, role in enumerate(TeamRole.values)}
+    seats = TeamMembership.objects.on(day).filter(organisation=organisation).select_related("person")
+    return sorted(seats, key=lambda m: (order.get(m.role, len(order)), m.person.name, m.pk))
+
+
+def is_team_member(person: Person | None, organisation: Organisation, day) -> bool:
+    return (
+        person is not None and TeamMembership.objects.on(day).filter(organisation=organisation, person=person).exists()
+    )
+
+
+def person_of(user) -> Person | None:
+    return Person.objects.filter(user=user).first() if user.is_authenticated else None
+
+
+@dataclass
+class HearingSummary:
+    """A report with its list's completion and its 评议: the committee's (with how many evaluated),
+    the masses' (or why it is withheld), and the result."""
+
+    report: HearingReport
+    list_total: int
+    list_done: int
+    list_overdue: int
+    list_rate: Decimal | None
+    committee: Decimal | None
+    committee_count: int
+    mass: Decimal | None
+    mass_note: str
+    result: Decimal | None
+    round_id: int | None
+
+
+def _rounded(value):
+    return rules.round2(value) if value is not None else None
+
+
+def hearing_summaries(reports, today) -> list[HearingSummary]:
+    """Summaries of the reports in four queries whatever their number (evaluations, rounds, tallies,
+    lists): the mass evaluation counts only from a closed round with the minimum of valid ballots."""
+    from responsibilities.rules import completion_rate
+
+    reports = list(reports)
+    if not reports:
+        return []
+    values = defaultdict(list)
+    for report_id, rating, score in HearingEvaluation.objects.filter(report__in=reports).values_list(
+        "report_id", "rating", "score"
+    ):
+        values[report_id].append(rules.evaluation_value(rating, score))
+    rounds = {}
+    for evaluation in (
+        EvaluationRound.objects.filter(
+            subject=EvaluationSubject.HEARING,
+            scheme_id__in={r.hearing.scheme_id for r in reports},
+            person_id__in={r.person_id for r in reports},
+        )
+        .annotate(turnout=F("box__cast"))
+        .order_by("pk")
+    ):
+        rounds[(evaluation.scheme_id, evaluation.organisation_id, evaluation.person_id)] = evaluation  # the latest wins
+    tallies = defaultdict(lambda: defaultdict(int))
+    for round_id, rating, count in Tally.objects.filter(
+        round_id__in=[r.pk for r in rounds.values() if r.closed_at is not None]
+    ).values_list("round_id", "rating", "count"):
+        tallies[round_id][rating] += count
+    lists = {
+        row.pk: row
+        for row in ResponsibilityList.objects.filter(
+            pk__in=[r.responsibility_list_id for r in reports if r.responsibility_list_id]
+        ).annotate(**task_counts("items__tasks", today))
+    }
+    summaries = []
+    for report in reports:
+        evaluation = rounds.get((report.hearing.scheme_id, report.hearing.organisation_id, report.person_id))
+        sample = (
+            rules.MassSample(
+                closed=evaluation.closed_at is not None,
+                turnout=evaluation.turnout or 0,
+                issued=evaluation.issued,
+                quorum_percent=evaluation.quorum_percent,
+                min_ballots=evaluation.min_ballots,
+                tallies=dict(tallies[evaluation.pk]),
+            )
+            if evaluation is not None
+            else None
+        )
+        committee = rules.committee_percent(values[report.pk])
+        mass = rules.mass_evaluation(sample)
+        counts = lists.get(report.responsibility_list_id)
+        total, done = (counts.task_total, counts.task_done) if counts else (0, 0)
+        summaries.append(
+            HearingSummary(
+                report=report,
+                list_total=total,
+                list_done=done,
+                list_overdue=counts.task_overdue if counts else 0,
+                list_rate=completion_rate(done, total),
+                committee=_rounded(committee),
+                committee_count=len(values[report.pk]),
+                mass=_rounded(mass),
+                mass_note=rules.mass_withheld(sample),
+                result=_rounded(rules.hearing_result(committee, mass, report.hearing.committee_weight)),
+                round_id=evaluation.pk if evaluation is not None else None,
+            )
+        )
+    return summaries
+
+
+def personal_list(organisation: Organisation, year: int, person: Person | None, today):
+    """The person's personal list of the year at the organisation, with its task counts (or None)."""
+    if person is None:
+        return None
+    return (
+        ResponsibilityList.objects.filter(organisation=organisation, year=year, person=person)
+        .annotate(**task_counts("items__tasks", today))
+        .order_by("-pk")
+        .first()
+    )
+
+
+def hearing_reports(hearing: Hearing) -> QuerySet[HearingReport]:
+    return hearing.reports.select_related("hearing", "person", "responsibility_list").order_by("person__name", "pk")
+
+
+def hearing_scores(scheme: Scheme, today) -> dict[int, Decimal | None]:
+    """person → the 评议 result of his report in this scheme's 述责述廉 (for the personal results)."""
+    reports = HearingReport.objects.filter(hearing__scheme=scheme).select_related("hearing")
+    return {s.report.person_id: s.result for s in hearing_summaries(reports, today)}
+
+
+def person_hearings(user, person: Person, today) -> list[HearingSummary]:
+    """The person's reports the user may read, newest year first, with their 评议."""
+    reports = (
+        HearingReport.objects.for_user(user)
+        .filter(person=person)
+        .select_related("hearing__organisation", "hearing__scheme", "person", "responsibility_list")
+        .order_by("-year", "-pk")
+    )
+    return hearing_summaries(reports, today)

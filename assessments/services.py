@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accountability import selectors as accountability
-from assessments import notifications, rules
+from assessments import notifications, rules, selectors
 from assessments.models import (
     DEFAULT_BANDS,
     AwardNomination,
@@ -22,6 +22,10 @@ from assessments.models import (
     EvaluationSubject,
     GradeBand,
     GradeSubject,
+    Hearing,
+    HearingEvaluation,
+    HearingFile,
+    HearingReport,
     Indicator,
     IndicatorScore,
     Inspection,
@@ -39,6 +43,7 @@ from assessments.models import (
 from assessments.permissions import inspector_departments, may_define_indicators, may_manage, may_score
 from core.models import lock_versioned
 from core.permissions import can
+from core.uploads import check_evidence
 from responsibilities.models import Department, Organisation, Person, TeamMembership, TeamRole
 from responsibilities.rules import deadline_in_year
 from responsibilities.services import service
@@ -59,6 +64,10 @@ def _check_scheme(scheme: Scheme, targets: list[Organisation]) -> None:
     if not rules.weights_valid(scheme.weight_routine, scheme.weight_annual, scheme.weight_mass):
         errors["weight_routine"] = _("平时检查、年终考核、群众评价三项权重之和必须为 100（现为 %(sum)s）。") % {
             "sum": scheme.weight_routine + scheme.weight_annual + scheme.weight_mass
+        }
+    if not rules.leader_parts_valid(scheme.secretary_org_weight, scheme.hearing_weight):
+        errors["hearing_weight"] = _("述责述廉评议权重与组织党建结果权重之和不能超过 100（现为 %(sum)s）。") % {
+            "sum": rules.plain(scheme.secretary_org_weight + scheme.hearing_weight)
         }
     if not targets:
         errors["targets"] = _("请选择被考核组织。")
@@ -88,6 +97,7 @@ SCHEME_FIELDS = (
     "team_top_quota",
     "leader_top_quota",
     "secretary_org_weight",
+    "hearing_weight",
 )
 
 
@@ -336,13 +346,24 @@ def round_create(
     opens_on: date,
     closes_on: date,
     by,
+    person: Person | None = None,
 ) -> EvaluationRound:
     """A round with ``issued`` single-use codes (stored as hashes; the slips page prints them from the
     round's slip key until it is destroyed), an empty ballot box and zeroed tallies."""
     _require(may_manage(by, scheme), _("只有考核组织的党建工作人员或系统管理员可以组织民主测评。"))
     if not scheme.targets.filter(pk=organisation.pk).exists():
         raise ValidationError({"organisation": _("该组织不在本方案的被考核范围内。")})
-    person = None
+    if subject == EvaluationSubject.HEARING:
+        # The masses' 评议 of one member's 述责述廉: the member must be in the team when it opens.
+        if (
+            person is None
+            or not TeamMembership.objects.on(opens_on).filter(organisation=organisation, person=person).exists()
+        ):
+            raise ValidationError({"subject": _("述责述廉的群众评议须针对测评开始日在任的班子成员。")})
+    elif subject not in (EvaluationSubject.ORGANISATION, EvaluationSubject.SECRETARY):
+        raise ValidationError({"subject": _("测评对象无效。")})
+    else:
+        person = None
     if subject == EvaluationSubject.SECRETARY:
         membership = (
             TeamMembership.objects.on(opens_on)
@@ -563,7 +584,14 @@ def compute(scheme: Scheme, year_end: date | None = None) -> tuple[list[Result],
         key=lambda r: r.organisation_id,
         peers=len(results),
     )
-    leaders = _leader_results(scheme, complete, mass, year_end or date(scheme.year, 12, 31), peers=len(results))
+    leaders = _leader_results(
+        scheme,
+        complete,
+        mass,
+        year_end or date(scheme.year, 12, 31),
+        peers=len(results),
+        hearing=selectors.hearing_scores(scheme, timezone.localdate()) if scheme.hearing_weight > 0 else {},
+    )
     return results, leaders
 
 
@@ -646,7 +674,11 @@ def item_score(item):
     return item.composite if isinstance(item, Result) else item.score
 
 
-def _leader_results(scheme, results, mass, day, peers) -> list[LeaderResult]:
+def _leader_results(scheme, results, mass, day, peers, hearing=None) -> list[LeaderResult]:
+    """A secretary's personal result: the organisation's composite (``secretary_org_weight``), the
+    述责述廉评议 (``hearing_weight``) and the 民主测评 (the rest); a part with nothing that counts
+    gives its weight to the others, as the scheme's parts do."""
+    hearing = hearing or {}
     secretaries = {
         m.organisation_id: m.person
         for m in TeamMembership.objects.on(day)
@@ -659,11 +691,15 @@ def _leader_results(scheme, results, mass, day, peers) -> list[LeaderResult]:
         if person is None:
             continue
         personal_mass = mass.get((result.organisation_id, EvaluationSubject.SECRETARY))
+        personal_hearing = hearing.get(person.pk)
         score = (
             rules.composite(
                 [
                     rules.Part("organisation", scheme.secretary_org_weight, result.composite),
-                    rules.Part("mass", Decimal(100) - scheme.secretary_org_weight, personal_mass),
+                    rules.Part("hearing", scheme.hearing_weight, personal_hearing),
+                    rules.Part(
+                        "mass", Decimal(100) - scheme.secretary_org_weight - scheme.hearing_weight, personal_mass
+                    ),
                 ]
             )
             if result.composite is not None
@@ -676,6 +712,7 @@ def _leader_results(scheme, results, mass, day, peers) -> list[LeaderResult]:
                 person=person,
                 organisation_part=result.composite,
                 mass=_rounded(personal_mass),
+                hearing=_rounded(personal_hearing) if scheme.hearing_weight > 0 else None,
                 score=_rounded(score),
             )
         )
@@ -742,6 +779,7 @@ def results_compute(*, scheme: Scheme, by) -> tuple[list[Result], list[LeaderRes
                     "organisation_id",
                     "organisation_part",
                     "mass",
+                    "hearing",
                     "score",
                     "grade",
                     "grade_label",
@@ -844,5 +882,160 @@ def deduction_raise_problem(
         person=person,
         items=items,
         long_term=long_term,
+        by=by,
+    )
+
+
+# ---- 述责述廉 and its 评议 ---------------------------------------------------------------------------
+
+
+@service
+def hearing_create(
+    *, scheme: Scheme, organisation: Organisation, opens_on: date, closes_on: date, by, committee_weight=50
+) -> Hearing:
+    """The assessing level opens a year's 述责述廉 for one of the scheme's organisations."""
+    _require(may_manage(by, scheme), _("只有考核组织的党建工作人员或系统管理员可以组织述责述廉。"))
+    if not scheme.targets.filter(pk=organisation.pk).exists():
+        raise ValidationError({"organisation": _("该组织不在本方案的被考核范围内。")})
+    if Hearing.objects.filter(scheme=scheme, organisation=organisation).exists():
+        raise ValidationError({"organisation": _("该组织在本方案中已有述责述廉。")})
+    if closes_on < opens_on:
+        raise ValidationError({"closes_on": _("截止日期不能早于开始日期。")})
+    hearing = Hearing(
+        scheme=scheme,
+        organisation=organisation,
+        opens_on=opens_on,
+        closes_on=closes_on,
+        committee_weight=committee_weight,
+        created_by=by,
+    )
+    hearing.full_clean()
+    hearing.save()
+    return hearing
+
+
+def _member_of(hearing: Hearing, by, day: date) -> Person:
+    """The user's person, in the hearing organisation's team on the day, or a refusal (403)."""
+    person = selectors.person_of(by)
+    _require(
+        selectors.is_team_member(person, hearing.organisation, day),
+        _("只有该组织在任的班子成员可以参加述责述廉。"),
+    )
+    return person
+
+
+@service
+def report_submit(*, hearing: Hearing, text: str, files=(), by, day: date | None = None) -> HearingReport:
+    """A team member submits his own 述责述廉报告 for the year, once, with his own login; it is tied
+    to his personal list of the year."""
+    day = day or timezone.localdate()
+    person = _member_of(hearing, by, day)
+    if not hearing.is_open(day):
+        raise ValidationError(
+            {
+                "text": _("述责述廉报告应在 %(opens)s 至 %(closes)s 之间提交。")
+                % {"opens": hearing.opens_on, "closes": hearing.closes_on}
+            },
+            code="closed",
+        )
+    year = hearing.scheme.year
+    if HearingReport.objects.filter(person=person, year=year).exists():
+        raise ValidationError(
+            {"text": _("您 %(year)s 年的述责述廉报告已经提交，每年只提交一份。") % {"year": year}}, code="duplicate"
+        )
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("请填写述责述廉报告。")})
+    checked = []
+    for uploaded in files:
+        try:
+            checked.append((uploaded, check_evidence(uploaded)))
+        except ValidationError as error:
+            raise ValidationError({"files": error.message_dict.get("file", error.messages)}) from error
+    from responsibilities.models import ResponsibilityList
+
+    personal = (
+        ResponsibilityList.objects.filter(organisation=hearing.organisation, year=year, person=person)
+        .order_by("-pk")
+        .first()
+    )
+    report = HearingReport(
+        hearing=hearing, person=person, year=year, responsibility_list=personal, text=text, submitted_by=by
+    )
+    report.full_clean(validate_constraints=False)
+    report.save()
+    for uploaded, content_type in checked:
+        HearingFile.objects.create(
+            report=report,
+            file=uploaded,
+            original_name=uploaded.name[:255],
+            content_type=content_type,
+            size=uploaded.size,
+            uploaded_by=by,
+        )
+    return report
+
+
+@service
+def report_evaluate(
+    *, report: HearingReport, by, rating: str = "", score: Decimal | None = None, comment: str = "", day=None
+) -> HearingEvaluation:
+    """A committee member's 评议 of another member's report: a 等次 or a score, once; never his own."""
+    day = day or timezone.localdate()
+    hearing = report.hearing
+    person = _member_of(hearing, by, day)
+    problems = rules.evaluation_problems(rating or "", score, person.pk, report.person_id)
+    if problems:
+        raise ValidationError(problems, code="refused")
+    if not hearing.is_open(day):
+        raise ValidationError(
+            {
+                "rating": _("评议应在 %(opens)s 至 %(closes)s 之间进行。")
+                % {"opens": hearing.opens_on, "closes": hearing.closes_on}
+            },
+            code="closed",
+        )
+    HearingReport.objects.select_for_update().filter(pk=report.pk).first()
+    if HearingEvaluation.objects.filter(report=report, evaluator=person).exists():
+        raise ValidationError({"rating": _("您已评议过这份报告。")}, code="duplicate")
+    evaluation = HearingEvaluation(
+        report=report,
+        subject_id=report.person_id,
+        evaluator=person,
+        rating=rating or "",
+        score=score,
+        comment=(comment or "").strip(),
+        evaluated_by=by,
+    )
+    evaluation.full_clean(validate_constraints=False)
+    evaluation.save()
+    return evaluation
+
+
+@service
+def hearing_round_create(
+    *,
+    report: HearingReport,
+    questions: list[str],
+    issued: int,
+    quorum_percent: Decimal,
+    opens_on: date,
+    closes_on: date,
+    by,
+) -> EvaluationRound:
+    """The masses' 评议 of one member's report: an anonymous round (the existing ballots) of the
+    scheme, for this member; its result shows only from the round's minimum of valid ballots."""
+    hearing = report.hearing
+    _require(may_manage(by, hearing.scheme), _("只有考核组织的党建工作人员或系统管理员可以组织群众评议。"))
+    return round_create(
+        scheme=hearing.scheme,
+        organisation=hearing.organisation,
+        subject=EvaluationSubject.HEARING,
+        person=report.person,
+        questions=questions,
+        issued=issued,
+        quorum_percent=quorum_percent,
+        opens_on=opens_on,
+        closes_on=closes_on,
         by=by,
     )

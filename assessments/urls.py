@@ -27,4 +27,12 @@ urlpatterns = [
     path("<int:pk>/results/print/", views.results_print, name="results_print"),
     path("results/<int:pk>/", views.result_detail, name="result_detail"),
     path("<int:pk>/awards/", views.Awards.as_view(), name="awards"),
+    path("hearings/", views.hearing_list, name="hearing_list"),
+    path("<int:pk>/hearings/new/", views.HearingCreate.as_view(), name="hearing_create"),
+    path("hearings/<int:pk>/", views.hearing_detail, name="hearing_detail"),
+    path("hearings/<int:pk>/report/", views.ReportSubmit.as_view(), name="report_submit"),
+    path("hearing-reports/<int:pk>/", views.hearing_report, name="hearing_report"),
+    path("hearing-reports/<int:pk>/evaluate/", views.report_evaluate, name="report_evaluate"),
+    path("hearing-reports/<int:pk>/round/", views.HearingRoundCreate.as_view(), name="hearing_round_create"),
+    path("hearing-files/<int:pk>/", views.hearing_file, name="hearing_file"),
 ]

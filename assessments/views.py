@@ -17,13 +17,27 @@ from assessments.forms import (
     BallotCodeForm,
     BallotForm,
     BandsForm,
+    EvaluationForm,
+    HearingForm,
+    HearingRoundForm,
     IndicatorForm,
     InspectionStartForm,
+    ReportForm,
     RoundForm,
     SchemeForm,
     ScoreForm,
 )
-from assessments.models import Deduction, EvaluationRound, GradeSubject, Indicator, InspectionStatus, slip_codes
+from assessments.models import (
+    Deduction,
+    EvaluationRound,
+    GradeSubject,
+    HearingEvaluation,
+    HearingReport,
+    Indicator,
+    InspectionStatus,
+    Scheme,
+    slip_codes,
+)
 from core import excel, scope
 from core.forms import as_id, attach_errors
 from core.models import EditConflict, Job
@@ -686,3 +700,213 @@ def deduction_problem(request, pk):
         {"form": form, "organisation": inspection.organisation, "action": request.get_full_path()},
         status=400 if request.method == "POST" else 200,
     )
+
+
+# ---- 述责述廉 and its 评议 ---------------------------------------------------------------------------
+
+
+@require_GET
+def hearing_list(request):
+    """The 述责述廉 the user may read, and the schemes in which he may open one."""
+    from django.db.models import Count
+
+    hearings = (
+        selectors.hearings_visible_to(request.user)
+        .annotate(report_count=Count("reports"))
+        .order_by("-scheme__year", "organisation__path", "pk")[:200]
+    )
+    managed = Scheme.objects.for_user(request.user, scope.CHANGE).select_related("assessor").order_by("-year", "pk")
+    if (scheme_id := as_id(request.GET.get("scheme"))) is not None:
+        scheme = get_object_or_404(managed, pk=scheme_id)
+        return redirect("assessments:hearing_create", scheme.pk)
+    return render(
+        request,
+        "assessments/hearing_list.html",
+        {"hearings": hearings, "schemes": managed[:50], "today": _today()},
+    )
+
+
+class HearingCreate(ServiceFormView):
+    template_name = "assessments/hearing_form.html"
+    form_class = HearingForm
+    success_message = gettext_lazy("已组织述责述廉。")
+
+    def get_object(self):
+        return _managed_scheme(self.request.user, self.kwargs["pk"])
+
+    def get_form_kwargs(self):
+        return {"targets": self.object.targets.all()}
+
+    def get_context(self, form):
+        return {"form": form, "scheme": self.object}
+
+    def perform(self, form):
+        return services.hearing_create(scheme=self.object, **form.cleaned_data, by=self.request.user)
+
+
+@require_GET
+@private_no_store
+def hearing_detail(request, pk):
+    """The team in office with each member's report (or none yet), its list's completion and 评议."""
+    hearing = selectors.hearing_for(request.user, pk)
+    today = _today()
+    summaries = {s.report.person_id: s for s in selectors.hearing_summaries(selectors.hearing_reports(hearing), today)}
+    team = selectors.team_on(hearing.organisation, min(today, hearing.closes_on))
+    seated = {m.person_id for m in team}
+    me = selectors.person_of(request.user)
+    rows = [(m.person, m, summaries.get(m.person_id)) for m in team]
+    # A member who left after reporting keeps his report on the page.
+    rows += [(s.report.person, None, s) for pid, s in summaries.items() if pid not in seated]
+    may_report = (
+        me is not None
+        and me.pk in seated
+        and hearing.is_open(today)
+        and not HearingReport.objects.filter(person=me, year=hearing.scheme.year).exists()
+    )
+    return render(
+        request,
+        "assessments/hearing_detail.html",
+        {
+            "hearing": hearing,
+            "rows": rows,
+            "me": me,
+            "may_report": may_report,
+            "manage": permissions.may_manage(request.user, hearing.scheme),
+            "today": today,
+        },
+    )
+
+
+class ReportSubmit(ServiceFormView):
+    template_name = "assessments/report_form.html"
+    form_class = ReportForm
+    success_message = gettext_lazy("已提交述责述廉报告。")
+
+    def get_object(self):
+        return selectors.hearing_for(self.request.user, self.kwargs["pk"])
+
+    def refuse(self):
+        if not selectors.is_team_member(selectors.person_of(self.request.user), self.object.organisation, _today()):
+            raise PermissionDenied(_("只有该组织在任的班子成员可以提交述责述廉报告。"))
+        return None
+
+    def get_context(self, form):
+        me = selectors.person_of(self.request.user)
+        personal = selectors.personal_list(self.object.organisation, self.object.scheme.year, me, _today())
+        existing = HearingReport.objects.filter(person=me, year=self.object.scheme.year).first()
+        return {"form": form, "hearing": self.object, "personal": personal, "existing": existing}
+
+    def perform(self, form):
+        return services.report_submit(
+            hearing=self.object, text=form.cleaned_data["text"], files=form.cleaned_data["files"], by=self.request.user
+        )
+
+
+def _report_page(request, report, form=None, status=200):
+    today = _today()
+    hearing = report.hearing
+    me = selectors.person_of(request.user)
+    member = selectors.is_team_member(me, hearing.organisation, today)
+    mine = HearingEvaluation.objects.filter(report=report, evaluator=me).first() if member and me is not None else None
+    may_evaluate = member and me.pk != report.person_id and mine is None and hearing.is_open(today)
+    manage = permissions.may_manage(request.user, hearing.scheme)
+    summary = selectors.hearing_summaries([report], today)[0]
+    return render(
+        request,
+        "assessments/report_detail.html",
+        {
+            "report": report,
+            "hearing": hearing,
+            "summary": summary,
+            "files": list(report.files.order_by("pk")),
+            "evaluators": list(
+                report.evaluations.select_related("evaluator")
+                .order_by("evaluated_at", "pk")
+                .values_list("evaluator__name", flat=True)
+            ),
+            "mine": mine,
+            "own_report": me is not None and me.pk == report.person_id,
+            "member": member,
+            "may_evaluate": may_evaluate,
+            "form": form or (EvaluationForm() if may_evaluate else None),
+            "manage": manage,
+        },
+        status=status,
+    )
+
+
+@require_GET
+@private_no_store
+def hearing_report(request, pk):
+    return _report_page(request, selectors.report_for(request.user, pk))
+
+
+@require_POST
+def report_evaluate(request, pk):
+    """A committee member's 评议; a self-evaluation, a second one or a bad value is refused at its field."""
+    report = selectors.report_for(request.user, pk)
+    form = EvaluationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.report_evaluate(
+                report=report,
+                rating=form.cleaned_data["rating"],
+                score=form.cleaned_data["score"],
+                comment=form.cleaned_data["comment"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, _("已提交评议。"))
+            return redirect(report.get_absolute_url())
+    return _report_page(request, report, form=form, status=400)
+
+
+class HearingRoundCreate(ServiceFormView):
+    template_name = "assessments/hearing_round_form.html"
+    form_class = HearingRoundForm
+    success_message = gettext_lazy("已组织群众评议，请打印并分发票码。")
+
+    def get_object(self):
+        report = selectors.report_for(self.request.user, self.kwargs["pk"])
+        if not permissions.may_manage(self.request.user, report.hearing.scheme):
+            raise Http404
+        return report
+
+    def get_context(self, form):
+        return {"form": form, "report": self.object}
+
+    def perform(self, form):
+        fields = dict(form.cleaned_data)
+        questions = fields.pop("questions").splitlines()
+        return services.hearing_round_create(report=self.object, questions=questions, **fields, by=self.request.user)
+
+
+@require_GET
+def hearing_file(request, pk):
+    """A report's file, served only after the door check, as an attachment."""
+    from django.http import FileResponse
+
+    attachment = selectors.hearing_file_for(request.user, pk)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    response = FileResponse(
+        handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def hearing_panel(request, person):
+    """The 述责述廉评议 on a person's page (for 选拔任用), beside the eligibility panel: the person's
+    reports the reader may read, with their 评议; nothing when there is none."""
+    from core.panels import Panel
+
+    summaries = selectors.person_hearings(request.user, person, _today())
+    if not summaries:
+        return None
+    return Panel("assessments/_hearing_panel.html", {"person": person, "summaries": summaries})

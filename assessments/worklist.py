@@ -3,6 +3,7 @@ out or wind up; 已办: inspections confirmed and rounds organised. Read through
 
 from datetime import timedelta
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from assessments.models import EvaluationRound, Inspection, InspectionStatus
@@ -95,5 +96,90 @@ def done(user, since) -> list[Done]:
     )
     rows += [
         Done(on_day(r.opens_on), _("组织民主测评：%(round)s") % {"round": r}, r.get_absolute_url()) for r in organised
+    ]
+    return rows
+
+
+def hearing_todo(user, today) -> list[Todo]:
+    """述责述廉 on the 工作台: the member who has not yet reported in an open 述责述廉 of his team, and
+    the reports of the other members he has not yet evaluated (评议)."""
+    from django.db.models import Exists, OuterRef
+
+    from assessments.models import Hearing, HearingEvaluation, HearingReport
+    from responsibilities.models import Person, TeamMembership
+
+    person = Person.objects.filter(user=user).first()
+    if person is None:
+        return []
+    seats = TeamMembership.objects.on(today).filter(person=person).values("organisation")
+    open_hearings = Hearing.objects.for_user(user).filter(
+        organisation__in=seats, opens_on__lte=today, closes_on__gte=today
+    )
+    reported = HearingReport.objects.filter(person=person, year=OuterRef("scheme__year"))
+    to_report = (
+        open_hearings.filter(~Exists(reported)).select_related("organisation", "scheme").order_by("closes_on", "pk")
+    )
+    evaluated = HearingEvaluation.objects.filter(report=OuterRef("pk"), evaluator=person)
+    to_evaluate = (
+        HearingReport.objects.for_user(user)
+        .filter(hearing__in=open_hearings)
+        .exclude(person=person)
+        .filter(~Exists(evaluated))
+        .select_related("person", "hearing__organisation")
+        .order_by("hearing__closes_on", "person__name", "pk")
+    )
+    return [
+        _group(
+            "hearing_reports_to_submit",
+            _("待提交的述责述廉报告"),
+            _("提交报告"),
+            to_report,
+            lambda h: TodoRow(
+                text=str(h),
+                url=reverse("assessments:report_submit", args=[h.pk]),
+                detail=_("%(day)s 截止") % {"day": h.closes_on},
+            ),
+        ),
+        _group(
+            "hearing_reports_to_evaluate",
+            _("待评议的述责述廉报告"),
+            _("评议"),
+            to_evaluate,
+            lambda r: TodoRow(
+                text=_("%(name)s · %(year)s 年述责述廉报告") % {"name": r.person.name, "year": r.year},
+                url=r.get_absolute_url(),
+                detail=_("%(day)s 截止") % {"day": r.hearing.closes_on},
+            ),
+        ),
+    ]
+
+
+def hearing_done(user, since) -> list[Done]:
+    """已办: the reports the user submitted and the 评议 he gave, through the reports' door."""
+    from assessments.models import HearingEvaluation, HearingReport
+
+    submitted = (
+        HearingReport.objects.for_user(user)
+        .filter(submitted_by=user, submitted_at__gte=since)
+        .select_related("person")
+        .order_by("-submitted_at")[:10]
+    )
+    rows = [
+        Done(r.submitted_at, _("提交述责述廉报告：%(year)s 年") % {"year": r.year}, r.get_absolute_url())
+        for r in submitted
+    ]
+    evaluated = (
+        HearingEvaluation.objects.for_user(user)
+        .filter(evaluated_by=user, evaluated_at__gte=since)
+        .select_related("report__person")
+        .order_by("-evaluated_at")[:10]
+    )
+    rows += [
+        Done(
+            e.evaluated_at,
+            _("评议述责述廉报告：%(name)s") % {"name": e.report.person.name},
+            e.report.get_absolute_url(),
+        )
+        for e in evaluated
     ]
     return rows

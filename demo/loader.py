@@ -15,6 +15,7 @@ from django.db import connection, transaction
 from demo import accountability as accountability_demo
 from demo import assessments as assessments_demo
 from demo import duties as duties_demo
+from demo import hearings as hearings_demo
 from demo import lists as demo_lists
 from demo import problems as problems_demo
 from demo import workbench as workbench_demo
@@ -295,4 +296,7 @@ def load_demo() -> tuple[bool, list[tuple[str, str, str]]]:
         problems_demo.build(admin_user)
         # 履责纪实 at the city, signed, changed-since-signing and unsigned lists.
         duties_demo.build(admin_user)
+
+        # 述责述廉: 东州市委's team under the province's assessment, with reports, 评议 and mass rounds.
+        hearings_demo.build(admin_user)
     return created, accounts

@@ -77,7 +77,7 @@ from django.utils import timezone
 from accountability import services as accountability_services
 from accountability.models import Measure, Restriction, RuleSet, Situation
 from assessments import services as assessment_services
-from assessments.models import Result, slip_codes
+from assessments.models import HearingFile, HearingReport, Result, slip_codes
 from core.history import HISTORY_MODELS
 from core.models import Notification
 from responsibilities import services
@@ -464,6 +464,8 @@ POLICIES = {
         history("duty", "duty", MEMBER_LIST),
         history("round", "round", ROUND_PAGE),
         history("result", "result", EVERYONE),
+        history("hearing", "hearing", EVERYONE),
+        history("hearing_report", "hearing_report", EVERYONE),
         Policy(
             EVERYONE,
             post=None,
@@ -1063,6 +1065,56 @@ POLICIES = {
         args=pk("scheme"),
         data=lambda w, s, r: {"person": w.person[s].pk, "title": "优秀党务工作者"},
     ),
+    # ---- 述责述廉 and its 评议 ----
+    "assessments:hearing_list": Policy(
+        listed(),
+        marker=lambda w, s: w.hearing[s].organisation.name,
+        why="The 述责述廉 of the user's scope: its organisation's or its assessing level's.",
+    ),
+    "assessments:hearing_create": Policy(
+        MANAGES_CHILD_SCHEME,
+        post=MANAGES_CHILD_SCHEME,
+        args=pk("scheme"),
+        data=lambda w, s, r: {
+            "organisation": w.org[s].pk,
+            "opens_on": str(w.today),
+            "closes_on": str(w.today + timedelta(days=10)),
+            "committee_weight": "50",
+        },
+        why="The assessing office opens a 述责述廉 in its scheme (the county's exists already: 400).",
+    ),
+    "assessments:hearing_detail": Policy(EVERYONE, args=pk("hearing")),
+    "assessments:report_submit": Policy(
+        Rule(at(LEADERS, OWN), forbidden=ASSIGNED, superuser=FORBIDDEN),
+        post=Rule(at(LEADERS, OWN), forbidden=ASSIGNED, superuser=FORBIDDEN),
+        args=pk("hearing"),
+        data=lambda w, s, r: {"text": "矩阵述责述廉报告"},
+        why="Only a member of the team in office reports, for himself: C's leader and secretary at C (the "
+        "leader's second report of the year is refused at the field, 400). 403: readers who are not members.",
+    ),
+    "assessments:hearing_report": Policy(EVERYONE, args=pk("hearing_report")),
+    "assessments:report_evaluate": Policy(
+        METHOD_NOT_ALLOWED,
+        post=Rule(at(LEADERS, OWN), forbidden=ASSIGNED, superuser=FORBIDDEN),
+        args=pk("hearing_report"),
+        data=lambda w, s, r: {"rating": "good"},
+        why="The other members of the team evaluate: C's secretary evaluates the leader's report; the "
+        "leader's own is refused at the field (400). 403: readers outside the team.",
+    ),
+    "assessments:hearing_round_create": Policy(
+        MANAGES_CHILD_SCHEME,
+        post=MANAGES_CHILD_SCHEME,
+        args=pk("hearing_report"),
+        data=lambda w, s, r: {
+            "questions": "廉洁自律情况",
+            "issued": "5",
+            "quorum_percent": "80",
+            "opens_on": str(w.today),
+            "closes_on": str(w.today + timedelta(days=10)),
+        },
+        why="The masses' 评议 is organised by the assessing office, as any round.",
+    ),
+    "assessments:hearing_file": Policy(EVERYONE, args=pk("hearing_file"), why="A report's file, after the door."),
     # ---- Django's admin ----
     # C's administrator has admin access (is_staff) and model permissions (ADMIN_PERMISSIONS), as an
     # administrator of a city may be given; no other role has admin access (the admin's login page).
@@ -1492,6 +1544,33 @@ def build_world(media_root) -> SimpleNamespace:
     w.ballot_code = slip_codes(w.round[OWN].slip_key, w.round[OWN].issued)[0]
     for evaluation in w.round.values():
         assessment_services.round_slips_destroy(evaluation=evaluation, by=root)
+
+    # 述责述廉: a hearing of each organisation in the scheme that assesses it, open today, with the
+    # member's report (C's member is the leader) and a file on it.
+    w.hearing, w.hearing_report, w.hearing_file = {}, {}, {}
+    for scope, org in w.org.items():
+        w.hearing[scope] = assessment_services.hearing_create(
+            scheme=about[scope],
+            organisation=org,
+            opens_on=today - timedelta(days=1),
+            closes_on=today + timedelta(days=30),
+            by=root,
+        )
+        w.hearing_report[scope] = HearingReport.objects.create(
+            hearing=w.hearing[scope],
+            person=w.person[scope],
+            year=about[scope].year,
+            text=f"矩阵报告{SUFFIX[scope]}",
+            submitted_by=root,
+        )
+        w.hearing_file[scope] = HearingFile.objects.create(
+            report=w.hearing_report[scope],
+            file=pdf(),
+            original_name="述责述廉报告.pdf",
+            content_type="application/pdf",
+            size=100,
+            uploaded_by=root,
+        )
 
     # A deduction on each (draft) inspection: 立为问题 is offered to those who record for the assessor.
     w.deduction = {}
