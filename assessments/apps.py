@@ -7,7 +7,9 @@ class AssessmentsConfig(AppConfig):
     verbose_name = _("考核评价")
 
     def ready(self):
-        from assessments.models import EvaluationRound, Indicator, Inspection, Result, Scheme
+        from assessments import report_notifications  # noqa: F401  (registers the report's events)
+        from assessments.annual_report import register_builtin_sections
+        from assessments.models import AnnualReport, EvaluationRound, Indicator, Inspection, Result, Scheme
         from core.history import register_history, register_link_history
 
         for key, model in (
@@ -16,6 +18,7 @@ class AssessmentsConfig(AppConfig):
             ("inspection", Inspection),
             ("round", EvaluationRound),
             ("result", Result),
+            ("annual_report", AnnualReport),
         ):
             register_history(key, model, model.objects.for_user)
         register_link_history(Scheme, Scheme.targets.field)
@@ -25,8 +28,14 @@ class AssessmentsConfig(AppConfig):
         from core.worklist import register_done, register_todo
 
         register_todo(worklist.todo, order=40)
+        register_todo(worklist.reports_todo, order=12)
         register_done(worklist.done)
+        register_done(worklist.reports_done)
 
         from core.navigation import register_menu_entry
 
         register_menu_entry("assessments", _("考核方案"), "assessments:scheme_list", order=10)
+        register_menu_entry("assessments", _("年度主体责任报告"), "assessments:report_list", order=40)
+
+        # The annual report's sections drafted from the year's data (another app may register more).
+        register_builtin_sections()

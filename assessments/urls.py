@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessments import views
+from assessments import report_views, views
 
 app_name = "assessments"
 
@@ -26,4 +26,11 @@ urlpatterns = [
     path("<int:pk>/results/export/", views.results_export, name="results_export"),
     path("results/<int:pk>/", views.result_detail, name="result_detail"),
     path("<int:pk>/awards/", views.Awards.as_view(), name="awards"),
+    # The annual 主体责任 report (年度履行全面从严治党主体责任情况报告).
+    path("reports/", report_views.report_list, name="report_list"),
+    path("reports/new/", report_views.report_create, name="report_create"),
+    path("reports/<int:pk>/", report_views.report_detail, name="report_detail"),
+    path("reports/<int:pk>/edit/", report_views.ReportEdit.as_view(), name="report_edit"),
+    path("reports/<int:pk>/move/", report_views.report_move, name="report_move"),
+    path("reports/<int:pk>/pdf/", report_views.report_pdf_view, name="report_pdf"),
 ]
