@@ -24,6 +24,8 @@ $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@# -qq hides this machine's harmless "Location ... is ignored" warnings
 	$(PIP) install -qq --disable-pip-version-check -r requirements-dev.txt
+	@# The annual report's PDF: WeasyPrint's libraries and a CJK font (installed under CI=true, else checked).
+	@scripts/ensure-pdf.sh $(PY)
 	@touch $@
 
 install: $(STAMP)
@@ -49,6 +51,7 @@ demo: migrate
 # into staticfiles/ and served by WhiteNoise, a secret key of this machine kept in .secret_key
 # (mode 600). `DEBUG=true make run` turns Django's debug pages back on for development.
 run: db messages
+	@scripts/ensure-pdf.sh $(PY)
 	@$(PY) manage.py migrate --noinput
 	@$(PY) manage.py load_demo
 	@$(PY) manage.py collectstatic --noinput >/dev/null
@@ -76,9 +79,11 @@ format: install
 
 # Finds PostgreSQL: DATABASE_URL, else 127.0.0.1:5432 if it answers, else the embedded one; on the last
 # two the tests use two roles (DATABASE_OWNER_URL owns the tables, DATABASE_URL is the application's).
-# Under CI=true, installs Debian's Chromium for the browser tests and fails if it cannot run.
+# Under CI=true, installs Debian's Chromium for the browser tests and fails if it cannot run, and
+# fonts-noto-cjk for the PDF reports (scripts/ensure-pdf.sh; elsewhere it fails clearly when missing).
 test: install
 	@if [ "$$CI" = "true" ]; then scripts/ensure-chromium.sh; fi
+	@scripts/ensure-pdf.sh $(PY)
 	@ROLES="$$($(PY) scripts/devdb.py test-env)" && eval "$$ROLES" && \
 	  $(VENV)/bin/ruff check . && \
 	  $(VENV)/bin/ruff format --check . && \

@@ -253,9 +253,16 @@ def problems_section(context: ReportContext) -> list[Part]:
         .exclude(status=ProblemStatus.CLOSED)
         .order_by("deadline", "pk")[:10]
     )
+    still_open = list(still_open)
+    if still_open:
+        paragraphs.append(_("本级尚未销号的问题："))
     paragraphs += [
-        _("“%(title)s”（%(status)s，整改时限%(deadline)s）。")
-        % {"title": problem.title, "status": problem.get_status_display(), "deadline": problem.deadline}
+        _("%(title)s（%(status)s，整改时限%(deadline)s）。")
+        % {
+            "title": problem.title,
+            "status": problem.get_status_display(),
+            "deadline": f"{problem.deadline.year}年{problem.deadline.month}月{problem.deadline.day}日",
+        }
         for problem in still_open
     ]
     return [Part(paragraphs=paragraphs)]

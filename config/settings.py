@@ -209,7 +209,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     # django-axes announces itself at every start; its lockouts are still logged as warnings.
     # Procrastinate tells of every registration and fetch at INFO; its failures and retries are warnings.
-    "loggers": {"axes": {"level": "WARNING"}, "procrastinate": {"level": "WARNING"}},
+    # WeasyPrint logs every step of every PDF (weasyprint.progress) at INFO.
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "procrastinate": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+    },
 }
 
 # Names shown in the page title and header.

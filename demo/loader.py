@@ -16,6 +16,7 @@ from demo import accountability as accountability_demo
 from demo import assessments as assessments_demo
 from demo import lists as demo_lists
 from demo import problems as problems_demo
+from demo import reports as reports_demo
 from demo import workbench as workbench_demo
 from responsibilities import services
 from responsibilities.models import Department, Organisation, OrganisationKind, Person, PostLevel, Role, TeamRole
@@ -292,4 +293,6 @@ def load_demo() -> tuple[bool, list[tuple[str, str, str]]]:
         workbench_demo.build(admin_user)
         # 问题清单: findings of the city at 东安县委, one in every status.
         problems_demo.build(admin_user)
+        # The annual 主体责任 report: the city's draft, the county's submitted to its secretary.
+        reports_demo.build(admin_user)
     return created, accounts
