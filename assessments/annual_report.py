@@ -90,11 +90,11 @@ def draft_body(context: ReportContext) -> str:
 
 
 def percent_text(done: int, total: int) -> str:
-    """A completion rate as the roll-up shows it (one decimal), or "—" when there is nothing to count."""
+    """A completion rate as the roll-up shows it (one decimal, "50%" rather than "50.0%"); the callers
+    say "no tasks" in words rather than print a rate of nothing."""
     from responsibilities.rules import completion_rate
 
-    rate = completion_rate(done, total)
-    return f"{rules.plain(rate)}%" if rate is not None else "—"
+    return f"{rules.plain(completion_rate(done, total) or 0)}%"
 
 
 # ---- The built-in sections ------------------------------------------------------------------------
@@ -114,25 +114,20 @@ def lists_section(context: ReportContext) -> list[Part]:
     total = sum(item.task_total for item in lists)
     done = sum(item.task_done for item in lists)
     overdue = sum(item.task_overdue for item in lists)
-    parts = [
-        Part(
-            _("清单制定情况"),
-            [
-                _(
-                    "本年度制定党委（党组）责任清单%(committee)s份、班子成员个人责任清单%(personal)s份，"
-                    "分解具体任务%(total)s项，已完成%(done)s项，完成率%(rate)s，逾期未完成%(overdue)s项。"
-                )
-                % {
-                    "committee": len(committee),
-                    "personal": len(personal),
-                    "total": total,
-                    "done": done,
-                    "rate": percent_text(done, total),
-                    "overdue": overdue,
-                }
-            ],
-        )
-    ]
+    made = _("本年度制定党委（党组）责任清单%(committee)s份、班子成员个人责任清单%(personal)s份，") % {
+        "committee": len(committee),
+        "personal": len(personal),
+    }
+    if total:
+        made += _("分解具体任务%(total)s项，已完成%(done)s项，完成率%(rate)s，逾期未完成%(overdue)s项。") % {
+            "total": total,
+            "done": done,
+            "rate": percent_text(done, total),
+            "overdue": overdue,
+        }
+    else:
+        made += _("尚未分解具体任务。")
+    parts = [Part(_("清单制定情况"), [made])]
     if committee:
         items = (
             ListItem.objects.for_user(context.user)
@@ -179,15 +174,16 @@ def issued_section(context: ReportContext) -> list[Part]:
         for task in issued[:10]
     ]
     subtree = rollup(org, year, today).subtree
-    paragraphs.append(
-        _("本级及所属党组织责任清单共有具体任务%(total)s项，已完成%(done)s项，完成率%(rate)s，逾期%(overdue)s项。")
-        % {
-            "total": subtree.total,
-            "done": subtree.done,
-            "rate": percent_text(subtree.done, subtree.total),
-            "overdue": subtree.overdue,
-        }
-    )
+    if subtree.total:
+        paragraphs.append(
+            _("本级及所属党组织责任清单共有具体任务%(total)s项，已完成%(done)s项，完成率%(rate)s，逾期%(overdue)s项。")
+            % {
+                "total": subtree.total,
+                "done": subtree.done,
+                "rate": percent_text(subtree.done, subtree.total),
+                "overdue": subtree.overdue,
+            }
+        )
     return [Part(paragraphs=paragraphs)]
 
 

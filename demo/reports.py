@@ -5,8 +5,8 @@ own data by ``office`` (a draft still to finish), and 东安县委's drafted, co
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from assessments import rules
 from assessments import report_services as services
+from assessments import rules
 from assessments.models import AnnualReport
 from responsibilities.models import Organisation
 
