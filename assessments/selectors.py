@@ -351,16 +351,20 @@ class ReportingRow:
     overdue: bool
 
 
-def preparing_organisations(user, today) -> QuerySet[Organisation]:
+def preparing_organisations(user, today, secretary: bool = True) -> QuerySet[Organisation]:
     """The organisations whose report the user writes: those his or her office staff (or administrator)
     assignment names itself, and those where he or she is the secretary on the day; reporting kinds
-    with an upper level only."""
+    with an upper level only. ``secretary=False`` leaves out the secretary's (the 工作台: drafting is
+    the office's work, the secretary's is to confirm)."""
     if not user.is_authenticated:
         return Organisation.objects.none()
     own = [path for role, _dept, path in scope.assignments_of(user) if role in OWN_OFFICE_ROLES]
+    condition = Q(path__in=own)
+    if secretary:
+        condition |= Q(pk__in=TeamMembership.objects.secretary_of(user, today))
     return (
         Organisation.objects.active()
-        .filter(Q(path__in=own) | Q(pk__in=TeamMembership.objects.secretary_of(user, today)))
+        .filter(condition)
         .filter(kind__in=rules.REPORTING_KINDS, depth__gt=1)
         .order_by("path")
     )

@@ -105,7 +105,8 @@ def done(user, since) -> list[Done]:
 
 
 def reports_todo(user, today) -> list[Todo]:
-    """The reporting year's report to draft or finish (the organisation's own office and secretary),
+    """The reporting year's report to draft or finish (the organisation's own office; the secretary may
+    draft too, but his or her 待办 is the confirmation),
     to confirm (the secretary) and to receive (the upper level's office staff)."""
     from assessments.models import AnnualReport, ReportStatus
     from assessments.selectors import preparing_organisations, report_deadline
@@ -113,7 +114,7 @@ def reports_todo(user, today) -> list[Todo]:
 
     year = rules.reporting_year(today)
     deadline = _("报送期限 %(day)s") % {"day": report_deadline(year)}
-    own = list(preparing_organisations(user, today))
+    own = list(preparing_organisations(user, today, secretary=False))
     reports = {
         report.organisation_id: report
         for report in AnnualReport.objects.for_user(user).filter(organisation__in=[o.pk for o in own], year=year)
