@@ -51,6 +51,10 @@ def _year_and_upper(request, today):
 @require_GET
 def report_list(request):
     """The year's reports: ours (to draft, or where they are), and those due to us from below."""
+    return _list_page(request)
+
+
+def _list_page(request, status=200):
     today = timezone.localdate()
     year, upper = _year_and_upper(request, today)
     own = list(selectors.preparing_organisations(request.user, today))
@@ -74,6 +78,7 @@ def report_list(request):
             "overdue": sum(1 for row in rows if row.overdue),
             "draft_form": ReportDraftForm(initial={"year": year}),
         },
+        status=status,
     )
 
 
@@ -85,7 +90,8 @@ def report_create(request):
         return redirect("assessments:report_list")
     organisation = get_object_or_404(Organisation.objects.for_user(request.user), pk=form.cleaned_data["organisation"])
     if not can(request.user, "assessments.prepare_report", organisation):
-        raise PermissionDenied(services.PREPARE_REFUSED)
+        messages.error(request, services.PREPARE_REFUSED)
+        return _list_page(request, status=403)
     try:
         report = services.report_draft(organisation=organisation, year=form.cleaned_data["year"], by=request.user)
     except ValidationError as error:
@@ -133,7 +139,11 @@ class ReportEdit(ServiceFormView):
 
     def refuse(self):
         if not can(self.request.user, "assessments.prepare_report", self.object.organisation):
-            raise PermissionDenied(services.PREPARE_REFUSED)
+            # The report's page, with the rule's words (403): who may read it but not change it.
+            messages.error(self.request, services.PREPARE_REFUSED)
+            return render(
+                self.request, "assessments/report_detail.html", _context(self.request.user, self.object), status=403
+            )
         if not self.object.is_editable:
             messages.error(
                 self.request, _("报告%(status)s，不能再修改。") % {"status": self.object.get_status_display()}

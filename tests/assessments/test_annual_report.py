@@ -379,3 +379,14 @@ def test_outside_the_scope_a_report_is_404(client, tree, office_staff, superuser
     client.force_login(sibling_staff)
     for name in ("report_detail", "report_pdf", "report_edit"):
         assert client.get(reverse(f"assessments:{name}", args=[report.pk])).status_code == 404
+
+
+def test_drafting_or_editing_by_someone_else_answers_403_with_the_rule(client, tree, office_staff, leader):
+    report = _draft(tree, office_staff)
+    client.force_login(leader)
+    refusal = "只有本单位的党建工作人员或书记可以起草、修改和提交年度主体责任报告。"
+    edit = client.get(reverse("assessments:report_edit", args=[report.pk]))
+    assert edit.status_code == 403 and refusal in edit.content.decode()
+    draft = client.post(reverse("assessments:report_create"), {"organisation": tree["child"].pk, "year": THIS_YEAR})
+    assert draft.status_code == 403 and refusal in draft.content.decode()
+    assert AnnualReport.objects.count() == 1
