@@ -50,6 +50,7 @@ demo: migrate
 # into staticfiles/ and served by WhiteNoise, a secret key of this machine kept in .secret_key
 # (mode 600). `DEBUG=true make run` turns Django's debug pages back on for development.
 run: db messages
+	@scripts/ensure-pdf.sh $(PY) || echo "[run] the annual report's PDF answers 503 until the above is installed" >&2
 	@$(PY) manage.py migrate --noinput
 	@$(PY) manage.py load_demo
 	@$(PY) manage.py collectstatic --noinput >/dev/null
@@ -77,9 +78,11 @@ format: install
 
 # Finds PostgreSQL: DATABASE_URL, else 127.0.0.1:5432 if it answers, else the embedded one; on the last
 # two the tests use two roles (DATABASE_OWNER_URL owns the tables, DATABASE_URL is the application's).
-# Under CI=true, installs Debian's Chromium for the browser tests and fails if it cannot run.
+# Under CI=true, installs Debian's Chromium for the browser tests and fails if it cannot run, and
+# fonts-noto-cjk for the PDF reports (scripts/ensure-pdf.sh; elsewhere it fails clearly when missing).
 test: install
 	@if [ "$$CI" = "true" ]; then scripts/ensure-chromium.sh; fi
+	@scripts/ensure-pdf.sh $(PY)
 	@ROLES="$$($(PY) scripts/devdb.py test-env)" && eval "$$ROLES" && \
 	  $(VENV)/bin/ruff check . && \
 	  $(VENV)/bin/ruff format --check . && \

@@ -7,7 +7,18 @@ class AssessmentsConfig(AppConfig):
     verbose_name = _("考核评价")
 
     def ready(self):
-        from assessments.models import EvaluationRound, Hearing, HearingReport, Indicator, Inspection, Result, Scheme
+        from assessments import report_notifications  # noqa: F401  (registers the report's events)
+        from assessments.annual_report import register_builtin_sections
+        from assessments.models import (
+            AnnualReport,
+            EvaluationRound,
+            Hearing,
+            HearingReport,
+            Indicator,
+            Inspection,
+            Result,
+            Scheme,
+        )
         from core.history import register_history, register_link_history
 
         for key, model in (
@@ -18,6 +29,7 @@ class AssessmentsConfig(AppConfig):
             ("result", Result),
             ("hearing", Hearing),
             ("hearing_report", HearingReport),
+            ("annual_report", AnnualReport),
         ):
             register_history(key, model, model.objects.for_user)
         register_link_history(Scheme, Scheme.targets.field)
@@ -28,8 +40,10 @@ class AssessmentsConfig(AppConfig):
 
         register_todo(worklist.todo, order=40)
         register_todo(worklist.hearing_todo, order=45)
+        register_todo(worklist.reports_todo, order=12)
         register_done(worklist.done)
         register_done(worklist.hearing_done)
+        register_done(worklist.reports_done)
 
         from assessments.dashboard import dashboard_sections
         from core.panels import register_dashboard_sections
@@ -40,8 +54,12 @@ class AssessmentsConfig(AppConfig):
 
         register_menu_entry("assessments", _("考核方案"), "assessments:scheme_list", order=10)
         register_menu_entry("assessments", _("述责述廉"), "assessments:hearing_list", order=20)
+        register_menu_entry("assessments", _("年度主体责任报告"), "assessments:report_list", order=40)
 
         from assessments.views import hearing_panel
         from core.panels import register_person_panel
 
         register_person_panel(hearing_panel)
+
+        # The annual report's sections drafted from the year's data (another app may register more).
+        register_builtin_sections()

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from assessments import rules
 from core import scope
 from core.models import (
     ArchivableModel,
@@ -1074,3 +1075,131 @@ class HearingEvaluation(models.Model):
 
     def __str__(self):
         return f"{self.evaluator_id} → {self.report_id}"
+
+
+# ---- The annual 主体责任 report ------------------------------------------------------------------
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = rules.R_DRAFT, _("草稿")
+    SUBMITTED = rules.R_SUBMITTED, _("待书记确认")
+    CONFIRMED = rules.R_CONFIRMED, _("已报送")
+    RECEIVED = rules.R_RECEIVED, _("已接收")
+    RETURNED = rules.R_RETURNED, _("已退回")
+
+
+class AnnualReportQuerySet(scope.ScopedQuerySet):
+    def visibility(self, user, action=scope.VIEW):
+        """A committee's document: read as its committee list is (office staff, inspectors, administrators
+        and leaders of its subtree, upper levels included, and its secretary); changed by office staff
+        and administrators of its subtree (who may do which step is ``assessments.permissions``)."""
+        if action != scope.VIEW:
+            return scope.within(scope.scope_paths(user, action), field="organisation__path")
+        roles = {"office_staff", "inspector", "admin", "leader"}
+        allowed = scope.within(scope.scope_paths(user, scope.VIEW, roles=roles), field="organisation__path")
+        allowed |= Q(organisation__in=TeamMembership.objects.secretary_of(user, timezone.localdate()))
+        return allowed
+
+
+@track_history()
+class AnnualReport(VersionedModel):
+    """A 党委（党组）'s yearly report to the organisation above it on how it carried out its 主体责任
+    (年度履行全面从严治党主体责任情况报告): drafted from the year's data, edited by its office, confirmed
+    by its secretary, received (or returned) by the upper level."""
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("报告单位"), on_delete=models.PROTECT, related_name="annual_reports"
+    )
+    recipient = models.ForeignKey(Organisation, verbose_name=_("主送机关"), on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("年度"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(
+        _("正文"),
+        help_text=_("标题行以“一、”“（一）”开头；每段一行。"),
+    )
+    issuer_name = models.CharField(_("落款单位"), max_length=100)
+    status = models.CharField(_("状态"), max_length=16, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("起草人"), on_delete=models.PROTECT, related_name="+"
+    )
+    drafted_at = models.DateTimeField(_("起草时间"), default=timezone.now, editable=False)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("提交人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("确认人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(_("报送时间"), null=True, blank=True)
+    issued_on = models.DateField(_("成文日期"), null=True, blank=True)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("接收人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    received_at = models.DateTimeField(_("接收时间"), null=True, blank=True)
+    return_reason = models.TextField(_("退回原因"), blank=True, default="")
+
+    objects = AnnualReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("年度主体责任报告")
+        verbose_name_plural = _("年度主体责任报告")
+        ordering = ["-year", "organisation__path"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ReportStatus.values),
+                name="annual_report_status_valid",
+                violation_error_message=_("状态无效。"),
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "year"],
+                name="annual_report_one_per_year",
+                violation_error_message=_("该组织本年度已有主体责任报告。"),
+            ),
+            models.CheckConstraint(
+                condition=~Q(recipient=F("organisation")),
+                name="annual_report_to_another_organ",
+                violation_error_message=_("主送机关不能是报告单位本身。"),
+            ),
+            # Confirmed (报送) and received carry who and when; a draft carries neither.
+            models.CheckConstraint(
+                condition=~Q(status__in=sorted(rules.REPORT_REPORTED))
+                | Q(confirmed_by__isnull=False, confirmed_at__isnull=False, issued_on__isnull=False),
+                name="annual_report_confirmed_who_and_when",
+                violation_error_message=_("已报送的报告必须记录确认人、报送时间和成文日期。"),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ReportStatus.RECEIVED) | Q(received_by__isnull=False, received_at__isnull=False),
+                name="annual_report_received_who_and_when",
+                violation_error_message=_("已接收的报告必须记录接收人和时间。"),
+            ),
+        ]
+        triggers = [refuse_deletes()]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("assessments:report_detail", args=[self.pk])
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in rules.REPORT_EDITABLE
+
+    @property
+    def is_reported(self) -> bool:
+        return self.status in rules.REPORT_REPORTED

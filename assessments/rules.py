@@ -5,7 +5,9 @@ composite are rounded half up to two decimals when stored or shown; ranks use th
 and equal composites share a rank.
 """
 
+import re
 from dataclasses import dataclass
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
@@ -320,3 +322,91 @@ def hearing_result(committee: Decimal | None, mass: Decimal | None, committee_we
 def leader_parts_valid(secretary_org_weight: Decimal, hearing_weight: Decimal) -> bool:
     """A secretary's personal result: organisation part + 述责述廉评议 ≤ 100; the rest is the 民主测评."""
     return hearing_weight >= 0 and secretary_org_weight >= 0 and secretary_org_weight + hearing_weight <= HUNDRED
+
+
+# ---- The annual 主体责任 report (年度履行全面从严治党主体责任情况报告) ------------------------------
+
+R_DRAFT, R_SUBMITTED, R_CONFIRMED, R_RECEIVED, R_RETURNED = "draft", "submitted", "confirmed", "received", "returned"
+
+# Who moves a report from one status to another: the reporting organisation's office staff submit the
+# draft to their secretary ("office"), the secretary confirms it, which sends it up, or sends it back
+# with a reason ("secretary"); the organisation above receives it or returns it with a reason ("upper").
+REPORT_TRANSITIONS: dict[tuple[str, str], str] = {
+    (R_DRAFT, R_SUBMITTED): "office",
+    (R_RETURNED, R_SUBMITTED): "office",
+    (R_SUBMITTED, R_CONFIRMED): "secretary",
+    (R_SUBMITTED, R_RETURNED): "secretary",
+    (R_CONFIRMED, R_RECEIVED): "upper",
+    (R_CONFIRMED, R_RETURNED): "upper",
+}
+# A report is edited while it is with the organisation's office: a draft, or returned to it.
+REPORT_EDITABLE = frozenset({R_DRAFT, R_RETURNED})
+# A report counts as reported (报送) once the secretary confirmed it.
+REPORT_REPORTED = frozenset({R_CONFIRMED, R_RECEIVED})
+
+
+def report_transition_actor(current: str, target: str) -> str | None:
+    """Who may move a report from ``current`` to ``target``; None if the move is not allowed."""
+    return REPORT_TRANSITIONS.get((current, target))
+
+
+def report_needs_reason(current: str, target: str) -> bool:
+    """Sending a report back (to the office, or down from the upper level) always says why."""
+    return target == R_RETURNED
+
+
+def report_deadline(year: int, month_day: str = "01-31") -> date:
+    """The day by which a year's report reaches the organisation above: ``month_day`` ("MM-DD") of the
+    following year (the setting ``ANNUAL_REPORT_DEADLINE``, 31 January unless configured)."""
+    month, day = (int(part) for part in month_day.split("-"))
+    return date(year + 1, month, day)
+
+
+def report_overdue(status: str | None, deadline: date, today: date) -> bool:
+    """Not reported (confirmed and sent up) and the deadline has passed; the deadline day is in time."""
+    return status not in REPORT_REPORTED and today > deadline
+
+
+CHINESE_NUMERALS = "一二三四五六七八九十"
+
+
+def chinese_number(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 35 → 三十五 (headings of an official document, up to 99)."""
+    if not 1 <= n <= 99:
+        raise ValueError(n)
+    tens, units = divmod(n, 10)
+    text = (("" if tens == 1 else CHINESE_NUMERALS[tens - 1]) + "十") if tens else ""
+    return text + (CHINESE_NUMERALS[units - 1] if units else "")
+
+
+def heading_level(line: str) -> int:
+    """The level of a line of a report's body in 公文 numbering: 1 for "一、…", 2 for "（一）…",
+    3 for "1. …"/"1．…", 0 for a paragraph."""
+    if re.match(r"^[一二三四五六七八九十]+、", line):
+        return 1
+    if re.match(r"^（[一二三四五六七八九十]+）", line):
+        return 2
+    if re.match(r"^\d+[\.．]", line):
+        return 3
+    return 0
+
+
+# What a draft leaves for its author to write (the shortcomings, next year's plans, what only another
+# department knows): a report still holding it is not submitted.
+REPORT_TO_FILL = "【请填写】"
+
+
+def report_unfinished(body: str) -> int:
+    """How many places of a report's body are still to be written."""
+    return body.count(REPORT_TO_FILL)
+
+
+# Who reports: each 党委 and 党组 (organisation kinds of ``responsibilities.OrganisationKind``), to the
+# organisation above it.
+REPORTING_KINDS = ("committee", "leading_group")
+
+
+def reporting_year(today: date) -> int:
+    """The year whose report is being written on ``today``: the current year in December (the report
+    is drafted as the year closes), the year before from January to November."""
+    return today.year if today.month == 12 else today.year - 1

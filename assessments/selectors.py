@@ -5,11 +5,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, F, Prefetch, QuerySet, Sum
+from django.conf import settings
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
 from assessments import rules
 from assessments.models import (
+    AnnualReport,
     Deduction,
     EvaluationRound,
     EvaluationSubject,
@@ -28,6 +30,7 @@ from assessments.models import (
     SchemeKind,
     Tally,
 )
+from assessments.permissions import OWN_OFFICE_ROLES
 from core import scope
 from responsibilities.models import (
     Department,
@@ -505,3 +508,78 @@ def person_hearings(user, person: Person, today) -> list[HearingSummary]:
         .order_by("-year", "-pk")
     )
     return hearing_summaries(reports, today)
+
+
+# ---- The annual 主体责任 report -----------------------------------------------------------------
+
+
+def reports_visible_to(user) -> QuerySet[AnnualReport]:
+    return AnnualReport.objects.for_user(user).select_related("organisation", "recipient")
+
+
+def annual_report_for(user, pk) -> AnnualReport:
+    return get_object_or_404(
+        reports_visible_to(user).select_related("drafted_by", "submitted_by", "confirmed_by", "received_by"), pk=pk
+    )
+
+
+def report_deadline(year: int):
+    return rules.report_deadline(year, settings.ANNUAL_REPORT_DEADLINE)
+
+
+@dataclass
+class ReportingRow:
+    """One organisation that reports to an upper level, and its report of the year (or None)."""
+
+    organisation: Organisation
+    report: AnnualReport | None
+    overdue: bool
+
+
+def preparing_organisations(user, today, secretary: bool = True) -> QuerySet[Organisation]:
+    """The organisations whose report the user writes: those his or her office staff (or administrator)
+    assignment names itself, and those where he or she is the secretary on the day; reporting kinds
+    with an upper level only. ``secretary=False`` leaves out the secretary's (the 工作台: drafting is
+    the office's work, the secretary's is to confirm)."""
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    own = [path for role, _dept, path in scope.assignments_of(user) if role in OWN_OFFICE_ROLES]
+    condition = Q(path__in=own)
+    if secretary:
+        condition |= Q(pk__in=TeamMembership.objects.secretary_of(user, today))
+    return (
+        Organisation.objects.active()
+        .filter(condition)
+        .filter(kind__in=rules.REPORTING_KINDS, depth__gt=1)
+        .order_by("path")
+    )
+
+
+def receiving_organisations(user) -> QuerySet[Organisation]:
+    """Organisations whose subordinates' reports the user receives (office staff and administrators of
+    their subtree): the user's own assigned organisations first."""
+    return Organisation.objects.for_user(user, scope.CHANGE).active()
+
+
+def reporting_rows(user, upper: Organisation, year: int, today) -> list[ReportingRow]:
+    """Each 党委（党组） directly below ``upper`` and its report of the year as the user sees it, the
+    missing ones past the deadline flagged. Two queries whatever the number of organisations."""
+    deadline = report_deadline(year)
+    children = list(
+        Organisation.objects.for_user(user)
+        .active()
+        .filter(path__startswith=upper.path, depth=upper.depth + 1, kind__in=rules.REPORTING_KINDS)
+        .order_by("path")
+    )
+    reports = {
+        report.organisation_id: report
+        for report in reports_visible_to(user)
+        .filter(organisation__in=[child.pk for child in children], year=year)
+        .select_related("confirmed_by", "received_by")
+    }
+    rows = []
+    for child in children:
+        report = reports.get(child.pk)
+        status = report.status if report else None
+        rows.append(ReportingRow(child, report, rules.report_overdue(status, deadline, today)))
+    return rows

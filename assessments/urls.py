@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessments import views
+from assessments import report_views, views
 
 app_name = "assessments"
 
@@ -35,4 +35,11 @@ urlpatterns = [
     path("hearing-reports/<int:pk>/evaluate/", views.report_evaluate, name="report_evaluate"),
     path("hearing-reports/<int:pk>/round/", views.HearingRoundCreate.as_view(), name="hearing_round_create"),
     path("hearing-files/<int:pk>/", views.hearing_file, name="hearing_file"),
+    # The annual 主体责任 report (年度履行全面从严治党主体责任情况报告).
+    path("reports/", report_views.report_list, name="report_list"),
+    path("reports/new/", report_views.report_create, name="report_create"),
+    path("reports/<int:pk>/", report_views.report_detail, name="report_detail"),
+    path("reports/<int:pk>/edit/", report_views.ReportEdit.as_view(), name="report_edit"),
+    path("reports/<int:pk>/move/", report_views.report_move, name="report_move"),
+    path("reports/<int:pk>/pdf/", report_views.report_pdf_view, name="report_pdf"),
 ]

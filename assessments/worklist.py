@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from assessments import rules
 from assessments.models import EvaluationRound, Inspection, InspectionStatus
 from core import scope
 from core.worklist import TODO_LIMIT, Done, Todo, TodoRow, on_day
@@ -182,4 +183,84 @@ def hearing_done(user, since) -> list[Done]:
         )
         for e in evaluated
     ]
+    return rows
+
+
+# ---- The annual 主体责任 report -----------------------------------------------------------------
+
+
+def reports_todo(user, today) -> list[Todo]:
+    """The reporting year's report to draft or finish (the organisation's own office; the secretary may
+    draft too, but his or her 待办 is the confirmation),
+    to confirm (the secretary) and to receive (the upper level's office staff)."""
+    from assessments.models import AnnualReport, ReportStatus
+    from assessments.selectors import preparing_organisations, report_deadline
+    from responsibilities.models import TeamMembership
+
+    year = rules.reporting_year(today)
+    deadline = _("报送期限 %(day)s") % {"day": report_deadline(year)}
+    own = list(preparing_organisations(user, today, secretary=False))
+    reports = {
+        report.organisation_id: report
+        for report in AnnualReport.objects.for_user(user).filter(organisation__in=[o.pk for o in own], year=year)
+    }
+    to_draft = [
+        TodoRow(
+            text=_("%(org)s %(year)s 年度主体责任报告") % {"org": organisation.name, "year": year},
+            url=reports[organisation.pk].get_absolute_url()
+            if organisation.pk in reports
+            else reverse("assessments:report_list") + f"?year={year}",
+            detail=(reports[organisation.pk].get_status_display() if organisation.pk in reports else _("未起草"))
+            + " · "
+            + deadline,
+        )
+        for organisation in own
+        if organisation.pk not in reports or reports[organisation.pk].is_editable
+    ]
+    to_confirm = (
+        AnnualReport.objects.for_user(user)
+        .filter(status=ReportStatus.SUBMITTED, organisation__in=TeamMembership.objects.secretary_of(user, today))
+        .select_related("organisation")
+        .order_by("year", "organisation__path")
+    )
+    to_receive = (
+        AnnualReport.objects.for_user(user)
+        .filter(scope.within(scope.scope_paths(user, scope.CHANGE), field="recipient__path"))
+        .filter(status=ReportStatus.CONFIRMED)
+        .select_related("organisation")
+        .order_by("confirmed_at", "pk")
+    )
+
+    def report_row(report):
+        return TodoRow(text=str(report.title), url=report.get_absolute_url(), detail=report.organisation.name)
+
+    return [
+        Todo(
+            key="reports_to_draft",
+            title=_("待起草的年度主体责任报告"),
+            action=_("起草并提交"),
+            rows=to_draft[:TODO_LIMIT],
+            count=len(to_draft),
+        ),
+        _group("reports_to_confirm", _("待确认的年度主体责任报告"), _("审阅确认"), to_confirm, report_row),
+        _group("reports_to_receive", _("待接收的年度主体责任报告"), _("接收"), to_receive, report_row),
+    ]
+
+
+def reports_done(user, since) -> list[Done]:
+    from assessments.models import AnnualReport
+
+    reports = AnnualReport.objects.for_user(user).select_related("organisation")
+    rows = []
+    for field, words in (
+        ("submitted", _("提交年度主体责任报告：%(org)s")),
+        ("confirmed", _("确认报送年度主体责任报告：%(org)s")),
+        ("received", _("接收年度主体责任报告：%(org)s")),
+    ):
+        for report in reports.filter(**{f"{field}_by": user, f"{field}_at__gte": since}).order_by(f"-{field}_at")[:10]:
+            rows.append(
+                Done(
+                    getattr(report, f"{field}_at"), words % {"org": report.organisation.name}, report.get_absolute_url()
+                )
+            )
     return rows

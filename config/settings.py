@@ -6,7 +6,7 @@ SECURE_SSL_REDIRECT, SECURE_HSTS_SECONDS, SESSION_COOKIE_SECURE, CSRF_COOKIE_SEC
 AXES_PROXY_COUNT, MEDIA_ROOT, STATIC_ROOT, LOG_LEVEL, EVIDENCE_MAX_BYTES, BALLOT_MIN_RESULTS, JOBS_INLINE,
 JOB_RETRY_ATTEMPTS, JOB_RETRY_WAIT, REMINDER_DAYS_BEFORE, EMAIL_URL, DEFAULT_FROM_EMAIL, EMAIL_TIMEOUT,
 SITE_URL, SMS_BACKEND, SMS_URL, SMS_SECRET, SMS_BODY, SMS_TIMEOUT, DELIVERY_RETRY_ATTEMPTS,
-DELIVERY_RETRY_WAIT.
+DELIVERY_RETRY_WAIT, ANNUAL_REPORT_DEADLINE.
 """
 
 from datetime import timedelta
@@ -209,7 +209,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     # django-axes announces itself at every start; its lockouts are still logged as warnings.
     # Procrastinate tells of every registration and fetch at INFO; its failures and retries are warnings.
-    "loggers": {"axes": {"level": "WARNING"}, "procrastinate": {"level": "WARNING"}},
+    # WeasyPrint logs every step of every PDF (weasyprint.progress) at INFO.
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "procrastinate": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+    },
 }
 
 # Names shown in the page title and header.
@@ -233,6 +238,8 @@ JOB_RETRY_WAIT = env.int("JOB_RETRY_WAIT", default=10)
 JOBS_INLINE = env.bool("JOBS_INLINE", default=False)
 # Deadline reminders: a task's people are told this many days before its deadline (and when it is overdue).
 REMINDER_DAYS_BEFORE = env.int("REMINDER_DAYS_BEFORE", default=5)
+# The annual 主体责任 report of a year is due at the organisation above on this day ("MM-DD") of the next year.
+ANNUAL_REPORT_DEADLINE = env.str("ANNUAL_REPORT_DEADLINE", default="01-31")
 # Procrastinate's tables are read-only in the admin; its tasks are found in each app's tasks.py.
 PROCRASTINATE_READONLY_MODELS = True
 

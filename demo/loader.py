@@ -18,6 +18,7 @@ from demo import duties as duties_demo
 from demo import hearings as hearings_demo
 from demo import lists as demo_lists
 from demo import problems as problems_demo
+from demo import reports as reports_demo
 from demo import workbench as workbench_demo
 from responsibilities import services
 from responsibilities.models import Department, Organisation, OrganisationKind, Person, PostLevel, Role, TeamRole
@@ -299,4 +300,7 @@ def load_demo() -> tuple[bool, list[tuple[str, str, str]]]:
 
         # 述责述廉: 东州市委's team under the province's assessment, with reports, 评议 and mass rounds.
         hearings_demo.build(admin_user)
+
+        # The annual 主体责任 report: the city's draft, the county's submitted to its secretary.
+        reports_demo.build(admin_user)
     return created, accounts

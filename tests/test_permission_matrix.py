@@ -77,7 +77,7 @@ from django.utils import timezone
 from accountability import services as accountability_services
 from accountability.models import Measure, Restriction, RuleSet, Situation
 from assessments import services as assessment_services
-from assessments.models import HearingFile, HearingReport, Result, slip_codes
+from assessments.models import AnnualReport, HearingFile, HearingReport, Result, slip_codes
 from core.history import HISTORY_MODELS
 from core.models import Notification
 from responsibilities import services
@@ -466,6 +466,7 @@ POLICIES = {
         history("result", "result", EVERYONE),
         history("hearing", "hearing", EVERYONE),
         history("hearing_report", "hearing_report", EVERYONE),
+        history("annual_report", "report", EVERYONE),
         Policy(
             EVERYONE,
             post=None,
@@ -1014,6 +1015,39 @@ POLICIES = {
         "(C assesses it); 403 for C's own inspection, assessed by the province, and for leaders. A draft "
         "inspection's deduction is refused at the form (400).",
     ),
+    # The annual 主体责任 report: read as the organisation's committee list is; drafted, edited and
+    # submitted only by the organisation's own office (assigned to it, not above) or its secretary.
+    "assessments:report_list": Policy(EVERYONE, scoped=False, why="Each user's own reports and those due to him."),
+    "assessments:report_detail": Policy(EVERYONE, args=pk("report")),
+    "assessments:report_pdf": Policy(EVERYONE, args=pk("report"), why="The report's A4 PDF."),
+    "assessments:report_create": Policy(
+        METHOD_NOT_ALLOWED,
+        post=Rule(at({OFFICE, ADMIN, SECRETARY}, OWN), forbidden=ASSIGNED, superuser=FORBIDDEN),
+        scoped="post",
+        data=lambda w, s, r: {"organisation": w.org[s].pk, "year": w.today.year},
+        why="403: only C's own office staff, administrator and secretary draft C's report (the year's report "
+        "exists, so theirs is refused with a message); upper levels receive the county's, they never write it.",
+    ),
+    "assessments:report_edit": Policy(
+        Rule(at({OFFICE, ADMIN, SECRETARY}, OWN), forbidden=ASSIGNED, superuser=FORBIDDEN),
+        post=Rule(at({OFFICE, ADMIN, SECRETARY}, OWN), forbidden=ASSIGNED, superuser=FORBIDDEN),
+        args=pk("report"),
+        data=lambda w, s, r: {
+            "version": w.report[s].version,
+            "title": "矩阵修改",
+            "body": "一、情况\n正文",
+            "issuer_name": w.org[s].name,
+        },
+        why="403: who reads the report but is not the organisation's own office or secretary (a superuser "
+        "neither: the report is the organisation's own act).",
+    ),
+    "assessments:report_move": Policy(
+        METHOD_NOT_ALLOWED,
+        post=Rule(at({OFFICE, ADMIN, SECRETARY}, OWN), forbidden=ASSIGNED, superuser=FORBIDDEN),
+        args=pk("report"),
+        data=lambda w, s, r: {"version": w.report[s].version, "target": "submitted"},
+        why="403 with the refusal on the page: only the organisation's own office or secretary submit its report.",
+    ),
     "assessments:inspection_transition": [
         Policy(
             METHOD_NOT_ALLOWED,
@@ -1454,6 +1488,20 @@ def build_world(media_root) -> SimpleNamespace:
             by=root,
         )
         w.duty_file[scope] = w.duty[scope].files.get()
+
+    # The annual 主体责任 report of each organisation, addressed to the organisation above it (a draft).
+    w.report = {
+        scope: AnnualReport.objects.create(
+            organisation=org,
+            recipient=w.parent_of[scope],
+            year=today.year,
+            title=f"矩阵年度报告{SUFFIX[scope]}",
+            body="一、责任清单制定和落实情况\n本年度完成各项任务。\n特此报告。",
+            issuer_name=org.name,
+            drafted_by=root,
+        )
+        for scope, org in w.org.items()
+    }
     w.template = ListTemplateVersion.objects.get(effective_from_year=2016)
     w.template_item = w.template.items.order_by("pk").first()
 

@@ -8,7 +8,7 @@ from core.navigation import is_current
 pytestmark = pytest.mark.django_db
 
 WORKBENCH = ("工作台", ["我的工作台", "预警提醒", "驾驶舱", "我的任务"])
-ASSESSMENTS = ("考核评价", ["考核方案", "述责述廉"])
+ASSESSMENTS = ("考核评价", ["考核方案", "述责述廉", "年度主体责任报告"])
 REFERENCE = ("基础数据", ["组织架构", "干部名册"])
 PUBLIC_ACCOUNTABILITY = ("问责", ["负面清单", "问责规则"])
 CASE_ACCOUNTABILITY = ("问责", ["问责案件", "资格筛查", "负面清单", "问责规则"])

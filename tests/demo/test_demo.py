@@ -97,6 +97,15 @@ def test_the_demo_has_findings_in_every_status_and_one_overdue(first_load):
     assert tallies.problem_discrepancies() == []
 
 
+def test_the_demo_has_a_draft_annual_report_and_one_awaiting_its_secretary(first_load):
+    from assessments.models import AnnualReport
+
+    reports = dict(AnnualReport.objects.values_list("organisation__code", "status"))
+    assert reports == {"SH-01": "draft", "SH-01-01": "submitted"}
+    draft = AnnualReport.objects.get(organisation__code="SH-01")
+    assert draft.recipient.code == "SH" and "一、责任清单制定和落实情况" in draft.body
+
+
 def test_every_demo_account_has_a_populated_workbench_and_messages(client, first_load):
     from core import worklist
     from core.models import Notification
@@ -125,6 +134,7 @@ def test_every_demo_account_has_a_populated_workbench_and_messages(client, first
     assert "orders_to_answer" in {g.key for g in worklist.todos(users["office_county"])}
     assert "measures_due" in {g.key for g in worklist.todos(users["office_county"]) if g.count}
     assert "problems_to_review" in {g.key for g in worklist.todos(users["office"]) if g.count}
+    assert "reports_to_draft" in {g.key for g in worklist.todos(users["office"]) if g.count}
     # The province's reminder to the city reaches its office staff and its secretary.
     for username in ("office", "secretary"):
         assert "interventions" in {g.key for g in worklist.todos(users[username])}

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The annual report's PDF (WeasyPrint) needs Pango and a CJK font. Under CI=true, or as root where
+# apt-get exists, installs Debian's fonts-noto-cjk (and libpango) when missing; then fails loudly when
+# WeasyPrint cannot load its libraries or no CJK font is installed, rather than printing empty boxes or
+# failing at the first PDF. `make test` stops there; `make run` only warns (the PDF page then answers 503
+# with what to install, every other page works).
+set -euo pipefail
+PY="${1:-.venv/bin/python}"
+missing_font() { ! fc-list 2>/dev/null | grep -qi "Noto Serif CJK SC"; }
+missing_pango() { ! ldconfig -p 2>/dev/null | grep -q "libpango-1.0.so.0"; }
+can_install() { [ "${CI:-}" = "true" ] || { [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; }; }
+if can_install && { missing_font || missing_pango; }; then
+  echo "[ci] installing fonts-noto-cjk and libpango for the PDF reports" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 fontconfig >/dev/null
+fi
+if missing_font; then
+  echo "PDF reports need a CJK font: install Debian's fonts-noto-cjk (apt-get install fonts-noto-cjk)." >&2
+  exit 1
+fi
+if ! "$PY" -c "import weasyprint" 2>/tmp/weasyprint-import.$$; then
+  echo "WeasyPrint cannot load its libraries (Pango, HarfBuzz): install libpango-1.0-0 and libpangoft2-1.0-0." >&2
+  sed 's/^/  /' /tmp/weasyprint-import.$$ >&2
+  rm -f /tmp/weasyprint-import.$$
+  exit 1
+fi
+rm -f /tmp/weasyprint-import.$$
