@@ -6,8 +6,10 @@
 # with what to install, every other page works).
 set -euo pipefail
 PY="${1:-.venv/bin/python}"
-missing_font() { ! fc-list 2>/dev/null | grep -qi "Noto Serif CJK SC"; }
-missing_pango() { ! ldconfig -p 2>/dev/null | grep -q "libpango-1.0.so.0"; }
+# grep -q stops reading early; with pipefail the writer's SIGPIPE would count as "missing", so the
+# lists are read whole first.
+missing_font() { ! grep -qi "Noto Serif CJK SC" <<<"$(fc-list 2>/dev/null)"; }
+missing_pango() { ! grep -q "libpango-1.0.so.0" <<<"$(ldconfig -p 2>/dev/null)"; }
 can_install() { [ "${CI:-}" = "true" ] || { [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; }; }
 if can_install && { missing_font || missing_pango; }; then
   echo "[ci] installing fonts-noto-cjk and libpango for the PDF reports" >&2
