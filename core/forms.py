@@ -7,9 +7,12 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+
+from core.templatetags.pickers import picker_years
 
 _ID = re.compile(r"[0-9]{1,18}")
 
@@ -195,3 +198,24 @@ class SearchForm(StyledFormMixin, forms.Form):
     def kind(self, raw) -> str | None:
         """The asked-for kind if it is one of the registered kinds, else None (every kind)."""
         return raw if raw in self.kinds else None
+
+
+ALL_YEARS = _("全部")
+
+
+class YearSelect(forms.Select):
+    """The shared year picker as a form widget (for filter forms): the same years as
+    ``{% year_picker %}`` (core.templatetags.pickers), with 全部 first when the field may be empty."""
+
+    def __init__(self, attrs=None, blank_label=ALL_YEARS):
+        super().__init__(attrs)
+        self.blank_label = blank_label
+
+    def get_context(self, name, value, attrs):
+        try:
+            selected = int(value)
+        except (TypeError, ValueError):
+            selected = timezone.localdate().year
+        blank = [("", self.blank_label)] if self.blank_label else []
+        self.choices = blank + [(year, _("%(year)s 年") % {"year": year}) for year in picker_years(selected)]
+        return super().get_context(name, value, attrs)

@@ -212,12 +212,16 @@ class TransitionView(View):
     def success_message(self, target) -> str:
         raise NotImplementedError
 
+    def success_url(self) -> str:
+        """Where the browser goes after the move or its refusal: the record's page."""
+        return self.object.get_absolute_url()
+
     def post(self, request, *args, **kwargs):
         self.object = self.get_object()
         form = self.form_class(request.POST)
         if not form.is_valid():
             messages.error(request, _("操作无效，请刷新页面后重试。"))
-            return redirect(self.object.get_absolute_url())
+            return redirect(self.success_url())
         target = self.statuses(form.cleaned_data["target"])
         try:
             self.perform(form)
@@ -231,7 +235,7 @@ class TransitionView(View):
             )
         else:
             messages.success(request, self.success_message(target))
-        return redirect(self.object.get_absolute_url())
+        return redirect(self.success_url())
 
 
 def _lost_connection(exception: BaseException | None) -> bool:

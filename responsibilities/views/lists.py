@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core import scope
 from core.forms import AcknowledgeForm, attach_errors, errors_as_text
+from core.models import EditConflict
 from core.views import ArchiveView, ServiceFormView, TransitionView, act_with_message
 from responsibilities import rules, services
 from responsibilities.jobs import is_stalled, start_rollover
@@ -172,6 +173,40 @@ class ListTransition(TransitionView):
 
     def success_message(self, target):
         return _("清单状态已更新为“%(status)s”。") % {"status": target.label}
+
+    def success_url(self):
+        # From 我的责任清单 (待我确认) the secretary stays on her page.
+        return self.request.POST.get("next") if _safe_next(self.request) else super().success_url()
+
+    def post(self, request, *args, **kwargs):
+        if request.htmx and request.POST.get("in_place"):
+            return self.in_place(request)
+        return super().post(request, *args, **kwargs)
+
+    def in_place(self, request):
+        """确认 / 退回 from 我的责任清单: the list's card comes back moved, or with why the move was
+        refused at its field (the return reason) and the typed reason kept."""
+        self.object = self.get_object()
+        form = self.form_class(request.POST)
+        context = {"reason": request.POST.get("reason", ""), "next": request.POST.get("next", "")}
+        if not form.is_valid():
+            context["error_text"] = _("操作无效，请刷新页面后重试。")
+        else:
+            try:
+                self.perform(form)
+            except ValidationError as error:
+                if hasattr(error, "error_dict") and "reason" in error.error_dict:
+                    context["reason_error"] = " ".join(error.message_dict["reason"])
+                else:
+                    context["error_text"] = " ".join(error.messages)
+            except EditConflict:
+                context["error_text"] = _("这份清单刚刚被他人处理过，请刷新页面查看它现在的状态。")
+            else:
+                context["moved"] = ListStatus(form.cleaned_data["target"])
+        found = selectors.awaiting_confirmation(request.user, _today(), pk=self.object.pk)
+        context["rl"] = found[0] if found else selectors.list_for(request.user, self.object.pk, _today())
+        refused = "error_text" in context or "reason_error" in context
+        return render(request, "responsibilities/_awaiting_list.html", context, status=400 if refused else 200)
 
 
 @require_POST
