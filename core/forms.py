@@ -219,3 +219,35 @@ class YearSelect(forms.Select):
         blank = [("", self.blank_label)] if self.blank_label else []
         self.choices = blank + [(year, _("%(year)s 年") % {"year": year}) for year in picker_years(selected)]
         return super().get_context(name, value, attrs)
+
+
+# ---- A refused form shown again after a redirect ------------------------------------------------
+# A form posted to an action URL (an upload, a move, a note) and refused must not leave the browser on
+# that URL (a reload would post again, the address names no page): the view keeps the errors and the
+# typed values in the session, redirects to the record's page, and the page shows the form again with
+# the messages at their fields. Files cannot be kept: the user picks them again.
+
+REFUSED = "refused_forms"
+
+
+def keep_refused(request, key: str, form) -> None:
+    """Keep a refused bound form's errors and typed values (files left out) for the page at ``key``."""
+    kept = request.session.get(REFUSED, {})
+    data = {name: request.POST.get(name, "") for name in form.fields if name not in request.FILES}
+    kept[key] = {"errors": {field: list(errors) for field, errors in form.errors.items()}, "data": data}
+    request.session[REFUSED] = kept
+
+
+def take_refused(request, key: str, form_class, **kwargs):
+    """The form kept at ``key`` rebuilt with its errors (and forgotten), or None."""
+    kept = request.session.get(REFUSED)
+    if not kept or key not in kept:
+        return None
+    refused = kept.pop(key)
+    request.session[REFUSED] = kept
+    form = form_class(data=refused["data"], **kwargs)
+    form.cleaned_data = {}
+    form._errors = forms.utils.ErrorDict(
+        {field: forms.utils.ErrorList(messages) for field, messages in refused["errors"].items()}
+    )
+    return form

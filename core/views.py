@@ -212,6 +212,10 @@ class TransitionView(View):
     def success_message(self, target) -> str:
         raise NotImplementedError
 
+    def refused(self, form, error: ValidationError) -> None:
+        """A refused move: its reasons as a message on the page the browser goes back to."""
+        messages.error(self.request, " ".join(error.messages))
+
     def success_url(self) -> str:
         """Where the browser goes after the move or its refusal: the record's page."""
         return self.object.get_absolute_url()
@@ -226,7 +230,7 @@ class TransitionView(View):
         try:
             self.perform(form)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            self.refused(form, error)
         except EditConflict:
             current = self.get_object()
             context = self.get_context(current) | {f"kept_{self.kept_field}": form.cleaned_data[self.kept_field]}

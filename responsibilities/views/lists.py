@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core import scope
-from core.forms import AcknowledgeForm, attach_errors, errors_as_text
+from core.forms import AcknowledgeForm, attach_errors, errors_as_text, keep_refused, take_refused
 from core.models import EditConflict
 from core.views import ArchiveView, ServiceFormView, TransitionView, act_with_message
 from responsibilities import rules, services
@@ -128,6 +128,7 @@ def _list_context(request, responsibility_list):
         if may_act_as(request.user, rules.transition_actor(responsibility_list.status, target), organisation)
     ]
     shows_notes = rules.takes_supervision_notes(responsibility_list.kind)
+    refused_move = take_refused(request, f"transition-{responsibility_list.pk}", TransitionForm)
     return {
         "list": responsibility_list,
         "organisation": organisation,
@@ -139,7 +140,10 @@ def _list_context(request, responsibility_list):
         "transition_needs_reason": {t for s, t in rules.TRANSITIONS_NEEDING_REASON if s == responsibility_list.status},
         "notes": selectors.supervision_notes(responsibility_list) if shows_notes else None,
         "can_note": shows_notes and is_secretary(request.user, organisation, today),
-        "note_form": SupervisionNoteForm(),
+        "note_form": take_refused(request, f"note-{responsibility_list.pk}", SupervisionNoteForm)
+        or SupervisionNoteForm(),
+        "kept_reason": refused_move.data.get("reason", "") if refused_move else "",
+        "reason_errors": refused_move.errors.get("reason", []) if refused_move else [],
         # The member answers the notes on his or her own list (已阅 / 反馈).
         "can_acknowledge_notes": shows_notes
         and responsibility_list.person_id is not None
@@ -173,6 +177,14 @@ class ListTransition(TransitionView):
 
     def success_message(self, target):
         return _("清单状态已更新为“%(status)s”。") % {"status": target.label}
+
+    def refused(self, form, error):
+        # A return without a reason: the message at the reason field of the list's page.
+        if hasattr(error, "error_dict") and set(error.error_dict) == {"reason"}:
+            attach_errors(form, error)
+            keep_refused(self.request, f"transition-{self.object.pk}", form)
+        else:
+            super().refused(form, error)
 
     def success_url(self):
         # From 我的责任清单 (待我确认) the secretary stays on her page.
@@ -222,7 +234,8 @@ def supervision_note_add(request, pk):
             _("已记录督促情况。"),
         )
     else:
-        messages.error(request, _("请填写督促内容。"))
+        # The product's own message at the note's field, on the page the note was written on.
+        keep_refused(request, f"note-{responsibility_list.pk}", form)
     return redirect(request.POST.get("next") if _safe_next(request) else responsibility_list.get_absolute_url())
 
 
@@ -315,7 +328,13 @@ def _task_page(request, task, progress_form=None, evidence_form=None, status=200
 
 @require_GET
 def task_detail(request, pk):
-    return _task_page(request, selectors.task_for(request.user, pk, _today()))
+    task = selectors.task_for(request.user, pk, _today())
+    return _task_page(
+        request,
+        task,
+        progress_form=take_refused(request, f"progress-{task.pk}", ProgressForm),
+        evidence_form=take_refused(request, f"evidence-{task.pk}", EvidenceForm),
+    )
 
 
 class TaskEdit(ServiceFormView):
@@ -359,7 +378,8 @@ class TaskArchive(ArchiveView):
 @require_POST
 def progress_record(request, pk):
     """Record progress. From the checklist (htmx) the task's row comes back updated in place;
-    from the task page a refused entry is shown again with the messages at its fields."""
+    from the task page a refused entry goes back to the task page, shown again with the messages at
+    its fields."""
     today = _today()
     task = selectors.task_for(request.user, pk, today)
     form = ProgressForm(request.POST, request.FILES)
@@ -379,7 +399,8 @@ def progress_record(request, pk):
     if request.htmx:
         return _checklist_row(request, pk, form, today)
     if form.errors:
-        return _task_page(request, task, progress_form=form, status=400)
+        keep_refused(request, f"progress-{task.pk}", form)
+        return redirect(f"{task.get_absolute_url()}#progress-form")
     messages.success(request, _("已记录进展。"))
     return redirect(task.get_absolute_url())
 
@@ -404,6 +425,7 @@ def _field_names(error: ValidationError, renames: dict) -> ValidationError:
 
 @require_POST
 def evidence_upload(request, pk):
+    """Upload a file. Refused, the browser goes back to the task page, which shows why at the field."""
     task = selectors.task_for(request.user, pk, _today())
     form = EvidenceForm(request.POST, request.FILES)
     if form.is_valid():
@@ -417,7 +439,8 @@ def evidence_upload(request, pk):
         except ValidationError as error:
             attach_errors(form, error)
     if form.errors:
-        return _task_page(request, task, evidence_form=form, status=400)
+        keep_refused(request, f"evidence-{task.pk}", form)
+        return redirect(f"{task.get_absolute_url()}#evidence-form")
     messages.success(request, _("已上传佐证材料。"))
     return redirect(task.get_absolute_url())
 
@@ -447,6 +470,8 @@ def my_checklist(request):
     year = _year(request)
     show = request.GET.get("show", "all")
     checklist = selectors.my_checklist(request.user, year, today)
+    for team_list in checklist.team_lists:
+        team_list.refused_note = take_refused(request, f"note-{team_list.pk}", SupervisionNoteForm)
     tasks = {"overdue": checklist.overdue, "due_soon": checklist.due_soon}.get(show, checklist.tasks)
     return render(
         request,
