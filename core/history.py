@@ -12,6 +12,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.people import user_label
+
 
 def last_change(instance) -> dict | None:
     """When and by whom the record was last saved, from its newest history row."""
@@ -128,7 +130,12 @@ def _display(field, value, related: dict) -> str:
     if value is None or value == "":
         return "—"
     if field.is_relation:
-        return str(related.get((field.name, value), value))
+        found = related.get((field.name, value))
+        if found is None:
+            return "—"
+        if isinstance(found, get_user_model()):
+            return user_label(found)  # a person's name, never a login
+        return str(found)
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, bool):
@@ -160,7 +167,9 @@ def entries(instance) -> list[Entry]:
     ``register_link_history``, whose additions and removals join the change they were made in.
     """
     model = type(instance)
-    fields = {f.attname: f for f in model._meta.concrete_fields if f.name not in HIDDEN_FIELDS}
+    # A model may hide more (``history_hidden_fields``): a code kept beside its label (等次代码 / 等次).
+    hidden = HIDDEN_FIELDS | set(getattr(model, "history_hidden_fields", ()))
+    fields = {f.attname: f for f in model._meta.concrete_fields if f.name not in hidden}
     events = list(pghistory.models.Events.objects.tracks(instance).order_by("pgh_id"))
     changed = []  # per event: [(field, before, after)], values back in Python form
     for index, event in enumerate(events):

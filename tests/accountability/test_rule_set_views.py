@@ -381,7 +381,7 @@ def test_exemption_without_a_ground_is_refused_at_the_field(client, tree, superu
         {"exemption": "exempted", "ground": "", "note": "", "version": case.version},
     )
     assert response.status_code == 400
-    assert set(response.context["exemption_form"].errors) == {"ground", "note"}
+    assert set(response.context["exemption_form"].errors) == {"ground", "note", "confirmed"}
     case.refresh_from_db()
     assert (case.status, case.exemption) == ("investigating", "")
 
@@ -402,7 +402,13 @@ def test_an_exemption_is_an_outcome_shown_on_the_case_counted_and_printed(
     client.force_login(discipline_inspector)
     response = client.post(
         reverse("accountability:case_exempt", args=[case.pk]),
-        {"exemption": "exempted", "ground": "objected", "note": "会议记录载明其明确反对。", "version": case.version},
+        {
+            "exemption": "exempted",
+            "ground": "objected",
+            "note": "会议记录载明其明确反对。",
+            "confirmed": "on",
+            "version": case.version,
+        },
     )
     assert response.status_code == 302
     page = client.get(case.get_absolute_url()).content.decode()
