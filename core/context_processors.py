@@ -18,7 +18,7 @@ def navigation(request):
     roles = scope.roles_of(user)
     choices = scope.assignment_model()._meta.get_field("role").flatchoices
     context = nav_flags(user) | {
-        "nav_user_name": user_label(user),
+        "nav_user_name": user_label(user, look_up=True),
         "nav_role_labels": [str(label) for value, label in choices if value in roles]
         or ([_("超级管理员")] if user.is_superuser else []),
         # Read from the session (copied there at login and when changed), so no page pays a query for it.

@@ -22,7 +22,7 @@ def last_change(instance) -> dict | None:
         return None
     user = None
     if event.pgh_context is not None and event.pgh_context.metadata.get("user"):
-        user = get_user_model().objects.filter(pk=event.pgh_context.metadata["user"]).first()
+        user = get_user_model().objects.select_related("person").filter(pk=event.pgh_context.metadata["user"]).first()
     return {"at": event.pgh_created_at, "user": user}
 
 
@@ -187,14 +187,17 @@ def entries(instance) -> list[Entry]:
     links = _link_changes(instance)
     user_ids = {(e.pgh_context or {}).get("user") for e in events}
     user_ids |= {group["context"].get("user") for group in links.values()}
-    users = get_user_model().objects.in_bulk([u for u in user_ids if u])
+    users = get_user_model().objects.select_related("person").in_bulk([u for u in user_ids if u])
     wanted = defaultdict(set)
     for field, before, after in (change for event_changes in changed for change in event_changes):
         if field.is_relation:
             wanted[field].update(v for v in (before, after) if v is not None)
     related = {}
     for field, ids in wanted.items():
-        for pk, obj in field.related_model._base_manager.in_bulk(ids).items():
+        related_rows = field.related_model._base_manager
+        if field.related_model is get_user_model():
+            related_rows = related_rows.select_related("person")  # named by the person (core.people)
+        for pk, obj in related_rows.in_bulk(ids).items():
             related[(field.name, pk)] = obj
     result = []
     for index, (event, event_changes) in enumerate(zip(events, changed, strict=True)):

@@ -23,6 +23,7 @@ from responsibilities.models import (
     ProgressEntry,
     ReplyStatus,
     ResponsibilityList,
+    RolloverJob,
     SupervisionNote,
     Task,
     TaskStatus,
@@ -463,6 +464,19 @@ ROLLUP_SORTS = {
 
 def sort_rollup(rows: list[RollupRow], key: str) -> list[RollupRow]:
     return sorted(rows, key=ROLLUP_SORTS.get(key, ROLLUP_SORTS["name"]))
+
+
+# ---- Roll-over ------------------------------------------------------------------------------
+
+
+def rollover_runs(user, organisation: Organisation, limit: int = 20) -> list:
+    """The roll-overs started for an organisation's subtree, newest first (those the user may follow)."""
+    return list(
+        RolloverJob.objects.for_user(user)
+        .filter(root=organisation)
+        .select_related("started_by__person")
+        .order_by("-created_at", "-pk")[:limit]
+    )
 
 
 # ---- Cascade ----------------------------------------------------------------------------------

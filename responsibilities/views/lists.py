@@ -99,20 +99,36 @@ def rollover_start(request, pk):
             job = start_rollover(root=organisation, year=form.cleaned_data["year"], by=request.user)
             return redirect(job.get_absolute_url())
     count = Organisation.objects.subtree(organisation).active().count()
-    return render(
-        request,
-        "responsibilities/rollover_form.html",
-        {"organisation": organisation, "form": form, "count": count},
-        status=400 if form.errors else 200,
-    )
+    context = {
+        "organisation": organisation,
+        "form": form,
+        "count": count,
+        "ancestors": _with_self(org_selectors.ancestors_of(organisation, request.user), organisation),
+        "runs": selectors.rollover_runs(request.user, organisation),
+    }
+    return render(request, "responsibilities/rollover_form.html", context, status=400 if form.errors else 200)
+
+
+def _with_self(ancestors, organisation):
+    """A breadcrumb's trail down to the organisation itself (whose page the user may open)."""
+    organisation.in_scope = True
+    return [*ancestors, organisation]
 
 
 @require_GET
 def rollover_detail(request, pk):
     job = get_object_or_404(RolloverJob.objects.select_related("root", "started_by"), pk=pk)
     org_selectors.organisation_for(request.user, job.root_id, scope.CHANGE)
-    template = "responsibilities/_rollover_progress.html" if request.htmx else "responsibilities/rollover_detail.html"
-    return render(request, template, {"job": job, "stalled": is_stalled(job)})
+    if request.htmx:
+        return render(request, "responsibilities/_rollover_progress.html", {"job": job, "stalled": is_stalled(job)})
+    context = {
+        "job": job,
+        "stalled": is_stalled(job),
+        "organisation": job.root,
+        "ancestors": _with_self(org_selectors.ancestors_of(job.root, request.user), job.root),
+        "runs": selectors.rollover_runs(request.user, job.root),
+    }
+    return render(request, "responsibilities/rollover_detail.html", context)
 
 
 # ---- One list ---------------------------------------------------------------------------------

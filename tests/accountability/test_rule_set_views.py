@@ -440,10 +440,10 @@ def test_the_printed_decision_of_several_measures_gives_the_longest_period_of_ea
     )
     client.force_login(discipline_inspector)
     page = client.get(reverse("accountability:decision_print", args=[decision.case_id])).content.decode()
-    assert "经研究决定：<strong>降职</strong>、<strong>警告（党纪）</strong>。" in page
+    # The measures by their printed names: 警告（党纪） is the rule set's name, 党内警告 the decision's.
+    assert "经研究决定：<strong>降职</strong>、<strong>党内警告</strong>。" in page and "警告（党纪）" not in page
     assert (
-        "不得提拔（提升职务），自2025年6月20日起，至2027年6月20日恢复资格（警告（党纪）、降职，按期限最长的执行）。"
-        in page
+        "不得提拔（提升职务），自2025年6月20日起，至2027年6月20日恢复资格（党内警告、降职，按期限最长的执行）。" in page
     )
     assert page.count("不得提拔（提升职务），") == 1
 

@@ -168,3 +168,28 @@ def test_every_year_picker_is_the_same_dropdown(client, tree, office_staff, secr
     html = client.get(reverse("responsibilities:my_checklist") + "?year=2024&show=overdue").content.decode()
     assert '<option value="2024" selected>2024 年</option>' in html
     assert '<input type="hidden" name="show" value="overdue">' in html
+
+
+def test_the_rollover_page_has_a_breadcrumb_past_runs_and_no_zero_of_zero_while_queued(
+    client, tree, office_staff, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    from responsibilities.jobs import start_rollover
+    from tests.responsibilities.list_factories import THIS_YEAR
+
+    client.force_login(office_staff)
+    queued = start_rollover(root=tree["own"], year=THIS_YEAR + 1, by=office_staff)  # not run: no commit
+    page = client.get(queued.get_absolute_url()).content.decode()
+    assert "已处理 0 / 0" not in page and "等待后台进程开始处理" in page
+    assert 'aria-label="breadcrumb"' in page and f'href="{tree["own"].get_absolute_url()}"' in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("responsibilities:rollover_start", args=[tree["own"].pk]), {"year": THIS_YEAR + 2}
+        )
+    done = client.get(response.url)
+    html = done.content.decode()
+    assert [run.year for run in done.context["runs"]] == [THIS_YEAR + 2, THIS_YEAR + 1]
+    assert 'data-testid="rollover-runs"' in html and f"{THIS_YEAR + 1} 年" in html and "已处理 2 / 2 个组织" in html
+    start = client.get(reverse("responsibilities:rollover_start", args=[tree["own"].pk])).content.decode()
+    assert 'data-testid="rollover-runs"' in start and 'aria-label="breadcrumb"' in start
