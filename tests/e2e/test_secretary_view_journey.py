@@ -2,6 +2,7 @@
 committee list of her organisation with its items, tasks, progress and warnings, her team's lists, and the
 lists awaiting her, confirmed and returned in place. Screenshots of each step: look at them."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -78,3 +79,39 @@ def test_the_secretary_confirms_and_returns_in_place(page, live_server, login, s
         row = table.locator("tbody tr", has_text=LONG).first
         assert row.bounding_box()["width"] > 300
     assert page.evaluate(FITS)
+
+
+@pytest.mark.parametrize("width,height", [(1366, 768), (390, 844)])
+def test_vacant_secretary_rollover_runs_and_a_refused_upload(page, live_server, login, shoot, day, tree, width, height):
+    """Issue 16's defects as office staff sees them: the county's vacant secretary post on its page and
+    in the city's table; the roll-over page with its breadcrumb and past runs; a refused upload that
+    leaves the browser on the task page with the message at the field."""
+    page.set_viewport_size({"width": width, "height": height})
+    login("office")
+    page.goto(f"{live_server.url}/orgs/{tree['own'].pk}/")
+    expect(page.get_by_test_id("secretary-vacant")).to_have_count(0)
+    expect(page.get_by_test_id("children-table").get_by_test_id("child-secretary-vacant")).to_have_text("缺书记")
+    page.goto(f"{live_server.url}/orgs/{tree['child'].pk}/")
+    expect(page.get_by_test_id("secretary-vacant")).to_contain_text("书记职位空缺")
+    assert page.evaluate(FITS)
+    shoot(f"defects-vacant-secretary-{width}")
+
+    page.goto(f"{live_server.url}/orgs/{tree['own'].pk}/rollover/")
+    page.get_by_test_id("start-rollover").click()
+    # The job runs as the request commits here (JOBS_INLINE); a queued job's words are a view test's.
+    expect(page.get_by_test_id("rollover-count")).to_have_text("已处理 2 / 2 个组织")
+    expect(page.locator("nav[aria-label=breadcrumb]")).to_contain_text("测试市委")
+    expect(page.get_by_test_id("rollover-runs").locator("tbody tr")).to_have_count(1)
+    assert page.evaluate(FITS)
+    shoot(f"defects-rollover-{width}")
+
+    task = day["committee"].items.get(number=1).tasks.get()
+    page.goto(f"{live_server.url}/tasks/{task.pk}/")
+    page.get_by_test_id("evidence-form").get_by_role("button", name="上传").click()
+    expect(page).to_have_url(re.compile(rf"/tasks/{task.pk}/#evidence-form$"))
+    expect(page.locator("[data-field-error=file]")).to_have_text("请选择要上传的文件，或直接拍照。")
+    page.get_by_test_id("progress-form").locator("#id_percent").fill("150")
+    page.get_by_test_id("progress-form").get_by_role("button", name="记录进展").click()
+    expect(page.locator("[data-field-error=percent]")).to_have_text("请填写 0 到 100 之间的整数作为完成百分比。")
+    assert page.evaluate(FITS)
+    shoot(f"defects-refused-at-the-field-{width}")
