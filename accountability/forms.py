@@ -145,7 +145,17 @@ class DecisionForm(StyledFormMixin, forms.Form):
 class ExemptionForm(StyledFormMixin, forms.Form):
     exemption = forms.ChoiceField(label=_("审理结果"), choices=Exemption.choices, widget=forms.RadioSelect)
     ground = forms.ChoiceField(label=_("依据的情形"), choices=[("", "——")] + ExemptionGround.choices)
-    note = forms.CharField(label=_("理由和查明的事实"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        label=_("理由和查明的事实"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("请写明不予或免予问责的理由和查明的事实。")},
+    )
+    # The confirmation (issue 16): closing a case this way is final, so it is asked for, at the field.
+    confirmed = forms.BooleanField(
+        label=_("我已核实上述依据和理由，确认以此结果结案。结案后不能再作出问责决定。"),
+        error_messages={"required": _("请勾选确认后再结案。")},
+    )
     version = VersionField()
 
 

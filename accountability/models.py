@@ -1,5 +1,7 @@
 """Accountability (问责): versioned rule sets, the negative list, cases, decisions, restrictions, early signs."""
 
+import re
+
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import RangeOperators
@@ -154,6 +156,12 @@ class MeasureCategory(models.TextChoices):
     GOVERNMENT_SANCTION = "government_sanction", _("政务处分")
 
 
+PRINT_QUALIFIER = re.compile(r"^(?P<base>.+)（(?P<qualifier>组织|个人|党纪|政务)）$")
+# How a decision names a measure whose rule-set name carries a qualifier: 通报（组织） → 通报,
+# 警告（党纪） → 党内警告, 警告（政务） → 政务警告.
+PRINT_PREFIX = {"组织": "", "个人": "", "党纪": "党内", "政务": "政务"}
+
+
 @track_history()
 class Measure(models.Model):
     """A measure of a rule set: an accountability measure (约谈诫勉 …) or a discipline sanction."""
@@ -195,6 +203,13 @@ class Measure(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def printed_name(self) -> str:
+        """The name as a decision prints it: without the qualifier that tells apart, in the rule set's
+        own lists, measures of the same word ("通报（组织）" beside "通报" prints "通报")."""
+        found = PRINT_QUALIFIER.match(self.name)
+        return PRINT_PREFIX[found["qualifier"]] + found["base"] if found else self.name
 
 
 class RestrictionKind(models.TextChoices):

@@ -568,7 +568,7 @@ def decision_print(request, pk):
             "label": labels[p.kind],
             "starts_on": p.starts_on,
             "ends_on": p.ends_on,
-            "measures": sorted({r.consequence.measure.name for r in restrictions if r.kind == p.kind}),
+            "measures": sorted({r.consequence.measure.printed_name for r in restrictions if r.kind == p.kind}),
         }
         for p in periods
     ]

@@ -242,6 +242,8 @@ class GradeSubject(models.TextChoices):
 class GradeBand(models.Model):
     """A grade of a scheme and the lowest composite score that reaches it (configurable per scheme)."""
 
+    history_hidden_fields = ("grade",)  # the code beside its label (等次): the history shows the label
+
     scheme = models.ForeignKey(Scheme, verbose_name=_("考核方案"), on_delete=models.PROTECT, related_name="bands")
     subject = models.CharField(_("对象"), max_length=16, choices=GradeSubject.choices)
     grade = models.SlugField(_("等次代码"), max_length=20)
@@ -744,6 +746,8 @@ class Tally(models.Model):
 class Result(models.Model):
     """An organisation's merged result for a scheme (整合考核项目): parts, composite, grade, rank."""
 
+    history_hidden_fields = ("grade",)  # the code beside its label (等次): the history shows the label
+
     scheme = models.ForeignKey(Scheme, verbose_name=_("考核方案"), on_delete=models.PROTECT, related_name="results")
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("组织"), on_delete=models.PROTECT, related_name="assessment_results"
@@ -798,6 +802,8 @@ def _without_bonus(total, bonus):
 @track_history()
 class LeaderResult(models.Model):
     """A secretary's personal result: it starts from the organisation's Party-building result."""
+
+    history_hidden_fields = ("grade",)  # the code beside its label (等次): the history shows the label
 
     scheme = models.ForeignKey(
         Scheme, verbose_name=_("考核方案"), on_delete=models.PROTECT, related_name="leader_results"

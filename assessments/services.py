@@ -80,7 +80,7 @@ def _check_scheme(scheme: Scheme, targets: list[Organisation]) -> None:
         ):
             if not rules.quota_feasible(len(targets), quota):
                 errors[field] = _(
-                    "按 %(quota)s%% 计算，%(n)s 个被考核单位中没有一个能评为“%(grade)s”：请调高比例或增加被考核单位。"
+                    "按 %(quota)s%% 计算，%(n)s 个被考核组织中没有一个能评为“%(grade)s”：请调高比例或增加被考核组织。"
                 ) % {"quota": quota, "n": len(targets), "grade": label}
     if errors:
         raise ValidationError(errors)

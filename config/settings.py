@@ -44,7 +44,7 @@ INSTALLED_APPS = [
     "pghistory",
     "django_htmx",
     "csp",
-    "axes",
+    "core.axes_app.AxesConfig",  # django-axes, named in Chinese in the admin
     "procrastinate.contrib.django",
     "core",
     "responsibilities",

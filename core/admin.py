@@ -131,6 +131,15 @@ def _login_log_admins():
         def has_delete_permission(self, request, obj=None):
             return request.user.is_superuser
 
+        # django-axes leaves these two columns unnamed (their headers would read "Status", "Expiration").
+        @admin.display(description=_("状态"))
+        def status(self, obj):
+            return super().status(obj)
+
+        @admin.display(description=_("过期时间"))
+        def expiration(self, obj):
+            return super().expiration(obj)
+
     for model, base, mixin in (
         (AccessLog, AccessLogAdmin, LogAdmin),
         (AccessFailureLog, AccessFailureLogAdmin, LogAdmin),
@@ -142,3 +151,16 @@ def _login_log_admins():
 
 
 _login_log_admins()
+
+
+def _without_queue_admin():
+    """The task queue's own admin (procrastinate's, in English, with retry and cancel buttons) is left
+    out: people follow background work on 我的任务 (core.jobs) in Chinese, and operators use the
+    ``procrastinate`` command line (README, operations)."""
+    from procrastinate.contrib.django import models as queue_models
+
+    if admin.site.is_registered(queue_models.ProcrastinateJob):
+        admin.site.unregister(queue_models.ProcrastinateJob)
+
+
+_without_queue_admin()

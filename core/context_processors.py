@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 from core import scope
 from core.models import Notification
 from core.navigation import menu_for
+from core.people import user_label
 from core.permissions import nav_flags
 from core.search import MAX_LENGTH as SEARCH_MAX_LENGTH
 from core.views import LARGE_TEXT_KEY
@@ -17,7 +18,7 @@ def navigation(request):
     roles = scope.roles_of(user)
     choices = scope.assignment_model()._meta.get_field("role").flatchoices
     context = nav_flags(user) | {
-        "nav_user_name": user.get_full_name() or user.get_username(),
+        "nav_user_name": user_label(user, look_up=True),
         "nav_role_labels": [str(label) for value, label in choices if value in roles]
         or ([_("超级管理员")] if user.is_superuser else []),
         # Read from the session (copied there at login and when changed), so no page pays a query for it.

@@ -7,9 +7,12 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+
+from core.templatetags.pickers import picker_years
 
 _ID = re.compile(r"[0-9]{1,18}")
 
@@ -195,3 +198,56 @@ class SearchForm(StyledFormMixin, forms.Form):
     def kind(self, raw) -> str | None:
         """The asked-for kind if it is one of the registered kinds, else None (every kind)."""
         return raw if raw in self.kinds else None
+
+
+ALL_YEARS = _("全部")
+
+
+class YearSelect(forms.Select):
+    """The shared year picker as a form widget (for filter forms): the same years as
+    ``{% year_picker %}`` (core.templatetags.pickers), with 全部 first when the field may be empty."""
+
+    def __init__(self, attrs=None, blank_label=ALL_YEARS):
+        super().__init__(attrs)
+        self.blank_label = blank_label
+
+    def get_context(self, name, value, attrs):
+        try:
+            selected = int(value)
+        except (TypeError, ValueError):
+            selected = timezone.localdate().year
+        blank = [("", self.blank_label)] if self.blank_label else []
+        self.choices = blank + [(year, _("%(year)s 年") % {"year": year}) for year in picker_years(selected)]
+        return super().get_context(name, value, attrs)
+
+
+# ---- A refused form shown again after a redirect ------------------------------------------------
+# A form posted to an action URL (an upload, a move, a note) and refused must not leave the browser on
+# that URL (a reload would post again, the address names no page): the view keeps the errors and the
+# typed values in the session, redirects to the record's page, and the page shows the form again with
+# the messages at their fields. Files cannot be kept: the user picks them again.
+
+REFUSED = "refused_forms"
+
+
+def keep_refused(request, key: str, form) -> None:
+    """Keep a refused bound form's errors and typed values (files left out) for the page at ``key``."""
+    kept = request.session.get(REFUSED, {})
+    data = {name: request.POST.get(name, "") for name in form.fields if name not in request.FILES}
+    kept[key] = {"errors": {field: list(errors) for field, errors in form.errors.items()}, "data": data}
+    request.session[REFUSED] = kept
+
+
+def take_refused(request, key: str, form_class, **kwargs):
+    """The form kept at ``key`` rebuilt with its errors (and forgotten), or None."""
+    kept = request.session.get(REFUSED)
+    if not kept or key not in kept:
+        return None
+    refused = kept.pop(key)
+    request.session[REFUSED] = kept
+    form = form_class(data=refused["data"], **kwargs)
+    form.cleaned_data = {}
+    form._errors = forms.utils.ErrorDict(
+        {field: forms.utils.ErrorList(messages) for field, messages in refused["errors"].items()}
+    )
+    return form

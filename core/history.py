@@ -12,6 +12,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.people import user_label
+
 
 def last_change(instance) -> dict | None:
     """When and by whom the record was last saved, from its newest history row."""
@@ -20,7 +22,7 @@ def last_change(instance) -> dict | None:
         return None
     user = None
     if event.pgh_context is not None and event.pgh_context.metadata.get("user"):
-        user = get_user_model().objects.filter(pk=event.pgh_context.metadata["user"]).first()
+        user = get_user_model().objects.select_related("person").filter(pk=event.pgh_context.metadata["user"]).first()
     return {"at": event.pgh_created_at, "user": user}
 
 
@@ -128,7 +130,12 @@ def _display(field, value, related: dict) -> str:
     if value is None or value == "":
         return "—"
     if field.is_relation:
-        return str(related.get((field.name, value), value))
+        found = related.get((field.name, value))
+        if found is None:
+            return "—"
+        if isinstance(found, get_user_model()):
+            return user_label(found)  # a person's name, never a login
+        return str(found)
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, bool):
@@ -160,7 +167,9 @@ def entries(instance) -> list[Entry]:
     ``register_link_history``, whose additions and removals join the change they were made in.
     """
     model = type(instance)
-    fields = {f.attname: f for f in model._meta.concrete_fields if f.name not in HIDDEN_FIELDS}
+    # A model may hide more (``history_hidden_fields``): a code kept beside its label (等次代码 / 等次).
+    hidden = HIDDEN_FIELDS | set(getattr(model, "history_hidden_fields", ()))
+    fields = {f.attname: f for f in model._meta.concrete_fields if f.name not in hidden}
     events = list(pghistory.models.Events.objects.tracks(instance).order_by("pgh_id"))
     changed = []  # per event: [(field, before, after)], values back in Python form
     for index, event in enumerate(events):
@@ -178,14 +187,17 @@ def entries(instance) -> list[Entry]:
     links = _link_changes(instance)
     user_ids = {(e.pgh_context or {}).get("user") for e in events}
     user_ids |= {group["context"].get("user") for group in links.values()}
-    users = get_user_model().objects.in_bulk([u for u in user_ids if u])
+    users = get_user_model().objects.select_related("person").in_bulk([u for u in user_ids if u])
     wanted = defaultdict(set)
     for field, before, after in (change for event_changes in changed for change in event_changes):
         if field.is_relation:
             wanted[field].update(v for v in (before, after) if v is not None)
     related = {}
     for field, ids in wanted.items():
-        for pk, obj in field.related_model._base_manager.in_bulk(ids).items():
+        related_rows = field.related_model._base_manager
+        if field.related_model is get_user_model():
+            related_rows = related_rows.select_related("person")  # named by the person (core.people)
+        for pk, obj in related_rows.in_bulk(ids).items():
             related[(field.name, pk)] = obj
     result = []
     for index, (event, event_changes) in enumerate(zip(events, changed, strict=True)):

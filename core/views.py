@@ -212,17 +212,25 @@ class TransitionView(View):
     def success_message(self, target) -> str:
         raise NotImplementedError
 
+    def refused(self, form, error: ValidationError) -> None:
+        """A refused move: its reasons as a message on the page the browser goes back to."""
+        messages.error(self.request, " ".join(error.messages))
+
+    def success_url(self) -> str:
+        """Where the browser goes after the move or its refusal: the record's page."""
+        return self.object.get_absolute_url()
+
     def post(self, request, *args, **kwargs):
         self.object = self.get_object()
         form = self.form_class(request.POST)
         if not form.is_valid():
             messages.error(request, _("操作无效，请刷新页面后重试。"))
-            return redirect(self.object.get_absolute_url())
+            return redirect(self.success_url())
         target = self.statuses(form.cleaned_data["target"])
         try:
             self.perform(form)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            self.refused(form, error)
         except EditConflict:
             current = self.get_object()
             context = self.get_context(current) | {f"kept_{self.kept_field}": form.cleaned_data[self.kept_field]}
@@ -231,7 +239,7 @@ class TransitionView(View):
             )
         else:
             messages.success(request, self.success_message(target))
-        return redirect(self.object.get_absolute_url())
+        return redirect(self.success_url())
 
 
 def _lost_connection(exception: BaseException | None) -> bool:

@@ -152,10 +152,23 @@ class MultipleFileField(forms.FileField):
         return [super().clean(data, initial)] if data else []
 
 
+PERCENT_MESSAGE = _("请填写 0 到 100 之间的整数作为完成百分比。")
+
+
 class ProgressForm(StyledFormMixin, forms.Form):
     day = forms.DateField(label=_("日期"), widget=DateInput())
-    percent = forms.IntegerField(label=_("完成百分比"), min_value=0, max_value=100)
-    text = forms.CharField(label=_("进展情况"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    percent = forms.IntegerField(
+        label=_("完成百分比"),
+        min_value=0,
+        max_value=100,
+        error_messages={key: PERCENT_MESSAGE for key in ("required", "invalid", "min_value", "max_value", "step_size")},
+    )
+    text = forms.CharField(
+        label=_("进展情况"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("请填写本次进展情况。")},
+    )
     files = MultipleFileField(label=_("佐证材料"), required=False)
 
     def __init__(self, *args, **kwargs):
@@ -191,7 +204,12 @@ class TransitionForm(forms.Form):
 
 
 class SupervisionNoteForm(StyledFormMixin, forms.Form):
-    text = forms.CharField(label=_("督促内容"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    text = forms.CharField(
+        label=_("督促内容"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("请填写督促内容。")},
+    )
 
 
 class RolloverForm(StyledFormMixin, forms.Form):

@@ -4,7 +4,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateInput, StyledFormMixin, VersionField
+from core.forms import DateInput, StyledFormMixin, VersionField, YearSelect
 from responsibilities.models import ProblemSource, ProblemStatus
 from responsibilities.order_forms import MultipleFileField
 
@@ -85,5 +85,5 @@ class ProblemFilterForm(StyledFormMixin, forms.Form):
         label=_("状态"), required=False, choices=[("", _("全部")), *ProblemStatus.choices, ("overdue", _("逾期未整改"))]
     )
     source = forms.ChoiceField(label=_("来源"), required=False, choices=[("", _("全部")), *ProblemSource.choices])
-    year = forms.IntegerField(label=_("年度"), required=False, min_value=2000, max_value=2100)
+    year = forms.IntegerField(label=_("年度"), required=False, min_value=2000, max_value=2100, widget=YearSelect())
     q = forms.CharField(label=_("问题"), required=False, max_length=50)

@@ -855,6 +855,7 @@ POLICIES = {
             "exemption": "not_held",
             "ground": "not_established",
             "note": "矩阵",
+            "confirmed": "on",
             "version": w.case[s].version,
         },
         why="403: the person reads his own decided case but may not close it (view refusal).",

@@ -16,12 +16,14 @@ from responsibilities.models import (
     IssuedTask,
     ListItem,
     ListKind,
+    ListStatus,
     ListTemplateVersion,
     OrderTally,
     Organisation,
     ProgressEntry,
     ReplyStatus,
     ResponsibilityList,
+    RolloverJob,
     SupervisionNote,
     Task,
     TaskStatus,
@@ -184,6 +186,51 @@ class Checklist:
     overdue: list
     due_soon: list
     team_lists: list = field(default_factory=list)
+    committee_lists: list = field(default_factory=list)
+    awaiting: list = field(default_factory=list)
+
+    @property
+    def is_secretary(self) -> bool:
+        return bool(self.committee_lists or self.team_lists or self.awaiting)
+
+
+def committee_lists_with_items(lists: list[ResponsibilityList], today: date) -> None:
+    """Each committee list gains ``items_with_tasks`` (its items, each with ``active_tasks`` carrying their
+    progress and 蓝黄红 warning): one query for the items of all the lists and one for their tasks."""
+    tasks = (
+        Task.objects.active()
+        .select_related("responsible_person")
+        .annotate(latest_percent=latest_percent(), intervened=intervened_after_deadline())
+        .order_by("deadline", "pk")
+    )
+    items = list(
+        ListItem.objects.filter(responsibility_list__in=[rl.pk for rl in lists])
+        .order_by("responsibility_list", "number")
+        .prefetch_related(Prefetch("tasks", queryset=tasks, to_attr="active_tasks"))
+    )
+    thresholds = warning_thresholds()
+    by_list: dict[int, list[ListItem]] = {rl.pk: [] for rl in lists}
+    for item in items:
+        for task in item.active_tasks:
+            annotate_deadline_state(task, today, thresholds)
+        item.warned = sum(1 for task in item.active_tasks if task.warning or task.overdue)
+        by_list[item.responsibility_list_id].append(item)
+    for rl in lists:
+        rl.items_with_tasks = by_list[rl.pk]
+
+
+def awaiting_confirmation(user, today: date, pk: int | None = None) -> list[ResponsibilityList]:
+    """Submitted lists of the organisations where the user is the secretary today, oldest first, with
+    their task counts: what awaits her 确认 or 退回 (whatever their year). ``pk``: that list only."""
+    lists = ResponsibilityList.objects.for_user(user, day=today)
+    if pk is not None:
+        lists = lists.filter(pk=pk)
+    return list(
+        lists.filter(organisation__in=TeamMembership.objects.secretary_of(user, today), status=ListStatus.SUBMITTED)
+        .select_related("organisation", "person")
+        .annotate(**task_counts("items__tasks", today))
+        .order_by("submitted_at", "pk")
+    )
 
 
 def my_checklist(user, year: int, today: date) -> Checklist:
@@ -217,12 +264,28 @@ def my_checklist(user, year: int, today: date) -> Checklist:
     )
     for team_list in team_lists:
         team_list.can_note = rules.takes_supervision_notes(team_list.kind) and not team_list.is_closed
+    # The secretary's view (第一责任人): her organisations' committee lists with their items, tasks,
+    # progress and warnings, and the submitted lists awaiting her confirmation.
+    committee = list(
+        ResponsibilityList.objects.for_user(user, day=today)
+        .filter(
+            organisation__in=TeamMembership.objects.secretary_of(user, today),
+            year=year,
+            kind=ListKind.COMMITTEE,
+        )
+        .select_related("organisation")
+        .annotate(**task_counts("items__tasks", today))
+        .order_by("organisation__path")
+    )
+    committee_lists_with_items(committee, today)
     return Checklist(
         lists=own_lists,
         tasks=tasks,
         overdue=[t for t in tasks if t.overdue],
         due_soon=[t for t in tasks if t.due_soon],
         team_lists=team_lists,
+        committee_lists=committee,
+        awaiting=awaiting_confirmation(user, today),
     )
 
 
@@ -401,6 +464,19 @@ ROLLUP_SORTS = {
 
 def sort_rollup(rows: list[RollupRow], key: str) -> list[RollupRow]:
     return sorted(rows, key=ROLLUP_SORTS.get(key, ROLLUP_SORTS["name"]))
+
+
+# ---- Roll-over ------------------------------------------------------------------------------
+
+
+def rollover_runs(user, organisation: Organisation, limit: int = 20) -> list:
+    """The roll-overs started for an organisation's subtree, newest first (those the user may follow)."""
+    return list(
+        RolloverJob.objects.for_user(user)
+        .filter(root=organisation)
+        .select_related("started_by__person")
+        .order_by("-created_at", "-pk")[:limit]
+    )
 
 
 # ---- Cascade ----------------------------------------------------------------------------------

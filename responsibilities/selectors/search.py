@@ -61,7 +61,7 @@ def tasks_matching(user, text: str, limit: int) -> list[Hit]:
     for task in tasks:
         checklist = task.item.responsibility_list
         owner = checklist.person.name if checklist.person_id else checklist.get_kind_display()
-        detail = _("%(year)s 年 · %(organisation)s · %(owner)s · 时限 %(deadline)s") % {
+        detail = _("%(year)s 年 · %(organisation)s · %(owner)s · 完成时限 %(deadline)s") % {
             "year": checklist.year,
             "organisation": checklist.organisation.display_name,
             "owner": owner,
@@ -85,7 +85,7 @@ def problems_matching(user, text: str, limit: int) -> list[Hit]:
         Hit(
             problem.title,
             problem.get_absolute_url(),
-            _("%(organisation)s · %(status)s · 整改期限 %(deadline)s")
+            _("%(organisation)s · %(status)s · 整改时限 %(deadline)s")
             % {
                 "organisation": problem.organisation.display_name,
                 "status": problem.get_status_display(),

@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core import scope
-from core.forms import AcknowledgeForm, attach_errors, errors_as_text
+from core.forms import AcknowledgeForm, attach_errors, errors_as_text, keep_refused, take_refused
+from core.models import EditConflict
 from core.views import ArchiveView, ServiceFormView, TransitionView, act_with_message
 from responsibilities import rules, services
 from responsibilities.jobs import is_stalled, start_rollover
@@ -99,20 +100,36 @@ def rollover_start(request, pk):
             job = start_rollover(root=organisation, year=form.cleaned_data["year"], by=request.user)
             return redirect(job.get_absolute_url())
     count = Organisation.objects.subtree(organisation).active().count()
-    return render(
-        request,
-        "responsibilities/rollover_form.html",
-        {"organisation": organisation, "form": form, "count": count},
-        status=400 if form.errors else 200,
-    )
+    context = {
+        "organisation": organisation,
+        "form": form,
+        "count": count,
+        "ancestors": _with_self(org_selectors.ancestors_of(organisation, request.user), organisation),
+        "runs": selectors.rollover_runs(request.user, organisation),
+    }
+    return render(request, "responsibilities/rollover_form.html", context, status=400 if form.errors else 200)
+
+
+def _with_self(ancestors, organisation):
+    """A breadcrumb's trail down to the organisation itself (whose page the user may open)."""
+    organisation.in_scope = True
+    return [*ancestors, organisation]
 
 
 @require_GET
 def rollover_detail(request, pk):
     job = get_object_or_404(RolloverJob.objects.select_related("root", "started_by"), pk=pk)
     org_selectors.organisation_for(request.user, job.root_id, scope.CHANGE)
-    template = "responsibilities/_rollover_progress.html" if request.htmx else "responsibilities/rollover_detail.html"
-    return render(request, template, {"job": job, "stalled": is_stalled(job)})
+    if request.htmx:
+        return render(request, "responsibilities/_rollover_progress.html", {"job": job, "stalled": is_stalled(job)})
+    context = {
+        "job": job,
+        "stalled": is_stalled(job),
+        "organisation": job.root,
+        "ancestors": _with_self(org_selectors.ancestors_of(job.root, request.user), job.root),
+        "runs": selectors.rollover_runs(request.user, job.root),
+    }
+    return render(request, "responsibilities/rollover_detail.html", context)
 
 
 # ---- One list ---------------------------------------------------------------------------------
@@ -129,6 +146,7 @@ def list_context(request, responsibility_list):
     ]
     shows_notes = rules.takes_supervision_notes(responsibility_list.kind)
     signing = duty_selectors.signing_of(request.user, responsibility_list) if responsibility_list.is_personal else None
+    refused_move = take_refused(request, f"transition-{responsibility_list.pk}", TransitionForm)
     return {
         "signing": signing,
         "list": responsibility_list,
@@ -141,7 +159,10 @@ def list_context(request, responsibility_list):
         "transition_needs_reason": {t for s, t in rules.TRANSITIONS_NEEDING_REASON if s == responsibility_list.status},
         "notes": selectors.supervision_notes(responsibility_list) if shows_notes else None,
         "can_note": shows_notes and is_secretary(request.user, organisation, today),
-        "note_form": SupervisionNoteForm(),
+        "note_form": take_refused(request, f"note-{responsibility_list.pk}", SupervisionNoteForm)
+        or SupervisionNoteForm(),
+        "kept_reason": refused_move.data.get("reason", "") if refused_move else "",
+        "reason_errors": refused_move.errors.get("reason", []) if refused_move else [],
         # The member answers the notes on his or her own list (已阅 / 反馈).
         "can_acknowledge_notes": shows_notes
         and responsibility_list.person_id is not None
@@ -176,6 +197,48 @@ class ListTransition(TransitionView):
     def success_message(self, target):
         return _("清单状态已更新为“%(status)s”。") % {"status": target.label}
 
+    def refused(self, form, error):
+        # A return without a reason: the message at the reason field of the list's page.
+        if hasattr(error, "error_dict") and set(error.error_dict) == {"reason"}:
+            attach_errors(form, error)
+            keep_refused(self.request, f"transition-{self.object.pk}", form)
+        else:
+            super().refused(form, error)
+
+    def success_url(self):
+        # From 我的责任清单 (待我确认) the secretary stays on her page.
+        return self.request.POST.get("next") if _safe_next(self.request) else super().success_url()
+
+    def post(self, request, *args, **kwargs):
+        if request.htmx and request.POST.get("in_place"):
+            return self.in_place(request)
+        return super().post(request, *args, **kwargs)
+
+    def in_place(self, request):
+        """确认 / 退回 from 我的责任清单: the list's card comes back moved, or with why the move was
+        refused at its field (the return reason) and the typed reason kept."""
+        self.object = self.get_object()
+        form = self.form_class(request.POST)
+        context = {"reason": request.POST.get("reason", ""), "next": request.POST.get("next", "")}
+        if not form.is_valid():
+            context["error_text"] = _("操作无效，请刷新页面后重试。")
+        else:
+            try:
+                self.perform(form)
+            except ValidationError as error:
+                if hasattr(error, "error_dict") and "reason" in error.error_dict:
+                    context["reason_error"] = " ".join(error.message_dict["reason"])
+                else:
+                    context["error_text"] = " ".join(error.messages)
+            except EditConflict:
+                context["error_text"] = _("这份清单刚刚被他人处理过，请刷新页面查看它现在的状态。")
+            else:
+                context["moved"] = ListStatus(form.cleaned_data["target"])
+        found = selectors.awaiting_confirmation(request.user, _today(), pk=self.object.pk)
+        context["rl"] = found[0] if found else selectors.list_for(request.user, self.object.pk, _today())
+        refused = "error_text" in context or "reason_error" in context
+        return render(request, "responsibilities/_awaiting_list.html", context, status=400 if refused else 200)
+
 
 @require_POST
 def supervision_note_add(request, pk):
@@ -190,7 +253,8 @@ def supervision_note_add(request, pk):
             _("已记录督促情况。"),
         )
     else:
-        messages.error(request, _("请填写督促内容。"))
+        # The product's own message at the note's field, on the page the note was written on.
+        keep_refused(request, f"note-{responsibility_list.pk}", form)
     return redirect(request.POST.get("next") if _safe_next(request) else responsibility_list.get_absolute_url())
 
 
@@ -283,7 +347,13 @@ def _task_page(request, task, progress_form=None, evidence_form=None, status=200
 
 @require_GET
 def task_detail(request, pk):
-    return _task_page(request, selectors.task_for(request.user, pk, _today()))
+    task = selectors.task_for(request.user, pk, _today())
+    return _task_page(
+        request,
+        task,
+        progress_form=take_refused(request, f"progress-{task.pk}", ProgressForm),
+        evidence_form=take_refused(request, f"evidence-{task.pk}", EvidenceForm),
+    )
 
 
 class TaskEdit(ServiceFormView):
@@ -327,7 +397,8 @@ class TaskArchive(ArchiveView):
 @require_POST
 def progress_record(request, pk):
     """Record progress. From the checklist (htmx) the task's row comes back updated in place;
-    from the task page a refused entry is shown again with the messages at its fields."""
+    from the task page a refused entry goes back to the task page, shown again with the messages at
+    its fields."""
     today = _today()
     task = selectors.task_for(request.user, pk, today)
     form = ProgressForm(request.POST, request.FILES)
@@ -347,7 +418,8 @@ def progress_record(request, pk):
     if request.htmx:
         return _checklist_row(request, pk, form, today)
     if form.errors:
-        return _task_page(request, task, progress_form=form, status=400)
+        keep_refused(request, f"progress-{task.pk}", form)
+        return redirect(f"{task.get_absolute_url()}#progress-form")
     messages.success(request, _("已记录进展。"))
     return redirect(task.get_absolute_url())
 
@@ -372,6 +444,7 @@ def _field_names(error: ValidationError, renames: dict) -> ValidationError:
 
 @require_POST
 def evidence_upload(request, pk):
+    """Upload a file. Refused, the browser goes back to the task page, which shows why at the field."""
     task = selectors.task_for(request.user, pk, _today())
     form = EvidenceForm(request.POST, request.FILES)
     if form.is_valid():
@@ -385,7 +458,8 @@ def evidence_upload(request, pk):
         except ValidationError as error:
             attach_errors(form, error)
     if form.errors:
-        return _task_page(request, task, evidence_form=form, status=400)
+        keep_refused(request, f"evidence-{task.pk}", form)
+        return redirect(f"{task.get_absolute_url()}#evidence-form")
     messages.success(request, _("已上传佐证材料。"))
     return redirect(task.get_absolute_url())
 
@@ -415,6 +489,8 @@ def my_checklist(request):
     year = _year(request)
     show = request.GET.get("show", "all")
     checklist = selectors.my_checklist(request.user, year, today)
+    for team_list in checklist.team_lists:
+        team_list.refused_note = take_refused(request, f"note-{team_list.pk}", SupervisionNoteForm)
     tasks = {"overdue": checklist.overdue, "due_soon": checklist.due_soon}.get(show, checklist.tasks)
     own_ids = [rl.pk for rl in checklist.lists]
     team_ids = [rl.pk for rl in checklist.team_lists]

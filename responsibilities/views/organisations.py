@@ -18,6 +18,7 @@ from core.views import ArchiveView, ServiceFormView
 from responsibilities import services
 from responsibilities.forms import MembershipEndForm, MembershipForm, OrganisationForm, PeopleFilterForm, PersonForm
 from responsibilities.list_forms import YearForm
+from responsibilities.models import TeamRole
 from responsibilities.permissions import may_change, may_export_subtree
 from responsibilities.selectors import duties as duty_selectors
 from responsibilities.selectors import lists as list_selectors
@@ -72,6 +73,7 @@ def organisation_detail(request, pk):
     for row in rollup.rows:
         row.signing = signing["children"][row.organisation.pk]
     sort = request.GET.get("sort", "name")
+    team = selectors.team_on(organisation, day)
     context = {
         "can_export_subtree": may_export_subtree(request.user, organisation),
         "rollup": rollup,
@@ -86,7 +88,9 @@ def organisation_detail(request, pk):
         "day": day,
         "is_today": day == timezone.localdate(),
         "date_form": date_form,
-        "team": selectors.team_on(organisation, day),
+        "team": team,
+        # 书记职位空缺: nobody could confirm the lists (the list service refuses a submission then).
+        "secretary_vacant": not organisation.is_archived and not any(m.role == TeamRole.SECRETARY for m in team),
         "children": selectors.tree_children(request.user, organisation, today=day),
         "can_change": can_change and not organisation.is_archived,
     }

@@ -381,7 +381,7 @@ def test_exemption_without_a_ground_is_refused_at_the_field(client, tree, superu
         {"exemption": "exempted", "ground": "", "note": "", "version": case.version},
     )
     assert response.status_code == 400
-    assert set(response.context["exemption_form"].errors) == {"ground", "note"}
+    assert set(response.context["exemption_form"].errors) == {"ground", "note", "confirmed"}
     case.refresh_from_db()
     assert (case.status, case.exemption) == ("investigating", "")
 
@@ -402,7 +402,13 @@ def test_an_exemption_is_an_outcome_shown_on_the_case_counted_and_printed(
     client.force_login(discipline_inspector)
     response = client.post(
         reverse("accountability:case_exempt", args=[case.pk]),
-        {"exemption": "exempted", "ground": "objected", "note": "会议记录载明其明确反对。", "version": case.version},
+        {
+            "exemption": "exempted",
+            "ground": "objected",
+            "note": "会议记录载明其明确反对。",
+            "confirmed": "on",
+            "version": case.version,
+        },
     )
     assert response.status_code == 302
     page = client.get(case.get_absolute_url()).content.decode()
@@ -434,10 +440,10 @@ def test_the_printed_decision_of_several_measures_gives_the_longest_period_of_ea
     )
     client.force_login(discipline_inspector)
     page = client.get(reverse("accountability:decision_print", args=[decision.case_id])).content.decode()
-    assert "经研究决定：<strong>降职</strong>、<strong>警告（党纪）</strong>。" in page
+    # The measures by their printed names: 警告（党纪） is the rule set's name, 党内警告 the decision's.
+    assert "经研究决定：<strong>降职</strong>、<strong>党内警告</strong>。" in page and "警告（党纪）" not in page
     assert (
-        "不得提拔（提升职务），自2025年6月20日起，至2027年6月20日恢复资格（警告（党纪）、降职，按期限最长的执行）。"
-        in page
+        "不得提拔（提升职务），自2025年6月20日起，至2027年6月20日恢复资格（党内警告、降职，按期限最长的执行）。" in page
     )
     assert page.count("不得提拔（提升职务），") == 1
 

@@ -422,7 +422,13 @@ def test_closing_a_case_someone_else_moved_answers_409_and_keeps_the_note(
     client.force_login(discipline_inspector)
     response = client.post(
         reverse("accountability:case_exempt", args=[case.pk]),
-        {"exemption": "not_held", "ground": "not_established", "version": opened_at, "note": "经核实不属于问责情形"},
+        {
+            "exemption": "not_held",
+            "ground": "not_established",
+            "version": opened_at,
+            "note": "经核实不属于问责情形",
+            "confirmed": "on",
+        },
     )
     assert response.status_code == 409
     page = response.content.decode()

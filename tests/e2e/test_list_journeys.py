@@ -109,6 +109,8 @@ def test_office_staff_generates_lists_adds_a_task_with_evidence_and_completes_it
     evidence_form.locator("#id_file").set_input_files(str(program))
     evidence_form.get_by_role("button", name="上传").click()
     expect(page.locator("[data-field-error=file]")).to_contain_text("不支持的文件类型“.exe”")
+    # Refused, the browser is back on the task's page, not on the upload's POST URL.
+    expect(page).to_have_url(re.compile(r"/tasks/\d+/#evidence-form$"))
     expect(evidence_list.locator("li")).to_have_count(1)
     shoot("lists-08-exe-refused")
 

@@ -433,11 +433,15 @@ def test_an_open_problem_past_its_deadline_shows_yellow_on_the_early_warning(cli
 
 
 def test_the_history_of_a_problem_records_who_changed_it(client, tree, office_staff, county_staff, county_person):
+    county_staff.first_name = "赵干事"
+    county_staff.save()
     problem = record(tree, office_staff)
     add_measure(problem, county_staff, county_person)
     client.force_login(office_staff)
     response = client.get(reverse("responsibilities:history", args=["problem", problem.pk]))
-    assert response.status_code == 200 and "county_office" in response.content.decode()
+    page = response.content.decode()
+    # Named by the person's name, never by the login (issue 16, item 8).
+    assert response.status_code == 200 and "赵干事" in page and "county_office" not in page
 
 
 def test_a_second_reviewer_working_from_a_stale_page_is_refused_with_409_and_the_first_decision_stands(
