@@ -369,7 +369,7 @@ class ReportForm(StyledFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 10}),
         help_text=_("对照本人责任清单，报告履行全面从严治党责任和廉洁自律情况、存在问题和改进措施。"),
     )
-    files = MultipleFileField(label=_("附件（可多选）"), required=False)
+    files = MultipleFileField(label=_("佐证材料（可多选）"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1018,8 +1018,8 @@ class HearingFile(models.Model):
     objects = OfHearingReportQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("述责述廉报告附件")
-        verbose_name_plural = _("述责述廉报告附件")
+        verbose_name = _("述责述廉报告佐证材料")
+        verbose_name_plural = _("述责述廉报告佐证材料")
         ordering = ["report", "pk"]
         triggers = [refuse_deletes()]
 

@@ -46,7 +46,7 @@ class DutyRecordForm(StyledFormMixin, forms.Form):
         },
     )
     files = MultipleFileField(
-        label=_("附件（照片、签到表、讲稿等，可多选）"),
+        label=_("佐证材料（照片、签到表、讲稿等，可多选）"),
         required=False,
         widget=MultipleFileInput(attrs={"accept": ACCEPT}),
     )

@@ -225,8 +225,8 @@ def rollup_workbook(organisation, rollup, today: date | None = None) -> Workbook
         1,
         _(
             "完成率 = 已完成 ÷ 任务总数；“明显落后”：完成率比全辖区低 %(points)s 个百分点及以上；"
-            "逾期：未完成且已过完成时限。督办：反馈时限在本年度的督办（含下级收到的），"
-            "督办逾期：已过反馈时限仍未反馈或被退回。"
+            "逾期：未完成且已过完成时限。督办：反馈期限在本年度的督办（含下级收到的），"
+            "督办逾期：已过反馈期限仍未反馈或被退回。"
         )
         % {"points": rules.LAG_THRESHOLD_POINTS},
         font=NOTE_FONT,

@@ -116,8 +116,8 @@ class Migration(migrations.Migration):
                 ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='上传时间')),
             ],
             options={
-                'verbose_name': '述责述廉报告附件',
-                'verbose_name_plural': '述责述廉报告附件',
+                'verbose_name': '述责述廉报告佐证材料',
+                'verbose_name_plural': '述责述廉报告佐证材料',
                 'ordering': ['report', 'pk'],
             },
         ),

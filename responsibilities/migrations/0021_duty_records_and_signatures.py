@@ -172,8 +172,8 @@ class Migration(migrations.Migration):
                 ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='上传人')),
             ],
             options={
-                'verbose_name': '纪实附件',
-                'verbose_name_plural': '纪实附件',
+                'verbose_name': '纪实佐证材料',
+                'verbose_name_plural': '纪实佐证材料',
                 'ordering': ['record', 'uploaded_at', 'pk'],
             },
         ),

@@ -136,8 +136,8 @@ class DutyFile(models.Model):
     objects = OfDutyRecordQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("纪实附件")
-        verbose_name_plural = _("纪实附件")
+        verbose_name = _("纪实佐证材料")
+        verbose_name_plural = _("纪实佐证材料")
         ordering = ["record", "uploaded_at", "pk"]
         triggers = [refuse_deletes()]
 
