@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "pgtrigger",
     "pghistory",
     "django_htmx",
+    "django_filters",
     "csp",
     "axes",
     "procrastinate.contrib.django",

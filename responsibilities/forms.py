@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core import scope
+from core import pickers, scope
 from core.forms import (
     DateInput,
     FastSelect,
@@ -103,6 +103,7 @@ class PersonForm(StyledFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["post_level"].choices = [("", "---------"), *PostLevel.choices]
         self.fields["home_organisation"].queryset = Organisation.objects.for_user(user, scope.CHANGE).active()
+        pickers.widget("organisations-change", field=self.fields["home_organisation"])
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
             self.fields["version"].required = True
@@ -125,6 +126,7 @@ class MembershipForm(StyledFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.organisation = organisation
         self.fields["person"].queryset = candidates
+        pickers.widget("people", within=organisation.pk, field=self.fields["person"])
         self.fields["role"].choices = TeamRole.choices
         self.fields["start_date"].initial = timezone.localdate()
 

@@ -354,6 +354,61 @@ POLICIES = {
             why="Cases are confidential: found only by those whose case pages open, as on the case list.",
         ),
     ],
+    # 选择器 (the searchable pickers' JSON): each kind through the selector its form field validates with.
+    "core:picker": [
+        Policy(
+            listed(),
+            args=lambda w, s: ["people"],
+            query=lambda w, s: f"q={w.person[s].name}",
+            marker=lambda w, s: f'"value": {w.person[s].pk},',
+            variant="people",
+            why="People in scope only (the roster's door, archived people left out).",
+        ),
+        Policy(
+            EVERYONE,
+            post=None,
+            args=lambda w, s: ["people"],
+            query=lambda w, s: f"within={w.org[s].pk}",
+            variant="people-within",
+            why="A team's candidates: an organisation out of scope is a 404, as its page is.",
+        ),
+        Policy(
+            listed(),
+            post=None,
+            args=lambda w, s: ["organisations"],
+            query=lambda w, s: f"q={w.org[s].code}",
+            marker=lambda w, s: f'"value": {w.org[s].pk},',
+            variant="organisations",
+            why="Organisations in scope only.",
+        ),
+        Policy(
+            listed(STAFF),
+            post=None,
+            args=lambda w, s: ["organisations-change"],
+            query=lambda w, s: f"q={w.org[s].code}",
+            marker=lambda w, s: f'"value": {w.org[s].pk},',
+            variant="organisations-change",
+            why="A person's 所在单位: organisations the user may change.",
+        ),
+        Policy(
+            listed(CASE_HANDLERS),
+            post=None,
+            args=lambda w, s: ["case-people"],
+            query=lambda w, s: f"q={w.person[s].name}",
+            marker=lambda w, s: f'"value": {w.person[s].pk},',
+            variant="case-people",
+            why="被问责人: the people whose cases the user handles, as the case form accepts.",
+        ),
+        Policy(
+            listed(CASE_HANDLERS),
+            post=None,
+            args=lambda w, s: ["case-organisations"],
+            query=lambda w, s: f"q={w.org[s].code}",
+            marker=lambda w, s: f'"value": {w.org[s].pk},',
+            variant="case-organisations",
+            why="A case's 所在组织: the organisations whose cases the user handles.",
+        ),
+    ],
     # ---- Organisations, people, teams ----
     "responsibilities:organisation_tree": [
         Policy(EVERYONE, scoped=False),
@@ -1574,7 +1629,7 @@ def _send(world, tables, role, method, path, data) -> Seen:
         # Reading to the end closes the file through the test client's guard; response.close() here
         # would fire request_finished, which drops the connection inside the transaction.
         b"".join(response.streaming_content)
-    elif response.status_code == 200 and response.get("Content-Type", "").startswith("text/html"):
+    elif response.status_code == 200 and response.get("Content-Type", "").startswith(("text/html", "application/json")):
         text = response.content.decode()
     return Seen(outcome_of(response), text=text, changed=changed)
 

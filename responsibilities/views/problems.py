@@ -16,7 +16,7 @@ from core.forms import attach_errors
 from core.models import EditConflict
 from core.permissions import can
 from responsibilities.list_forms import YearForm
-from responsibilities.models import MeasureEvidence, Organisation, Person, ProblemStatus, RectificationMeasure
+from responsibilities.models import MeasureEvidence, Organisation, ProblemStatus, RectificationMeasure
 from responsibilities.problem_forms import (
     MeasureForm,
     MeasureReportForm,
@@ -109,7 +109,8 @@ def problem_print(request):
 
 
 def _people_of(organisation):
-    return Person.objects.filter(home_organisation__path__startswith=organisation.path, archived_at__isnull=True)
+    """The people a problem's 责任人 may be: the picker's "people" within the organisation."""
+    return org_selectors.candidates_for_team(organisation)
 
 
 def problem_form_context(user, organisation, data=None, initial=None, finders=None):
@@ -125,6 +126,7 @@ def problem_form_context(user, organisation, data=None, initial=None, finders=No
         initial=initial,
         finders=Organisation.objects.filter(pk__in=[org.pk for org in finders]).order_by("-depth"),
         people=_people_of(organisation),
+        within=organisation.pk,
         items=services.items_for(organisation, timezone.localdate().year),
     )
 
@@ -198,7 +200,11 @@ def _page(request, problem, *, forms=None, status=200):
         "can_rectify": can_rectify,
         "can_review": can_review and problem.status == ProblemStatus.REVIEW,
         "measure_form": forms.get("measure")
-        or (can_rectify and rectifying and MeasureForm(initial=version, people=_people_of(problem.organisation))),
+        or (
+            can_rectify
+            and rectifying
+            and MeasureForm(initial=version, people=_people_of(problem.organisation), within=problem.organisation_id)
+        ),
         "submit_form": forms.get("submit")
         or (can_rectify and problem.status == ProblemStatus.RECTIFYING and SubmitForm(initial=version)),
         "review_form": forms.get("review") or ReviewForm(initial=version),
@@ -251,7 +257,7 @@ def _handle(request, problem, key, form, action, call, success, target=None):
 @require_POST
 def measure_add(request, pk):
     problem = selectors.problem_for(request.user, pk)
-    form = MeasureForm(request.POST, people=_people_of(problem.organisation))
+    form = MeasureForm(request.POST, people=_people_of(problem.organisation), within=problem.organisation_id)
     return _handle(
         request,
         problem,
