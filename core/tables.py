@@ -204,10 +204,9 @@ class WorkingList(View):
     def export(self, rows, columns):
         shown = self.decorate(rows[:EXPORT_LIMIT])
         values = [[export_value(column.value(row)) for column in columns] for row in shown]
-        workbook = excel.table_workbook(
-            self.export_title, self.export_title, [(column.label, column.width) for column in columns], values
-        )
-        return excel.download(workbook, self.export_filename or f"{self.export_title}.xlsx")
+        title = str(self.export_title)
+        workbook = excel.table_workbook(title, title, [(str(column.label), column.width) for column in columns], values)
+        return excel.download(workbook, str(self.export_filename or f"{title}.xlsx"))
 
 
 def export_value(value):

@@ -7,25 +7,20 @@ picker unless asked for; the form still accepts them (a case may concern a forme
 Archived people are never offered (as in the search: the record is retired).
 """
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import QuerySet
 from django.db.models.functions import Length
 from django.utils import timezone
 
 from core import scope
 from core.pickers import register_picker
-from responsibilities.models import Organisation, Person, TeamMembership
+from responsibilities.models import Organisation, Person
 from responsibilities.selectors.organisations import (
     candidates_for_team,
+    former_cadres,
     organisation_for,
     organisations_visible_to,
     people_visible_to,
 )
-
-
-def former_cadres(day) -> Q:
-    """A condition on Person: every seat ended before ``day`` and none held on it."""
-    held = TeamMembership.objects.filter(person=OuterRef("pk"))
-    return Q(Exists(held.filter(end_date__lt=day))) & ~Q(Exists(held.on(day)))
 
 
 def without_former(people: QuerySet[Person], include_former: bool) -> QuerySet[Person]:

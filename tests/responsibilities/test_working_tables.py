@@ -1,0 +1,145 @@
+"""The working tables (core.tables): each list's filters, sort, pagination and Excel export, with
+literal expected rows, bad filter input as a Chinese message, and a constant query count."""
+
+from datetime import date
+from io import BytesIO
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from responsibilities import services
+from responsibilities.models import PostLevel, TeamRole
+from tests.helpers import queries_for
+from tests.responsibilities.factories import PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def shown(response, column=0):
+    """The first cell's text of each row shown (the people's names)."""
+    assert response.status_code == 200
+    return [row.name for row in response.context["rows"]]
+
+
+def sheet_of(response):
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    return load_workbook(BytesIO(b"".join(response.streaming_content))).active
+
+
+# ---- 干部名册 -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def roster(tree, superuser):
+    PersonFactory(name="甲一", post="书记", post_level=PostLevel.COUNTY_CHIEF, home_organisation=tree["own"])
+    PersonFactory(name="乙二", post="副书记", post_level=PostLevel.TOWNSHIP_CHIEF, home_organisation=tree["child"])
+    PersonFactory(name="丙三", post="委员", post_level=PostLevel.COUNTY_DEPUTY, home_organisation=tree["own"])
+    PersonFactory(name="丁四", post="书记", post_level=PostLevel.COUNTY_CHIEF, home_organisation=tree["sibling"])
+    former = PersonFactory(name="戊原", post="原书记", post_level=PostLevel.COUNTY_CHIEF, home_organisation=tree["own"])
+    seat = services.membership_add(
+        organisation=tree["own"], person=former, role=TeamRole.SECRETARY, start_date=date(2020, 1, 1), by=superuser
+    )
+    services.membership_end(
+        membership=seat, version=seat.version, end_date=date(2025, 6, 30), reason="调任", by=superuser
+    )
+    archived = PersonFactory(
+        name="己归", post="干部", post_level=PostLevel.TOWNSHIP_DEPUTY, home_organisation=tree["own"]
+    )
+    services.person_archive(person=archived, version=archived.version, reason="退休", by=superuser)
+
+
+URL = "responsibilities:person_list"
+
+
+def test_roster_sorts_by_each_column_both_ways(client, office_staff, roster):
+    client.force_login(office_staff)
+    url = reverse(URL)
+    assert shown(client.get(url)) == ["戊原", "甲一", "丙三", "乙二"]  # organisation, level, name
+    assert shown(client.get(url, {"sort": "name"})) == ["丙三", "乙二", "戊原", "甲一"]
+    assert shown(client.get(url, {"sort": "-post_level"})) == ["戊原", "甲一", "丙三", "乙二"]
+    assert shown(client.get(url, {"sort": "post_level"})) == ["乙二", "丙三", "戊原", "甲一"]
+    assert shown(client.get(url, {"sort": "-organisation"})) == ["乙二", "戊原", "甲一", "丙三"]
+
+
+def test_roster_filters_by_organisation_level_text_and_status(client, office_staff, roster, tree):
+    client.force_login(office_staff)
+    url = reverse(URL)
+    assert shown(client.get(url, {"organisation": tree["child"].pk})) == ["乙二"]
+    assert shown(client.get(url, {"post_level": PostLevel.COUNTY_CHIEF})) == ["戊原", "甲一"]
+    assert shown(client.get(url, {"q": "书记"})) == ["戊原", "甲一", "乙二"]
+    assert shown(client.get(url, {"status": "current"})) == ["甲一", "丙三", "乙二"]
+    assert shown(client.get(url, {"status": "former"})) == ["戊原"]
+    assert shown(client.get(url, {"status": "archived"})) == ["己归"]
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"sort": "password"}, "排序：无法按“password”排序：请点击表头排序。"),
+        ({"status": "dead"}, "状态：选择一个有效的选项。 dead 不在可用的选项中。"),
+        ({"post_level": "x"}, "职务层次：选择一个有效的选项。 x 不在可用的选项中。"),
+        ({"organisation": "'; drop"}, "组织（含下级）：选择一个有效的选项： 该选择不在可用的选项中。"),
+    ],
+)
+def test_bad_roster_filter_is_a_chinese_message_and_no_rows(client, office_staff, roster, query, message):
+    client.force_login(office_staff)
+    response = client.get(reverse(URL), query)
+    assert response.status_code == 200
+    assert list(response.context["rows"]) == []
+    assert message in response.content.decode()
+    assert "筛选条件有误" in response.content.decode()
+
+
+def test_roster_organisation_out_of_scope_is_refused_not_shown(client, office_staff, roster, tree):
+    client.force_login(office_staff)
+    response = client.get(reverse(URL), {"organisation": tree["sibling"].pk})
+    assert list(response.context["rows"]) == []
+    assert "丁四" not in response.content.decode()
+
+
+def test_roster_export_is_what_the_table_shows_with_autofilter_and_frozen_header(client, office_staff, roster):
+    client.force_login(office_staff)
+    sheet = sheet_of(client.get(reverse(URL), {"q": "书记", "sort": "name", "format": "xlsx"}))
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=2)]
+    assert rows == [
+        ["姓名", "现任职务", "职务层次", "所在单位", "登录账号", "状态"],
+        ["乙二", "副书记", "乡科级正职", "测试县委", None, "在任"],
+        ["戊原", "原书记", "县处级正职", "测试市委", None, "已离任、调任"],
+        ["甲一", "书记", "县处级正职", "测试市委", None, "在任"],
+    ]
+    assert sheet.auto_filter.ref == "A2:F5"
+    assert sheet.freeze_panes == "A3"
+
+
+def test_roster_paginates_and_keeps_its_sort_and_filters_in_the_page_links(client, office_staff, tree):
+    for number in range(30):
+        PersonFactory(name=f"王{number:02d}", home_organisation=tree["own"])
+    client.force_login(office_staff)
+    response = client.get(reverse(URL), {"sort": "-name", "q": "王"})
+    assert shown(response)[:2] == ["王29", "王28"]
+    assert "sort=-name&amp;q=%E7%8E%8B&amp;page=2" in response.content.decode()
+    assert shown(client.get(reverse(URL), {"sort": "-name", "q": "王", "page": 2})) == [
+        "王04",
+        "王03",
+        "王02",
+        "王01",
+        "王00",
+    ]
+
+
+def test_roster_query_count_is_constant_for_every_filter(client, office_staff, tree):
+    client.force_login(office_staff)
+    queries = [
+        "",
+        f"organisation={tree['own'].pk}",
+        "status=former",
+        "sort=-organisation",
+        "q=%E7%8E%8B",
+    ]
+    PersonFactory(name="王一", home_organisation=tree["own"])
+    few = {query: queries_for(client, reverse(URL) + "?" + query) for query in queries}
+    for number in range(40):
+        PersonFactory(name=f"王{number:02d}", home_organisation=tree["child"])
+    assert {query: queries_for(client, reverse(URL) + "?" + query) for query in queries} == few
