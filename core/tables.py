@@ -159,6 +159,7 @@ class WorkingList(View):
     page_size = PAGE_SIZE
     export_title = ""
     export_filename = ""
+    rows_name = "rows"  # the template's name for the shown rows (also given as ``rows``)
 
     def get_queryset(self):
         raise NotImplementedError
@@ -172,17 +173,22 @@ class WorkingList(View):
     def get_context(self) -> dict:
         return {}
 
-    def get(self, request, *args, **kwargs):
-        columns = self.get_columns()
+    def filtered(self):
+        """(filter set, rows): the rows the filters keep, in the asked order (none for bad input)."""
         filterset = self.filterset_class(
-            request.GET,
+            self.request.GET,
             queryset=self.get_queryset(),
-            request=request,
-            columns=columns,
+            request=self.request,
+            columns=self.get_columns(),
             default_sort=self.default_sort,
         )
         # Always bound (an empty GET is "no filter"): a refused filter shows its message and no rows.
         rows = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+        return filterset, rows
+
+    def get(self, request, *args, **kwargs):
+        columns = self.get_columns()
+        filterset, rows = self.filtered()
         if request.GET.get("format") == "xlsx":
             return self.export(rows, columns)
         page = Paginator(rows, self.page_size).get_page(request.GET.get("page"))
@@ -193,7 +199,8 @@ class WorkingList(View):
         context = {
             "filter": filterset,
             "page": page,
-            "rows": self.decorate(page.object_list),
+            "rows": (shown := self.decorate(page.object_list)),
+            self.rows_name: shown,
             "query": query.urlencode(),
             "headers": sort_headers(columns, filterset.sort_key(), without_sort.urlencode()),
             "export_query": (query.urlencode() + "&" if query else "") + "format=xlsx",

@@ -7,8 +7,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core import pickers
-from core.tables import SubtreeFilter, WorkingFilterSet
-from responsibilities.models import Organisation, PostLevel
+from core.tables import SubtreeFilter, WorkingFilterSet, YearFilter
+from responsibilities import rules
+from responsibilities.models import Organisation, PostLevel, ProblemSource, ProblemStatus, WarningColour
+from responsibilities.selectors.lists import warning_thresholds
 from responsibilities.selectors.organisations import former_cadres
 
 
@@ -67,3 +69,50 @@ class PeopleFilterSet(PickedOrganisationMixin, WorkingFilterSet):
         if not self.form.cleaned_data.get("status"):
             queryset = queryset.filter(archived_at__isnull=True)  # the roster is of people in post
         return super().filter_queryset(queryset)
+
+
+class WarningFilter(django_filters.ChoiceFilter):
+    """蓝黄红: the open rows whose deadline lies in the colour's window (``rules.deadline_window``, the
+    warning rule as a date range; thresholds read once). ``open_rows`` is the condition of an open row."""
+
+    def __init__(self, *args, deadline_field="deadline", open_rows: Q = None, **kwargs):
+        self.deadline_field = deadline_field
+        self.open_rows = open_rows if open_rows is not None else Q()
+        kwargs.setdefault("label", _("预警"))
+        kwargs.setdefault("choices", WarningColour.choices)
+        kwargs.setdefault("empty_label", _("全部"))
+        kwargs.setdefault("method", self.coloured)
+        super().__init__(*args, **kwargs)
+
+    def coloured(self, queryset, name, value):
+        earliest, latest = rules.deadline_window(value, timezone.localdate(), warning_thresholds())
+        bounds = {}
+        if earliest is not None:
+            bounds[f"{self.deadline_field}__gte"] = earliest
+        if latest is not None:
+            bounds[f"{self.deadline_field}__lte"] = latest
+        return queryset.filter(self.open_rows, **bounds)
+
+
+class ProblemFilterSet(PickedOrganisationMixin, WorkingFilterSet):
+    """问题清单: organisation, status (or 逾期未整改), source, year found, warning colour, text."""
+
+    organisation = SubtreeFilter(queryset=visible_organisations, label=_("整改单位（含下级）"))
+    status = django_filters.ChoiceFilter(
+        choices=[*ProblemStatus.choices, ("overdue", _("逾期未整改"))],
+        method="in_status",
+        label=_("状态"),
+        empty_label=_("全部"),
+    )
+    source = django_filters.ChoiceFilter(choices=ProblemSource.choices, label=_("来源"), empty_label=_("全部"))
+    year = YearFilter(field_name="found_on", lookup_expr="year")
+    warning = WarningFilter(open_rows=~Q(status=ProblemStatus.CLOSED))
+    q = django_filters.CharFilter(method="matching", label=_("问题"), max_length=50)
+
+    def in_status(self, queryset, name, value):
+        if value == "overdue":
+            return queryset.overdue_on(timezone.localdate())
+        return queryset.filter(status=value)
+
+    def matching(self, queryset, name, value):
+        return queryset.filter(Q(title__icontains=value) | Q(organisation__name__icontains=value))

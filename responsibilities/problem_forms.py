@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import pickers
 from core.forms import DateInput, StyledFormMixin, VersionField
-from responsibilities.models import ProblemSource, ProblemStatus
+from responsibilities.models import ProblemSource
 from responsibilities.order_forms import MultipleFileField
 
 
@@ -83,12 +83,3 @@ class ReviewForm(StyledFormMixin, forms.Form):
     version = VersionField()
     action = forms.ChoiceField(choices=[("close", _("销号")), ("return", _("退回"))], widget=forms.HiddenInput)
     reason = forms.CharField(label=_("退回原因"), max_length=2000, required=False)
-
-
-class ProblemFilterForm(StyledFormMixin, forms.Form):
-    status = forms.ChoiceField(
-        label=_("状态"), required=False, choices=[("", _("全部")), *ProblemStatus.choices, ("overdue", _("逾期未整改"))]
-    )
-    source = forms.ChoiceField(label=_("来源"), required=False, choices=[("", _("全部")), *ProblemSource.choices])
-    year = forms.IntegerField(label=_("年度"), required=False, min_value=2000, max_value=2100)
-    q = forms.CharField(label=_("问题"), required=False, max_length=50)

@@ -1,16 +1,17 @@
 """The working tables (core.tables): each list's filters, sort, pagination and Excel export, with
 literal expected rows, bad filter input as a Chinese message, and a constant query count."""
 
-from datetime import date
+from datetime import date, timedelta
 from io import BytesIO
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from responsibilities import services
 from responsibilities.models import PostLevel, TeamRole
-from tests.helpers import queries_for
+from tests.helpers import on_day, queries_for
 from tests.responsibilities.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -143,3 +144,109 @@ def test_roster_query_count_is_constant_for_every_filter(client, office_staff, t
     for number in range(40):
         PersonFactory(name=f"王{number:02d}", home_organisation=tree["child"])
     assert {query: queries_for(client, reverse(URL) + "?" + query) for query in queries} == few
+
+
+# ---- 问题清单 -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def problems(tree, office_staff, superuser):
+    from responsibilities.models import Problem
+    from responsibilities.services import problems as problem_services
+
+    today = timezone.localdate()
+
+    def record(title, source, deadline, organisation=tree["child"], found_by=tree["own"], by=office_staff):
+        problem = problem_services.problem_record(
+            organisation=organisation,
+            found_by=found_by,
+            source=source,
+            title=title,
+            description="说明",
+            deadline=today + timedelta(days=90),
+            by=by,
+        )
+        Problem.objects.filter(pk=problem.pk).update(deadline=deadline, found_on=min(deadline, today))
+        return problem
+
+    record("会议记录不全", "tour", today + timedelta(days=3))
+    record("台账缺失", "inspection", today - timedelta(days=10))
+    record("整改不力", "tour", today - timedelta(days=40))
+    last_year = record("学习不够", "life_meeting", today + timedelta(days=60), organisation=tree["own"])
+    Problem.objects.filter(pk=last_year.pk).update(found_on=date(today.year - 1, 12, 1))
+    record("兄弟单位的问题", "tour", today, organisation=tree["sibling"], found_by=tree["sibling"], by=superuser)
+
+
+PROBLEMS = "responsibilities:problem_list"
+# Mid-year, so that a deadline 40 days ago is this year's too.
+mid_year = on_day(date(2026, 6, 15))
+
+
+def titles(response):
+    assert response.status_code == 200
+    return [p.title for p in response.context["problems"]]
+
+
+@mid_year
+def test_problem_list_filters_by_warning_colour_status_source_year_and_organisation(
+    client, office_staff, problems, tree
+):
+    client.force_login(office_staff)
+    url = reverse(PROBLEMS)
+    assert titles(client.get(url, {"sort": "deadline"})) == ["整改不力", "台账缺失", "会议记录不全", "学习不够"]
+    assert titles(client.get(url, {"warning": "blue"})) == ["会议记录不全"]
+    assert titles(client.get(url, {"warning": "yellow"})) == ["台账缺失"]
+    assert titles(client.get(url, {"warning": "red"})) == ["整改不力"]
+    assert titles(client.get(url, {"status": "overdue", "sort": "deadline"})) == ["整改不力", "台账缺失"]
+    assert titles(client.get(url, {"source": "inspection"})) == ["台账缺失"]
+    assert titles(client.get(url, {"year": 2025})) == ["学习不够"]
+    assert titles(client.get(url, {"organisation": tree["child"].pk, "sort": "-deadline"})) == [
+        "会议记录不全",
+        "台账缺失",
+        "整改不力",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"year": "abc"}, "年度：年度应是四位数字，例如 2026。"),
+        ({"year": "1999"}, "年度：年度应在 2000 至 2100 之间。"),
+        ({"warning": "green"}, "预警：选择一个有效的选项。 green 不在可用的选项中。"),
+        ({"sort": "secret"}, "排序：无法按“secret”排序：请点击表头排序。"),
+    ],
+)
+@mid_year
+def test_bad_problem_filter_is_a_chinese_message(client, office_staff, problems, query, message):
+    client.force_login(office_staff)
+    response = client.get(reverse(PROBLEMS), query)
+    assert response.status_code == 200
+    assert titles(response) == []
+    assert message in response.content.decode()
+
+
+@mid_year
+def test_problem_ledger_export_and_print_follow_the_filters_and_sort(client, office_staff, problems):
+    client.force_login(office_staff)
+    sheet = sheet_of(client.get(reverse(PROBLEMS), {"status": "overdue", "sort": "-deadline", "format": "xlsx"}))
+    assert [row[1].value for row in sheet.iter_rows(min_row=3)] == ["台账缺失", "整改不力"]
+    assert [row[11].value for row in sheet.iter_rows(min_row=3)] == ["黄色预警·已逾期", "红色预警·严重逾期"]
+    assert sheet.auto_filter.ref == "A2:N4"
+    assert sheet.freeze_panes == "A3"
+    printed = client.get(reverse("responsibilities:problem_print"), {"warning": "red"}).content.decode()
+    assert "整改不力" in printed and "台账缺失" not in printed
+
+
+@mid_year
+def test_problem_list_query_count_is_constant_for_every_filter(client, office_staff, problems, tree):
+    from responsibilities.models import Problem
+
+    client.force_login(office_staff)
+    queries = ["", "warning=yellow", "status=overdue", f"organisation={tree['child'].pk}", "sort=-measures"]
+    few = {query: queries_for(client, reverse(PROBLEMS) + "?" + query) for query in queries}
+    template = Problem.objects.get(title="台账缺失")
+    for number in range(30):
+        template.pk = None
+        template.title = f"复制的问题{number}"
+        template.save()
+    assert {query: queries_for(client, reverse(PROBLEMS) + "?" + query) for query in queries} == few
