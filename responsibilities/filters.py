@@ -6,10 +6,17 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core import pickers
+from core import pickers, scope
 from core.tables import SubtreeFilter, WorkingFilterSet, YearFilter
 from responsibilities import rules
-from responsibilities.models import Organisation, PostLevel, ProblemSource, ProblemStatus, WarningColour
+from responsibilities.models import (
+    Organisation,
+    PostLevel,
+    ProblemSource,
+    ProblemStatus,
+    ReplyStatus,
+    WarningColour,
+)
 from responsibilities.selectors.lists import warning_thresholds
 from responsibilities.selectors.organisations import former_cadres
 
@@ -116,3 +123,48 @@ class ProblemFilterSet(PickedOrganisationMixin, WorkingFilterSet):
 
     def matching(self, queryset, name, value):
         return queryset.filter(Q(title__icontains=value) | Q(organisation__name__icontains=value))
+
+
+class OrderFilterSet(PickedOrganisationMixin, WorkingFilterSet):
+    """督办 (one row per recipient): side, 承办单位, status (or 逾期未反馈), year issued, warning, text.
+    A 督办 has one warning, 红色预警·逾期未反馈: unanswered past its reply deadline."""
+
+    side = django_filters.ChoiceFilter(
+        choices=[("issued", _("我方签发")), ("received", _("我方承办"))],
+        method="on_side",
+        label=_("范围"),
+        empty_label=_("全部"),
+    )
+    organisation = SubtreeFilter(queryset=visible_organisations, label=_("承办单位（含下级）"))
+    status = django_filters.ChoiceFilter(
+        choices=[*ReplyStatus.choices, ("overdue", _("逾期未反馈"))],
+        method="in_status",
+        label=_("状态"),
+        empty_label=_("全部"),
+    )
+    year = YearFilter(field_name="order__issued_at", lookup_expr="year")
+    warning = django_filters.ChoiceFilter(
+        choices=[(WarningColour.RED, _("红色预警·逾期未反馈"))],
+        method="overdue",
+        label=_("预警"),
+        empty_label=_("全部"),
+    )
+    q = django_filters.CharFilter(method="matching", label=_("督办事项"), max_length=50)
+
+    def on_side(self, queryset, name, value):
+        own = scope.scope_paths(self.user, scope.VIEW)
+        if own is None:
+            return queryset
+        issued = scope.within(own, field="order__issuer__path")
+        return queryset.filter(issued) if value == "issued" else queryset.exclude(issued)
+
+    def overdue(self, queryset, name=None, value=None):
+        return queryset.filter(
+            status__in=[ReplyStatus.WAITING, ReplyStatus.RETURNED], order__reply_by__lt=timezone.localdate()
+        )
+
+    def in_status(self, queryset, name, value):
+        return self.overdue(queryset) if value == "overdue" else queryset.filter(status=value)
+
+    def matching(self, queryset, name, value):
+        return queryset.filter(Q(order__title__icontains=value) | Q(organisation__name__icontains=value))

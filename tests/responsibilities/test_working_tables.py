@@ -250,3 +250,112 @@ def test_problem_list_query_count_is_constant_for_every_filter(client, office_st
         template.title = f"复制的问题{number}"
         template.save()
     assert {query: queries_for(client, reverse(PROBLEMS) + "?" + query) for query in queries} == few
+
+
+# ---- 督办 -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def orders(tree, office_staff, superuser):
+    from responsibilities.models import SupervisionOrder
+    from responsibilities.services import orders as order_services
+    from tests.responsibilities.factories import make_organisation
+
+    today = timezone.localdate()
+    organ = make_organisation(parent=tree["own"], name="测试机关党委")
+
+    def issue(title, issuer, recipients, by, reply_by=None):
+        return order_services.order_issue(
+            issuer=issuer,
+            recipients=recipients,
+            title=title,
+            subject="tasks",
+            text="请说明落实情况。",
+            reply_by=today + timedelta(days=7),
+            by=by,
+        )
+
+    issue("学习督办", tree["own"], [tree["child"]], office_staff)
+    late = issue("整改督办", tree["own"], [tree["child"], organ], office_staff)
+    SupervisionOrder.objects.filter(pk=late.pk).update(reply_by=today - timedelta(days=2))
+    issue("上级督办", tree["parent"], [tree["own"]], superuser)
+    issue("兄弟督办", tree["parent"], [tree["sibling"]], superuser)
+    return organ
+
+
+ORDERS = "responsibilities:order_list"
+
+
+def replies(response):
+    assert response.status_code == 200
+    return [(reply.order.title, reply.organisation.name) for reply in response.context["replies"]]
+
+
+@mid_year
+def test_order_list_filters_by_side_organisation_status_warning_and_year(client, office_staff, orders, tree):
+    client.force_login(office_staff)
+    url = reverse(ORDERS)
+    by_title = {"sort": "title"}
+    assert replies(client.get(url, by_title)) == [
+        ("上级督办", "测试市委"),
+        ("学习督办", "测试县委"),
+        ("整改督办", "测试县委"),
+        ("整改督办", "测试机关党委"),
+    ]
+    assert replies(client.get(url, by_title | {"side": "received"})) == [("上级督办", "测试市委")]
+    assert replies(client.get(url, by_title | {"side": "issued"})) == [
+        ("学习督办", "测试县委"),
+        ("整改督办", "测试县委"),
+        ("整改督办", "测试机关党委"),
+    ]
+    overdue = [("整改督办", "测试县委"), ("整改督办", "测试机关党委")]
+    assert replies(client.get(url, {"status": "overdue", "sort": "organisation"})) == overdue
+    assert replies(client.get(url, {"warning": "red", "sort": "organisation"})) == overdue
+    assert replies(client.get(url, {"organisation": orders.pk})) == [("整改督办", "测试机关党委")]
+    assert replies(client.get(url, {"year": 2025})) == []
+    assert len(replies(client.get(url, {"year": 2026}))) == 4
+    assert replies(client.get(url, {"sort": "-reply_by", "side": "issued", "organisation": tree["child"].pk})) == [
+        ("学习督办", "测试县委"),
+        ("整改督办", "测试县委"),
+    ]
+
+
+@mid_year
+def test_order_export_is_the_filtered_rows_with_an_autofilter(client, office_staff, orders):
+    client.force_login(office_staff)
+    sheet = sheet_of(client.get(reverse(ORDERS), {"warning": "red", "sort": "organisation", "format": "xlsx"}))
+    assert [(row[1].value, row[3].value, row[6].value) for row in sheet.iter_rows(min_row=3)] == [
+        ("整改督办", "测试县委", "逾期"),
+        ("整改督办", "测试机关党委", "逾期"),
+    ]
+    assert sheet.auto_filter.ref == "A2:H4"
+
+
+@mid_year
+def test_order_list_bad_filters_are_chinese_messages(client, office_staff, orders, tree):
+    client.force_login(office_staff)
+    response = client.get(reverse(ORDERS), {"organisation": tree["sibling"].pk, "side": "both"})
+    page = response.content.decode()
+    assert response.status_code == 200 and replies(response) == []
+    assert "承办单位（含下级）：选择一个有效的选项： 该选择不在可用的选项中。" in page
+    assert "范围：选择一个有效的选项。 both 不在可用的选项中。" in page
+
+
+@mid_year
+def test_order_list_query_count_is_constant_for_every_filter(client, office_staff, orders, tree):
+    from responsibilities.services import orders as order_services
+
+    client.force_login(office_staff)
+    queries = ["", "side=issued", "warning=red", f"organisation={tree['child'].pk}", "sort=-issuer", "year=2026"]
+    few = {query: queries_for(client, reverse(ORDERS) + "?" + query) for query in queries}
+    for number in range(25):
+        order_services.order_issue(
+            issuer=tree["own"],
+            recipients=[tree["child"], orders],
+            title=f"督办{number}",
+            subject="tasks",
+            text="请说明。",
+            reply_by=timezone.localdate() + timedelta(days=3),
+            by=office_staff,
+        )
+    assert {query: queries_for(client, reverse(ORDERS) + "?" + query) for query in queries} == few
