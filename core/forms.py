@@ -101,10 +101,13 @@ class RemoteSelect(FastSelect):
 
     allow_multiple_selected = False
 
-    def __init__(self, url: str = "", attrs=None, params: dict | None = None, former_option: bool = False):
+    def __init__(
+        self, url: str = "", attrs=None, params: dict | None = None, former_option: bool = False, placeholder=""
+    ):
         super().__init__(attrs)
         self.url = url
         self.params = params or {}
+        self.placeholder = placeholder
         # People pickers: a box "含已离任、调任干部" that asks the server for them too.
         self.former_option = former_option
 
@@ -114,7 +117,7 @@ class RemoteSelect(FastSelect):
         if self.params:
             url += "?" + urlencode(self.params)
         attrs["data-picker"] = url
-        attrs["data-picker-placeholder"] = _("输入姓名或名称搜索")
+        attrs["data-picker-placeholder"] = self.placeholder or _("输入名称搜索")
         attrs["data-picker-empty"] = _("没有匹配的结果")
         return attrs
 

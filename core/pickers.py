@@ -34,6 +34,7 @@ class PickerKind:
     label: Callable  # row -> the option's text
     detail: Callable = lambda row: ""
     former_option: bool = False  # whether the kind has former cadres to leave out
+    placeholder: str = ""  # what the empty picker says (what to type)
 
 
 KINDS: dict[str, PickerKind] = {}
@@ -67,11 +68,13 @@ def widget(key: str, *, within=None, field=None):
     from core.forms import RemoteSelect
 
     params = {"within": within} if within else {}
+    kind = KINDS.get(key)
     picker = RemoteSelect(
         reverse_lazy("core:picker", args=[key]),
         attrs={"class": "form-select"},
         params=params,
-        former_option=KINDS[key].former_option if key in KINDS else False,
+        former_option=kind.former_option if kind else False,
+        placeholder=kind.placeholder if kind else "",
     )
     if field is not None:
         picker.choices = field.choices

@@ -10,6 +10,7 @@ Archived people are never offered (as in the search: the record is retired).
 from django.db.models import QuerySet
 from django.db.models.functions import Length
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from core import scope
 from core.pickers import register_picker
@@ -62,12 +63,14 @@ PEOPLE = {
     "label": person_label,
     "detail": lambda person: person.get_post_level_display(),
     "former_option": True,
+    "placeholder": _("输入姓名或职务搜索"),
 }
 ORGANISATIONS = {
     "search_fields": ("name", "short_name", "code"),
     "order_by": ("path",),
     "label": organisation_label,
     "detail": lambda organisation: organisation.get_kind_display(),
+    "placeholder": _("输入组织名称或代码搜索"),
 }
 
 

@@ -27,9 +27,9 @@
       maxOptions: null,
       preload: "focus",
       loadThrottle: 250,
-      allowEmptyOption: true,
+      allowEmptyOption: false,  // the empty option is the placeholder; a field that may be empty gets a clear button
       placeholder: select.dataset.pickerPlaceholder || "",
-      plugins: select.multiple ? ["remove_button", "virtual_scroll"] : ["virtual_scroll"],
+      plugins: select.multiple ? ["remove_button", "virtual_scroll"] : (select.required ? ["virtual_scroll"] : ["virtual_scroll", "clear_button"]),
       firstUrl: function (query) { pages[query] = 1; return pickerUrl(select, query, 1); },
       load: function (query, callback) {
         var url = this.getUrl(query);
