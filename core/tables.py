@@ -16,6 +16,7 @@ user's scope is not a choice at all, so it is refused like any other unknown val
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 
 import django_filters
 from django import forms
@@ -219,7 +220,7 @@ class WorkingList(View):
 def export_value(value):
     if isinstance(value, datetime):
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, date) or value is None or isinstance(value, int | float):
+    if isinstance(value, date | int | float | Decimal) or value is None:
         return "" if value is None else value
     return str(value)
 

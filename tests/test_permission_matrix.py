@@ -946,6 +946,12 @@ POLICIES = {
         marker=lambda w, s: w.org[SIBLING].name if s == OWN else None,
         why="P's scheme about C also assesses S: C's users see the scheme, not their peer's records.",
     ),
+    "assessments:inspection_list": Policy(
+        Rule(ASSIGNED, granted=HIDDEN, superuser=SHOWN),
+        args=pk("scheme"),
+        marker=lambda w, s: w.org[SIBLING].display_name if s == OWN else None,
+        why="The scheme's inspections as a working table: C's users see their own, not their peer's.",
+    ),
     "assessments:scheme_edit": Policy(
         MANAGES_CHILD_SCHEME,
         post=MANAGES_CHILD_SCHEME,
