@@ -63,14 +63,14 @@ PEOPLE = {
     "label": person_label,
     "detail": lambda person: person.get_post_level_display(),
     "former_option": True,
-    "placeholder": _("输入姓名或职务搜索"),
+    "placeholder": _("输入姓名或职务"),
 }
 ORGANISATIONS = {
     "search_fields": ("name", "short_name", "code"),
     "order_by": ("path",),
     "label": organisation_label,
     "detail": lambda organisation: organisation.get_kind_display(),
-    "placeholder": _("输入组织名称或代码搜索"),
+    "placeholder": _("输入名称或代码"),
 }
 
 
