@@ -156,23 +156,3 @@ class MembershipEndForm(StyledFormMixin, forms.Form):
                 _("任职结束日期不能早于开始日期（%(start)s）。"), params={"start": self.membership.start_date}
             )
         return end_date
-
-
-class PeopleFilterForm(StyledFormMixin, forms.Form):
-    q = forms.CharField(label=_("姓名或职务"), required=False, max_length=50)
-    organisation = OrganisationChoiceField(
-        queryset=Organisation.objects.none(), label=_("单位（含下级）"), required=False
-    )
-    post_level = forms.TypedChoiceField(
-        label=_("职务层次"),
-        required=False,
-        coerce=int,
-        empty_value=None,
-        choices=[("", _("全部")), *PostLevel.choices],
-    )
-    archived = forms.BooleanField(label=_("含已归档"), required=False)
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = Organisation.objects.for_user(user).active()
-        self.fields["organisation"].offer_upper_levels(selected=self.data.get("organisation"))
