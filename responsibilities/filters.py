@@ -2,7 +2,7 @@
 organisation (with its subtree), status, year and warning colour where the rows have them."""
 
 import django_filters
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -168,3 +168,25 @@ class OrderFilterSet(PickedOrganisationMixin, WorkingFilterSet):
 
     def matching(self, queryset, name, value):
         return queryset.filter(Q(order__title__icontains=value) | Q(organisation__name__icontains=value))
+
+
+class IssuedTaskFilterSet(PickedOrganisationMixin, WorkingFilterSet):
+    """下发的任务: 下发组织, year, whether every recipient has finished, warning colour, text. An issued
+    task is open while a recipient's task is not done; its warning is the deadline rule on that."""
+
+    organisation = SubtreeFilter(
+        queryset=visible_organisations, path_field="issuer__path", label=_("下发组织（含下级）")
+    )
+    year = YearFilter(field_name="year")
+    status = django_filters.ChoiceFilter(
+        choices=[("open", _("未全部完成")), ("done", _("已全部完成"))],
+        method="in_status",
+        label=_("状态"),
+        empty_label=_("全部"),
+    )
+    warning = WarningFilter(open_rows=Q(done_count__lt=F("recipient_count")))
+    q = django_filters.CharFilter(field_name="title", lookup_expr="icontains", label=_("具体任务"), max_length=50)
+
+    def in_status(self, queryset, name, value):
+        finished = Q(done_count=F("recipient_count"))
+        return queryset.filter(finished) if value == "done" else queryset.exclude(finished)

@@ -711,6 +711,11 @@ POLICIES = {
         },
     ),
     "responsibilities:issued_task_detail": Policy(EVERYONE, args=pk("issued")),
+    "responsibilities:issued_task_list": Policy(
+        listed(),
+        marker=name_of("issued", "title"),
+        why="下发的任务 as a working table: the issued tasks the user sees, as their pages open.",
+    ),
     "responsibilities:template_list": Policy(EVERYONE, scoped=False),
     "responsibilities:template_version_create": Policy(
         SUPERUSER_ONLY,

@@ -129,6 +129,7 @@ def test_the_team_form_picks_a_person_as_one_types_and_former_cadres_only_when_a
         ("office", "/problems/", "problems"),
         ("office", "/supervision/", "orders"),
         ("jijian", "/accountability/cases/", "case-table"),
+        ("office", "/issued/", "issued-table"),
     ],
 )
 def test_working_tables_are_cards_on_a_phone(page, live_server, login, shoot, records, username, path, table):

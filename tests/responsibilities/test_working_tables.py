@@ -1,7 +1,7 @@
 """The working tables (core.tables): each list's filters, sort, pagination and Excel export, with
 literal expected rows, bad filter input as a Chinese message, and a constant query count."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from io import BytesIO
 
 import pytest
@@ -359,3 +359,86 @@ def test_order_list_query_count_is_constant_for_every_filter(client, office_staf
             by=office_staff,
         )
     assert {query: queries_for(client, reverse(ORDERS) + "?" + query) for query in queries} == few
+
+
+# ---- 下发的任务 -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def issued(tree, office_staff, superuser):
+    from responsibilities.models import IssuedTask, Task, TaskStatus
+    from tests.responsibilities.factories import make_organisation
+    from tests.responsibilities.list_factories import committee_list
+
+    organ = make_organisation(parent=tree["own"], name="测试机关党委")
+    for organisation in (tree["own"], tree["child"], organ):
+        committee_list(organisation, superuser, year=2026)
+    committee_list(tree["sibling"], superuser, year=2026)
+
+    def issue(title, issuer, recipients, deadline):
+        issued = services.task_issue(
+            issuer=issuer,
+            year=2026,
+            item_number=2,
+            recipients=recipients,
+            by=superuser,
+            title=title,
+            quantity=1,
+            unit="次",
+            deadline=date(2026, 12, 31),
+            standard="有记录",
+            requirement="",
+        )
+        IssuedTask.objects.filter(pk=issued.pk).update(deadline=deadline)
+        return issued
+
+    issue("学习贯彻专题会", tree["own"], [tree["child"], organ], date(2026, 6, 18))
+    done = issue("廉政教育", tree["own"], [tree["child"]], date(2026, 5, 1))
+    Task.objects.filter(source=done).update(status=TaskStatus.DONE, completed_on=date(2026, 4, 30))
+    sibling_organ = make_organisation(parent=tree["sibling"], name="兄弟机关党委")
+    committee_list(sibling_organ, superuser, year=2026)
+    issue("兄弟市任务", tree["sibling"], [sibling_organ], date(2026, 6, 5))
+
+
+ISSUED = "responsibilities:issued_task_list"
+
+
+@mid_year
+def test_issued_task_table_filters_sorts_and_exports(client, office_staff, issued, tree):
+    client.force_login(office_staff)
+    url = reverse(ISSUED)
+    names = lambda response: [(t.title, f"{t.done_count}/{t.recipient_count}") for t in response.context["rows"]]  # noqa: E731
+    assert names(client.get(url, {"sort": "deadline"})) == [("廉政教育", "1/1"), ("学习贯彻专题会", "0/2")]
+    assert names(client.get(url, {"status": "done"})) == [("廉政教育", "1/1")]
+    assert names(client.get(url, {"warning": "blue"})) == [("学习贯彻专题会", "0/2")]
+    assert names(client.get(url, {"warning": "red"})) == []
+    assert names(client.get(url, {"organisation": tree["child"].pk})) == []
+    assert names(client.get(url, {"year": 2025})) == []
+    sheet = sheet_of(client.get(url, {"sort": "-done", "format": "xlsx"}))
+    assert [[c.value for c in row] for row in sheet.iter_rows(min_row=3)] == [
+        ["廉政教育", "测试市委", 2026, datetime(2026, 5, 1), "1/1", None],
+        ["学习贯彻专题会", "测试市委", 2026, datetime(2026, 6, 18), "0/2", "蓝色预警·即将到期"],
+    ]
+    assert "年度：年度应在 2000 至 2100 之间。" in client.get(url, {"year": "99999"}).content.decode()
+
+
+@mid_year
+def test_issued_task_table_query_count_is_constant_for_every_filter(client, office_staff, issued, tree, superuser):
+    client.force_login(office_staff)
+    queries = ["", "status=open", "warning=blue", f"organisation={tree['own'].pk}", "sort=-done", "year=2026"]
+    few = {query: queries_for(client, reverse(ISSUED) + "?" + query) for query in queries}
+    for number in range(10):
+        services.task_issue(
+            issuer=tree["own"],
+            year=2026,
+            item_number=2,
+            recipients=[tree["child"]],
+            by=superuser,
+            title=f"下发{number}",
+            quantity=1,
+            unit="次",
+            deadline=date(2026, 6, 20),
+            standard="",
+            requirement="",
+        )
+    assert {query: queries_for(client, reverse(ISSUED) + "?" + query) for query in queries} == few
