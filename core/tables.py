@@ -96,7 +96,8 @@ class WorkingFilterSet(django_filters.FilterSet):
         valid = super().is_valid()
         raw = (self.data.get("sort") or "") if self.data else ""
         if raw and not self.sort_key():
-            self.form.add_error("sort", _("无法按“%(value)s”排序：请点击表头排序。") % {"value": raw[:20]})
+            if "sort" not in self.form.errors:  # asked again by the bar: the message once
+                self.form.add_error("sort", _("无法按“%(value)s”排序：请点击表头排序。") % {"value": raw[:20]})
             return False
         return valid
 
