@@ -49,7 +49,10 @@ class AccountabilityConfig(AppConfig):
         register_menu_entry("accountability", _("负面清单"), "accountability:negative_list", order=30)
         register_menu_entry("accountability", _("问责规则"), "accountability:rule_set_list", order=40)
 
-        from accountability.selectors import cases_matching
+        from accountability.selectors import cases_matching, register_pickers
+
+        register_pickers()
+
         from core.search import register_search
 
         register_search("cases", _("问责案件"), cases_matching, order=50)

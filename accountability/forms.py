@@ -17,6 +17,7 @@ from accountability.models import (
     Situation,
     Subject,
 )
+from core import pickers
 from core.forms import DateInput, StyledFormMixin, VersionField
 from responsibilities.forms import OrganisationChoiceField
 from responsibilities.models import Organisation, Person
@@ -59,6 +60,9 @@ class CaseForm(StyledFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
         self.fields["person"].queryset = people
+        # Searchable pickers over the same querysets (accountability.selectors.case_*_choices).
+        pickers.widget("case-organisations", field=self.fields["organisation"])
+        pickers.widget("case-people", field=self.fields["person"])
 
     def clean(self):
         cleaned = super().clean()

@@ -27,11 +27,13 @@ from accountability.models import (
 )
 from accountability.permissions import admin_paths, case_handler_paths
 from core import scope
+from core.pickers import register_picker
 from core.search import Hit, searches_long_text
 from responsibilities import tallies
 from responsibilities.escalations import intervened_after_deadline
 from responsibilities.models import Organisation, OverdueTally, Person, Task, TaskStatus, TeamMembership
 from responsibilities.selectors import lists as list_selectors
+from responsibilities.selectors.pickers import ORGANISATIONS, PEOPLE, without_former
 
 
 def cases_visible_to(user) -> QuerySet[Case]:
@@ -289,6 +291,21 @@ def adoptable_organisations(user) -> QuerySet[Organisation]:
 def case_people(user) -> QuerySet[Person]:
     """The people whose cases the user handles (the same subtrees as the organisations)."""
     return Person.objects.active().filter(scope.within(case_handler_paths(user), field="home_organisation__path"))
+
+
+def case_people_choices(user, *, within=None, include_former=True) -> QuerySet[Person]:
+    """The 被问责人 picker's people: ``case_people``, the form field's own queryset."""
+    people = case_people(user).select_related("home_organisation")
+    return without_former(people, include_former)
+
+
+def case_organisation_choices(user, *, within=None, include_former=True) -> QuerySet[Organisation]:
+    return handled_organisations(user).only("pk", "name", "code", "kind", "depth", "path")
+
+
+def register_pickers() -> None:
+    register_picker("case-people", choices=case_people_choices, **PEOPLE)
+    register_picker("case-organisations", choices=case_organisation_choices, **ORGANISATIONS)
 
 
 # ---- Early warning ----------------------------------------------------------------------------

@@ -9,9 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accountability import exports, permissions, rules, selectors, services
+from accountability.filters import CaseFilterSet
 from accountability.forms import (
     MEASURE_FIELDS,
     AdoptionForm,
@@ -34,6 +36,7 @@ from core.forms import AcknowledgeForm, as_id, attach_errors, errors_as_text
 from core.models import EditConflict
 from core.panels import Panel
 from core.permissions import can, require
+from core.tables import Column, WorkingList
 from core.views import (
     ServiceFormView,
     TransitionView,
@@ -282,26 +285,46 @@ class RuleSetAdopt(ServiceFormView):
 # ---- Cases ------------------------------------------------------------------------------------
 
 
-@require_GET
-@private_no_store
-def case_list(request):
-    cases = selectors.cases_visible_to(request.user).select_related("decision")
-    status = request.GET.get("status", "")
-    if status in CaseStatus.values:
-        cases = cases.filter(status=status)
-    page = Paginator(cases, 25).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "accountability/case_list.html",
-        {
-            "page": page,
-            "status": status,
-            "statuses": CaseStatus.choices,
-            "can_file": selectors.handled_organisations(request.user).exists(),
-            "outcomes": selectors.case_outcomes(request.user),
-            "query": f"status={status}" if status else "",
-        },
-    )
+def case_about(case) -> str:
+    if case.person_id:
+        return f"{case.person.name}（{case.organisation.display_name}）"
+    return case.organisation.name
+
+
+class CaseList(WorkingList):
+    """问责案件: the cases the user may see, filtered, sorted, paginated and exported (core.tables)."""
+
+    template_name = "accountability/case_list.html"
+    filterset_class = CaseFilterSet
+    default_sort = ("-filed_on", "-pk")
+    export_title = gettext_lazy("问责案件")
+    columns = [
+        Column("number", gettext_lazy("编号"), sort="number", value=lambda c: c.number, width=16),
+        Column("about", gettext_lazy("对象"), sort=("organisation__path", "person__name"), value=case_about, width=28),
+        Column("subject", gettext_lazy("责任主体"), sort="subject", value=lambda c: c.get_subject_display(), width=16),
+        Column("severity", gettext_lazy("情节"), sort="severity", value=lambda c: c.get_severity_display(), width=10),
+        Column("status", gettext_lazy("状态"), sort="status", value=lambda c: c.get_status_display(), width=10),
+        Column("filed_on", gettext_lazy("立案日期"), sort="filed_on", value=lambda c: c.filed_on, width=12),
+        Column(
+            "decided_on",
+            gettext_lazy("决定日期"),
+            sort="decision__decided_on",
+            value=lambda c: c.decision.decided_on if hasattr(c, "decision") else None,
+            width=12,
+        ),
+    ]
+
+    def get_queryset(self):
+        return selectors.cases_visible_to(self.request.user).select_related("decision")
+
+    def get_context(self):
+        return {
+            "can_file": selectors.handled_organisations(self.request.user).exists(),
+            "outcomes": selectors.case_outcomes(self.request.user),
+        }
+
+
+case_list = private_no_store(CaseList.as_view())
 
 
 def _case_form(request, data=None, initial=None):

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/bands/<str:subject>/", views.bands_update, name="bands_update"),
     path("<int:pk>/indicators/new/", views.IndicatorCreate.as_view(), name="indicator_create"),
     path("indicators/<int:pk>/edit/", views.IndicatorEdit.as_view(), name="indicator_edit"),
+    path("<int:pk>/inspections/", views.inspection_list, name="inspection_list"),
     path("<int:pk>/inspections/new/", views.InspectionStart.as_view(), name="inspection_start"),
     path("inspections/<int:pk>/", views.inspection_detail, name="inspection_detail"),
     path("inspections/<int:pk>/scores/<int:indicator_pk>/", views.ScoreRecord.as_view(), name="score_record"),

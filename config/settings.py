@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "pgtrigger",
     "pghistory",
     "django_htmx",
+    "django_filters",
     "csp",
     "core.axes_app.AxesConfig",  # django-axes, named in Chinese in the admin
     "procrastinate.contrib.django",

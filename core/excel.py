@@ -125,7 +125,8 @@ def table_workbook(title: str, sheet_name: str, columns: list[tuple[str, int]], 
 
 
 def add_table_sheet(workbook: Workbook, title: str, sheet_name: str, columns: list[tuple[str, int]], rows) -> None:
-    """Another sheet like ``table_workbook``'s in an existing workbook."""
+    """Another sheet like ``table_workbook``'s in an existing workbook: the header carries an
+    autofilter over the rows, so the reader sorts and filters in Excel too."""
     sheet = workbook.create_sheet(sheet_title(sheet_name, {s.title.lower() for s in workbook.worksheets}))
     title_row(sheet, title, len(columns))
     header_row(sheet, 2, columns)
@@ -134,6 +135,8 @@ def add_table_sheet(workbook: Workbook, title: str, sheet_name: str, columns: li
             cell = put(sheet, row_number, column, value, number_format=DATE_FORMAT if isinstance(value, date) else None)
             cell.border = BORDER
             cell.alignment = WRAP
+    last_row = max(sheet.max_row, 2)
+    sheet.auto_filter.ref = f"A2:{get_column_letter(len(columns))}{last_row}"
     print_setup(sheet, 2)
 
 

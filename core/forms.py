@@ -2,6 +2,7 @@
 errors shown at their fields."""
 
 import re
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth import forms as auth_forms
@@ -89,6 +90,83 @@ class FastSelect(forms.Select):
         for option_value, label in self.choices:
             option_value = getattr(option_value, "value", option_value)
             yield ("" if option_value is None else option_value), label
+
+
+class RemoteSelect(FastSelect):
+    """A searchable picker that loads its matches from the server as the user types
+    (``static/js/pickers.js`` turns it into a Tom Select over ``url``).
+
+    The page carries only the chosen option(s), never the whole list: a province has tens of
+    thousands of cadres. The field keeps its scoped queryset, so what is posted is still checked
+    against exactly what the user may choose (anything else is the field's own error). Without
+    script the select offers the chosen option and an empty one.
+    """
+
+    allow_multiple_selected = False
+
+    def __init__(
+        self, url: str = "", attrs=None, params: dict | None = None, former_option: bool = False, placeholder=""
+    ):
+        super().__init__(attrs)
+        self.url = url
+        self.params = params or {}
+        self.placeholder = placeholder
+        # People pickers: a box "含已离任、调任干部" that asks the server for them too.
+        self.former_option = former_option
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        attrs = super().build_attrs(base_attrs, extra_attrs)
+        url = str(self.url)
+        if self.params:
+            url += "?" + urlencode(self.params)
+        attrs["data-picker"] = url
+        attrs["data-picker-placeholder"] = self.placeholder or _("输入名称搜索")
+        attrs["data-picker-empty"] = _("没有匹配的结果")
+        return attrs
+
+    def _plain_choices(self):
+        chosen = {str(v) for v in (self._value if isinstance(self._value, list | tuple) else [self._value]) if v}
+        chosen = {value for value in chosen if value.isdigit()}
+        iterator = self.choices
+        field = getattr(iterator, "field", None)
+        if field is None:  # plain choices: as a select would
+            yield from super()._plain_choices()
+            return
+        if not self.allow_multiple_selected and getattr(field, "empty_label", None) is not None:
+            yield "", field.empty_label
+        elif not self.allow_multiple_selected:
+            yield "", "---------"
+        if chosen:
+            for obj in field.queryset.filter(pk__in=chosen):
+                yield obj.pk, field.label_from_instance(obj)
+
+    def render(self, name, value, attrs=None, renderer=None):
+        self._value = value
+        html = super().render(name, value, attrs, renderer)
+        select_id = (attrs or {}).get("id") or self.attrs.get("id")
+        if self.former_option and select_id:
+            html += format_html(
+                '<div class="form-check small mt-1"><input class="form-check-input" type="checkbox" id="{}-former"'
+                ' data-picker-former="{}"> <label class="form-check-label" for="{}-former">{}</label></div>',
+                select_id,
+                select_id,
+                select_id,
+                _("含已离任、调任干部"),
+            )
+        return html
+
+
+class RemoteSelectMultiple(RemoteSelect):
+    allow_multiple_selected = True
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        attrs = super().build_attrs(base_attrs, extra_attrs)
+        attrs["multiple"] = True
+        return attrs
+
+    def value_from_datadict(self, data, files, name):
+        getter = getattr(data, "getlist", None)
+        return getter(name) if getter else data.get(name)
 
 
 class VersionField(forms.IntegerField):

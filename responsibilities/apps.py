@@ -88,6 +88,10 @@ class ResponsibilitiesConfig(AppConfig):
         register_menu_entry("reference", _("组织架构"), "responsibilities:organisation_tree", order=10)
         register_menu_entry("reference", _("干部名册"), "responsibilities:person_list", order=20)
 
+        from responsibilities.selectors import pickers
+
+        pickers.register()
+
         from core.search import register_search
         from responsibilities.selectors import search
 

@@ -656,6 +656,10 @@ def subtree_columns() -> list[tuple[str, int]]:
         (_("标准"), 28),
         (_("状态"), 14),
         (_("完成日期"), 12),
+        (_("责任人"), 10),
+        (_("进度"), 8),
+        (_("要求"), 28),
+        (_("佐证材料（份）"), 10),
     ]
 
 
@@ -701,6 +705,10 @@ def write_subtree_ledger(output, organisation, year: int, rows, today: date) -> 
         standard,
         status,
         completed_on,
+        responsible,
+        progress,
+        requirement,
+        evidence,
     ) in rows:
         label = kinds[kind] if not person else f"{person} · {kinds[kind]}"
         overdue = rules.is_overdue(status == TaskStatus.DONE, deadline, today)
@@ -723,9 +731,15 @@ def write_subtree_ledger(output, organisation, year: int, rows, today: date) -> 
                 safe(standard),
                 status_label,
                 completed_cell,
+                safe(responsible or ""),
+                f"{progress}%",
+                safe(requirement),
+                evidence,
             ]
         )
         count += 1
+    # Written when the sheet closes, so the range can name the last row.
+    sheet.auto_filter.ref = f"A2:{get_column_letter(len(columns))}{count + 2}"
     workbook.save(output)
     return count
 

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core import scope
+from core import pickers, scope
 from core.forms import (
     DateInput,
     FastSelect,
@@ -103,6 +103,7 @@ class PersonForm(StyledFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["post_level"].choices = [("", "---------"), *PostLevel.choices]
         self.fields["home_organisation"].queryset = Organisation.objects.for_user(user, scope.CHANGE).active()
+        pickers.widget("organisations-change", field=self.fields["home_organisation"])
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
             self.fields["version"].required = True
@@ -125,6 +126,7 @@ class MembershipForm(StyledFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.organisation = organisation
         self.fields["person"].queryset = candidates
+        pickers.widget("people", within=organisation.pk, field=self.fields["person"])
         self.fields["role"].choices = TeamRole.choices
         self.fields["start_date"].initial = timezone.localdate()
 
@@ -154,23 +156,3 @@ class MembershipEndForm(StyledFormMixin, forms.Form):
                 _("任职结束日期不能早于开始日期（%(start)s）。"), params={"start": self.membership.start_date}
             )
         return end_date
-
-
-class PeopleFilterForm(StyledFormMixin, forms.Form):
-    q = forms.CharField(label=_("姓名或职务"), required=False, max_length=50)
-    organisation = OrganisationChoiceField(
-        queryset=Organisation.objects.none(), label=_("单位（含下级）"), required=False
-    )
-    post_level = forms.TypedChoiceField(
-        label=_("职务层次"),
-        required=False,
-        coerce=int,
-        empty_value=None,
-        choices=[("", _("全部")), *PostLevel.choices],
-    )
-    archived = forms.BooleanField(label=_("含已归档"), required=False)
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = Organisation.objects.for_user(user).active()
-        self.fields["organisation"].offer_upper_levels(selected=self.data.get("organisation"))

@@ -6,7 +6,7 @@ from django.core.validators import MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core import uploads
+from core import pickers, uploads
 from core.forms import DateInput, StyledFormMixin, VersionField
 from responsibilities import rules
 from responsibilities.models import (
@@ -106,6 +106,8 @@ class TaskForm(StyledFormMixin, ReasonMixin, forms.ModelForm):
             .filter(home_organisation__path__startswith=responsibility_list.organisation.path)
             .order_by("-post_level", "name")
         )
+        # The same people as the picker's "people" within the list's organisation (candidates_for_team).
+        pickers.widget("people", within=responsibility_list.organisation_id, field=self.fields["responsible_person"])
         if responsibility_list.person_id and not self.instance.pk:
             self.fields["responsible_person"].initial = responsibility_list.person_id
         self.fields["status"].choices = TaskStatus.choices

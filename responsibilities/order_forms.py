@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput, StyledFormMixin, VersionField
-from responsibilities.models import OrderSubject, ReplyStatus, SupervisionOrder
+from responsibilities.models import OrderSubject, SupervisionOrder
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -74,15 +74,3 @@ class CloseForm(StyledFormMixin, forms.Form):
     version = VersionField()
     action = forms.ChoiceField(choices=[("accept", _("办结")), ("return", _("退回"))], widget=forms.HiddenInput)
     reason = forms.CharField(label=_("退回原因"), max_length=2000, required=False)
-
-
-class OrderFilterForm(StyledFormMixin, forms.Form):
-    side = forms.ChoiceField(
-        label=_("范围"),
-        required=False,
-        choices=[("", _("全部")), ("issued", _("我方签发")), ("received", _("我方承办"))],
-    )
-    status = forms.ChoiceField(
-        label=_("状态"), required=False, choices=[("", _("全部")), *ReplyStatus.choices, ("overdue", _("逾期未反馈"))]
-    )
-    q = forms.CharField(label=_("督办事项"), required=False, max_length=50)

@@ -4,8 +4,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateInput, StyledFormMixin, VersionField, YearSelect
-from responsibilities.models import ProblemSource, ProblemStatus
+from core import pickers
+from core.forms import DateInput, StyledFormMixin, VersionField
+from responsibilities.models import ProblemSource
 from responsibilities.order_forms import MultipleFileField
 
 
@@ -34,11 +35,13 @@ class ProblemForm(StyledFormMixin, forms.Form):
         label=_("长期整改"), required=False, help_text=_("整改时限超过一年的问题，以阶段性目标推进。")
     )
 
-    def __init__(self, *args, finders, people, items, **kwargs):
+    def __init__(self, *args, finders, people, items, within=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["found_by"].queryset = finders
         self.fields["person"].queryset = people
         self.fields["person"].label_from_instance = person_label
+        if within is not None:  # ``people`` are then the picker's "people" within that organisation
+            pickers.widget("people", within=within, field=self.fields["person"])
         self.fields["items"].queryset = items
         self.fields["items"].label_from_instance = lambda item: (
             f"{item.responsibility_list.person.name if item.responsibility_list.person else _('党委(党组)')} · "
@@ -56,10 +59,12 @@ class MeasureForm(StyledFormMixin, forms.Form):
     standard = forms.CharField(label=_("标准"), max_length=2000, required=False)
     milestone = forms.BooleanField(label=_("阶段性目标"), required=False)
 
-    def __init__(self, *args, people, **kwargs):
+    def __init__(self, *args, people, within=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["responsible_person"].queryset = people
         self.fields["responsible_person"].label_from_instance = person_label
+        if within is not None:
+            pickers.widget("people", within=within, field=self.fields["responsible_person"])
 
 
 class MeasureReportForm(StyledFormMixin, forms.Form):
@@ -78,12 +83,3 @@ class ReviewForm(StyledFormMixin, forms.Form):
     version = VersionField()
     action = forms.ChoiceField(choices=[("close", _("销号")), ("return", _("退回"))], widget=forms.HiddenInput)
     reason = forms.CharField(label=_("退回原因"), max_length=2000, required=False)
-
-
-class ProblemFilterForm(StyledFormMixin, forms.Form):
-    status = forms.ChoiceField(
-        label=_("状态"), required=False, choices=[("", _("全部")), *ProblemStatus.choices, ("overdue", _("逾期未整改"))]
-    )
-    source = forms.ChoiceField(label=_("来源"), required=False, choices=[("", _("全部")), *ProblemSource.choices])
-    year = forms.IntegerField(label=_("年度"), required=False, min_value=2000, max_value=2100, widget=YearSelect())
-    q = forms.CharField(label=_("问题"), required=False, max_length=50)

@@ -124,6 +124,18 @@ def warning_for(
     return TaskWarning(colour, warning_words()[colour]) if colour else None
 
 
+def deadline_window(colour: str, today: date, thresholds: Thresholds) -> tuple[date | None, date | None]:
+    """The deadlines (earliest, latest; None: no bound) of the open items that ``warning_colour``
+    gives ``colour`` when nobody has intervened: the same rule, as a range a query can filter by."""
+    if colour == "blue":
+        return today, today + timedelta(days=thresholds.blue_days)
+    if colour == "yellow":
+        return today - timedelta(days=thresholds.red_days), today - timedelta(days=thresholds.yellow_days + 1)
+    if colour == "red":
+        return None, today - timedelta(days=thresholds.red_days + 1)
+    raise ValueError(colour)
+
+
 @dataclass
 class Colours:
     """Open tasks by warning colour (the roll-up's 蓝黄红 counts)."""

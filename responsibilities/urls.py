@@ -73,6 +73,7 @@ urlpatterns = [
     path("evidence/<int:pk>/download/", list_views.evidence_download, name="evidence_download"),
     path("my/checklist/", list_views.my_checklist, name="my_checklist"),
     path("orgs/<int:pk>/issue/", list_views.TaskIssue.as_view(), name="task_issue"),
+    path("issued/", list_views.issued_task_list, name="issued_task_list"),
     path("issued/<int:pk>/", list_views.issued_task_detail, name="issued_task_detail"),
     path("templates/", list_views.template_list, name="template_list"),
     path("templates/new/", list_views.TemplateVersionCreate.as_view(), name="template_version_create"),

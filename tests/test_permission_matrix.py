@@ -365,6 +365,61 @@ POLICIES = {
             why="Cases are confidential: found only by those whose case pages open, as on the case list.",
         ),
     ],
+    # 选择器 (the searchable pickers' JSON): each kind through the selector its form field validates with.
+    "core:picker": [
+        Policy(
+            listed(),
+            args=lambda w, s: ["people"],
+            query=lambda w, s: f"q={w.person[s].name}",
+            marker=lambda w, s: f'"value": {w.person[s].pk},',
+            variant="people",
+            why="People in scope only (the roster's door, archived people left out).",
+        ),
+        Policy(
+            EVERYONE,
+            post=None,
+            args=lambda w, s: ["people"],
+            query=lambda w, s: f"within={w.org[s].pk}",
+            variant="people-within",
+            why="A team's candidates: an organisation out of scope is a 404, as its page is.",
+        ),
+        Policy(
+            listed(),
+            post=None,
+            args=lambda w, s: ["organisations"],
+            query=lambda w, s: f"q={w.org[s].code}",
+            marker=lambda w, s: f'"value": {w.org[s].pk},',
+            variant="organisations",
+            why="Organisations in scope only.",
+        ),
+        Policy(
+            listed(STAFF),
+            post=None,
+            args=lambda w, s: ["organisations-change"],
+            query=lambda w, s: f"q={w.org[s].code}",
+            marker=lambda w, s: f'"value": {w.org[s].pk},',
+            variant="organisations-change",
+            why="A person's 所在单位: organisations the user may change.",
+        ),
+        Policy(
+            listed(CASE_HANDLERS),
+            post=None,
+            args=lambda w, s: ["case-people"],
+            query=lambda w, s: f"q={w.person[s].name}",
+            marker=lambda w, s: f'"value": {w.person[s].pk},',
+            variant="case-people",
+            why="被问责人: the people whose cases the user handles, as the case form accepts.",
+        ),
+        Policy(
+            listed(CASE_HANDLERS),
+            post=None,
+            args=lambda w, s: ["case-organisations"],
+            query=lambda w, s: f"q={w.org[s].code}",
+            marker=lambda w, s: f'"value": {w.org[s].pk},',
+            variant="case-organisations",
+            why="A case's 所在组织: the organisations whose cases the user handles.",
+        ),
+    ],
     # ---- Organisations, people, teams ----
     "responsibilities:organisation_tree": [
         Policy(EVERYONE, scoped=False),
@@ -719,6 +774,11 @@ POLICIES = {
         },
     ),
     "responsibilities:issued_task_detail": Policy(EVERYONE, args=pk("issued")),
+    "responsibilities:issued_task_list": Policy(
+        listed(),
+        marker=name_of("issued", "title"),
+        why="下发的任务 as a working table: the issued tasks the user sees, as their pages open.",
+    ),
     "responsibilities:template_list": Policy(EVERYONE, scoped=False),
     "responsibilities:template_version_create": Policy(
         SUPERUSER_ONLY,
@@ -954,6 +1014,12 @@ POLICIES = {
         args=pk("scheme"),
         marker=lambda w, s: w.org[SIBLING].name if s == OWN else None,
         why="P's scheme about C also assesses S: C's users see the scheme, not their peer's records.",
+    ),
+    "assessments:inspection_list": Policy(
+        Rule(ASSIGNED, granted=HIDDEN, superuser=SHOWN),
+        args=pk("scheme"),
+        marker=lambda w, s: w.org[SIBLING].display_name if s == OWN else None,
+        why="The scheme's inspections as a working table: C's users see their own, not their peer's.",
     ),
     "assessments:scheme_edit": Policy(
         MANAGES_CHILD_SCHEME,
@@ -1781,7 +1847,7 @@ def _send(world, tables, role, method, path, data) -> Seen:
         # Reading to the end closes the file through the test client's guard; response.close() here
         # would fire request_finished, which drops the connection inside the transaction.
         b"".join(response.streaming_content)
-    elif response.status_code == 200 and response.get("Content-Type", "").startswith("text/html"):
+    elif response.status_code == 200 and response.get("Content-Type", "").startswith(("text/html", "application/json")):
         text = response.content.decode()
     return Seen(outcome_of(response), text=text, changed=changed)
 

@@ -3,9 +3,10 @@
 from collections import defaultdict
 from datetime import date
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 
-from responsibilities.models import ListItem, ResponsibilityList, Task
+from responsibilities.models import Evidence, ListItem, ResponsibilityList, Task
 from responsibilities.selectors.lists import annotate_deadline_state, latest_percent
 
 
@@ -40,6 +41,18 @@ def lists_with_items(lists: list[ResponsibilityList], today: date) -> list[tuple
     return [(rl, by_list[rl.pk]) for rl in lists]
 
 
+def evidence_count():
+    """Subquery: the number of a task's evidence files that are not archived."""
+    files = (
+        Evidence.objects.filter(task=OuterRef("pk"), archived_at__isnull=True)
+        .order_by()
+        .values("task")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(files, output_field=IntegerField()), Value(0))
+
+
 def subtree_task_rows(user, organisation, year: int, limit: int | None = None):
     """Every active task of the subtree's lists for a year that the user sees, as plain value tuples
     in tree order.
@@ -54,6 +67,9 @@ def subtree_task_rows(user, organisation, year: int, limit: int | None = None):
             item__responsibility_list__year=year,
             item__responsibility_list__organisation__path__startswith=organisation.path,
         )
+        # 进度 (the newest progress entry's percent) and 佐证 (files kept, archived ones left out) as
+        # correlated subqueries: one query, no GROUP BY over half a million rows.
+        .annotate(progress=latest_percent(), evidence_count=evidence_count())
         .order_by(
             "item__responsibility_list__organisation__path",
             "item__responsibility_list__kind",
@@ -76,6 +92,10 @@ def subtree_task_rows(user, organisation, year: int, limit: int | None = None):
             "standard",
             "status",
             "completed_on",
+            "responsible_person__name",
+            "progress",
+            "requirement",
+            "evidence_count",
         )
     )
     if limit is not None:

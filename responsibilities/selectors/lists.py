@@ -497,6 +497,18 @@ def issued_tasks_visible_to(user) -> QuerySet[IssuedTask]:
     return IssuedTask.objects.for_user(user)
 
 
+def issued_tasks_counted(user) -> QuerySet[IssuedTask]:
+    """The issued tasks the user may see, with their recipients counted (the working table's rows)."""
+    return (
+        issued_tasks_visible_to(user)
+        .select_related("issuer")
+        .annotate(
+            recipient_count=Count("recipient_tasks"),
+            done_count=Count("recipient_tasks", filter=Q(recipient_tasks__status=TaskStatus.DONE)),
+        )
+    )
+
+
 def issued_task_for(user, pk) -> IssuedTask:
     return get_object_or_404(IssuedTask.objects.for_user(user).select_related("issuer", "issued_by"), pk=pk)
 

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
 from core import scope
@@ -117,6 +117,17 @@ def people_list(
     if post_level:
         people = people.filter(post_level=post_level)
     return people.order_by("home_organisation__path", "-post_level", "name", "pk")
+
+
+def former_cadres(day) -> Q:
+    """A condition on Person: every seat ended before ``day`` and none held on it."""
+    held = TeamMembership.objects.filter(person=OuterRef("pk"))
+    return Q(Exists(held.filter(end_date__lt=day))) & ~Q(Exists(held.on(day)))
+
+
+def people_with_status(user, day: date) -> QuerySet[Person]:
+    """The roster's people: ``former`` tells those whose seats have all ended (已离任、调任)."""
+    return people_visible_to(user).annotate(former=ExpressionWrapper(former_cadres(day), output_field=BooleanField()))
 
 
 def person_for(user, pk, action=scope.VIEW) -> Person:

@@ -27,26 +27,12 @@ def problems_visible_to(user) -> QuerySet[Problem]:
     return Problem.objects.for_user(user).select_related("organisation", "found_by", "person", "closed_by")
 
 
-def filtered_problems(user, filters: dict, today: date) -> QuerySet[Problem]:
-    """The visible problems narrowed by the list's filters: status (or overdue), source, the
-    organisation's subtree, the year found and a search text; with their measures counted."""
-    problems = problems_visible_to(user).annotate(
+def ledger_problems(user) -> QuerySet[Problem]:
+    """The visible problems with their measures counted: the rows of 问题清单 and its 整改台账, which
+    ``responsibilities.filters.ProblemFilterSet`` narrows and sorts."""
+    return problems_visible_to(user).annotate(
         measure_count=Count("measures"), open_measures=Count("measures", filter=Q(measures__completed_on__isnull=True))
     )
-    status = filters.get("status")
-    if status == "overdue":
-        problems = problems.overdue_on(today)
-    elif status:
-        problems = problems.filter(status=status)
-    if filters.get("source"):
-        problems = problems.filter(source=filters["source"])
-    if filters.get("organisation"):
-        problems = problems.filter(organisation__path__startswith=filters["organisation"].path)
-    if filters.get("year"):
-        problems = problems.filter(found_on__year=filters["year"])
-    if filters.get("q"):
-        problems = problems.filter(Q(title__icontains=filters["q"]) | Q(organisation__name__icontains=filters["q"]))
-    return problems.order_by("-found_on", "-pk")
 
 
 def decorate(problems, today: date, thresholds: rules.Thresholds | None = None) -> list[Problem]:

@@ -14,8 +14,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core import scope
 from core.forms import AcknowledgeForm, attach_errors, errors_as_text, keep_refused, take_refused
 from core.models import EditConflict
+from core.tables import Column, WorkingList
 from core.views import ArchiveView, ServiceFormView, TransitionView, act_with_message
 from responsibilities import rules, services
+from responsibilities.filters import IssuedTaskFilterSet
 from responsibilities.jobs import is_stalled, start_rollover
 from responsibilities.list_forms import (
     ArchiveTaskForm,
@@ -639,3 +641,46 @@ class TemplateItemEdit(ServiceFormView):
             item=self.object, version=data["version"], title=data["title"], by=self.request.user
         )
         return item.template
+
+
+class IssuedTaskList(WorkingList):
+    """下发的任务 as a working table (core.tables): filtered, sorted, paginated, exported."""
+
+    template_name = "responsibilities/issued_task_list.html"
+    filterset_class = IssuedTaskFilterSet
+    default_sort = ("-issued_at",)
+    export_title = gettext_lazy("下发的任务")
+    columns = [
+        Column("title", gettext_lazy("具体任务"), sort="title", value=lambda t: t.title, width=40, css="col-text"),
+        Column("issuer", gettext_lazy("下发组织"), sort="issuer__path", value=lambda t: t.issuer.name, width=24),
+        Column("year", gettext_lazy("年度"), sort="year", value=lambda t: t.year, width=8),
+        Column("deadline", gettext_lazy("完成时限"), sort="deadline", value=lambda t: t.deadline, width=12),
+        Column(
+            "done",
+            gettext_lazy("完成情况"),
+            sort="done_count",
+            value=lambda t: f"{t.done_count}/{t.recipient_count}",
+            width=10,
+        ),
+        Column("warning", gettext_lazy("预警"), value=lambda t: t.warning.word if t.warning else "", width=16),
+    ]
+
+    def get_queryset(self):
+        return selectors.issued_tasks_counted(self.request.user)
+
+    def decorate(self, rows):
+        rows = list(rows)
+        if rows:
+            today, thresholds = timezone.localdate(), selectors.warning_thresholds()
+            for issued in rows:
+                issued.warning = rules.warning_for(
+                    done=issued.done_count >= issued.recipient_count,
+                    deadline=issued.deadline,
+                    today=today,
+                    intervened=False,
+                    thresholds=thresholds,
+                )
+        return rows
+
+
+issued_task_list = IssuedTaskList.as_view()

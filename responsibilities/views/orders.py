@@ -3,19 +3,21 @@ printable A4 督办通知单, and the answer files."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core import excel
 from core.forms import as_id, attach_errors
 from core.models import EditConflict
+from core.tables import EXPORT_LIMIT, Column, WorkingList
 from responsibilities.excel import order_workbook
+from responsibilities.filters import OrderFilterSet
 from responsibilities.models import Organisation, ReplyFile, ReplyStatus
-from responsibilities.order_forms import AnswerForm, CloseForm, OrderFilterForm, OrderForm
+from responsibilities.order_forms import AnswerForm, CloseForm, OrderForm
 from responsibilities.permissions import may_answer, may_close, may_issue, secretary_of
 from responsibilities.selectors import orders as selectors
 from responsibilities.services import orders as services
@@ -31,25 +33,37 @@ def _decorate(reply, user, today, secretaries):
     return reply
 
 
-@require_GET
-def order_list(request):
-    today = timezone.localdate()
-    form = OrderFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    replies = selectors.filtered_replies(request.user, filters, today)
-    if request.GET.get("format") == "xlsx":
-        return excel.download(order_workbook(replies[:5000], today), _("督办台账.xlsx"))
-    page = Paginator(replies, 30).get_page(request.GET.get("page"))
-    secretaries = secretary_of(request.user, timezone.localdate())
-    for reply in page.object_list:
-        _decorate(reply, request.user, today, secretaries)
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "responsibilities/order_list.html",
-        {"form": form, "page": page, "replies": page.object_list, "query": query.urlencode()},
-    )
+class OrderList(WorkingList):
+    """督办: one row per recipient, filtered, sorted and paginated (core.tables); the export is the
+    督办台账 of the same rows."""
+
+    template_name = "responsibilities/order_list.html"
+    filterset_class = OrderFilterSet
+    default_sort = ("-order__issued_at", "organisation__path")
+    page_size = 30
+    rows_name = "replies"
+    columns = [
+        Column("number", gettext_lazy("编号"), sort="order__pk", css="text-nowrap"),
+        Column("title", gettext_lazy("督办事项"), sort="order__title", css="col-text"),
+        Column("issuer", gettext_lazy("督办单位"), sort="order__issuer__path", css="col-text"),
+        Column("organisation", gettext_lazy("承办单位"), sort="organisation__path", css="col-text"),
+        Column("reply_by", gettext_lazy("反馈期限"), sort="order__reply_by", css="text-nowrap"),
+        Column("status", gettext_lazy("状态"), sort="status", css="text-nowrap"),
+    ]
+
+    def get_queryset(self):
+        return selectors.replies_visible_to(self.request.user)
+
+    def decorate(self, rows):
+        today = timezone.localdate()
+        secretaries = secretary_of(self.request.user, today)
+        return [_decorate(reply, self.request.user, today, secretaries) for reply in rows]
+
+    def export(self, rows, columns):
+        return excel.download(order_workbook(rows[:EXPORT_LIMIT], timezone.localdate()), _("督办台账.xlsx"))
+
+
+order_list = require_GET(OrderList.as_view())
 
 
 def _issuer_for(request):

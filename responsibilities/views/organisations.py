@@ -2,7 +2,6 @@
 
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import LoginView
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -14,9 +13,11 @@ from django.views.decorators.http import require_GET
 from core import history, scope
 from core.forms import DateChoiceForm, as_id
 from core.panels import person_panels
+from core.tables import Column, WorkingList
 from core.views import ArchiveView, ServiceFormView
 from responsibilities import services
-from responsibilities.forms import MembershipEndForm, MembershipForm, OrganisationForm, PeopleFilterForm, PersonForm
+from responsibilities.filters import PeopleFilterSet
+from responsibilities.forms import MembershipEndForm, MembershipForm, OrganisationForm, PersonForm
 from responsibilities.list_forms import YearForm
 from responsibilities.models import TeamRole
 from responsibilities.permissions import may_change, may_export_subtree
@@ -212,26 +213,47 @@ class MembershipEnd(ServiceFormView):
 # ---- People ----------------------------------------------------------------------------------
 
 
-@require_GET
-def person_list(request):
-    form = PeopleFilterForm(request.GET or None, user=request.user)
-    filters = form.cleaned_data if form.is_valid() else {}
-    people = selectors.people_list(
-        request.user,
-        text=filters.get("q", ""),
-        organisation=filters.get("organisation"),
-        post_level=filters.get("post_level"),
-        include_archived=filters.get("archived", False),
-    )
-    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    can_create = scope.can_change_anything(request.user)
-    return render(
-        request,
-        "responsibilities/person_list.html",
-        {"form": form, "page": page, "query": query.urlencode(), "can_create": can_create},
-    )
+class PersonList(WorkingList):
+    """干部名册: the people the user may see, filtered, sorted, paginated and exported (core.tables)."""
+
+    template_name = "responsibilities/person_list.html"
+    filterset_class = PeopleFilterSet
+    default_sort = ("home_organisation__path", "-post_level", "name")
+    export_title = gettext_lazy("干部名册")
+    columns = [
+        Column("name", gettext_lazy("姓名"), sort="name", value=lambda p: p.name, width=12),
+        Column("post", gettext_lazy("现任职务"), sort="post", value=lambda p: p.post, width=30),
+        Column(
+            "post_level",
+            gettext_lazy("职务层次"),
+            sort="post_level",
+            value=lambda p: p.get_post_level_display(),
+            width=14,
+        ),
+        Column(
+            "organisation",
+            gettext_lazy("所在单位"),
+            sort="home_organisation__path",
+            value=lambda p: p.home_organisation.display_name,
+            width=24,
+        ),
+        Column("login", gettext_lazy("登录账号"), value=lambda p: _("有") if p.user_id else "", width=10),
+        Column(
+            "status",
+            gettext_lazy("状态"),
+            value=lambda p: _("已归档") if p.is_archived else _("已离任、调任") if p.former else _("在任"),
+            width=14,
+        ),
+    ]
+
+    def get_queryset(self):
+        return selectors.people_with_status(self.request.user, timezone.localdate())
+
+    def get_context(self):
+        return {"can_create": scope.can_change_anything(self.request.user)}
+
+
+person_list = PersonList.as_view()
 
 
 @require_GET

@@ -3,7 +3,6 @@ its measures (progress and evidence), 提请复核, 复核 (销号 or return), t
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,12 +14,13 @@ from core import excel
 from core.forms import attach_errors
 from core.models import EditConflict
 from core.permissions import can
+from core.tables import Column, WorkingList
+from responsibilities.filters import ProblemFilterSet
 from responsibilities.list_forms import YearForm
-from responsibilities.models import MeasureEvidence, Organisation, Person, ProblemStatus, RectificationMeasure
+from responsibilities.models import MeasureEvidence, Organisation, ProblemStatus, RectificationMeasure
 from responsibilities.problem_forms import (
     MeasureForm,
     MeasureReportForm,
-    ProblemFilterForm,
     ProblemForm,
     ReviewForm,
     SubmitForm,
@@ -30,13 +30,6 @@ from responsibilities.selectors import problems as selectors
 from responsibilities.services import problems as services
 
 CONFLICT = gettext_lazy("该问题已被他人更新，请查看最新情况后重试。")
-
-
-def _ledger(request):
-    today = timezone.localdate()
-    form = ProblemFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    return form, selectors.filtered_problems(request.user, filters, today), today
 
 
 LEDGER_COLUMNS = [
@@ -57,59 +50,81 @@ LEDGER_COLUMNS = [
 ]
 
 
-@require_GET
-def problem_list(request):
-    form, problems, today = _ledger(request)
-    if request.GET.get("format") == "xlsx":
-        rows = [
-            (
-                p.number,
-                p.title,
-                p.get_source_display(),
-                p.organisation.name,
-                p.person.name if p.person else "",
-                p.found_by.name,
-                p.found_on,
-                p.deadline,
-                _("是") if p.long_term else "",
-                f"{p.measure_count - p.open_measures}/{p.measure_count}",
-                p.get_status_display(),
-                p.warning.word if p.warning else "",
-                (p.closed_by.get_full_name() or p.closed_by.username) if p.closed_by else "",
-                timezone.localtime(p.closed_at).strftime("%Y-%m-%d %H:%M") if p.closed_at else "",
-            )
-            for p in selectors.decorate(problems[: selectors.LEDGER_LIMIT], today)
-        ]
-        workbook = excel.table_workbook(_("整改台账"), _("问题清单"), LEDGER_COLUMNS, rows)
+def ledger_row(p):
+    """One row of the 整改台账 workbook (more columns than the page: the ledger kept on file)."""
+    return (
+        p.number,
+        p.title,
+        p.get_source_display(),
+        p.organisation.name,
+        p.person.name if p.person else "",
+        p.found_by.name,
+        p.found_on,
+        p.deadline,
+        _("是") if p.long_term else "",
+        f"{p.measure_count - p.open_measures}/{p.measure_count}",
+        p.get_status_display(),
+        p.warning.word if p.warning else "",
+        (p.closed_by.get_full_name() or p.closed_by.username) if p.closed_by else "",
+        timezone.localtime(p.closed_at).strftime("%Y-%m-%d %H:%M") if p.closed_at else "",
+    )
+
+
+class ProblemList(WorkingList):
+    """问题清单: filtered, sorted, paginated (core.tables); its export is the 整改台账 of the same rows."""
+
+    template_name = "responsibilities/problem_list.html"
+    filterset_class = ProblemFilterSet
+    default_sort = ("-found_on", "-pk")
+    page_size = 30
+    columns = [
+        Column("number", gettext_lazy("编号"), sort="number", css="text-nowrap"),
+        Column("title", gettext_lazy("问题"), sort="title", css="col-text"),
+        Column("organisation", gettext_lazy("整改单位"), sort="organisation__path", css="col-text"),
+        Column("source", gettext_lazy("来源"), sort="source", css="text-nowrap"),
+        Column("deadline", gettext_lazy("整改时限"), sort="deadline", css="text-nowrap"),
+        Column("measures", gettext_lazy("措施"), sort="measure_count", css="text-nowrap"),
+        Column("status", gettext_lazy("状态"), sort="status", css="text-nowrap"),
+    ]
+
+    def get_queryset(self):
+        return selectors.ledger_problems(self.request.user)
+
+    def decorate(self, rows):
+        return selectors.decorate(rows, timezone.localdate())
+
+    rows_name = "problems"
+
+    def get_context(self):
+        return {"home": selectors.recording_home(self.request.user)}
+
+    def export(self, rows, columns):
+        problems = self.decorate(rows[: selectors.LEDGER_LIMIT])
+        workbook = excel.table_workbook(_("整改台账"), _("问题清单"), LEDGER_COLUMNS, [ledger_row(p) for p in problems])
         return excel.download(workbook, _("整改台账.xlsx"))
-    page = Paginator(problems, 30).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "responsibilities/problem_list.html",
-        {
-            "form": form,
-            "page": page,
-            "problems": selectors.decorate(page.object_list, today),
-            "query": query.urlencode(),
-            "home": selectors.recording_home(request.user),
-        },
-    )
 
 
-@require_GET
-def problem_print(request):
-    form, problems, today = _ledger(request)
-    return render(
-        request,
-        "responsibilities/problem_print.html",
-        {"problems": selectors.decorate(problems[: selectors.LEDGER_LIMIT], today), "today": today},
-    )
+problem_list = require_GET(ProblemList.as_view())
+
+
+class ProblemPrint(ProblemList):
+    """The 整改台账 to print: the rows of the list's filters and sort, up to ``LEDGER_LIMIT``."""
+
+    def get(self, request, *args, **kwargs):
+        _filterset, rows = self.filtered()
+        return render(
+            request,
+            "responsibilities/problem_print.html",
+            {"problems": self.decorate(rows[: selectors.LEDGER_LIMIT]), "today": timezone.localdate()},
+        )
+
+
+problem_print = require_GET(ProblemPrint.as_view())
 
 
 def _people_of(organisation):
-    return Person.objects.filter(home_organisation__path__startswith=organisation.path, archived_at__isnull=True)
+    """The people a problem's 责任人 may be: the picker's "people" within the organisation."""
+    return org_selectors.candidates_for_team(organisation)
 
 
 def problem_form_context(user, organisation, data=None, initial=None, finders=None):
@@ -125,6 +140,7 @@ def problem_form_context(user, organisation, data=None, initial=None, finders=No
         initial=initial,
         finders=Organisation.objects.filter(pk__in=[org.pk for org in finders]).order_by("-depth"),
         people=_people_of(organisation),
+        within=organisation.pk,
         items=services.items_for(organisation, timezone.localdate().year),
     )
 
@@ -198,7 +214,11 @@ def _page(request, problem, *, forms=None, status=200):
         "can_rectify": can_rectify,
         "can_review": can_review and problem.status == ProblemStatus.REVIEW,
         "measure_form": forms.get("measure")
-        or (can_rectify and rectifying and MeasureForm(initial=version, people=_people_of(problem.organisation))),
+        or (
+            can_rectify
+            and rectifying
+            and MeasureForm(initial=version, people=_people_of(problem.organisation), within=problem.organisation_id)
+        ),
         "submit_form": forms.get("submit")
         or (can_rectify and problem.status == ProblemStatus.RECTIFYING and SubmitForm(initial=version)),
         "review_form": forms.get("review") or ReviewForm(initial=version),
@@ -251,7 +271,7 @@ def _handle(request, problem, key, form, action, call, success, target=None):
 @require_POST
 def measure_add(request, pk):
     problem = selectors.problem_for(request.user, pk)
-    form = MeasureForm(request.POST, people=_people_of(problem.organisation))
+    form = MeasureForm(request.POST, people=_people_of(problem.organisation), within=problem.organisation_id)
     return _handle(
         request,
         problem,

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
@@ -89,3 +90,17 @@ def menu_link(page, name):
     page.locator("nav.navbar .app-menu li.dropdown", has=named).locator(".dropdown-toggle").click()
     link.wait_for(state="visible")
     return link
+
+
+def pick(page, select: str, text: str, typed: str | None = None) -> None:
+    """Choose in a searchable picker (Tom Select over ``select``, e.g. "#id_person"): type (``typed``,
+    else ``text``), wait for the server's matches, click the one containing ``text``."""
+    wrapper = page.locator(f"{select} + .ts-wrapper")
+    wrapper.locator(".ts-control").click()
+    wrapper.locator(".ts-control input").fill(typed or text)
+    option = page.locator(f"{select}-ts-dropdown .option", has_text=text).first
+    option.click()
+    expect(page.locator(select)).not_to_have_value("")
+    # Leave the picker (closed, unfocused) as a user moving on to the next field would.
+    page.keyboard.press("Escape")
+    page.evaluate("document.activeElement && document.activeElement.blur()")

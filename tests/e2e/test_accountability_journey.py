@@ -17,7 +17,7 @@ from responsibilities import services
 from responsibilities.models import Department, Role, TeamRole
 from tests.accountability.factories import decide, file_case
 from tests.conftest import make_user
-from tests.e2e.conftest import menu_link
+from tests.e2e.conftest import menu_link, pick
 from tests.helpers import on_day
 from tests.responsibilities.factories import PersonFactory
 from tests.responsibilities.list_factories import add_task, committee_list
@@ -77,8 +77,8 @@ def test_discipline_inspector_files_a_case_and_decides_it(page, live_server, log
     # Dates first, the person last: every change asks the server for the attribution (htmx).
     page.fill("#id_facts_date", "2025-03-15")
     page.fill("#id_filed_on", "2025-04-01")
-    select_option_containing(page, "#id_organisation", "测试县委（P-C-K）")
-    select_option_containing(page, "#id_person", "县委书记甲")
+    pick(page, "#id_organisation", "测试县委（P-C-K）", typed="测试县委")
+    pick(page, "#id_person", "县委书记甲")
     hint = page.get_by_test_id("attribution-hint")
     expect(hint).to_contain_text("2025-03-15，县委书记甲 在测试县委班子中任书记（2020-01-01 起）")
     expect(hint).to_contain_text("责任主体已据此预填")

@@ -4,16 +4,10 @@ import pytest
 from playwright.sync_api import expect
 
 from responsibilities.models import TeamMembership
-from tests.e2e.conftest import menu_link
+from tests.e2e.conftest import menu_link, pick
 from tests.responsibilities.factories import PersonFactory, make_organisation
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def option_label(page, select, starts_with):
-    """The full label of the select's option that starts with a person's name."""
-    labels = page.locator(f"{select} option").all_inner_texts()
-    return next(label for label in labels if label.startswith(starts_with))
 
 
 def test_office_staff_adds_a_team_member_found_through_the_tree(page, live_server, login, shoot, tree, office_staff):
@@ -42,7 +36,7 @@ def test_office_staff_adds_a_team_member_found_through_the_tree(page, live_serve
     expect(page.locator("h1")).to_contain_text("测试县委")
     expect(page.get_by_test_id("team-table")).to_contain_text("这一天没有在任的班子成员")
     page.get_by_role("link", name="添加班子成员").click()
-    page.select_option("#id_person", label=option_label(page, "#id_person", "陈新委"))
+    pick(page, "#id_person", "陈新委")
     page.select_option("#id_role", label="班子其他成员")
     page.fill("#id_areas", "宣传、统战")
     page.fill("#id_start_date", "2025-03-01")
@@ -63,7 +57,7 @@ def test_second_secretary_is_refused_with_the_message_at_the_field(
     PersonFactory(home_organisation=tree["own"], name="刘候选")
     login("office")
     page.goto(f"{live_server.url}/orgs/{tree['own'].pk}/team/add/")
-    page.select_option("#id_person", label=option_label(page, "#id_person", "刘候选"))
+    pick(page, "#id_person", "刘候选")
     page.select_option("#id_role", label="书记")
     page.fill("#id_start_date", "2025-03-01")
     page.get_by_role("button", name="添加").click()

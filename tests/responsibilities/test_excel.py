@@ -548,3 +548,23 @@ def test_export_and_print_query_counts_do_not_grow_with_tasks(client, tree, supe
             responsible_person=PersonFactory(home_organisation=tree["own"]),
         )
     assert [queries_for(client, url) for url in urls] == few
+
+
+def test_subtree_ledger_shows_responsible_progress_requirement_and_evidence_with_an_autofilter(
+    client, tree, superuser, office_staff, own_list
+):
+    from tests.responsibilities.list_factories import pdf
+
+    person = PersonFactory(home_organisation=tree["own"], name="钱责任")
+    task = add_task(own_list, superuser, title="专题党课", requirement="书记带头讲", responsible_person=person)
+    add_task(own_list, superuser, title="谈心谈话")
+    services.progress_record(task=task, text="已讲一次", percent=40, by=superuser, files=[pdf(), pdf("照片.pdf")])
+    client.force_login(office_staff)
+    response = client.get(reverse("responsibilities:subtree_tasks_export", args=[tree["own"].pk]), {"year": YEAR})
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert rows[0][12:] == ("责任人", "进度", "要求", "佐证材料（份）")
+    by_title = {row[5]: row[12:] for row in rows[1:]}
+    assert by_title == {"专题党课": ("钱责任", "40%", "书记带头讲", 2), "谈心谈话": (None, "0%", None, 0)}
+    assert sheet.auto_filter.ref == "A2:P4"
+    assert sheet.freeze_panes == "A3"

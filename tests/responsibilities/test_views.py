@@ -455,7 +455,7 @@ def test_people_list_with_an_out_of_scope_filter_shows_the_error_not_the_rows(cl
     client.force_login(office_staff)
     response = client.get(reverse("responsibilities:person_list"), {"organisation": tree["sibling"].pk})
     assert response.status_code == 200
-    assert "organisation" in response.context["form"].errors
+    assert "organisation" in response.context["filter"].form.errors
     assert "丙某" not in response.content.decode()
 
 

@@ -149,3 +149,15 @@ def test_red_after_an_intervention_comes_from_the_source_accountability_register
     assert selectors.rollup(tree["own"], THIS_YEAR, today).subtree_colours == rules.Colours(yellow=1, red=0)
     task = selectors.task_for(superuser, reminded.pk, today)
     assert task.warning.colour == "yellow"
+
+
+@pytest.mark.parametrize("colour", ["blue", "yellow", "red"])
+def test_deadline_window_holds_exactly_the_deadlines_the_rule_gives_that_colour(colour):
+    """The working tables filter 蓝黄红 by a date range: it must agree with ``warning_colour`` day by day."""
+    thresholds = rules.Thresholds(blue_days=5, yellow_days=2, red_days=30)
+    earliest, latest = rules.deadline_window(colour, TODAY, thresholds)
+    for offset in range(-60, 60):
+        deadline = TODAY + timedelta(days=offset)
+        inside = (earliest is None or deadline >= earliest) and (latest is None or deadline <= latest)
+        rule = rules.warning_colour(done=False, deadline=deadline, today=TODAY, intervened=False, thresholds=thresholds)
+        assert inside == (rule == colour), deadline
