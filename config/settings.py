@@ -6,7 +6,7 @@ SECURE_SSL_REDIRECT, SECURE_HSTS_SECONDS, SESSION_COOKIE_SECURE, CSRF_COOKIE_SEC
 AXES_PROXY_COUNT, MEDIA_ROOT, STATIC_ROOT, LOG_LEVEL, EVIDENCE_MAX_BYTES, BALLOT_MIN_RESULTS, JOBS_INLINE,
 JOB_RETRY_ATTEMPTS, JOB_RETRY_WAIT, REMINDER_DAYS_BEFORE, EMAIL_URL, DEFAULT_FROM_EMAIL, EMAIL_TIMEOUT,
 SITE_URL, SMS_BACKEND, SMS_URL, SMS_SECRET, SMS_BODY, SMS_TIMEOUT, DELIVERY_RETRY_ATTEMPTS,
-DELIVERY_RETRY_WAIT.
+DELIVERY_RETRY_WAIT, REPLICA_DATABASE_URL, READ_YOUR_WRITES_SECONDS, REPLICA_RETRY_SECONDS.
 """
 
 from datetime import timedelta
@@ -58,6 +58,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # With a read replica (REPLICA_DATABASE_URL): safe requests read it, unless this browser just wrote.
+    "core.replicas.ReadYourWritesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -127,6 +129,19 @@ if DATABASE_OWNER and DATABASE_OWNER["USER"] == DATABASES["default"]["USER"]:
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# A streaming read replica of the same database (README "How a deployment grows", core/replicas.py):
+# the ORM reads of GET requests go to it, except for READ_YOUR_WRITES_SECONDS after the browser's own
+# write; a replica that does not answer is skipped for REPLICA_RETRY_SECONDS. Unset: one database.
+REPLICA_DATABASE_URL = env("REPLICA_DATABASE_URL", default=None)
+READ_YOUR_WRITES_SECONDS = env.int("READ_YOUR_WRITES_SECONDS", default=5)
+REPLICA_RETRY_SECONDS = env.int("REPLICA_RETRY_SECONDS", default=10)
+if REPLICA_DATABASE_URL:
+    DATABASES["replica"] = env.db_url_config(REPLICA_DATABASE_URL)
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # tests: the same test database
+    DATABASE_ROUTERS = ["core.replicas.ReplicaRouter"]
 
 # ---- Authentication -------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
