@@ -6,7 +6,7 @@ SECURE_SSL_REDIRECT, SECURE_HSTS_SECONDS, SESSION_COOKIE_SECURE, CSRF_COOKIE_SEC
 AXES_PROXY_COUNT, MEDIA_ROOT, STATIC_ROOT, LOG_LEVEL, EVIDENCE_MAX_BYTES, BALLOT_MIN_RESULTS, JOBS_INLINE,
 JOB_RETRY_ATTEMPTS, JOB_RETRY_WAIT, REMINDER_DAYS_BEFORE, EMAIL_URL, DEFAULT_FROM_EMAIL, EMAIL_TIMEOUT,
 SITE_URL, SMS_BACKEND, SMS_URL, SMS_SECRET, SMS_BODY, SMS_TIMEOUT, DELIVERY_RETRY_ATTEMPTS,
-DELIVERY_RETRY_WAIT, REPLICA_DATABASE_URL, READ_YOUR_WRITES_SECONDS, REPLICA_RETRY_SECONDS.
+DELIVERY_RETRY_WAIT, REPLICA_DATABASE_URL, READ_YOUR_WRITES_SECONDS, REPLICA_RETRY_SECONDS, SESSION_REFRESH_SECONDS.
 """
 
 from datetime import timedelta
@@ -61,6 +61,7 @@ MIDDLEWARE = [
     # With a read replica (REPLICA_DATABASE_URL): safe requests read it, unless this browser just wrote.
     "core.replicas.ReadYourWritesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "core.middleware.SessionRefreshMiddleware",
     "core.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -166,9 +167,12 @@ LOGIN_URL = "login"
 SCOPE_ASSIGNMENT_MODEL = "responsibilities.Assignment"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
-# Sessions live in the database (stateless web tier) and expire after 8 hours without activity.
+# Sessions live in the database (stateless web tier) and expire after 8 hours without activity: a
+# used session is saved again (its expiry pushed forward) once its last save is SESSION_REFRESH_SECONDS
+# old (core.middleware.SessionRefreshMiddleware), not on every request; 0 saves on every request.
 SESSION_COOKIE_AGE = 8 * 60 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_REFRESH_SECONDS = env.int("SESSION_REFRESH_SECONDS", default=300)
+SESSION_SAVE_EVERY_REQUEST = SESSION_REFRESH_SECONDS == 0
 
 # ---- Language and time: Chinese first ------------------------------------------------------
 # Source strings are Chinese; locale/en holds the English catalogue for the language switch.
