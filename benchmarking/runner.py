@@ -269,6 +269,7 @@ def load_test(url: str, seconds: int, connections: int, *, trivial: bool = False
     )
     try:
         _wait_for(port)
+        _warm_up(port, workers * threads * 2)
         what = "the trivial page" if trivial else "the mixed load"
         say(f"wrk: {what}, {connections} connections for {seconds} s against gunicorn ({workers}×{threads} threads)")
         result = subprocess.run(
@@ -312,6 +313,22 @@ def load_test(url: str, seconds: int, connections: int, *, trivial: bool = False
     }
     shutil.rmtree(work, ignore_errors=True)
     return measured
+
+
+def _warm_up(port: int, requests: int) -> None:
+    """Every worker loaded before wrk starts: the port opens when gunicorn's master binds it, while its
+    workers may still be importing Django (seconds on a busy machine), which would count as timeouts."""
+    import concurrent.futures
+    import urllib.request
+
+    def get(_):
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/", timeout=120) as response:
+            return response.status
+
+    with concurrent.futures.ThreadPoolExecutor(requests) as pool:
+        statuses = list(pool.map(get, range(requests)))
+    if any(status != 200 for status in statuses):
+        raise RuntimeError(f"gunicorn answered {statuses} while warming up")
 
 
 def _wait_for(port: int) -> None:
