@@ -46,3 +46,9 @@ class SessionRefreshMiddleware:
             if now - session.get(self.KEY, 0) >= seconds:
                 session[self.KEY] = now  # modified: the session middleware saves it with a new expiry
         return response
+
+
+def stamp_login(sender, request, user, **kwargs):
+    """A login saves the session: its refresh is due SESSION_REFRESH_SECONDS later, not on the next page."""
+    if settings.SESSION_REFRESH_SECONDS and hasattr(request, "session"):
+        request.session[SessionRefreshMiddleware.KEY] = int(time.time())
