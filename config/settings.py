@@ -6,7 +6,8 @@ SECURE_SSL_REDIRECT, SECURE_HSTS_SECONDS, SESSION_COOKIE_SECURE, CSRF_COOKIE_SEC
 AXES_PROXY_COUNT, MEDIA_ROOT, STATIC_ROOT, LOG_LEVEL, EVIDENCE_MAX_BYTES, BALLOT_MIN_RESULTS, JOBS_INLINE,
 JOB_RETRY_ATTEMPTS, JOB_RETRY_WAIT, REMINDER_DAYS_BEFORE, EMAIL_URL, DEFAULT_FROM_EMAIL, EMAIL_TIMEOUT,
 SITE_URL, SMS_BACKEND, SMS_URL, SMS_SECRET, SMS_BODY, SMS_TIMEOUT, DELIVERY_RETRY_ATTEMPTS,
-DELIVERY_RETRY_WAIT, ANNUAL_REPORT_DEADLINE.
+DELIVERY_RETRY_WAIT, ANNUAL_REPORT_DEADLINE, REPLICA_DATABASE_URL, READ_YOUR_WRITES_SECONDS, REPLICA_RETRY_SECONDS,
+SESSION_REFRESH_SECONDS.
 """
 
 from datetime import timedelta
@@ -59,7 +60,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # With a read replica (REPLICA_DATABASE_URL): safe requests read it, unless this browser just wrote.
+    "core.replicas.ReadYourWritesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "core.middleware.SessionRefreshMiddleware",
     "core.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -128,6 +132,19 @@ if DATABASE_OWNER and DATABASE_OWNER["USER"] == DATABASES["default"]["USER"]:
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# A streaming read replica of the same database (README "How a deployment grows", core/replicas.py):
+# the ORM reads of GET requests go to it, except for READ_YOUR_WRITES_SECONDS after the browser's own
+# write; a replica that does not answer is skipped for REPLICA_RETRY_SECONDS. Unset: one database.
+REPLICA_DATABASE_URL = env("REPLICA_DATABASE_URL", default=None)
+READ_YOUR_WRITES_SECONDS = env.int("READ_YOUR_WRITES_SECONDS", default=5)
+REPLICA_RETRY_SECONDS = env.int("REPLICA_RETRY_SECONDS", default=10)
+if REPLICA_DATABASE_URL:
+    DATABASES["replica"] = env.db_url_config(REPLICA_DATABASE_URL)
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # tests: the same test database
+    DATABASE_ROUTERS = ["core.replicas.ReplicaRouter"]
 
 # ---- Authentication -------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -152,9 +169,12 @@ LOGIN_URL = "login"
 SCOPE_ASSIGNMENT_MODEL = "responsibilities.Assignment"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
-# Sessions live in the database (stateless web tier) and expire after 8 hours without activity.
+# Sessions live in the database (stateless web tier) and expire after 8 hours without activity: a
+# used session is saved again (its expiry pushed forward) once its last save is SESSION_REFRESH_SECONDS
+# old (core.middleware.SessionRefreshMiddleware), not on every request; 0 saves on every request.
 SESSION_COOKIE_AGE = 8 * 60 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_REFRESH_SECONDS = env.int("SESSION_REFRESH_SECONDS", default=300)
+SESSION_SAVE_EVERY_REQUEST = SESSION_REFRESH_SECONDS == 0
 
 # ---- Language and time: Chinese first ------------------------------------------------------
 # Source strings are Chinese; locale/en holds the English catalogue for the language switch.

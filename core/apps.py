@@ -15,6 +15,10 @@ class CoreConfig(AppConfig):
 
         user_logged_in.connect(remember_preferences, dispatch_uid="core.remember_preferences")
 
+        from core.middleware import stamp_login
+
+        user_logged_in.connect(stamp_login, dispatch_uid="core.stamp_login")
+
         from core import worklist
 
         worklist.register_todo(worklist.jobs_todo, order=90)

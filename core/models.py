@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
 from django.utils.translation import gettext_lazy as _
 
 from core import scope
@@ -56,6 +58,16 @@ class VersionedModel(models.Model):
 
     class Meta:
         abstract = True
+
+    def _get_FIELD_display(self, field):
+        """``get_<field>_display()`` as Django's, with each field's value → label map built once, not on
+        every call (a page of a hundred tasks called it for every row's status and list kind). The
+        labels stay lazy, so each call still answers in the active language."""
+        labels = field.__dict__.get("_display_labels")
+        if labels is None:
+            labels = field._display_labels = dict(make_hashable(field.flatchoices))
+        value = getattr(self, field.attname)
+        return force_str(labels.get(make_hashable(value), value), strings_only=True)
 
 
 class ArchivableModel(models.Model):

@@ -10,8 +10,8 @@ from core.models import Notification
 NEW_MESSAGES = 5
 
 # The navigation shows the to-do count of the user's last visit to the 工作台 (kept in the session,
-# which is saved on every request anyway): computing every provider on every page would cost each
-# page a dozen queries.
+# written only when it changed: sessions are not saved on every request): computing every provider
+# on every page would cost each page a dozen queries.
 SESSION_TODO_COUNT = "worklist_todo_count"
 
 
@@ -20,7 +20,8 @@ def workbench(request):
     today = timezone.localdate()
     groups = worklist.todos(request.user, today)
     total = worklist.todo_total(groups)
-    request.session[SESSION_TODO_COUNT] = total
+    if request.session.get(SESSION_TODO_COUNT) != total:
+        request.session[SESSION_TODO_COUNT] = total
     # The newest unread messages (the header has their count): what the user was told since.
     unread = list(Notification.objects.for_user(request.user).unread()[:NEW_MESSAGES])
     panels = [panel for panel in (provider(request) for provider in worklist.WORKBENCH_PANELS) if panel is not None]

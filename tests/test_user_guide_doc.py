@@ -1,12 +1,14 @@
 """The user guide (docs/使用手册.md) shows every step of the guide's browser journey
-(tests/e2e/test_user_guide.py), names only pictures that exist, and links only files that exist."""
+(tests/e2e/test_user_guide.py) and names only pictures that exist; the README and every document in
+docs/ link only files that exist."""
 
 import re
 from pathlib import Path
 
 from tests.e2e.test_user_guide import STEPS
 
-DOCS = Path(__file__).resolve().parents[1] / "docs"
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
 GUIDE = DOCS / "使用手册.md"
 
 
@@ -21,7 +23,10 @@ def test_the_guide_shows_each_step_once_and_no_picture_it_does_not_have():
     assert missing == []
 
 
-def test_the_guides_links_lead_to_files_of_the_repository():
-    links = re.findall(r"(?<!!)\[[^\]]+\]\(([^)#]+)(?:#[^)]*)?\)", GUIDE.read_text())
-    assert links, "the guide links the README"
-    assert [link for link in links if not (DOCS / link).resolve().exists()] == []
+def test_the_documents_links_lead_to_files_of_the_repository():
+    broken = []
+    for document in [ROOT / "README.md", *sorted(DOCS.glob("*.md"))]:
+        links = re.findall(r"\[[^\]]*\]\(([^)#\s]+)(?:#[^)]*)?\)", document.read_text())
+        links = [link for link in links if not link.startswith(("http://", "https://", "mailto:"))]
+        broken += [f"{document.name}: {link}" for link in links if not (document.parent / link).resolve().exists()]
+    assert broken == []

@@ -3,6 +3,7 @@
 from collections import defaultdict
 from datetime import date
 
+from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
@@ -58,7 +59,9 @@ def subtree_task_rows(user, organisation, year: int, limit: int | None = None):
     in tree order.
 
     A server-side cursor (``iterator``) hands them over in chunks, so the export's memory does not
-    grow with the number of tasks.
+    grow with the number of tasks. The cursor lives in one transaction (on the database the reads
+    go to, a replica's too): outside one, Django declares it WITH HOLD and fetches in separate
+    statements, which PgBouncer in transaction mode may send to another server connection.
     """
     rows = (
         Task.objects.for_user(user)
@@ -100,4 +103,10 @@ def subtree_task_rows(user, organisation, year: int, limit: int | None = None):
     )
     if limit is not None:
         rows = rows[:limit]
-    return rows.iterator(chunk_size=2000)
+    return _in_one_transaction(rows)
+
+
+def _in_one_transaction(rows):
+    alias = rows.db
+    with transaction.atomic(using=alias):
+        yield from rows.using(alias).iterator(chunk_size=2000)

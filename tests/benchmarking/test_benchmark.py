@@ -212,3 +212,28 @@ def test_the_report_marks_each_target_met_or_missed():
     digests = [line for line in lines if line.startswith("| Daily digest")]
     assert digests[0].endswith("✅ |") and digests[1].endswith("❌ |")  # at most 2 per person at 5,000
     assert "## What the benchmark called for" in text
+
+
+def test_the_report_gives_the_mixed_loads_ratio_to_the_trivial_page_before_and_after():
+    def run(rps, errors=0):
+        return {"rps": rps, "errors": errors}
+
+    throughput = {
+        "before": {"trivial": run(400.0), "mixed": run(60.0)},
+        "after": {"trivial": run(500.0), "mixed": run(150.0, errors=1)},
+    }
+    lines = runner.throughput_lines(throughput)
+    assert "| before | 400.0 | 60.0 | 0.150 | 0 |" in lines
+    assert "| after | 500.0 | 150.0 | 0.300 | 1 |" in lines
+    assert "The ratio after is 2.00× the ratio before." in lines
+
+
+def test_the_trivial_page_is_served_through_the_products_middleware_to_a_logged_in_user(client, office_staff, settings):
+    from benchmarking.urls import TRIVIAL_PATH
+
+    settings.ROOT_URLCONF = "benchmarking.urls"
+    assert client.get(TRIVIAL_PATH).status_code == 302  # LoginRequiredMiddleware: to the login page
+    client.force_login(office_staff)
+    response = client.get(TRIVIAL_PATH)
+    assert response.status_code == 200 and response.content.decode() == office_staff.username
+    assert "Content-Security-Policy" in response  # the product's middleware ran

@@ -40,6 +40,7 @@ class Step:
 # The journeys of docs/使用手册.md, in its order.
 STEPS = [
     Step("office-workbench", "office", "/"),
+    Step("office-dashboard", "office", "/dashboard/"),
     Step("office-organisation", "office", "/orgs/", (r"/orgs/\d+/$",)),
     Step("office-lists", "office", "/orgs/", (r"/orgs/\d+/$", r"/orgs/\d+/lists/$")),
     Step("office-list", "office", "/orgs/", (r"/orgs/\d+/$", r"/orgs/\d+/lists/$", r"/lists/\d+/$")),
@@ -48,11 +49,17 @@ STEPS = [
     Step("office-order", "office", "/supervision/", (r"/supervision/\d+/$",)),
     Step("office-problems", "office", "/problems/"),
     Step("office-problem", "office", "/problems/", (r"/problems/\d+/$",)),
+    Step("office-people", "office", "/people/"),
+    Step("office-report", "office", "/assessments/reports/", (r"/assessments/reports/\d+/$",)),
     Step("secretary-workbench", "secretary", "/", phone=True),
     Step("secretary-checklist", "secretary", "/my/checklist/", phone=True),
     Step("secretary-checklist-desktop", "secretary", "/my/checklist/"),
+    Step("secretary-duty", "secretary", "/duty/"),
     Step("member-checklist", "member", "/my/checklist/", phone=True),
     Step("member-task", "member", "/my/checklist/", (r"/tasks/\d+/$",), phone=True),
+    Step("member-duty", "member", "/duty/new/", phone=True),
+    Step("member-list", "member", "/my/checklist/", (r"/lists/\d+/$",), phone=True),
+    Step("member-hearing", "member", "/assessments/hearings/", (r"/assessments/hearings/\d+/$",), phone=True),
     Step("inspector-schemes", "inspector_org", "/assessments/"),
     Step("inspector-scheme", "inspector_org", "/assessments/", (r"/assessments/\d+/$",)),
     Step(

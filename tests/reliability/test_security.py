@@ -72,8 +72,31 @@ def test_weak_passwords_are_refused_in_chinese():
     assert any("密码" in message for message in error.value.messages)
 
 
-def test_sessions_expire_after_eight_hours_without_activity(settings):
-    assert settings.SESSION_COOKIE_AGE == 8 * 60 * 60 and settings.SESSION_SAVE_EVERY_REQUEST
+def test_sessions_expire_after_eight_hours_without_activity(settings, client, office_staff, monkeypatch):
+    """A used session's expiry moves forward at most every SESSION_REFRESH_SECONDS, not on every request
+    (core.middleware.SessionRefreshMiddleware): it expires between 7 h 55 min and 8 h after the last request."""
+    from django.contrib.sessions.models import Session
+
+    from core import middleware
+
+    assert settings.SESSION_COOKIE_AGE == 8 * 60 * 60 and settings.SESSION_REFRESH_SECONDS == 300
+    assert not settings.SESSION_SAVE_EVERY_REQUEST
+    now = [1_900_000_000.0]
+    monkeypatch.setattr(middleware.time, "time", lambda: now[0])
+    client.force_login(office_staff)
+
+    def expiry():
+        return Session.objects.get(session_key=client.session.session_key).expire_date
+
+    client.get(reverse("home"))  # the login saved the session: no second write
+    first = expiry()
+    now[0] += 299
+    client.get(reverse("home"))
+    assert expiry() == first  # no write within five minutes of the last one
+    now[0] += 1
+    client.get(reverse("home"))
+    assert expiry() > first  # pushed forward: 8 hours from this request
+    assert client.session[middleware.SessionRefreshMiddleware.KEY] == 1_900_000_300
 
 
 def test_pages_send_a_content_security_policy_without_inline_script(client, office_staff):
