@@ -17,7 +17,7 @@ BUSINESS_APPS = ("responsibilities", "accountability", "assessments")
 DERIVED = ("TaskTally", "OverdueTally", "OverdueClock", "OrderTally", "ProblemTally")
 # Links the product's forms add and remove (a scheme's targets, an indicator's items, a situation's
 # items, a duty record's list items while its year is open): a removal is recorded in the link's
-# history instead of refused (README "Security: the audit trail").
+# history instead of refused (docs/开发说明.md, "Security: the audit trail").
 EDITABLE_LINKS = ("SchemeTarget", "IndicatorListItem", "SituationFailedItem", "DutyRecordItem")
 
 
