@@ -223,6 +223,62 @@ def inspections_section(context: ReportContext) -> list[Part]:
     return [Part(paragraphs=paragraphs)]
 
 
+def duty_section(context: ReportContext) -> list[Part]:
+    """履责纪实情况: the year's duty records (一事一记) of the organisation's own team by kind, and of the
+    whole subtree, as the drafting user sees them."""
+    from responsibilities.selectors.duties import duty_records_visible_to
+
+    org, year = context.organisation, context.year
+    records = duty_records_visible_to(context.user).filter(date__year=year)
+    own = list(
+        records.filter(organisation=org).values_list("kind__name").annotate(n=Count("pk")).order_by("-n", "kind__name")
+    )
+    subtree = records.filter(organisation__path__startswith=org.path).count()
+    own_total = sum(n for _kind, n in own)
+    if not subtree:
+        return [Part(paragraphs=[_("本年度本级及所属党组织尚无履责纪实记录。")])]
+    paragraphs = []
+    if own_total:
+        kinds = "、".join(_("%(kind)s%(n)s件") % {"kind": kind, "n": n} for kind, n in own)
+        paragraphs.append(
+            _("本年度班子成员记录履责纪实%(total)s件，其中%(kinds)s。") % {"total": own_total, "kinds": kinds}
+        )
+    else:
+        paragraphs.append(_("本年度班子成员尚无履责纪实记录。"))
+    paragraphs.append(_("本级及所属党组织共记录履责纪实%(n)s件。") % {"n": subtree})
+    return [Part(paragraphs=paragraphs)]
+
+
+def signing_section(context: ReportContext) -> list[Part]:
+    """责任书签收情况: the team's personal lists of the year, signed, unsigned and changed since signing,
+    and the subtree's counts, as the drafting user sees them."""
+    from responsibilities import rules as list_rules
+    from responsibilities.selectors.duties import personal_lists, subtree_signing
+
+    org, year = context.organisation, context.year
+    own = personal_lists(org, year, user=context.user)
+    if not own:
+        return [Part(paragraphs=[_("本年度本级尚无班子成员个人责任清单。")])]
+    unsigned = [rl.person.name for rl in own if rl.signature_state == list_rules.UNSIGNED and rl.person_id]
+    changed = [rl.person.name for rl in own if rl.signature_state == list_rules.CHANGED and rl.person_id]
+    signed = len(own) - len(unsigned) - len(changed)
+    paragraphs = [
+        _("本级班子成员个人责任清单%(lists)s份，本人签收%(signed)s份。") % {"lists": len(own), "signed": signed}
+    ]
+    if unsigned:
+        paragraphs.append(_("尚未签收：%(names)s。") % {"names": "、".join(unsigned)})
+    if changed:
+        paragraphs.append(_("签收后清单有修改、尚未重新签收：%(names)s。") % {"names": "、".join(changed)})
+    counts = subtree_signing(context.user, org, year)
+    paragraphs.append(
+        _(
+            "本级及所属党组织个人责任清单%(lists)s份，已签收%(signed)s份，未签收%(unsigned)s份，签收后已修改%(changed)s份。"
+        )
+        % {"lists": counts.lists, "signed": counts.signed, "unsigned": counts.unsigned, "changed": counts.changed}
+    )
+    return [Part(paragraphs=paragraphs)]
+
+
 def problems_section(context: ReportContext) -> list[Part]:
     """四、问题整改情况: problems found in the subtree in the year, rectified (已销号), overdue."""
     from responsibilities.models import ProblemStatus
@@ -314,6 +370,8 @@ def register_builtin_sections() -> None:
     register_report_section("lists", 10, gettext_lazy("责任清单制定和落实情况"), lists_section)
     register_report_section("issued", 20, gettext_lazy("向下级传导压力情况"), issued_section)
     register_report_section("inspections", 30, gettext_lazy("接受检查考核情况"), inspections_section)
+    register_report_section("duty", 40, gettext_lazy("履责纪实情况"), duty_section)
+    register_report_section("signing", 45, gettext_lazy("责任书签收情况"), signing_section)
     register_report_section("problems", 50, gettext_lazy("问题整改情况"), problems_section)
     register_report_section("accountability", 60, gettext_lazy("提醒约谈和问责情况"), accountability_section)
     register_report_section("next_steps", 90, gettext_lazy("存在的问题和下一步打算"), next_steps_section)

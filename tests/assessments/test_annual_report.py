@@ -137,9 +137,11 @@ def test_draft_is_written_from_the_years_data_and_addressed_to_the_upper_level(t
         "一、责任清单制定和落实情况",
         "二、向下级传导压力情况",
         "三、接受检查考核情况",
-        "四、问题整改情况",
-        "五、提醒约谈和问责情况",
-        "六、存在的问题和下一步打算",
+        "四、履责纪实情况",
+        "五、责任书签收情况",
+        "六、问题整改情况",
+        "七、提醒约谈和问责情况",
+        "八、存在的问题和下一步打算",
     ]
     assert "（一）清单制定情况" in lines
     assert "分解具体任务2项，已完成1项，完成率50%" in report.body
@@ -157,15 +159,55 @@ def test_a_registered_section_takes_its_place_and_number_without_touching_the_ot
     def signatures(context):
         return [annual_report.Part(paragraphs=[f"{context.organisation.name}班子成员均已签收责任清单。"])]
 
-    annual_report.register_report_section("signatures", 40, "责任清单签收情况", signatures)
+    annual_report.register_report_section("signatures", 35, "责任清单签收情况", signatures)
     try:
         report = _draft(tree, office_staff)
     finally:
         del annual_report.SECTIONS["signatures"]
     lines = report.body.splitlines()
     assert lines.index("四、责任清单签收情况") + 1 == lines.index("测试市委班子成员均已签收责任清单。")
-    assert "五、问题整改情况" in lines
-    assert "七、存在的问题和下一步打算" in lines
+    assert "五、履责纪实情况" in lines
+    assert "九、存在的问题和下一步打算" in lines
+
+
+def test_the_draft_counts_the_teams_duty_records_and_names_who_has_not_signed(tree, office_staff, superuser, secretary):
+    from responsibilities.models import DutyKind, ListKind, ResponsibilityList
+    from responsibilities.services import duties as duty_services
+    from tests.responsibilities.list_factories import add_member
+
+    member_user = make_user("member", tree["own"], Role.LEADER, superuser)
+    member = add_member(tree["own"], superuser, name="张委员", user=member_user)
+    committee_list(tree["own"], superuser)
+    member_list = ResponsibilityList.objects.get(organisation=tree["own"], year=THIS_YEAR, person=member)
+    secretary_list = ResponsibilityList.objects.get(organisation=tree["own"], year=THIS_YEAR, kind=ListKind.SECRETARY)
+    for kind in ("谈心谈话", "谈心谈话", "讲党课"):
+        duty_services.duty_record_create(
+            person=member,
+            kind=DutyKind.objects.get(name=kind),
+            day=date.today(),
+            content="记录一次履责。",
+            items=[member_list.items.first()],
+            by=member_user,
+        )
+    for personal in (member_list, secretary_list):
+        personal.refresh_from_db()
+        org_services.list_transition(
+            responsibility_list=personal, version=personal.version, target="submitted", by=office_staff
+        )
+    duty_services.list_sign(responsibility_list=member_list, by=member_user)
+
+    lines = _draft(tree, office_staff).body.splitlines()
+    duty = lines.index("四、履责纪实情况")
+    assert lines[duty + 1 : duty + 3] == [
+        "本年度班子成员记录履责纪实3件，其中谈心谈话2件、讲党课1件。",
+        "本级及所属党组织共记录履责纪实3件。",
+    ]
+    signing = lines.index("五、责任书签收情况")
+    assert lines[signing + 1 : signing + 4] == [
+        "本级班子成员个人责任清单2份，本人签收1份。",
+        "尚未签收：王书记。",
+        "本级及所属党组织个人责任清单2份，已签收1份，未签收1份，签收后已修改0份。",
+    ]
 
 
 def test_only_the_organisations_own_office_or_secretary_drafts(tree, superuser, leader):
