@@ -1,7 +1,7 @@
 """Task tallies: the counts behind the roll-up and the early warning, kept by PostgreSQL as tasks change.
 
 A province's root sees half a million tasks at five thousand organisations; counting them on each
-page view took a third of a second or more. Two tables hold the counts instead:
+page view took a third of a second or more. Three tables hold the counts instead:
 
 ``TaskTally``
     For every organisation, the active tasks of its whole subtree per year, status and deadline.
@@ -9,6 +9,11 @@ page view took a third of a second or more. Two tables hold the counts instead:
     large the tree, exact to the day. A task counts for its own organisation and every ancestor,
     found by the prefixes of the organisation's path; moving an organisation moves its subtree's
     counts between ancestors (``move_tallies``).
+
+``ItemTally``
+    The same counts per year, list kind, item number and status (no deadline): the 驾驶舱's
+    completion of each responsibility item over the subtree, kept by the same statement triggers
+    and moved with ``TaskTally``.
 
 ``OverdueTally``
     For every organisation and person (no person: the committee list), the active tasks not done
@@ -39,6 +44,7 @@ LIST = "responsibilities_responsibilitylist"
 ORGANISATION = "responsibilities_organisation"
 TALLY = "responsibilities_tasktally"
 OVERDUE = "responsibilities_overduetally"
+ITEM_TALLY = "responsibilities_itemtally"
 CLOCK = "responsibilities_overdueclock"
 STEPLEN = 4  # treebeard's MP_Node.steplen, checked against the model by a test
 
@@ -62,6 +68,26 @@ _UPSERT = f"""
     INSERT INTO {TALLY} ({KEY}, task_count)
     SELECT {KEY}, delta FROM expanded WHERE delta <> 0 ORDER BY {KEY}
     ON CONFLICT ({KEY}) DO UPDATE SET task_count = {TALLY}.task_count + EXCLUDED.task_count;
+"""
+
+# The same changes per list kind and item number (the 驾驶舱's completion per responsibility item).
+ITEM_KEY = "organisation_id, year, kind, number, status"
+
+_ITEM_EXPANDED = f"""
+    SELECT ancestor.id AS organisation_id, l.year, l.kind, i.number, c.status, SUM(c.delta) AS delta
+    FROM changes c
+    JOIN {ITEM} i ON i.id = c.item_id
+    JOIN {LIST} l ON l.id = i.responsibility_list_id
+    JOIN {ORGANISATION} o ON o.id = l.organisation_id
+    CROSS JOIN LATERAL generate_series(1, length(o.path) / {STEPLEN}) AS level(n)
+    JOIN {ORGANISATION} ancestor ON ancestor.path = substr(o.path, 1, level.n * {STEPLEN})
+    GROUP BY 1, 2, 3, 4, 5
+"""
+
+_ITEM_UPSERT = f"""
+    INSERT INTO {ITEM_TALLY} ({ITEM_KEY}, task_count)
+    SELECT {ITEM_KEY}, delta FROM expanded WHERE delta <> 0 ORDER BY {ITEM_KEY}
+    ON CONFLICT ({ITEM_KEY}) DO UPDATE SET task_count = {ITEM_TALLY}.task_count + EXCLUDED.task_count;
 """
 
 # Each changed task that is overdue on the clock's day, per organisation and person of its list.
@@ -110,6 +136,7 @@ def trigger_body(operation: str) -> str:
             RETURN NULL;  -- only fields the counts ignore changed (a version, a title)
         END IF;
         WITH changes AS ({changes}), expanded AS ({_EXPANDED}) {_UPSERT}
+        WITH changes AS ({changes}), expanded AS ({_ITEM_EXPANDED}) {_ITEM_UPSERT}
         -- Held until commit: the clock cannot move while this transaction's counts are open.
         SELECT as_of INTO clock_day FROM {CLOCK} WHERE id = 1 FOR SHARE;
         IF clock_day IS NOT NULL THEN  -- no clock: the next ``advance_clock`` counts from scratch
@@ -150,9 +177,22 @@ def rebuild(using=None) -> None:
         cursor.execute(f"LOCK TABLE {TASK} IN SHARE MODE")  # no task changes while recounting
         cursor.execute(f"DELETE FROM {TALLY}")
         cursor.execute(f"WITH changes AS ({ALL_TASKS}), expanded AS ({_EXPANDED}) {_UPSERT}")
+        _recount_items(cursor)
         cursor.execute(f"SELECT as_of FROM {CLOCK} WHERE id = 1 FOR UPDATE")
         row = cursor.fetchone()
         _recount_overdue(cursor, row[0] if row else timezone.localdate())
+
+
+def _recount_items(cursor) -> None:
+    cursor.execute(f"DELETE FROM {ITEM_TALLY}")
+    cursor.execute(f"WITH changes AS ({ALL_TASKS}), expanded AS ({_ITEM_EXPANDED}) {_ITEM_UPSERT}")
+
+
+def rebuild_items(using=None) -> None:
+    """Recount the per-item table alone (to repair it; migration 0022 made it with a frozen copy)."""
+    with (using or connection).cursor() as cursor:
+        cursor.execute(f"LOCK TABLE {TASK} IN SHARE MODE")
+        _recount_items(cursor)
 
 
 def _recount_overdue(cursor, day: date) -> None:
@@ -223,6 +263,22 @@ def move_tallies(organisation_id: int, *, leaving: list[int], joining: list[int]
             """,
             [leaving, joining, organisation_id],
         )
+        cursor.execute(
+            f"""
+            WITH expanded AS (
+                SELECT ancestor.id AS organisation_id, t.year, t.kind, t.number, t.status,
+                       t.task_count * ancestor.sign AS delta
+                FROM {ITEM_TALLY} t
+                CROSS JOIN (
+                    SELECT id, -1 AS sign FROM unnest(%s::bigint[]) AS id
+                    UNION ALL SELECT id, 1 AS sign FROM unnest(%s::bigint[]) AS id
+                ) ancestor
+                WHERE t.organisation_id = %s
+            )
+            {_ITEM_UPSERT}
+            """,
+            [leaving, joining, organisation_id],
+        )
 
 
 def _differences(label: str, rows: str, expanded: str, table: str, column: str, key: str, limit: int) -> list[tuple]:
@@ -246,6 +302,7 @@ def _differences(label: str, rows: str, expanded: str, table: str, column: str, 
 def discrepancies(limit: int = 20) -> list[tuple]:
     """Where a count differs from a direct count of the tasks: (table, key…, kept, counted)."""
     wrong = _differences("tally", ALL_TASKS, _EXPANDED, TALLY, "task_count", KEY, limit)
+    wrong += _differences("item", ALL_TASKS, _ITEM_EXPANDED, ITEM_TALLY, "task_count", ITEM_KEY, limit)
     with connection.cursor() as cursor:
         cursor.execute(
             f"""

@@ -4,13 +4,21 @@ import django.db.models.deletion
 import pgtrigger.compiler
 import pgtrigger.migrations
 from django.db import migrations, models
+from django.utils import timezone
 
 from responsibilities import tallies
 
 
 def count_tasks(apps, schema_editor):
-    # Fills both tables (0005 made the first). Uses today's SQL: if the tables change, freeze a copy here.
-    tallies.rebuild(using=schema_editor.connection)
+    # Fills both tables (0005 made the first): the task and overdue counts as ``tallies.rebuild`` made
+    # them before 0022 added the per-item table (which 0022 fills itself).
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute(f"LOCK TABLE {tallies.TASK} IN SHARE MODE")
+        cursor.execute(f"DELETE FROM {tallies.TALLY}")
+        cursor.execute(f"WITH changes AS ({tallies.ALL_TASKS}), expanded AS ({tallies._EXPANDED}) {tallies._UPSERT}")
+        cursor.execute(f"SELECT as_of FROM {tallies.CLOCK} WHERE id = 1 FOR UPDATE")
+        row = cursor.fetchone()
+        tallies._recount_overdue(cursor, row[0] if row else timezone.localdate())
 
 
 class Migration(migrations.Migration):

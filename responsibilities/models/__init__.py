@@ -13,6 +13,7 @@ from responsibilities.models.lists import (  # noqa: F401
     STAFF_ROLES,
     Evidence,
     IssuedTask,
+    ItemTally,
     ListItem,
     ListKind,
     ListStatus,

@@ -485,6 +485,29 @@ class TaskTally(models.Model):
         return f"{self.organisation_id} {self.year} {self.status} {self.deadline}: {self.task_count}"
 
 
+class ItemTally(models.Model):
+    """Active tasks of an organisation's whole subtree, per year, list kind, item number and status
+    (the 驾驶舱's completion per responsibility item; see ``tallies``). Kept by the same triggers as
+    ``TaskTally``; never edited, so no history."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=32, choices=ListKind.choices)
+    number = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=16, choices=TaskStatus.choices)
+    task_count = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("责任事项任务统计")
+        verbose_name_plural = _("责任事项任务统计")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "year", "kind", "number", "status"], name="item_tally_key"),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation_id} {self.year} {self.kind} {self.number} {self.status}: {self.task_count}"
+
+
 class OverdueTally(models.Model):
     """Overdue tasks of an organisation's or a person's open lists on the overdue clock's day (see ``tallies``)."""
 

@@ -3,21 +3,30 @@ month against last year, tasks by warning colour, problems found and rectified.
 
 Every figure is a count over the organisation's whole subtree, readable by whoever may see the
 organisation (as the roll-up's are: ``OrganisationCountQuerySet``); the view has checked that with
-``organisation_for``. The lower levels, the months and the colours are read from the maintained
-tallies (``responsibilities.tallies``), so their cost does not grow with the subtree; the items have
-no tally and are one grouped count over the subtree's list items and tasks of the year.
+``organisation_for``. The lower levels, the months, the colours and the items are read from the
+maintained tallies (``responsibilities.tallies``: ``TaskTally`` and ``ItemTally``), so their cost does
+not grow with the subtree.
 """
 
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce, ExtractMonth
 from django.utils.translation import gettext as _
 
 from core.panels import DashboardSection
 from responsibilities import rules
-from responsibilities.models import ListItem, ListKind, Organisation, TaskStatus, TaskTally
+from responsibilities.models import (
+    ItemTally,
+    ListItem,
+    ListKind,
+    ListTemplateVersion,
+    Organisation,
+    ResponsibilityList,
+    TaskStatus,
+    TaskTally,
+)
 from responsibilities.selectors.lists import rollup, warning_thresholds
 from responsibilities.selectors.problems import problem_rollup
 
@@ -84,21 +93,60 @@ def _by_level(tallied) -> DashboardSection:
     )
 
 
-def item_counts(organisation: Organisation, year: int) -> list[dict]:
-    """Active tasks of the subtree's lists of the year, per list kind and item (number and title);
-    every item of those lists, with or without tasks (an item nobody has planned for is the most behind)."""
-    active = Q(tasks__archived_at__isnull=True)
-    return list(
-        ListItem.objects.filter(
-            responsibility_list__year=year,
-            responsibility_list__organisation__path__startswith=organisation.path,
-        )
-        .values("responsibility_list__kind", "number", "title")
-        .annotate(
-            total=Count("tasks", filter=active), done=Count("tasks", filter=active & Q(tasks__status=TaskStatus.DONE))
-        )
-        .order_by("responsibility_list__kind", "number", "title")
+def _items_of_year(organisation: Organisation, year: int) -> list[tuple[str, int, str]]:
+    """(kind, number, title) of every item the subtree's lists of the year hold: the items of the list
+    template in force that year, for the kinds of list the subtree has (lists are made from it and keep
+    its items). Two small queries, whatever the size of the subtree."""
+    kinds = set(
+        ResponsibilityList.objects.filter(year=year, organisation__path__startswith=organisation.path)
+        .order_by()
+        .values_list("kind", flat=True)
+        .distinct()
     )
+    if not kinds:
+        return []
+    versions = list(ListTemplateVersion.objects.values_list("pk", "effective_from_year"))
+    version = rules.template_in_force(versions, year)
+    if version is None:  # lists without a template (never made by the product): read their items
+        items = ListItem.objects.filter(
+            responsibility_list__year=year, responsibility_list__organisation__path__startswith=organisation.path
+        ).values_list("responsibility_list__kind", "number", "title")
+        return sorted(set(items))
+    return list(
+        ListTemplateVersion.objects.get(pk=version)
+        .items.filter(kind__in=kinds)
+        .order_by("kind", "number")
+        .values_list("kind", "number", "title")
+    )
+
+
+def item_counts(organisation: Organisation, year: int) -> list[dict]:
+    """Active tasks of the subtree's lists of the year, per list kind and item (number and title),
+    from ``ItemTally``; every item of those lists, with or without tasks (an item nobody has planned
+    for is the most behind)."""
+    counted = {
+        (row["kind"], row["number"]): row
+        for row in ItemTally.objects.filter(organisation=organisation, year=year)
+        .values("kind", "number")
+        .annotate(
+            total=Coalesce(Sum("task_count"), 0),
+            done=Coalesce(Sum("task_count", filter=Q(status=TaskStatus.DONE)), 0),
+        )
+        .order_by()
+    }
+    rows = []
+    for kind, number, title in _items_of_year(organisation, year):
+        row = counted.get((kind, number), {"total": 0, "done": 0})
+        rows.append(
+            {
+                "responsibility_list__kind": kind,
+                "number": number,
+                "title": title,
+                "total": row["total"],
+                "done": row["done"],
+            }
+        )
+    return sorted(rows, key=lambda row: (row["responsibility_list__kind"], row["number"], row["title"]))
 
 
 def _by_item(organisation: Organisation, year: int) -> list[DashboardSection]:

@@ -219,3 +219,26 @@ def test_the_command_reports_a_mismatch_and_repairs_it(forest, superuser):
 
     assert "一致" in out.getvalue()
     assert tallies.discrepancies() == []
+
+
+def test_item_counts_follow_each_task_to_its_item_and_every_ancestor(tree, superuser):
+    from responsibilities.models import ItemTally
+
+    county = committee_list(tree["child"], superuser)
+    add_task(county, superuser, number=3)
+    add_task(county, superuser, number=3, status=TaskStatus.DONE, completed_on=date(THIS_YEAR, 1, 2))
+    moved = add_task(county, superuser, number=5)
+
+    def counted(organisation, number):
+        rows = ItemTally.objects.filter(organisation=organisation, year=THIS_YEAR, kind=county.kind, number=number)
+        return dict(rows.values_list("status", "task_count").exclude(task_count=0))
+
+    for organisation in (tree["child"], tree["own"], tree["parent"]):  # the county and its ancestors
+        assert counted(organisation, 3) == {"not_started": 1, "done": 1}
+        assert counted(organisation, 5) == {"not_started": 1}
+    assert counted(tree["sibling"], 3) == {}
+    moved.item = county.items.get(number=3)
+    moved.save()  # a task moved to another item leaves the first item's count
+    assert counted(tree["parent"], 3) == {"not_started": 2, "done": 1}
+    assert counted(tree["parent"], 5) == {}
+    assert tallies.discrepancies() == []
