@@ -341,6 +341,16 @@ def overdue_tasks(user, day: date, root: Organisation | None = None) -> QuerySet
     return tasks
 
 
+def overdue_task_rows(user, day: date) -> QuerySet[Task]:
+    """预警提醒's working table: every overdue task the user sees (``overdue_tasks``), with its list,
+    organisation and person, and ``intervened`` for its warning colour."""
+    return (
+        overdue_tasks(user, day)
+        .select_related("item__responsibility_list__organisation", "item__responsibility_list__person")
+        .annotate(intervened=intervened_after_deadline())
+    )
+
+
 def warning_groups(user, day: date, root: Organisation | None = None, repeat_only: bool = False):
     """Who is late: one row per (organisation, person) with the count of overdue tasks, worst first.
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accountability import exports, permissions, rules, selectors, services
-from accountability.filters import CaseFilterSet
+from accountability.filters import CaseFilterSet, OverdueTaskFilterSet
 from accountability.forms import (
     MEASURE_FIELDS,
     AdoptionForm,
@@ -46,6 +46,7 @@ from core.views import (
     save_or_show_errors,
     transition_conflict,
 )
+from responsibilities.selectors import lists as list_selectors
 from responsibilities.selectors import organisations as org_selectors
 from responsibilities.selectors import problems as problem_selectors
 
@@ -682,37 +683,101 @@ def screening(request):
 # ---- Early warning ----------------------------------------------------------------------------
 
 
-@require_GET
-@private_no_store
-def early_warning(request):
-    today = _today()
-    repeat_only = request.GET.get("repeat") == "1"
-    groups = selectors.warning_groups(request.user, today, repeat_only=repeat_only)
-    page = Paginator(groups, 20).get_page(request.GET.get("page"))
-    rows = selectors.warning_rows(request.user, today, page.object_list)
-    secretary_ids = permissions.secretary_of(request.user, today)
-    for row in rows:
-        row.can_intervene = permissions.may_intervene(request.user, row.organisation, secretary_ids)
-    overdue_orders = list(org_selectors.overdue_orders(request.user, today)[:20])
-    overdue_problems = problem_selectors.decorate(problem_selectors.overdue_problems(request.user, today)[:20], today)
-    recent = list(selectors.interventions_visible_to(request.user)[:10])
-    for intervention in recent:
-        intervention.can_follow_up = permissions.may_intervene(request.user, intervention.organisation, secretary_ids)
-    return render(
-        request,
-        "accountability/early_warning.html",
-        {
-            "rows": rows,
-            "page": page,
+def _list_owner(task):
+    listed = task.item.responsibility_list
+    return listed.person.name if listed.person_id else _("党委（党组）清单")
+
+
+class EarlyWarning(WorkingList):
+    """预警提醒. Above: who is late, one row per person (or committee list) with the count of overdue
+    tasks, the measures taken and the one-click next step; those rows come from two code paths (the
+    overdue tallies, or the tasks counted when the clock is behind: ``selectors.warning_groups``),
+    so they are no flat table: they follow the organisation filter only, and page with ``page``.
+    Below: the overdue tasks themselves as the working table (core.tables): filtered by organisation,
+    list year and warning colour, sorted, paginated with ``tasks_page``, exported as shown."""
+
+    template_name = "accountability/early_warning.html"
+    filterset_class = OverdueTaskFilterSet
+    rows_name = "tasks"
+    page_param = "tasks_page"
+    default_sort = ("deadline", "item__responsibility_list__organisation__path")
+    export_title = gettext_lazy("逾期未完成的任务")
+    columns = [
+        Column(
+            "organisation",
+            gettext_lazy("组织"),
+            sort="item__responsibility_list__organisation__path",
+            value=lambda t: t.item.responsibility_list.organisation.name,
+            width=24,
+        ),
+        Column(
+            "person",
+            gettext_lazy("责任人"),
+            sort="item__responsibility_list__person__name",
+            value=_list_owner,
+            width=14,
+        ),
+        Column("title", gettext_lazy("具体任务"), sort="title", value=lambda t: t.title, width=40),
+        Column("deadline", gettext_lazy("完成时限"), sort="deadline", value=lambda t: t.deadline, width=12),
+        Column(
+            "warning",
+            gettext_lazy("预警"),
+            value=lambda t: t.warning.word if t.warning else "",
+            width=12,
+        ),
+        Column("status", gettext_lazy("状态"), sort="status", value=lambda t: t.get_status_display(), width=10),
+    ]
+
+    def get_queryset(self):
+        self.today = _today()
+        return selectors.overdue_task_rows(self.request.user, self.today)
+
+    def filtered(self):
+        self.filterset, rows = super().filtered()
+        return self.filterset, rows
+
+    def decorate(self, rows):
+        rows = list(rows)
+        thresholds = list_selectors.warning_thresholds()
+        for task in rows:
+            list_selectors.annotate_deadline_state(task, self.today, thresholds)
+        return rows
+
+    def get_context(self):
+        request, user, today = self.request, self.request.user, self.today
+        repeat_only = request.GET.get("repeat") == "1"
+        valid = self.filterset.is_valid()
+        root = self.filterset.form.cleaned_data.get("organisation") if valid else None
+        groups = selectors.warning_groups(request.user, today, root=root, repeat_only=repeat_only)
+        page = Paginator(groups, 20).get_page(request.GET.get("page"))
+        rows = selectors.warning_rows(request.user, today, page.object_list)
+        secretary_ids = permissions.secretary_of(request.user, today)
+        for row in rows:
+            row.can_intervene = permissions.may_intervene(request.user, row.organisation, secretary_ids)
+        overdue_orders = list(org_selectors.overdue_orders(request.user, today)[:20])
+        overdue_problems = problem_selectors.decorate(
+            problem_selectors.overdue_problems(request.user, today)[:20], today
+        )
+        recent = list(selectors.interventions_visible_to(request.user)[:10])
+        for intervention in recent:
+            intervention.can_follow_up = permissions.may_intervene(user, intervention.organisation, secretary_ids)
+        groups_query = request.GET.copy()
+        groups_query.pop("page", None)
+        groups_query.pop("format", None)
+        return {
+            "rows": rows,  # the groups (the tasks' table is ``tasks``)
+            "groups_page": page,
+            "groups_query": groups_query.urlencode(),
             "today": today,
             "kinds": InterventionKind.choices,
             "repeat_only": repeat_only,
-            "query": "repeat=1" if repeat_only else "",
             "recent": recent,
             "overdue_orders": overdue_orders,
             "overdue_problems": overdue_problems,
-        },
-    )
+        }
+
+
+early_warning = private_no_store(EarlyWarning.as_view())
 
 
 @require_POST

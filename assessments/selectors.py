@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.shortcuts import get_object_or_404
 
 from assessments import rules
@@ -15,6 +15,8 @@ from assessments.models import (
     Deduction,
     EvaluationRound,
     EvaluationSubject,
+    GradeBand,
+    GradeSubject,
     Hearing,
     HearingEvaluation,
     HearingFile,
@@ -319,12 +321,15 @@ class ResultsTable:
     chart: dict  # the year-on-year chart of the first twelve rows, for Chart.js
 
 
-def results_table(user, scheme: Scheme) -> ResultsTable:
+def results_table(user, scheme: Scheme, rows=None, years: list[int] | None = None) -> ResultsTable:
     """The results page's table: each result with its composites of earlier years (the same
     assessor's annual schemes), the change since the last of them, and its contribution to the
-    comprehensive assessment (综合考核) at the scheme's party-building weight."""
-    rows = list(results_of(user, scheme))
-    years, by_org = history(user, scheme, [row.organisation for row in rows])
+    comprehensive assessment (综合考核) at the scheme's party-building weight. ``rows`` are the
+    results to decorate (all the user sees, unless the working table gives one page of them) and
+    ``years`` the history's columns (``history_years``): one query for the history, whatever the rows."""
+    rows = list(results_of(user, scheme) if rows is None else rows)
+    found_years, by_org = history(user, scheme, [row.organisation_id for row in rows])
+    years = found_years if years is None else years
     for row in rows:
         row.history = [by_org[row.organisation_id].get(year) for year in years]
         earlier = [v for y, v in sorted(by_org[row.organisation_id].items()) if y < scheme.year and v is not None]
@@ -338,6 +343,33 @@ def results_table(user, scheme: Scheme) -> ResultsTable:
         ],
     }
     return ResultsTable(rows=rows, years=years, chart=chart)
+
+
+def history_years(user, scheme: Scheme) -> list[int]:
+    """The years of the results page's history columns: the same assessor's annual schemes up to
+    this one with a result of an organisation the user sees among this scheme's results (one query)."""
+    return sorted(
+        Result.objects.for_user(user)
+        .filter(
+            scheme__assessor=scheme.assessor,
+            scheme__kind=SchemeKind.ANNUAL,
+            scheme__year__lte=scheme.year,
+            organisation__in=results_of(user, scheme).values("organisation"),
+        )
+        .order_by()
+        .values_list("scheme__year", flat=True)
+        .distinct()
+    )
+
+
+def grade_position(scheme_field: str = "scheme") -> Subquery:
+    """Annotation: a result's grade as a number that sorts the best grade first (minus the band's
+    minimum score; no grade sorts last)."""
+    return Subquery(
+        GradeBand.objects.filter(
+            scheme=OuterRef(scheme_field), subject=GradeSubject.TEAM, grade=OuterRef("grade")
+        ).values(position=-F("min_score"))[:1]
+    )
 
 
 # ---- 述责述廉 ------------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessments import exports, permissions, rules, selectors, services, tasks
-from assessments.filters import InspectionFilterSet
+from assessments.filters import InspectionFilterSet, ResultFilterSet
 from assessments.forms import (
     AwardForm,
     BallotCodeForm,
@@ -562,42 +562,100 @@ def _refused(form, error):
 # ---- Results ------------------------------------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
-@private_no_store
-def results(request, pk):
-    scheme = selectors.scheme_for(request.user, pk)
-    manage = permissions.may_manage(request.user, scheme)
-    if request.method == "POST":
-        if not manage:
+class ResultList(WorkingList):
+    """考核结果 as a working table (core.tables): sorted by rank, composite, grade or organisation,
+    filtered by organisation (subtree) and grade, paginated, exported as shown; with the history
+    columns, the line chart of the page's first twelve rows and the secretaries' results below.
+    POST recomputes the results (the scheme's managers only). Rows through ``selectors.results_of``."""
+
+    http_method_names = ["get", "post"]
+    template_name = "assessments/results.html"
+    default_sort = ("rank", "organisation__path")
+    page_size = 50
+
+    def dispatch(self, request, *args, **kwargs):
+        self.scheme = selectors.scheme_for(request.user, kwargs["pk"])
+        self.manage = permissions.may_manage(request.user, self.scheme)
+        return super().dispatch(request, *args, **kwargs)
+
+    @property
+    def filterset_class(self):
+        return ResultFilterSet.for_scheme(self.scheme)
+
+    def get_queryset(self):
+        return selectors.results_of(self.request.user, self.scheme).annotate(grade_position=selectors.grade_position())
+
+    def get_columns(self):
+        if not hasattr(self, "years"):
+            self.years = selectors.history_years(self.request.user, self.scheme)
+        return [
+            Column("rank", gettext_lazy("排名"), sort="rank", value=lambda r: r.rank, width=8),
+            Column(
+                "organisation",
+                gettext_lazy("组织"),
+                sort="organisation__path",
+                value=lambda r: r.organisation.display_name,
+                width=24,
+            ),
+            Column("routine", gettext_lazy("平时检查"), value=lambda r: r.routine_base, width=10),
+            Column("annual", gettext_lazy("年终考核"), value=lambda r: r.annual_base, width=10),
+            Column("mass", gettext_lazy("群众评价"), value=lambda r: r.mass, width=10),
+            Column("bonus", gettext_lazy("加分"), value=lambda r: r.bonus if r.bonus else None, width=8),
+            Column(
+                "composite",
+                gettext_lazy("综合得分（含加分）"),
+                sort="composite",
+                value=lambda r: r.composite,
+                width=12,
+            ),
+            Column("contribution", gettext_lazy("综合考核中的党建得分"), value=lambda r: r.contribution, width=14),
+            Column("grade", gettext_lazy("等次"), sort="grade_position", value=lambda r: r.grade_label, width=10),
+            *[
+                Column(f"y{year}", str(year), value=lambda r, i=index: r.history[i], width=8)
+                for index, year in enumerate(self.years)
+            ],
+            Column("change", gettext_lazy("较上年"), value=lambda r: r.change, width=8),
+            Column("note", gettext_lazy("说明"), value=lambda r: r.note, width=30),
+        ]
+
+    def decorate(self, rows):
+        self.table = selectors.results_table(self.request.user, self.scheme, rows, self.years)
+        return self.table.rows
+
+    @property
+    def export_title(self):
+        return _("%(scheme)s 考核结果") % {"scheme": self.scheme.name}
+
+    def get_context(self):
+        return {
+            "scheme": self.scheme,
+            "leaders": selectors.leader_results_of(self.request.user, self.scheme),
+            "manage": self.manage,
+            "last_job": Job.objects.for_user(self.request.user).filter(key=tasks.results_key(self.scheme)).first()
+            if self.manage
+            else None,
+            "years": self.years,
+            "chart": self.table.chart,
+            "contribution_note": _(
+                "党建考核在综合考核中的权重为 %(w)s%%：综合考核中的党建得分 = 党建综合得分 × %(w)s%%。"
+            )
+            % {"w": rules.plain(self.scheme.party_building_weight)},
+        }
+
+    def post(self, request, *args, **kwargs):
+        if not self.manage:
             raise PermissionDenied
-        _job, started = tasks.start_results(scheme=scheme, by=request.user)
+        _job, started = tasks.start_results(scheme=self.scheme, by=request.user)
         messages.success(
             request,
             _("已开始在后台重新计算考核结果，完成后本页显示新结果。")
             if started
             else _("重新计算已在进行中，完成后本页显示新结果。"),
         )
-        return redirect("assessments:results", pk=scheme.pk)
-    table = selectors.results_table(request.user, scheme)
-    return render(
-        request,
-        "assessments/results.html",
-        {
-            "scheme": scheme,
-            "rows": table.rows,
-            "leaders": selectors.leader_results_of(request.user, scheme),
-            "manage": manage,
-            "last_job": Job.objects.for_user(request.user).filter(key=tasks.results_key(scheme)).first()
-            if manage
-            else None,
-            "years": table.years,
-            "chart": table.chart,
-            "contribution_note": _(
-                "党建考核在综合考核中的权重为 %(w)s%%：综合考核中的党建得分 = 党建综合得分 × %(w)s%%。"
-            )
-            % {"w": rules.plain(scheme.party_building_weight)},
-        },
-    )
+        return redirect("assessments:results", pk=self.scheme.pk)
+
+
+results = private_no_store(ResultList.as_view())
 
 
 @require_GET

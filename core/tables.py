@@ -163,6 +163,7 @@ class WorkingList(View):
     export_title = ""
     export_filename = ""
     rows_name = "rows"  # the template's name for the shown rows (also given as ``rows``)
+    page_param = "page"  # the GET parameter of the page number (another when a page shows two lists)
 
     def get_queryset(self):
         raise NotImplementedError
@@ -194,9 +195,9 @@ class WorkingList(View):
         filterset, rows = self.filtered()
         if request.GET.get("format") == "xlsx":
             return self.export(rows, columns)
-        page = Paginator(rows, self.page_size).get_page(request.GET.get("page"))
+        page = Paginator(rows, self.page_size).get_page(request.GET.get(self.page_param))
         query = request.GET.copy()
-        query.pop("page", None)
+        query.pop(self.page_param, None)
         without_sort = query.copy()
         without_sort.pop("sort", None)
         context = {
@@ -207,6 +208,7 @@ class WorkingList(View):
             "query": query.urlencode(),
             "headers": sort_headers(columns, filterset.sort_key(), without_sort.urlencode()),
             "export_query": (query.urlencode() + "&" if query else "") + "format=xlsx",
+            "page_param": self.page_param,
             **self.get_context(),
         }
         return render(request, self.template_name, context)

@@ -616,8 +616,13 @@ def test_scores_read_out_of_their_maximum_with_the_bonus_on_top(
     assert "百分制 92 ＋ 加分 8" in detail
     assert "合计 <strong>26 / 30</strong> ＋ 加分 2，含加分合计 28" in detail
     listing = client.get(reverse("assessments:results", args=[scheme.pk])).content.decode()
-    assert '<td class="text-end">92</td><td class="text-end">—</td>' in listing
-    assert '<td class="text-end">+8</td>\n      <td class="text-end fw-semibold">100</td>' in listing
+    assert (
+        '<td class="text-end" data-label="年终考核">92</td><td class="text-end" data-label="群众评价">—</td>' in listing
+    )
+    assert (
+        '<td class="text-end" data-label="加分">+8</td>\n      '
+        '<td class="text-end fw-semibold" data-label="综合得分（含加分）">100</td>'
+    ) in listing
     inspection = result.organisation.inspections.get(department="organisation")
     page = client.get(inspection.get_absolute_url()).content.decode()
     assert 'data-testid="inspection-total">26 / 30</strong>' in page
