@@ -324,7 +324,7 @@ def test_office_staff_reminds_then_talks_to_a_county_with_overdue_tasks(
     expect(talk.locator("td").nth(0)).to_have_text(today.isoformat())
     expect(talk.locator("td").nth(2)).to_have_text("测试县委")
     expect(talk.locator("td").nth(3)).to_have_text("责任清单有 2 项任务逾期未完成")
-    expect(talk.locator("td").nth(4)).to_have_text("office")
+    expect(talk.locator("td").nth(4)).to_have_text("未填写姓名的用户")  # names, never logins
     expect(recent.filter(has_text="提醒")).to_have_count(1)
     shoot("acc-22-talk-recorded")
     assert sorted(Intervention.objects.values_list("kind", flat=True)) == ["remind", "talk"]
