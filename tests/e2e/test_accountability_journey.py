@@ -37,7 +37,10 @@ FACTS = "对本县某局长违规发放津贴补贴问题，接到举报后既�
 
 def discipline_inspector(tree, superuser):
     """The city's 纪检 inspector: handles the cases of the city and below."""
-    return make_user("jijian", tree["own"], Role.INSPECTOR, superuser, department=Department.DISCIPLINE)
+    inspector = make_user("jijian", tree["own"], Role.INSPECTOR, superuser, department=Department.DISCIPLINE)
+    inspector.first_name = "纪检员"  # pages name people, never their logins
+    inspector.save(update_fields=["first_name"])
+    return inspector
 
 
 def county_secretary(tree, superuser):
@@ -98,7 +101,7 @@ def test_discipline_inspector_files_a_case_and_decides_it(page, live_server, log
     situation = "FQ-06 对违规违纪睁一只眼闭一只眼"
     for text in ("测试县委", "党委（党组）书记", "个人责任", "2025-03-15", "情节较重", situation, FACTS):
         expect(main).to_contain_text(text)
-    expect(main).to_contain_text("2025-04-01 由 jijian 立案")
+    expect(main).to_contain_text("2025-04-01 由 纪检员 立案")
     shoot("acc-03-case-filed")
 
     page.get_by_test_id("case-to-investigating").click()
