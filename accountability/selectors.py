@@ -379,10 +379,10 @@ def warning_groups(user, day: date, root: Organisation | None = None, repeat_onl
     )
 
 
-def warning_rows(user, day: date, groups, shown_tasks: int = 3) -> list[WarningRow]:
+def warning_rows(user, day: date, groups, shown_tasks: int = 3, thresholds=None) -> list[WarningRow]:
     """The rows of one page of ``warning_groups``, each with its first overdue tasks, the early-sign
     measures already taken, how many of the year's tasks were finished late, and the suggested next
-    step: five queries whatever the page size."""
+    step: five queries whatever the page size (six when the 蓝黄红 ``thresholds`` are not given)."""
     groups = list(groups)
     if not groups:
         return []
@@ -407,7 +407,7 @@ def warning_rows(user, day: date, groups, shown_tasks: int = 3) -> list[WarningR
         .annotate(intervened=intervened_after_deadline())
         .order_by("deadline", "pk")
     )
-    thresholds = list_selectors.warning_thresholds()
+    thresholds = thresholds or list_selectors.warning_thresholds()
     for task in first_tasks:
         list_selectors.annotate_deadline_state(task, day, thresholds)
         tasks[(task.item.responsibility_list.organisation_id, task.item.responsibility_list.person_id)].append(task)

@@ -736,11 +736,16 @@ class EarlyWarning(WorkingList):
         self.filterset, rows = super().filtered()
         return self.filterset, rows
 
+    def thresholds(self):
+        """The 蓝黄红 thresholds, read once for the table and the groups."""
+        if not hasattr(self, "_thresholds"):
+            self._thresholds = list_selectors.warning_thresholds()
+        return self._thresholds
+
     def decorate(self, rows):
         rows = list(rows)
-        thresholds = list_selectors.warning_thresholds()
         for task in rows:
-            list_selectors.annotate_deadline_state(task, self.today, thresholds)
+            list_selectors.annotate_deadline_state(task, self.today, self.thresholds())
         return rows
 
     def get_context(self):
@@ -750,7 +755,7 @@ class EarlyWarning(WorkingList):
         root = self.filterset.form.cleaned_data.get("organisation") if valid else None
         groups = selectors.warning_groups(request.user, today, root=root, repeat_only=repeat_only)
         page = Paginator(groups, 20).get_page(request.GET.get("page"))
-        rows = selectors.warning_rows(request.user, today, page.object_list)
+        rows = selectors.warning_rows(request.user, today, page.object_list, thresholds=self.thresholds())
         secretary_ids = permissions.secretary_of(request.user, today)
         for row in rows:
             row.can_intervene = permissions.may_intervene(request.user, row.organisation, secretary_ids)

@@ -497,6 +497,8 @@ class ItemTally(models.Model):
     status = models.CharField(max_length=16, choices=TaskStatus.choices)
     task_count = models.IntegerField(default=0)
 
+    objects = OrganisationCountQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("责任事项任务统计")
         verbose_name_plural = _("责任事项任务统计")
