@@ -9,6 +9,8 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # Every core runs tests (pytest-xdist); e.g. PYTEST_ARGS="tests/accountability -m 'not slow'" for a focused run.
+# Locally the test databases are reused (--reuse-db); under CI=true they are always made again, so that a
+# migration changed since the last run on the same server is never skipped.
 PYTEST_ARGS ?= -n auto
 
 .PHONY: run test bench guide install db stop migrate demo lint format messages backup restore help
@@ -90,7 +92,7 @@ test: install
 	  $(PY) manage.py check --fail-level WARNING && \
 	  $(PY) manage.py makemigrations --check --dry-run >/dev/null && \
 	  $(PY) manage.py compilemessages --ignore=.venv --ignore=.pgdata >/dev/null && \
-	  $(PY) -m pytest $(PYTEST_ARGS)
+	  $(PY) -m pytest $(PYTEST_ARGS) $(if $(filter true,$(CI)),--create-db)
 
 # The user guide's pictures (docs/使用手册.md): its browser journey on the demo, saving into docs/images/guide/.
 guide: install
