@@ -4,7 +4,6 @@ merged results, grades and the use of results."""
 import hashlib
 import hmac
 import secrets
-import uuid
 from decimal import Decimal
 
 import pgtrigger
@@ -18,7 +17,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from assessments import rules
-from core import scope
+from core import scope, uploads
 from core.models import (
     ArchivableModel,
     VersionedModel,
@@ -995,8 +994,7 @@ class HearingReport(VersionedModel):
 
 
 def hearing_file_path(instance, filename):
-    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"hearings/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension}"
+    return uploads.stored_name("hearings", filename)
 
 
 @track_history()

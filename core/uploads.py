@@ -4,11 +4,13 @@ The content is recognised from its first bytes (magic numbers). A pure-Python ch
 short allowlist is simpler and more exact than libmagic, which would add a system dependency.
 """
 
+import uuid
 import zipfile
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 # extension → (content type sent on download, content family recognised from the bytes)
@@ -27,6 +29,14 @@ ALLOWED = {
 # The file picker's filter: every allowed extension, and image/* so that a phone offers its camera
 # (a phone's photo arrives as JPEG; the bytes are checked on arrival all the same).
 ACCEPT = ",".join(["image/*", *(f".{extension}" for extension in ALLOWED)])
+
+
+def stored_name(folder: str, filename: str) -> str:
+    """Where an uploaded file is stored: a generated name under ``folder/<year>/<month>/`` keeping
+    only the extension; the uploaded name is kept as metadata, never as a path. The models' upload_to
+    callables (named in their migrations) call this."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"{folder}/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension}"
 
 
 def accepted_help() -> str:

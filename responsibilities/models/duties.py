@@ -2,8 +2,6 @@
 and the items of his or her own list it fulfils) and 责任书签收 (a team member's signature on his or
 her own list for the year)."""
 
-import uuid
-
 import pgtrigger
 from django.conf import settings
 from django.db import models
@@ -12,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core import scope
+from core import scope, uploads
 from core.models import VersionedModel, refuse_deletes, track_history, track_links
 from responsibilities.models.lists import ListItem, ResponsibilityList, list_visibility
 from responsibilities.models.organisations import Organisation, Person
@@ -115,8 +113,7 @@ class OfDutyRecordQuerySet(scope.ScopedQuerySet):
 
 
 def duty_file_path(instance, filename):
-    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"duty/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension}"
+    return uploads.stored_name("duty", filename)
 
 
 @track_history()

@@ -1,7 +1,5 @@
 """Responsibility lists (责任清单): templates, annual lists, tasks, progress, evidence, cascade."""
 
-import uuid
-
 import pgtrigger
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -11,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core import scope
+from core import scope, uploads
 from core.models import ArchivableModel, Job, VersionedModel, refuse_deletes, track_history
 from core.search import trigram_index
 from responsibilities import tallies
@@ -583,8 +581,7 @@ class ProgressEntry(models.Model):
 
 def evidence_path(instance, filename):
     """A generated name: the uploaded file name is kept only as metadata, never as a path."""
-    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"evidence/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension}"
+    return uploads.stored_name("evidence", filename)
 
 
 @track_history()

@@ -1,7 +1,5 @@
 """督办 (supervision orders): an upper organisation's notice that recipients must answer by a deadline."""
 
-import uuid
-
 import pgtrigger
 from django.conf import settings
 from django.db import models
@@ -10,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core import scope
+from core import scope, uploads
 from core.models import VersionedModel, refuse_deletes, track_history, track_links
 from responsibilities import tallies
 from responsibilities.models.lists import STAFF_ROLES, OrganisationCountQuerySet, Task
@@ -228,8 +226,7 @@ class OrderTally(models.Model):
 
 
 def reply_file_path(instance, filename):
-    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"supervision/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension}"
+    return uploads.stored_name("supervision", filename)
 
 
 @track_history()

@@ -1,8 +1,6 @@
 """问题清单 and 整改: a problem found at an organisation, its rectification measures (整改措施) with
 progress and evidence, and its 复核 and 销号 by the organisation that found it or one above."""
 
-import uuid
-
 import pgtrigger
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -12,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core import scope
+from core import scope, uploads
 from core.models import VersionedModel, refuse_deletes, track_history, track_links
 from responsibilities import tallies
 from responsibilities.models.lists import STAFF_ROLES, ListItem, OrganisationCountQuerySet, list_visibility
@@ -302,8 +300,7 @@ class MeasureProgress(models.Model):
 
 
 def measure_file_path(instance, filename):
-    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"rectification/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension}"
+    return uploads.stored_name("rectification", filename)
 
 
 @track_history()
