@@ -83,6 +83,7 @@ class ResponsibilitiesConfig(AppConfig):
         )
         register_menu_entry("lists", _("履责纪实"), "responsibilities:duty_list", order=15)
         register_menu_entry("lists", _("督办"), "responsibilities:order_list", order=20)
+        register_menu_entry("lists", _("下发的任务"), "responsibilities:issued_task_list", order=22)
         register_menu_entry("lists", _("问题清单"), "responsibilities:problem_list", order=25)
         register_menu_entry("lists", _("清单模板"), "responsibilities:template_list", order=30)
         register_menu_entry("reference", _("组织架构"), "responsibilities:organisation_tree", order=10)

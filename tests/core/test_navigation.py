@@ -16,35 +16,35 @@ CASE_ACCOUNTABILITY = ("问责", ["问责案件", "资格筛查", "负面清单"
 EXPECTED = {
     "office_staff": [
         WORKBENCH,
-        ("责任清单", ["履责纪实", "督办", "问题清单", "清单模板"]),
+        ("责任清单", ["履责纪实", "督办", "下发的任务", "问题清单", "清单模板"]),
         ASSESSMENTS,
         PUBLIC_ACCOUNTABILITY,
         REFERENCE,
     ],
     "leader": [
         WORKBENCH,
-        ("责任清单", ["我的责任清单", "履责纪实", "督办", "问题清单", "清单模板"]),
+        ("责任清单", ["我的责任清单", "履责纪实", "督办", "下发的任务", "问题清单", "清单模板"]),
         ASSESSMENTS,
         PUBLIC_ACCOUNTABILITY,
         REFERENCE,
     ],
     "inspector": [
         WORKBENCH,
-        ("责任清单", ["履责纪实", "督办", "问题清单", "清单模板"]),
+        ("责任清单", ["履责纪实", "督办", "下发的任务", "问题清单", "清单模板"]),
         ASSESSMENTS,
         CASE_ACCOUNTABILITY,
         REFERENCE,
     ],
     "outsider": [
         ("工作台", ["我的工作台", "我的任务"]),
-        ("责任清单", ["履责纪实", "督办", "问题清单", "清单模板"]),
+        ("责任清单", ["履责纪实", "督办", "下发的任务", "问题清单", "清单模板"]),
         ASSESSMENTS,
         PUBLIC_ACCOUNTABILITY,
         REFERENCE,
     ],
     "superuser": [
         WORKBENCH,
-        ("责任清单", ["履责纪实", "督办", "问题清单", "清单模板"]),  # no list of his own: 我的责任清单 is for leaders
+        ("责任清单", ["履责纪实", "督办", "下发的任务", "问题清单", "清单模板"]),  # no list of his own: 我的责任清单 is for leaders
         ASSESSMENTS,
         CASE_ACCOUNTABILITY,
         REFERENCE,
