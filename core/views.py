@@ -8,6 +8,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
+import psycopg
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -242,11 +243,17 @@ class TransitionView(View):
         return redirect(self.success_url())
 
 
+# A lost connection as Django raises it, and as the driver does where no Django wrapper stands between:
+# the task queue's connector unwraps Django's error and raises its own from the driver's (a job deferred
+# while the database restarts), so the chain then holds only psycopg's class.
+LOST_CONNECTION = (OperationalError, InterfaceError, psycopg.OperationalError, psycopg.InterfaceError)
+
+
 def _lost_connection(exception: BaseException | None) -> bool:
     """Whether the database connection was lost on the way to ``exception`` (its chain included)."""
     seen = set()
     while exception is not None and id(exception) not in seen:
-        if isinstance(exception, OperationalError | InterfaceError):
+        if isinstance(exception, LOST_CONNECTION):
             return True
         seen.add(id(exception))
         exception = exception.__cause__ or exception.__context__

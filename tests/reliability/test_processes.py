@@ -70,6 +70,8 @@ def stack():
     run("collectstatic", "--noinput")
     run("shell", "-c", SETUP)
     ports = [free_port(), free_port()]
+    # Each server's log (with the traceback of any error it answered), read by a test that fails.
+    logs = [root / f"gunicorn-{port}.log" for port in ports]
     processes = [
         subprocess.Popen(
             [
@@ -87,9 +89,9 @@ def stack():
             cwd=BASE_DIR,
             env=env,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=log.open("w"),
         )
-        for port in ports
+        for port, log in zip(ports, logs, strict=True)
     ]
     bases = [f"http://127.0.0.1:{port}" for port in ports]
     for base in bases:
@@ -99,7 +101,7 @@ def stack():
                 break
             except requests.RequestException:
                 time.sleep(0.2)
-    yield {"bases": bases, "pgdata": pgdata, "url": url, "env": env, "run": run}
+    yield {"bases": bases, "pgdata": pgdata, "url": url, "env": env, "run": run, "logs": logs}
     for process in processes:
         process.terminate()
         process.wait(timeout=10)
@@ -117,6 +119,12 @@ office = get_user_model().objects.create_user(username="office", password="Offic
 services.assignment_grant(user=office, organisation=city, role=Role.OFFICE_STAFF, by=admin)
 print(city.pk)
 """
+
+
+def server_errors(stack) -> str:
+    """The errors the servers logged (a failing assertion shows them: which request, which traceback)."""
+    text = "\n".join(log.read_text(errors="replace") for log in stack["logs"])
+    return "\n".join(line for line in text.splitlines() if "Traceback" in line or "Error" in line or "  File" in line)
 
 
 def logged_in(base: str) -> requests.Session:
@@ -284,7 +292,7 @@ def test_the_app_recovers_from_a_database_restart_without_partial_writes(stack):
     # never anything else; a request cut off mid-way (0) may or may not have committed, and one that
     # committed before the session could be saved answers 503 too: in every case the record is whole.
     assert saved <= existing
-    assert {status for _code, status in outcomes} <= {302, 503, 0}, outcomes
+    assert {status for _code, status in outcomes} <= {302, 503, 0}, (outcomes, server_errors(stack))
     # ...and every organisation that exists has its complete history row.
     orphans = query(
         stack,

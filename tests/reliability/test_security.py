@@ -130,6 +130,26 @@ def test_a_lost_database_connection_in_a_middleware_answers_503(client, office_s
     assert "数据库暂时不可用" in response.content.decode()
 
 
+def test_a_lost_connection_seen_by_the_task_queue_answers_503(client, office_staff, monkeypatch):
+    """Procrastinate's connector re-raises the driver's error, not Django's, inside its own exception
+    (a job deferred during a restart): the driver's class in the chain is a lost connection too."""
+    import psycopg
+    from django.contrib.sessions.backends.db import SessionStore
+    from procrastinate.sync_psycopg_connector import wrap_exceptions
+
+    client.force_login(office_staff)
+    client.raise_request_exception = False
+
+    def lost(*args, **kwargs):
+        with wrap_exceptions():
+            raise psycopg.OperationalError("consuming input failed: server closed the connection unexpectedly")
+
+    monkeypatch.setattr(SessionStore, "load", lost)
+    response = client.get(reverse("home"))
+    assert response.status_code == 503
+    assert "数据库暂时不可用" in response.content.decode()
+
+
 def test_any_other_error_is_the_plain_500_page(client, office_staff, monkeypatch):
     from django.contrib.sessions.backends.db import SessionStore
 
