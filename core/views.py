@@ -5,10 +5,10 @@ import logging
 import sys
 from functools import wraps
 
+import psycopg
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
-import psycopg
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
