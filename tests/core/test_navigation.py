@@ -44,7 +44,8 @@ EXPECTED = {
     ],
     "superuser": [
         WORKBENCH,
-        ("责任清单", ["履责纪实", "督办", "下发的任务", "问题清单", "清单模板"]),  # no list of his own: 我的责任清单 is for leaders
+        # no list of his own: 我的责任清单 is for leaders
+        ("责任清单", ["履责纪实", "督办", "下发的任务", "问题清单", "清单模板"]),
         ASSESSMENTS,
         CASE_ACCOUNTABILITY,
         REFERENCE,
