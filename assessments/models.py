@@ -642,8 +642,8 @@ class EvaluationRound(VersionedModel):
 
 
 # Ballot codes, the ballot box and the tallies deliberately keep no history and no time of use: a
-# history row or a timestamp would let someone line up a code's use with a ballot. See the README's
-# threat model ("民主测评的匿名性").
+# history row or a timestamp would let someone line up a code's use with a ballot. See the threat model
+# in docs/开发说明.md ("Security: ballots").
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
 CODE_LENGTH = 10
 

@@ -109,8 +109,8 @@ if not DATABASE_URL:
         "run `make run` (or `make db`), or set DATABASE_URL=postgres://user@host:port/dbname."
     )
 DATABASES = {"default": env.db_url_config(DATABASE_URL)}
-# The owner of the tables, when the application connects as a role that does not own them (README
-# "Security: database roles"): `migrate`, `backup` and `restore` switch to it (core.db.as_owner),
+# The owner of the tables, when the application connects as a role that does not own them
+# (docs/开发说明.md, "Security: database roles"): `migrate`, `backup` and `restore` switch to it (core.db.as_owner),
 # and `migrate` grants the application's role what it needs. Unset: one role for everything, as
 # before. `make run` (the embedded server) and `make test` set up the two roles themselves.
 DATABASE_OWNER_URL = env("DATABASE_OWNER_URL", default=None)

@@ -1,4 +1,4 @@
-"""The two database roles (README "Security: database roles"): the application connects as a role
+"""The two database roles (docs/开发说明.md, "Security: database roles"): the application connects as a role
 that does not own the tables; migrations, backups and restores run as the owner.
 
 Configured by ``DATABASE_OWNER_URL`` beside ``DATABASE_URL``; without it there is one role and

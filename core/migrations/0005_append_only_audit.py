@@ -5,7 +5,7 @@
   created it (its ``created_at`` is that transaction's ``now()``).
 - TRUNCATE is refused by a statement trigger on every table of the business apps and of pghistory,
   unless the current role owns the table (the migration role: ``flush`` in tests, restores). The
-  application connects as a role that does not own the tables (README "Database roles").
+  application connects as a role that does not own the tables (docs/开发说明.md, "Security: database roles").
 
 A new business table gets its trigger from a later migration: ``tests/reliability/test_audit_trail.py``
 fails for a table without one.
