@@ -761,7 +761,7 @@ class EarlyWarning(WorkingList):
             row.can_intervene = permissions.may_intervene(request.user, row.organisation, secretary_ids)
         overdue_orders = list(org_selectors.overdue_orders(request.user, today)[:20])
         overdue_problems = problem_selectors.decorate(
-            problem_selectors.overdue_problems(request.user, today)[:20], today
+            problem_selectors.overdue_problems(request.user, today)[:20], today, self.thresholds()
         )
         recent = list(selectors.interventions_visible_to(request.user)[:10])
         for intervention in recent:

@@ -1,5 +1,6 @@
 """A realistic province at scale, for benchmarks: N organisations five levels deep, full teams, one year of
-lists with tasks, progress and evidence rows, three years of assessments, and accountability cases.
+lists with tasks, progress and evidence rows, three years of assessments, accountability cases, the
+year's 督办 and problems (问题清单) with their measures, and the benchmark logins' notifications.
 
 Rows are written in bulk (``bulk_create``), equal to what the services would write: the same
 organisation paths treebeard computes, the same lists and items the generation copies from the
@@ -10,7 +11,7 @@ Deterministic for a given seed (and year).
 import random
 import secrets
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -42,6 +43,7 @@ from assessments.models import (
     Scheme,
     Tally,
 )
+from core.models import Notification
 from responsibilities.models import (
     Department,
     Evidence,
@@ -51,9 +53,17 @@ from responsibilities.models import (
     OrganisationKind,
     Person,
     PostLevel,
+    Problem,
+    ProblemItem,
+    ProblemSource,
+    ProblemStatus,
     ProgressEntry,
+    RectificationMeasure,
+    ReplyStatus,
     ResponsibilityList,
     Role,
+    SupervisionOrder,
+    SupervisionReply,
     Task,
     TaskStatus,
     TeamMembership,
@@ -138,6 +148,12 @@ def generate(organisations: int, seed: int = 2016, year: int | None = None, prog
         progress(f"assessment schemes: {summary.counts.get('schemes', 0)}")
         _accountability(orgs, people, year, rng, admin, summary)
         progress(f"cases: {summary.counts.get('cases', 0)}")
+        _orders(orgs, year, rng, admin, summary)
+        progress(f"督办 replies: {summary.counts.get('督办 replies', 0)}")
+        _problems(orgs, people, year, rng, admin, summary)
+        progress(f"problems: {summary.counts.get('problems', 0)}")
+        _notifications(len(orgs), year, rng, summary)
+        progress(f"notifications: {summary.counts.get('notifications', 0)}")
     return summary
 
 
@@ -557,3 +573,190 @@ def _accountability(orgs, people, year, rng, admin, summary) -> None:
     )
     summary.add("cases", len(cases))
     summary.add("restrictions", len(restrictions))
+
+
+def _moment(day: date, rng) -> datetime:
+    """A time of the working day on ``day``, aware in the site's zone."""
+    naive = datetime(day.year, day.month, day.day, rng.randint(8, 17), rng.randint(0, 59))
+    return timezone.make_aware(naive)
+
+
+def _day_of(year: int, rng, last: date) -> date:
+    start = date(year, 1, 1)
+    return start + timedelta(days=rng.randint(0, max(0, (last - start).days)))
+
+
+def _orders(orgs, year, rng, admin, summary) -> None:
+    """The year's 督办: every organisation above the bureaus issues three to all its children (about
+    three thousand replies at N = 5,000), answered, returned, closed or still waiting as time allows."""
+    today = min(timezone.localdate(), date(year, 12, 31))
+    children = {}
+    for org in orgs:
+        if org.depth > 1:
+            children.setdefault(org.path[:-4], []).append(org)
+    issuers = [org for org in orgs if org.depth <= 3 and children.get(org.path)]
+    orders = []
+    for issuer in issuers:
+        for n in range(3):
+            issued = _day_of(year, rng, today)
+            orders.append(
+                SupervisionOrder(
+                    issuer=issuer,
+                    title=f"关于{issuer.short_name}第{n + 1}批任务落实情况的督办",
+                    subject=rng.choice(("tasks", "problem", "other")),
+                    text="请按要求落实并及时反馈。",
+                    reply_by=issued + timedelta(days=rng.randint(10, 30)),
+                    issued_by=admin,
+                    issued_at=_moment(issued, rng),
+                )
+            )
+    orders = SupervisionOrder.objects.bulk_create(orders, batch_size=BATCH)
+    replies = []
+    for order in orders:
+        for recipient in children[order.issuer.path]:
+            roll = rng.random()
+            due = order.reply_by < today
+            if due and roll < 0.6 or not due and roll < 0.1:
+                status = ReplyStatus.CLOSED
+            elif roll < 0.8:
+                status = ReplyStatus.ANSWERED
+            elif roll < 0.9 and due:
+                status = ReplyStatus.RETURNED
+            else:
+                status = ReplyStatus.WAITING
+            answered = status != ReplyStatus.WAITING
+            replies.append(
+                SupervisionReply(
+                    order=order,
+                    organisation=recipient,
+                    status=status,
+                    answer="已按要求落实。" if answered else "",
+                    answered_by=admin if answered else None,
+                    answered_at=order.issued_at + timedelta(days=5) if answered else None,
+                    return_reason="材料不全，请补充。" if status == ReplyStatus.RETURNED else "",
+                    closed_by=admin if status == ReplyStatus.CLOSED else None,
+                    closed_at=order.issued_at + timedelta(days=8) if status == ReplyStatus.CLOSED else None,
+                )
+            )
+    SupervisionReply.objects.bulk_create(replies, batch_size=BATCH)
+    summary.add("督办", len(orders))
+    summary.add("督办 replies", len(replies))
+
+
+def _problems(orgs, people, year, rng, admin, summary) -> None:
+    """Two problems found at every organisation this year (by its parent; the root's by itself), each
+    concerning one item of its committee list, with one to three rectification measures."""
+    today = min(timezone.localdate(), date(year, 12, 31))
+    by_path = {org.path: org for org in orgs}
+    staff = {}
+    for person in people:
+        staff.setdefault(person.home_organisation_id, []).append(person)
+    first_item = dict(
+        ListItem.objects.filter(responsibility_list__year=year, responsibility_list__kind=ListKind.COMMITTEE)
+        .order_by("responsibility_list__organisation_id", "number")
+        .distinct("responsibility_list__organisation_id")
+        .values_list("responsibility_list__organisation_id", "pk")
+    )
+    sources = [source for source in ProblemSource.values if source != ProblemSource.SUPERVISION]
+    problems = []
+    for org in orgs:
+        for n in range(2):
+            found = _day_of(year, rng, today)
+            roll = rng.random()
+            status = (
+                ProblemStatus.CLOSED
+                if roll < 0.5
+                else ProblemStatus.RECTIFYING
+                if roll < 0.7
+                else ProblemStatus.REVIEW
+                if roll < 0.85
+                else ProblemStatus.OPEN
+            )
+            closed = status == ProblemStatus.CLOSED
+            problems.append(
+                Problem(
+                    organisation=org,
+                    person=staff[org.pk][0] if n == 0 else None,
+                    found_by=by_path.get(org.path[:-4], org),
+                    source=rng.choice(sources),
+                    title=f"{org.short_name}第{n + 1}个问题：会议记录不完整",
+                    description="检查发现相关记录不完整，需整改。",
+                    found_on=found,
+                    deadline=found + timedelta(days=rng.randint(30, 120)),
+                    status=status,
+                    closed_by=admin if closed else None,
+                    closed_at=_moment(min(found + timedelta(days=20), today), rng) if closed else None,
+                    recorded_by=admin,
+                    recorded_at=_moment(found, rng),
+                )
+            )
+    problems = Problem.objects.bulk_create(problems, batch_size=BATCH)
+    ProblemItem.objects.bulk_create(
+        [
+            ProblemItem(problem_id=problem.pk, listitem_id=first_item[problem.organisation_id])
+            for problem in problems
+            if problem.organisation_id in first_item
+        ],
+        batch_size=BATCH,
+    )
+    measures = []
+    for problem in problems:
+        team = staff[problem.organisation_id]
+        for n in range(rng.randint(1, 3)):
+            done = (
+                problem.status == ProblemStatus.CLOSED or problem.status == ProblemStatus.REVIEW or rng.random() < 0.3
+            )
+            measures.append(
+                RectificationMeasure(
+                    problem=problem,
+                    text=f"整改措施{n + 1}：补齐记录并建立台账",
+                    responsible_person=team[(n + 1) % len(team)],
+                    deadline=problem.deadline,
+                    standard="有记录、有材料",
+                    completed_on=min(problem.found_on + timedelta(days=15), today) if done else None,
+                    completed_by=admin if done else None,
+                    created_by=admin,
+                )
+            )
+    RectificationMeasure.objects.bulk_create(measures, batch_size=BATCH)
+    summary.add("problems", len(problems))
+    summary.add("rectification measures", len(measures))
+
+
+NOTIFIED = [
+    ("task_due", "任务“第3项具体任务1”将于近期到期（{org}）。", "/my/checklist/"),
+    ("task_overdue", "任务“第2项具体任务2”已逾期（{org}）。", "/my/checklist/"),
+    ("order_answered", "{org}已反馈督办。", "/supervision/"),
+    ("order_overdue", "{org}督办逾期未反馈。", "/supervision/"),
+    ("problem_submitted", "{org}的问题整改待复核。", "/problems/"),
+    ("list_submitted", "{org}的责任清单已提交，待确认。", "/"),
+]
+
+
+def _notifications(organisations: int, year, rng, summary) -> None:
+    """A year of the 消息中心 for the benchmark's logins: the province's office staff is the busy one
+    (two per organisation: 10,000 at N = 5,000, a third unread), the others a tenth of that."""
+    User = get_user_model()
+    now = timezone.now()
+    start = timezone.make_aware(datetime(year, 1, 1, 8, 0))
+    span = max(1, int((now - start).total_seconds()))
+    names = [f"{level}{n}" for level in ("市", "县", "局") for n in range(1, 13)]
+    rows = []
+    for user in User.objects.filter(username__startswith="bench-").order_by("username"):
+        count = organisations * 2 if user.username == "bench-office" else organisations // 5
+        for n in range(count):
+            event, text, url = rng.choice(NOTIFIED)
+            created = start + timedelta(seconds=rng.randint(0, span))
+            rows.append(
+                Notification(
+                    recipient=user,
+                    event=event,
+                    text=text.format(org=rng.choice(names)),
+                    url=url,
+                    key=f"bench:{n}",
+                    created_at=created,
+                    read_at=created + timedelta(hours=4) if rng.random() < 0.67 else None,
+                )
+            )
+    Notification.objects.bulk_create(rows, batch_size=BATCH)
+    summary.add("notifications", len(rows))

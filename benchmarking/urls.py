@@ -1,8 +1,10 @@
-"""The product's URLs and the benchmark's trivial page (only served by the load test's server)."""
+"""The product's URLs, the benchmark's trivial page and its own admin site (``benchmarking.admin``): served
+by the load test's server and by the page measurement, never by the product."""
 
 from django.http import HttpResponse
 from django.urls import path
 
+from benchmarking.admin import site as bench_admin
 from config.urls import handler400, handler500  # noqa: F401  (the handlers too)
 from config.urls import urlpatterns as product_urlpatterns
 
@@ -14,4 +16,10 @@ def trivial(request):
     return HttpResponse(request.user.get_username(), content_type="text/plain; charset=utf-8")
 
 
-urlpatterns = [path(TRIVIAL_PATH.strip("/") + "/", trivial, name="bench_trivial"), *product_urlpatterns]
+ADMIN_PATH = "bench/admin/"
+
+urlpatterns = [
+    path(TRIVIAL_PATH.strip("/") + "/", trivial, name="bench_trivial"),
+    path(ADMIN_PATH, bench_admin.urls),
+    *product_urlpatterns,
+]

@@ -24,7 +24,9 @@ def database_url(credentials: dict | None = None) -> str:
         auth += ":" + quote(conf["PASSWORD"])
     netloc = f"{auth}@{conf['HOST'] or ''}" + (f":{conf['PORT']}" if conf["PORT"] else "")
     options = {key: value for key, value in conf["OPTIONS"].items() if isinstance(value, str | int)}
-    query = f"?{urlencode(options)}" if options else ""
+    # Spaces as %20, not "+": libpq reads a URI's query without turning "+" into a space (the options
+    # "-c jit=off" would reach the server as "-c+jit=off").
+    query = f"?{urlencode(options, quote_via=quote)}" if options else ""
     return f"postgres://{netloc}/{quote(conf['NAME'])}{query}"
 
 

@@ -253,7 +253,11 @@ class Notification(models.Model):
         verbose_name_plural = _("消息")
         ordering = ["-created_at", "-pk"]
         triggers = [refuse_deletes()]
-        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notification_unread"),
+            # The 消息中心's order: a busy recipient's page is read from here, not sorted from all his messages.
+            models.Index(fields=["recipient", "-created_at", "-id"], name="notification_newest"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["recipient", "key"], condition=~models.Q(key=""), name="notification_once_per_key"

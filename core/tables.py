@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from core import excel
-from core.forms import StyledFormMixin, YearSelect
+from core.forms import FastSelect, StyledFormMixin, YearSelect
 
 PAGE_SIZE = 25
 # The most rows one export writes: past that the reader narrows the filters (the workbook says so).
@@ -53,7 +53,18 @@ class Column:
 
 
 class FilterForm(StyledFormMixin, forms.Form):
-    """The filter bar's form: Bootstrap classes like every form of the product."""
+    """The filter bar's form: Bootstrap classes like every form of the product. Its plain selects
+    (status, source, colour …) are drawn in one pass (``FastSelect``): through Django's template per
+    option they were a fifth of 问题清单's time at N = 5,000."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if type(field.widget) is forms.Select:
+                fast = FastSelect(attrs=field.widget.attrs)
+                fast.choices = field.widget.choices
+                fast.is_required = field.widget.is_required
+                field.widget = fast
 
 
 class WorkingFilterSet(django_filters.FilterSet):

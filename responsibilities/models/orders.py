@@ -47,7 +47,9 @@ class SupervisionReplyQuerySet(scope.ScopedQuerySet):
             | scope.within(paths, field="organisation__path")
             | Q(order__issuer__in=secretary_of)
             | Q(organisation__in=secretary_of)
-            | Q(person__user=user)
+            # The named person's replies by a subquery, not a join: a join to every person held up
+            # the 督办 list (it hashed the whole person table before sorting the replies).
+            | Q(person__in=Person.objects.filter(user=user).values("pk"))
         )
 
 

@@ -121,8 +121,12 @@ def people_list(
 
 def former_cadres(day) -> Q:
     """A condition on Person: every seat ended before ``day`` and none held on it."""
-    held = TeamMembership.objects.filter(person=OuterRef("pk"))
-    return Q(Exists(held.filter(end_date__lt=day))) & ~Q(Exists(held.on(day)))
+    # Two uncorrelated sets (each read once and hashed), not an EXISTS per person: the planner prices a
+    # correlated EXISTS once per row of the whole person table, and so preferred reading a trigram index
+    # whole for a two-character name (the people picker: 39 ms at N = 5,000) to reading the table.
+    ended = TeamMembership.objects.filter(end_date__lt=day).values("person")
+    held = TeamMembership.objects.on(day).values("person")
+    return Q(pk__in=ended) & ~Q(pk__in=held)
 
 
 def people_with_status(user, day: date) -> QuerySet[Person]:

@@ -4,7 +4,7 @@ one problem with its measures, the overdue ones for 预警提醒, and the roll-u
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -30,8 +30,14 @@ def problems_visible_to(user) -> QuerySet[Problem]:
 def ledger_problems(user) -> QuerySet[Problem]:
     """The visible problems with their measures counted: the rows of 问题清单 and its 整改台账, which
     ``responsibilities.filters.ProblemFilterSet`` narrows and sorts."""
+    # Counted per shown row (a subquery each), not by grouping every visible problem with its measures:
+    # the database then counts for the page's thirty rows only, and the paginator's count leaves the
+    # counts out (at N = 5,000 the grouping sorted 20,000 joined rows on disk for every page).
+    measures = RectificationMeasure.objects.filter(problem=OuterRef("pk")).order_by().values("problem")
+    counted = measures.annotate(n=Count("pk")).values("n")
+    open_counted = measures.filter(completed_on__isnull=True).annotate(n=Count("pk")).values("n")
     return problems_visible_to(user).annotate(
-        measure_count=Count("measures"), open_measures=Count("measures", filter=Q(measures__completed_on__isnull=True))
+        measure_count=Coalesce(Subquery(counted), 0), open_measures=Coalesce(Subquery(open_counted), 0)
     )
 
 

@@ -61,6 +61,22 @@ def test_former_and_transferred_cadres_are_hidden_unless_asked_for(client, offic
     assert names(picked(client, "people", q="赵", former="1")) == ["赵现任", "赵原书记"]
 
 
+def test_a_cadre_whose_old_seat_ended_but_who_holds_a_new_one_is_current(client, office_staff, tree, superuser):
+    moved = PersonFactory(name="赵调任", home_organisation=tree["own"])
+    old = services.membership_add(
+        organisation=tree["own"], person=moved, role=TeamRole.SECRETARY, start_date=date(2020, 1, 1), by=superuser
+    )
+    services.membership_end(
+        membership=old, version=old.version, end_date=date(2025, 6, 30), reason="调任", by=superuser
+    )
+    services.membership_add(
+        organisation=tree["child"], person=moved, role=TeamRole.MEMBER, start_date=date(2025, 7, 1), by=superuser
+    )
+    client.force_login(office_staff)
+    assert names(picked(client, "people", q="赵调")) == ["赵调任"]
+    assert names(picked(client, "people", q="赵调任")) == ["赵调任"]  # three characters: the trigram index
+
+
 def test_picker_pages_of_twenty_and_says_when_there_are_more(client, office_staff, tree):
     for number in range(45):
         PersonFactory(name=f"王{number:02d}", home_organisation=tree["own"])

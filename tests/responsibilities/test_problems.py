@@ -490,3 +490,22 @@ def test_the_day_after_a_deadline_the_open_problem_and_its_open_measure_are_remi
         Notification.objects.filter(event="problem_overdue").values_list("recipient__username", flat=True)
     ) == ["county_office", "office"]
     assert remind_problems(late) == 0  # a second run of the day adds nothing
+
+
+def test_the_list_counts_each_rows_measures_and_those_still_open(
+    client, tree, office_staff, county_staff, county_person
+):
+    busy = record(tree, office_staff, title="台账不全")
+    complete(add_measure(busy, county_staff, county_person), county_staff)
+    add_measure(busy, county_staff, county_person, text="开展专题培训")
+    add_measure(busy, county_staff, county_person, text="建立月度检查制度")
+    record(tree, office_staff, title="制度未建立")
+    client.force_login(office_staff)
+
+    rows = {
+        row.title: (row.measure_count, row.open_measures)
+        for row in client.get(reverse("responsibilities:problem_list")).context["problems"]
+    }
+    assert rows == {"台账不全": (3, 2), "制度未建立": (0, 0)}
+    by_count = client.get(reverse("responsibilities:problem_list"), {"sort": "-measures"}).context["problems"]
+    assert [row.title for row in by_count] == ["台账不全", "制度未建立"]
