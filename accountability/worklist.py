@@ -11,6 +11,7 @@ from accountability.permissions import case_handler_paths, secretary_of
 from core import scope
 from core.forms import AcknowledgeForm
 from core.worklist import Done, DoneSource, Todo, TodoRow, group, on_day
+from responsibilities.models import Person
 
 NEXT_STEP = {
     CaseStatus.FILED: gettext_lazy("开始调查"),
@@ -25,7 +26,7 @@ def interventions_to_acknowledge(user, today):
     """Interventions whose recipient the user is (the person; for an organisation, its office staff
     and its secretary), not yet acknowledged: the recipient's door, then the recipient rule."""
     office = [path for role, _dept, path in scope.assignments_of(user) if role == "office_staff"]
-    own = Q(person__user=user)
+    own = Q(person__in=Person.objects.filter(user=user).values("pk"))
     for_organisation = Q(person__isnull=True) & (
         Q(organisation__path__in=office) | Q(organisation__in=list(secretary_of(user, today)))
     )
