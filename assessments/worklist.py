@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from assessments import rules
 from assessments.models import EvaluationRound, Inspection, InspectionStatus
 from core import scope
+from core.people import person_of
 from core.worklist import TODO_LIMIT, Done, DoneSource, Todo, TodoRow, group, on_day
 
 # A round is handed out (票码分发) from a week before it opens until it closes, and wound up (汇总结果)
@@ -99,9 +100,9 @@ def hearing_todo(user, today) -> list[Todo]:
     from django.db.models import Exists, OuterRef
 
     from assessments.models import Hearing, HearingEvaluation, HearingReport
-    from responsibilities.models import Person, TeamMembership
+    from responsibilities.models import TeamMembership
 
-    person = Person.objects.filter(user=user).first()
+    person = person_of(user)
     if person is None:
         return []
     seats = TeamMembership.objects.on(today).filter(person=person).values("organisation")

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from core import scope
 from core.forms import AcknowledgeForm
+from core.people import person_of
 from core.worklist import TODO_LIMIT, Done, DoneSource, Todo, TodoRow, group
 from responsibilities import rules
 from responsibilities.escalations import intervened_after_deadline
@@ -21,7 +22,6 @@ from responsibilities.models import (
     IssuedTask,
     ListItem,
     ListStatus,
-    Person,
     ProgressEntry,
     ResponsibilityList,
     Role,
@@ -89,7 +89,8 @@ def due_tasks(user, today, blue_days: int):
     # first, so that the tasks are found through the task table's own indexes (responsible person,
     # item): one OR across the joined lists made PostgreSQL read every task due so far in the
     # province (1.6 s at N = 5,000 in December; BENCHMARKS.md).
-    persons = list(Person.objects.filter(user=user).values_list("pk", flat=True))
+    person = person_of(user)
+    persons = [person.pk] if person else []
     lists = Q(responsibility_list__person__in=persons)
     paths = office_paths(user)
     if paths:
