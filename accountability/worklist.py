@@ -7,11 +7,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accountability.models import Case, CaseStatus, Intervention
-from accountability.permissions import case_handler_paths, secretary_of
+from accountability.permissions import case_handler_paths
 from core import scope
 from core.forms import AcknowledgeForm
 from core.worklist import Done, DoneSource, Todo, TodoRow, group, on_day
-from responsibilities.models import Person
+from responsibilities.models import Person, TeamMembership
 
 NEXT_STEP = {
     CaseStatus.FILED: gettext_lazy("开始调查"),
@@ -28,7 +28,7 @@ def interventions_to_acknowledge(user, today):
     office = [path for role, _dept, path in scope.assignments_of(user) if role == "office_staff"]
     own = Q(person__in=Person.objects.filter(user=user).values("pk"))
     for_organisation = Q(person__isnull=True) & (
-        Q(organisation__path__in=office) | Q(organisation__in=list(secretary_of(user, today)))
+        Q(organisation__path__in=office) | Q(organisation__in=TeamMembership.objects.secretary_of(user, today))
     )
     return (
         Intervention.objects.for_user(user, recipient=True)

@@ -186,7 +186,7 @@ def done_rows(sources: list[DoneSource]) -> list[Done]:
             for index, pk in cursor.fetchall():
                 keys[index].append(pk)
     rows = []
-    for index, pks in keys.items():
+    for index, pks in sorted(keys.items()):  # in the sources' order, as ties were before
         source = sources[index]
         rows += [source.make(obj) for obj in source.queryset.filter(pk__in=pks).order_by(*source.order)]
     rows.sort(key=lambda row: row.at, reverse=True)
