@@ -39,7 +39,7 @@ class Todo:
     def __init__(self, key, title, action, rows=None, count=0, *, queryset=None, make_row=None):
         self.key, self.title, self.action = key, title, action
         self.queryset, self.make_row = queryset, make_row
-        self._rows = rows
+        self._rows = (rows or []) if queryset is None else None
         self._count = (count or len(rows or [])) if queryset is None else None
 
     @property
