@@ -7,10 +7,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accountability.models import Case, CaseStatus, Intervention
-from accountability.permissions import case_handler_paths, secretary_of
+from accountability.permissions import case_handler_paths
 from core import scope
 from core.forms import AcknowledgeForm
-from core.worklist import TODO_LIMIT, Done, Todo, TodoRow, on_day
+from core.worklist import Done, DoneSource, Todo, TodoRow, group, on_day
+from responsibilities.models import Person, TeamMembership
 
 NEXT_STEP = {
     CaseStatus.FILED: gettext_lazy("开始调查"),
@@ -21,19 +22,13 @@ NEXT_STEP = {
 }
 
 
-def _group(key, title, action, queryset, make_row) -> Todo:
-    count = queryset.count()
-    rows = [make_row(obj) for obj in queryset[:TODO_LIMIT]] if count else []
-    return Todo(key=key, title=title, action=action, rows=rows, count=count)
-
-
 def interventions_to_acknowledge(user, today):
     """Interventions whose recipient the user is (the person; for an organisation, its office staff
     and its secretary), not yet acknowledged: the recipient's door, then the recipient rule."""
     office = [path for role, _dept, path in scope.assignments_of(user) if role == "office_staff"]
-    own = Q(person__user=user)
+    own = Q(person__in=Person.objects.filter(user=user).values("pk"))
     for_organisation = Q(person__isnull=True) & (
-        Q(organisation__path__in=office) | Q(organisation__in=list(secretary_of(user, today)))
+        Q(organisation__path__in=office) | Q(organisation__in=TeamMembership.objects.secretary_of(user, today))
     )
     return (
         Intervention.objects.for_user(user, recipient=True)
@@ -55,7 +50,7 @@ def todo(user, today) -> list[Todo]:
         )
 
     groups = [
-        _group(
+        group(
             "interventions",
             _("待阅的提醒、批评和约谈"),
             _("已阅并反馈"),
@@ -73,7 +68,7 @@ def todo(user, today) -> list[Todo]:
             .order_by("filed_on", "pk")
         )
         groups.append(
-            _group(
+            group(
                 "cases",
                 _("办理中的问责案件"),
                 _("办理"),
@@ -93,38 +88,33 @@ def todo(user, today) -> list[Todo]:
     return groups
 
 
-def done(user, since) -> list[Done]:
-    rows = []
-    recorded = (
-        Intervention.objects.for_user(user)
-        .filter(done_by=user, date__gte=since.date())
-        .select_related("organisation")
-        .order_by("-date", "-pk")[:10]
-    )
-    rows += [
-        Done(
-            on_day(i.date),
-            _("%(kind)s：%(org)s") % {"kind": i.get_kind_display(), "org": i.organisation.name},
-            reverse("accountability:early_warning"),
-        )
-        for i in recorded
+def done(user, since) -> list[DoneSource]:
+    return [
+        DoneSource(
+            Intervention.objects.for_user(user)
+            .filter(done_by=user, date__gte=since.date())
+            .select_related("organisation"),
+            ("-date", "-pk"),
+            lambda i: Done(
+                on_day(i.date),
+                _("%(kind)s：%(org)s") % {"kind": i.get_kind_display(), "org": i.organisation.name},
+                reverse("accountability:early_warning"),
+            ),
+        ),
+        DoneSource(
+            Intervention.objects.for_user(user, recipient=True)
+            .filter(acknowledged_by=user, acknowledged_at__gte=since)
+            .select_related("organisation"),
+            ("-acknowledged_at",),
+            lambda i: Done(
+                i.acknowledged_at,
+                _("已阅%(kind)s（%(org)s）") % {"kind": i.get_kind_display(), "org": i.organisation.name},
+                i.get_absolute_url(),
+            ),
+        ),
+        DoneSource(
+            Case.objects.for_user(user).filter(filed_by=user, filed_on__gte=since.date()),
+            ("-filed_on",),
+            lambda c: Done(on_day(c.filed_on), _("立案：%(number)s") % {"number": c.number}, c.get_absolute_url()),
+        ),
     ]
-    heard = (
-        Intervention.objects.for_user(user, recipient=True)
-        .filter(acknowledged_by=user, acknowledged_at__gte=since)
-        .select_related("organisation")
-        .order_by("-acknowledged_at")[:10]
-    )
-    rows += [
-        Done(
-            i.acknowledged_at,
-            _("已阅%(kind)s（%(org)s）") % {"kind": i.get_kind_display(), "org": i.organisation.name},
-            i.get_absolute_url(),
-        )
-        for i in heard
-    ]
-    filed = Case.objects.for_user(user).filter(filed_by=user, filed_on__gte=since.date()).order_by("-filed_on")[:10]
-    rows += [
-        Done(on_day(c.filed_on), _("立案：%(number)s") % {"number": c.number}, c.get_absolute_url()) for c in filed
-    ]
-    return rows

@@ -33,7 +33,7 @@ from assessments.models import (
     Tally,
 )
 from assessments.permissions import OWN_OFFICE_ROLES
-from core import scope
+from core import people, scope
 from responsibilities.models import (
     Department,
     Evidence,
@@ -412,7 +412,7 @@ def is_team_member(person: Person | None, organisation: Organisation, day) -> bo
 
 
 def person_of(user) -> Person | None:
-    return Person.objects.filter(user=user).first() if user.is_authenticated else None
+    return people.person_of(user)
 
 
 @dataclass

@@ -9,18 +9,13 @@ from django.utils.translation import gettext as _
 from assessments import rules
 from assessments.models import EvaluationRound, Inspection, InspectionStatus
 from core import scope
-from core.worklist import TODO_LIMIT, Done, Todo, TodoRow, on_day
+from core.people import person_of
+from core.worklist import TODO_LIMIT, Done, DoneSource, Todo, TodoRow, group, on_day
 
 # A round is handed out (票码分发) from a week before it opens until it closes, and wound up (汇总结果)
 # in the two weeks after it closed: the round itself has no status to say so.
 DISTRIBUTE_BEFORE_DAYS = 7
 CLOSE_WITHIN_DAYS = 14
-
-
-def _group(key, title, action, queryset, make_row) -> Todo:
-    count = queryset.count()
-    rows = [make_row(obj) for obj in queryset[:TODO_LIMIT]] if count else []
-    return Todo(key=key, title=title, action=action, rows=rows, count=count)
 
 
 def _inspection_row(inspection):
@@ -55,9 +50,9 @@ def todo(user, today) -> list[Todo]:
         "closes_on", "pk"
     )
     return [
-        _group("inspections_to_submit", _("待提交的检查考核记录"), _("评分并提交"), to_submit, _inspection_row),
-        _group("inspections_to_confirm", _("待确认的检查考核记录"), _("确认"), to_confirm, _inspection_row),
-        _group(
+        group("inspections_to_submit", _("待提交的检查考核记录"), _("评分并提交"), to_submit, _inspection_row),
+        group("inspections_to_confirm", _("待确认的检查考核记录"), _("确认"), to_confirm, _inspection_row),
+        group(
             "rounds_to_distribute",
             _("待分发票码的民主测评"),
             _("打印并分发票码"),
@@ -68,7 +63,7 @@ def todo(user, today) -> list[Todo]:
                 detail=_("%(opens)s 至 %(closes)s") % {"opens": r.opens_on, "closes": r.closes_on},
             ),
         ),
-        _group(
+        group(
             "rounds_to_close",
             _("已截止待汇总的民主测评"),
             _("查看结果并汇总"),
@@ -78,27 +73,25 @@ def todo(user, today) -> list[Todo]:
     ]
 
 
-def done(user, since) -> list[Done]:
-    confirmed = (
-        Inspection.objects.for_user(user)
-        .filter(confirmed_by=user, confirmed_at__gte=since)
-        .select_related("organisation")
-        .order_by("-confirmed_at")[:10]
-    )
-    rows = [
-        Done(i.confirmed_at, _("确认检查考核：%(org)s") % {"org": i.organisation.name}, i.get_absolute_url())
-        for i in confirmed
+def done(user, since) -> list[DoneSource]:
+    return [
+        DoneSource(
+            Inspection.objects.for_user(user)
+            .filter(confirmed_by=user, confirmed_at__gte=since)
+            .select_related("organisation"),
+            ("-confirmed_at",),
+            lambda i: Done(
+                i.confirmed_at, _("确认检查考核：%(org)s") % {"org": i.organisation.name}, i.get_absolute_url()
+            ),
+        ),
+        DoneSource(
+            EvaluationRound.objects.for_user(user)
+            .filter(created_by=user, opens_on__gte=since.date())
+            .select_related("organisation", "person"),
+            ("-opens_on",),
+            lambda r: Done(on_day(r.opens_on), _("组织民主测评：%(round)s") % {"round": r}, r.get_absolute_url()),
+        ),
     ]
-    organised = (
-        EvaluationRound.objects.for_user(user)
-        .filter(created_by=user, opens_on__gte=since.date())
-        .select_related("organisation", "person")
-        .order_by("-opens_on")[:10]
-    )
-    rows += [
-        Done(on_day(r.opens_on), _("组织民主测评：%(round)s") % {"round": r}, r.get_absolute_url()) for r in organised
-    ]
-    return rows
 
 
 def hearing_todo(user, today) -> list[Todo]:
@@ -107,9 +100,9 @@ def hearing_todo(user, today) -> list[Todo]:
     from django.db.models import Exists, OuterRef
 
     from assessments.models import Hearing, HearingEvaluation, HearingReport
-    from responsibilities.models import Person, TeamMembership
+    from responsibilities.models import TeamMembership
 
-    person = Person.objects.filter(user=user).first()
+    person = person_of(user)
     if person is None:
         return []
     seats = TeamMembership.objects.on(today).filter(person=person).values("organisation")
@@ -130,7 +123,7 @@ def hearing_todo(user, today) -> list[Todo]:
         .order_by("hearing__closes_on", "person__name", "pk")
     )
     return [
-        _group(
+        group(
             "hearing_reports_to_submit",
             _("待提交的述责述廉报告"),
             _("提交报告"),
@@ -141,7 +134,7 @@ def hearing_todo(user, today) -> list[Todo]:
                 detail=_("%(day)s 截止") % {"day": h.closes_on},
             ),
         ),
-        _group(
+        group(
             "hearing_reports_to_evaluate",
             _("待评议的述责述廉报告"),
             _("评议"),
@@ -155,35 +148,30 @@ def hearing_todo(user, today) -> list[Todo]:
     ]
 
 
-def hearing_done(user, since) -> list[Done]:
+def hearing_done(user, since) -> list[DoneSource]:
     """已办: the reports the user submitted and the 评议 he gave, through the reports' door."""
     from assessments.models import HearingEvaluation, HearingReport
 
-    submitted = (
-        HearingReport.objects.for_user(user)
-        .filter(submitted_by=user, submitted_at__gte=since)
-        .select_related("person")
-        .order_by("-submitted_at")[:10]
-    )
-    rows = [
-        Done(r.submitted_at, _("提交述责述廉报告：%(year)s 年") % {"year": r.year}, r.get_absolute_url())
-        for r in submitted
+    return [
+        DoneSource(
+            HearingReport.objects.for_user(user)
+            .filter(submitted_by=user, submitted_at__gte=since)
+            .select_related("person"),
+            ("-submitted_at",),
+            lambda r: Done(r.submitted_at, _("提交述责述廉报告：%(year)s 年") % {"year": r.year}, r.get_absolute_url()),
+        ),
+        DoneSource(
+            HearingEvaluation.objects.for_user(user)
+            .filter(evaluated_by=user, evaluated_at__gte=since)
+            .select_related("report__person"),
+            ("-evaluated_at",),
+            lambda e: Done(
+                e.evaluated_at,
+                _("评议述责述廉报告：%(name)s") % {"name": e.report.person.name},
+                e.report.get_absolute_url(),
+            ),
+        ),
     ]
-    evaluated = (
-        HearingEvaluation.objects.for_user(user)
-        .filter(evaluated_by=user, evaluated_at__gte=since)
-        .select_related("report__person")
-        .order_by("-evaluated_at")[:10]
-    )
-    rows += [
-        Done(
-            e.evaluated_at,
-            _("评议述责述廉报告：%(name)s") % {"name": e.report.person.name},
-            e.report.get_absolute_url(),
-        )
-        for e in evaluated
-    ]
-    return rows
 
 
 # ---- The annual 主体责任 report -----------------------------------------------------------------
@@ -242,25 +230,27 @@ def reports_todo(user, today) -> list[Todo]:
             rows=to_draft[:TODO_LIMIT],
             count=len(to_draft),
         ),
-        _group("reports_to_confirm", _("待确认的年度主体责任报告"), _("审阅确认"), to_confirm, report_row),
-        _group("reports_to_receive", _("待接收的年度主体责任报告"), _("接收"), to_receive, report_row),
+        group("reports_to_confirm", _("待确认的年度主体责任报告"), _("审阅确认"), to_confirm, report_row),
+        group("reports_to_receive", _("待接收的年度主体责任报告"), _("接收"), to_receive, report_row),
     ]
 
 
-def reports_done(user, since) -> list[Done]:
+def reports_done(user, since) -> list[DoneSource]:
     from assessments.models import AnnualReport
 
     reports = AnnualReport.objects.for_user(user).select_related("organisation")
-    rows = []
-    for field, words in (
-        ("submitted", _("提交年度主体责任报告：%(org)s")),
-        ("confirmed", _("确认报送年度主体责任报告：%(org)s")),
-        ("received", _("接收年度主体责任报告：%(org)s")),
-    ):
-        for report in reports.filter(**{f"{field}_by": user, f"{field}_at__gte": since}).order_by(f"-{field}_at")[:10]:
-            rows.append(
-                Done(
-                    getattr(report, f"{field}_at"), words % {"org": report.organisation.name}, report.get_absolute_url()
-                )
-            )
-    return rows
+
+    def source(field, words):
+        return DoneSource(
+            reports.filter(**{f"{field}_by": user, f"{field}_at__gte": since}),
+            (f"-{field}_at",),
+            lambda report: Done(
+                getattr(report, f"{field}_at"), words % {"org": report.organisation.name}, report.get_absolute_url()
+            ),
+        )
+
+    return [
+        source("submitted", _("提交年度主体责任报告：%(org)s")),
+        source("confirmed", _("确认报送年度主体责任报告：%(org)s")),
+        source("received", _("接收年度主体责任报告：%(org)s")),
+    ]

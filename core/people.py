@@ -24,3 +24,14 @@ def user_label(user, *, look_up: bool = False) -> str:
     if person is not None and getattr(person, "name", ""):
         return person.name
     return _("系统管理员") if user.is_superuser else _("未填写姓名的用户")
+
+
+def person_of(user):
+    """The person linked to the account, or None. Read once per request: Django keeps the answer on the
+    user (found or not), so the 工作台's sections and the navigation share one query."""
+    if user is None or not user.is_authenticated:
+        return None
+    try:
+        return user.person
+    except ObjectDoesNotExist:
+        return None

@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 
 from core import scope
 from core.forms import AcknowledgeForm
-from core.worklist import TODO_LIMIT, Done, Todo, TodoRow
+from core.people import person_of
+from core.worklist import TODO_LIMIT, Done, DoneSource, Todo, TodoRow, group
 from responsibilities import rules
 from responsibilities.escalations import intervened_after_deadline
 from responsibilities.models import (
@@ -21,7 +22,6 @@ from responsibilities.models import (
     IssuedTask,
     ListItem,
     ListStatus,
-    Person,
     ProgressEntry,
     ResponsibilityList,
     Role,
@@ -31,12 +31,6 @@ from responsibilities.models import (
     TeamMembership,
 )
 from responsibilities.selectors.lists import annotate_deadline_state, warning_thresholds
-
-
-def _group(key, title, action, queryset, make_row) -> Todo:
-    count = queryset.count()
-    rows = [make_row(obj) for obj in queryset[:TODO_LIMIT]] if count else []
-    return Todo(key=key, title=title, action=action, rows=rows, count=count)
 
 
 def office_paths(user) -> list[str]:
@@ -53,7 +47,7 @@ def lists_todo(user, today) -> list[Todo]:
         .order_by("submitted_at", "pk")
     )
     groups.append(
-        _group(
+        group(
             "lists_to_confirm",
             _("待确认的责任清单"),
             _("确认或退回"),
@@ -76,7 +70,7 @@ def lists_todo(user, today) -> list[Todo]:
             .order_by("organisation__path", "kind", "pk")
         )
         groups.append(
-            _group(
+            group(
                 "lists_returned",
                 _("被退回修改的责任清单"),
                 _("修改后重新提交"),
@@ -95,7 +89,8 @@ def due_tasks(user, today, blue_days: int):
     # first, so that the tasks are found through the task table's own indexes (responsible person,
     # item): one OR across the joined lists made PostgreSQL read every task due so far in the
     # province (1.6 s at N = 5,000 in December; BENCHMARKS.md).
-    persons = list(Person.objects.filter(user=user).values_list("pk", flat=True))
+    person = person_of(user)
+    persons = [person.pk] if person else []
     lists = Q(responsibility_list__person__in=persons)
     paths = office_paths(user)
     if paths:
@@ -135,7 +130,7 @@ def tasks_todo(user, today) -> list[Todo]:
         )
 
     tasks = due_tasks(user, today, thresholds.blue_days)
-    return [_group("tasks_due", _("即将到期和已逾期的任务"), _("填报进展"), tasks, row)]
+    return [group("tasks_due", _("即将到期和已逾期的任务"), _("填报进展"), tasks, row)]
 
 
 def notes_todo(user, today) -> list[Todo]:
@@ -156,11 +151,10 @@ def notes_todo(user, today) -> list[Todo]:
             form_url=reverse("responsibilities:supervision_note_acknowledge", args=[note.pk]),
         )
 
-    return [_group("notes", _("待阅的书记督促"), _("已阅"), notes, row)]
+    return [group("notes", _("待阅的书记督促"), _("已阅"), notes, row)]
 
 
-def lists_done(user, since) -> list[Done]:
-    rows = []
+def lists_done(user, since) -> list[DoneSource]:
     # Moves of a list (submitted, confirmed, returned, closed) are its history rows with the user in
     # the context: the list keeps no "submitted by" field.
     moves = (
@@ -172,65 +166,61 @@ def lists_done(user, since) -> list[Done]:
         )
         .exclude(status=ListStatus.DRAFT, submitted_at__isnull=True)
         .select_related("pgh_obj__organisation", "pgh_obj__person")
-        .order_by("-pgh_created_at")[:10]
     )
-    rows += [
-        Done(
-            event.pgh_created_at,
-            _("%(list)s：%(status)s")
-            % {
-                "list": event.pgh_obj,
-                "status": _("退回修改") if event.status == ListStatus.DRAFT else ListStatus(event.status).label,
-            },
-            event.pgh_obj.get_absolute_url(),
-        )
-        for event in moves
+    return [
+        DoneSource(
+            moves,
+            ("-pgh_created_at",),
+            lambda event: Done(
+                event.pgh_created_at,
+                _("%(list)s：%(status)s")
+                % {
+                    "list": event.pgh_obj,
+                    "status": _("退回修改") if event.status == ListStatus.DRAFT else ListStatus(event.status).label,
+                },
+                event.pgh_obj.get_absolute_url(),
+            ),
+        ),
+        DoneSource(
+            ProgressEntry.objects.for_user(user)
+            .filter(recorded_by=user, recorded_at__gte=since)
+            .select_related("task"),
+            ("-recorded_at",),
+            lambda p: Done(
+                p.recorded_at,
+                _("填报进展：%(task)s（%(percent)s%%）") % {"task": p.task.title, "percent": p.percent},
+                p.task.get_absolute_url(),
+            ),
+        ),
+        DoneSource(
+            Evidence.objects.for_user(user).filter(uploaded_by=user, uploaded_at__gte=since).select_related("task"),
+            ("-uploaded_at",),
+            lambda e: Done(
+                e.uploaded_at, _("上传佐证材料：%(name)s") % {"name": e.original_name}, e.task.get_absolute_url()
+            ),
+        ),
+        DoneSource(
+            SupervisionNote.objects.for_user(user)
+            .filter(written_by=user, created_at__gte=since)
+            .select_related("responsibility_list__person", "responsibility_list__organisation"),
+            ("-created_at",),
+            lambda n: Done(n.created_at, _("督促 %(list)s") % {"list": n.responsibility_list}, n.get_absolute_url()),
+        ),
+        DoneSource(
+            SupervisionNote.objects.for_user(user).filter(
+                responsibility_list__person__user=user, acknowledged_at__gte=since
+            ),
+            ("-acknowledged_at",),
+            lambda n: Done(
+                n.acknowledged_at, _("已阅书记督促：%(text)s") % {"text": n.text[:40]}, n.get_absolute_url()
+            ),
+        ),
+        DoneSource(
+            IssuedTask.objects.for_user(user).filter(issued_by=user, issued_at__gte=since),
+            ("-issued_at",),
+            lambda i: Done(i.issued_at, _("下发任务：%(title)s") % {"title": i.title}, i.get_absolute_url()),
+        ),
     ]
-    progress = (
-        ProgressEntry.objects.for_user(user)
-        .filter(recorded_by=user, recorded_at__gte=since)
-        .select_related("task")
-        .order_by("-recorded_at")[:10]
-    )
-    rows += [
-        Done(
-            p.recorded_at,
-            _("填报进展：%(task)s（%(percent)s%%）") % {"task": p.task.title, "percent": p.percent},
-            p.task.get_absolute_url(),
-        )
-        for p in progress
-    ]
-    files = (
-        Evidence.objects.for_user(user)
-        .filter(uploaded_by=user, uploaded_at__gte=since)
-        .select_related("task")
-        .order_by("-uploaded_at")[:10]
-    )
-    rows += [
-        Done(e.uploaded_at, _("上传佐证材料：%(name)s") % {"name": e.original_name}, e.task.get_absolute_url())
-        for e in files
-    ]
-    notes = (
-        SupervisionNote.objects.for_user(user)
-        .filter(written_by=user, created_at__gte=since)
-        .select_related("responsibility_list__person", "responsibility_list__organisation")
-        .order_by("-created_at")[:10]
-    )
-    rows += [
-        Done(n.created_at, _("督促 %(list)s") % {"list": n.responsibility_list}, n.get_absolute_url()) for n in notes
-    ]
-    heard = (
-        SupervisionNote.objects.for_user(user)
-        .filter(responsibility_list__person__user=user, acknowledged_at__gte=since)
-        .order_by("-acknowledged_at")[:10]
-    )
-    rows += [
-        Done(n.acknowledged_at, _("已阅书记督促：%(text)s") % {"text": n.text[:40]}, n.get_absolute_url())
-        for n in heard
-    ]
-    issued = IssuedTask.objects.for_user(user).filter(issued_by=user, issued_at__gte=since).order_by("-issued_at")[:10]
-    rows += [Done(i.issued_at, _("下发任务：%(title)s") % {"title": i.title}, i.get_absolute_url()) for i in issued]
-    return rows
 
 
 def without_secretary_todo(user, today) -> list[Todo]:
@@ -242,7 +232,7 @@ def without_secretary_todo(user, today) -> list[Todo]:
         return []
     orgs = org_selectors.organisations_without_secretary(user, today).order_by("path")
     return [
-        _group(
+        group(
             "without_secretary",
             _("目前没有书记的班子"),
             _("补充书记"),
@@ -313,8 +303,8 @@ def orders_todo(user, today) -> list[Todo]:
         )
 
     return [
-        _group("orders_to_answer", _("待反馈的督办"), _("反馈"), to_answer, answer_row),
-        _group(
+        group("orders_to_answer", _("待反馈的督办"), _("反馈"), to_answer, answer_row),
+        group(
             "orders_to_accept",
             _("待办结的督办反馈"),
             _("办结或退回"),
@@ -328,24 +318,28 @@ def orders_todo(user, today) -> list[Todo]:
     ]
 
 
-def orders_done(user, since) -> list[Done]:
+def orders_done(user, since) -> list[DoneSource]:
     """督办 the user issued, answered or closed."""
     from responsibilities.models import SupervisionOrder, SupervisionReply
 
-    issued = (
-        SupervisionOrder.objects.for_user(user).filter(issued_by=user, issued_at__gte=since).order_by("-issued_at")[:10]
-    )
-    rows = [Done(o.issued_at, _("签发督办：%(title)s") % {"title": o.title}, o.get_absolute_url()) for o in issued]
     replies = SupervisionReply.objects.for_user(user).select_related("order")
-    answered = replies.filter(answered_by=user, answered_at__gte=since).order_by("-answered_at")[:10]
-    rows += [
-        Done(r.answered_at, _("反馈督办：%(title)s") % {"title": r.order.title}, r.get_absolute_url()) for r in answered
+    return [
+        DoneSource(
+            SupervisionOrder.objects.for_user(user).filter(issued_by=user, issued_at__gte=since),
+            ("-issued_at",),
+            lambda o: Done(o.issued_at, _("签发督办：%(title)s") % {"title": o.title}, o.get_absolute_url()),
+        ),
+        DoneSource(
+            replies.filter(answered_by=user, answered_at__gte=since),
+            ("-answered_at",),
+            lambda r: Done(r.answered_at, _("反馈督办：%(title)s") % {"title": r.order.title}, r.get_absolute_url()),
+        ),
+        DoneSource(
+            replies.filter(closed_by=user, closed_at__gte=since),
+            ("-closed_at",),
+            lambda r: Done(r.closed_at, _("办结督办：%(title)s") % {"title": r.order.title}, r.get_absolute_url()),
+        ),
     ]
-    closed = replies.filter(closed_by=user, closed_at__gte=since).order_by("-closed_at")[:10]
-    rows += [
-        Done(r.closed_at, _("办结督办：%(title)s") % {"title": r.order.title}, r.get_absolute_url()) for r in closed
-    ]
-    return rows
 
 
 def problems_todo(user, today) -> list[Todo]:
@@ -395,8 +389,8 @@ def problems_todo(user, today) -> list[Todo]:
         )
 
     return [
-        _group("measures_due", _("待完成的整改措施"), _("填报进展"), measures, measure_row),
-        _group(
+        group("measures_due", _("待完成的整改措施"), _("填报进展"), measures, measure_row),
+        group(
             "problems_to_review",
             _("待复核的问题"),
             _("复核销号"),
@@ -410,16 +404,23 @@ def problems_todo(user, today) -> list[Todo]:
     ]
 
 
-def problems_done(user, since) -> list[Done]:
+def problems_done(user, since) -> list[DoneSource]:
     """Problems the user recorded or closed (销号)."""
     from responsibilities.models import Problem
 
     visible = Problem.objects.for_user(user)
-    recorded = visible.filter(recorded_by=user, recorded_at__gte=since).order_by("-recorded_at")[:10]
-    rows = [Done(p.recorded_at, _("登记问题：%(title)s") % {"title": p.title}, p.get_absolute_url()) for p in recorded]
-    closed = visible.filter(closed_by=user, closed_at__gte=since).order_by("-closed_at")[:10]
-    rows += [Done(p.closed_at, _("问题销号：%(title)s") % {"title": p.title}, p.get_absolute_url()) for p in closed]
-    return rows
+    return [
+        DoneSource(
+            visible.filter(recorded_by=user, recorded_at__gte=since),
+            ("-recorded_at",),
+            lambda p: Done(p.recorded_at, _("登记问题：%(title)s") % {"title": p.title}, p.get_absolute_url()),
+        ),
+        DoneSource(
+            visible.filter(closed_by=user, closed_at__gte=since),
+            ("-closed_at",),
+            lambda p: Done(p.closed_at, _("问题销号：%(title)s") % {"title": p.title}, p.get_absolute_url()),
+        ),
+    ]
 
 
 def signing_todo(user, today) -> list[Todo]:

@@ -125,8 +125,19 @@ class PostLevel(models.IntegerChoices):
 
 class PersonQuerySet(scope.ScopedQuerySet):
     def visibility(self, user, action):
-        """People whose home organisation is in the user's scope, and the user's own person."""
-        allowed = scope.within(scope.scope_paths(user, action), field="home_organisation__path")
+        """People whose home organisation is in the user's scope, and the user's own person.
+
+        The subtree is a subquery of organisations rather than a join: OR'ed with the user's own
+        person over a join, the condition kept PostgreSQL off the indexes (a hash join over every
+        person and a filter on each: 34 ms for a province's people count at N = 5,000, 5 ms so)."""
+        paths = scope.scope_paths(user, action)
+        if paths is None:
+            return scope.everything()
+        allowed = (
+            Q(home_organisation__in=Organisation.objects.filter(scope.within(paths)).values("pk"))
+            if paths
+            else scope.nobody()
+        )
         if action == scope.VIEW:
             allowed |= Q(user=user)
         return allowed

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from assessments import services, worklist
 from assessments.models import HearingEvaluation, HearingReport
+from core.worklist import done_rows
 from tests.assessments.hearing_factories import county_team, lists_with_tasks, open_hearing
 from tests.helpers import queries_for
 from tests.responsibilities.factories import PersonFactory
@@ -90,7 +91,7 @@ def test_the_workbench_lists_the_report_to_submit_and_the_reports_to_evaluate(he
     groups = {g.key: g for g in worklist.hearing_todo(qian, today)}
     assert (groups["hearing_reports_to_submit"].count, groups["hearing_reports_to_evaluate"].count) == (0, 0)
     since = timezone.now() - timedelta(days=30)
-    assert sorted(row.text for row in worklist.hearing_done(qian, since)) == [
+    assert sorted(row.text for row in done_rows(worklist.hearing_done(qian, since))) == [
         f"提交述责述廉报告：{THIS_YEAR} 年",
         "评议述责述廉报告：赵委员",
     ]

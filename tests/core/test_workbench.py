@@ -196,6 +196,9 @@ def test_the_workbench_query_count_is_the_same_for_one_and_fifty_rows(
 
     add_rows(1)
     one = counts()
+    # Every group counted in one query and every 已办 source found in one: 55, 60 and 52 before; a
+    # group or source with rows adds the query reading them (the leader's tasks, notes and interventions).
+    assert one == {"leader": 20, "office": 21, "secretary": 18}
     add_rows(49)
     assert counts() == one
     assert len(groups_of(leader)["tasks_due"].rows) == worklist.TODO_LIMIT
@@ -231,3 +234,46 @@ def test_finished_jobs_wait_for_their_requester_and_own_acts_are_listed_as_done(
     done = worklist.done(secretary)
     assert [row.url for row in done] == [member_list.get_absolute_url()] and "督促" in done[0].text
     assert worklist.done(leader) == []
+
+
+def test_every_group_is_counted_in_one_query_as_each_would_count_alone(
+    django_assert_num_queries, tree, superuser, leader
+):
+    member = seat(leader, tree["own"], superuser)
+    listed = committee_list(tree["own"], superuser)
+    today = timezone.localdate()
+    for index in range(3):
+        add_task(listed, superuser, title=f"任务{index}", deadline=today + timedelta(days=2), responsible_person=member)
+
+    def groups():
+        return [todo for _order, provider in worklist.TODO_PROVIDERS for todo in provider(leader, today)]
+
+    together = groups()
+    with django_assert_num_queries(1):
+        worklist.load_counts(together)
+    alone = {todo.key: todo.queryset.count() for todo in groups() if todo.queryset is not None}
+    assert {todo.key: todo.count for todo in together if todo.queryset is not None} == alone
+    assert alone["tasks_due"] == 3 and sum(alone.values()) == 3
+
+
+def test_the_newest_ten_of_a_source_are_done_and_an_empty_done_costs_one_query(django_assert_num_queries, office_staff):
+    from core.models import Job, JobStatus
+
+    since = timezone.now() - timedelta(days=worklist.DONE_DAYS)
+    sources = [source for provider in worklist.DONE_PROVIDERS for source in provider(office_staff, since)]
+    with django_assert_num_queries(1):
+        assert worklist.done_rows(sources) == []
+    now = timezone.now()
+    for minutes in range(12):
+        Job.objects.create(
+            kind="results",
+            title=f"任务{minutes}",
+            key=f"results:{minutes}",
+            status=JobStatus.DONE,
+            started_by=office_staff,
+            created_at=now - timedelta(minutes=minutes),
+        )
+    sources = [source for provider in worklist.DONE_PROVIDERS for source in provider(office_staff, since)]
+    with django_assert_num_queries(2):  # the newest keys of every source, then the jobs
+        rows = worklist.done_rows(sources)
+    assert [row.text for row in rows] == [f"发起后台任务：任务{minutes}" for minutes in range(10)]
