@@ -16,6 +16,7 @@ from accountability import rules
 from accountability.permissions import case_handler_paths
 from core import scope
 from core.models import VersionedModel, refuse_deletes, track_history, track_links
+from core.reversing import reverse_pk
 from core.search import trigram_index
 from responsibilities.models import (
     DateRange,
@@ -553,7 +554,7 @@ class Case(VersionedModel):
         return f"{self.number} {who}"
 
     def get_absolute_url(self):
-        return reverse("accountability:case_detail", args=[self.pk])
+        return reverse_pk("accountability:case_detail", self.pk)
 
     @property
     def is_about_person(self) -> bool:

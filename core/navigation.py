@@ -8,8 +8,10 @@ for the user is left out. Building the menu runs no query.
 """
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from django.urls import reverse
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import pgettext_lazy
 
 # The groups, in the order they stand in the header.
@@ -68,6 +70,17 @@ def is_current(url: str, path: str) -> bool:
     return path == url or (url != "/" and path.startswith(url))
 
 
+@lru_cache(maxsize=512)
+def _entry_url(url_name: str, script_prefix: str, urlconf: str) -> str:
+    return reverse(url_name, urlconf=urlconf)
+
+
+def entry_url(url_name: str) -> str:
+    """The entry's address, reversed once per process (every page draws the menu: two dozen reverses a
+    request otherwise). Keyed by what a reverse depends on: the script prefix and the URLconf."""
+    return _entry_url(url_name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+
+
 def menu_for(flags: dict, path: str) -> list[MenuGroup]:
     """The groups the user sees, each with the entries his or her flags open, the current one marked."""
     groups = {key: MenuGroup(key=key, label=label) for key, label in GROUPS}
@@ -75,7 +88,7 @@ def menu_for(flags: dict, path: str) -> list[MenuGroup]:
     for entry in sorted(MENU_ENTRIES, key=lambda entry: entry.order):
         if entry.flag is not None and not flags.get(entry.flag):
             continue
-        url = reverse(entry.url_name)
+        url = entry_url(entry.url_name)
         links.append((entry.group, MenuLink(label=entry.label, url=url)))
     # Only the longest matching entry is current (``/accountability/cases/`` over a shorter prefix).
     current = max(

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import scope, uploads
 from core.models import ArchivableModel, Job, VersionedModel, refuse_deletes, track_history
+from core.reversing import reverse_pk
 from core.search import trigram_index
 from responsibilities import tallies
 from responsibilities.models.organisations import Organisation, Person, TeamMembership, TeamRole
@@ -293,7 +294,7 @@ class ResponsibilityList(VersionedModel):
         return f"{self.year} 年 · {owner} · {self.get_kind_display()}"
 
     def get_absolute_url(self):
-        return reverse("responsibilities:list_detail", args=[self.pk])
+        return reverse_pk("responsibilities:list_detail", self.pk)
 
     @property
     def is_personal(self) -> bool:
@@ -453,7 +454,7 @@ class Task(VersionedModel, ArchivableModel):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("responsibilities:task_detail", args=[self.pk])
+        return reverse_pk("responsibilities:task_detail", self.pk)
 
 
 class TaskTally(models.Model):

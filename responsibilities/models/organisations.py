@@ -5,12 +5,12 @@ from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import DateRangeField, RangeBoundary, RangeOperators
 from django.db import models
 from django.db.models import Func, Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
 from core import scope
 from core.models import ArchivableModel, VersionedModel, refuse_deletes, track_history
+from core.reversing import reverse_pk
 from core.search import trigram_index
 
 
@@ -96,7 +96,7 @@ class Organisation(VersionedModel, ArchivableModel, MP_Node):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("responsibilities:organisation_detail", args=[self.pk])
+        return reverse_pk("responsibilities:organisation_detail", self.pk)
 
     @property
     def display_name(self):
@@ -189,7 +189,7 @@ class Person(VersionedModel, ArchivableModel):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("responsibilities:person_detail", args=[self.pk])
+        return reverse_pk("responsibilities:person_detail", self.pk)
 
 
 class TeamRole(models.TextChoices):

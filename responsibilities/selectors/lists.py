@@ -219,14 +219,21 @@ def committee_lists_with_items(lists: list[ResponsibilityList], today: date) -> 
         rl.items_with_tasks = by_list[rl.pk]
 
 
+def _secretary_lists(user, today: date) -> QuerySet[ResponsibilityList]:
+    """Lists the user may see of the organisations where she is the secretary today."""
+    return ResponsibilityList.objects.for_user(user, day=today).filter(
+        organisation__in=TeamMembership.objects.secretary_of(user, today)
+    )
+
+
 def awaiting_confirmation(user, today: date, pk: int | None = None) -> list[ResponsibilityList]:
     """Submitted lists of the organisations where the user is the secretary today, oldest first, with
     their task counts: what awaits her 确认 or 退回 (whatever their year). ``pk``: that list only."""
-    lists = ResponsibilityList.objects.for_user(user, day=today)
+    lists = _secretary_lists(user, today)
     if pk is not None:
         lists = lists.filter(pk=pk)
     return list(
-        lists.filter(organisation__in=TeamMembership.objects.secretary_of(user, today), status=ListStatus.SUBMITTED)
+        lists.filter(status=ListStatus.SUBMITTED)
         .select_related("organisation", "person")
         .annotate(**task_counts("items__tasks", today))
         .order_by("submitted_at", "pk")
@@ -251,33 +258,34 @@ def my_checklist(user, year: int, today: date) -> Checklist:
     thresholds = warning_thresholds()
     for task in tasks:
         annotate_deadline_state(task, today, thresholds)
-    team_lists = list(
-        ResponsibilityList.objects.for_user(user, day=today)
-        .filter(organisation__in=TeamMembership.objects.secretary_of(user, today), year=year, person__isnull=False)
-        .exclude(person__user=user)
+    # The secretary's view (第一责任人), read in one query and split here: the team's lists of the year
+    # (not her own), her organisations' committee lists of the year (with their items, tasks, progress
+    # and warnings below), and the submitted lists of any year awaiting her confirmation.
+    team = Q(year=year, person__isnull=False) & ~Q(person__user=user)
+    committee_of_year = Q(year=year, kind=ListKind.COMMITTEE)
+    submitted = Q(status=ListStatus.SUBMITTED)
+    secretary_lists = list(
+        _secretary_lists(user, today)
+        .filter(team | committee_of_year | submitted)
         .select_related("organisation", "person")
         .annotate(
             **task_counts("items__tasks", today),
             note_count=Count("supervision_notes", distinct=True),
         )
-        .order_by("organisation__path", "kind", "person__name")
+        .order_by("organisation__path", "kind", "person__name", "pk")
     )
+    team_lists = [
+        rl for rl in secretary_lists if rl.year == year and rl.person is not None and rl.person.user_id != user.pk
+    ]
     for team_list in team_lists:
         team_list.can_note = rules.takes_supervision_notes(team_list.kind) and not team_list.is_closed
-    # The secretary's view (第一责任人): her organisations' committee lists with their items, tasks,
-    # progress and warnings, and the submitted lists awaiting her confirmation.
-    committee = list(
-        ResponsibilityList.objects.for_user(user, day=today)
-        .filter(
-            organisation__in=TeamMembership.objects.secretary_of(user, today),
-            year=year,
-            kind=ListKind.COMMITTEE,
-        )
-        .select_related("organisation")
-        .annotate(**task_counts("items__tasks", today))
-        .order_by("organisation__path")
-    )
+    committee = [rl for rl in secretary_lists if rl.year == year and rl.kind == ListKind.COMMITTEE]
     committee_lists_with_items(committee, today)
+    # Oldest first, as awaiting_confirmation orders them (a list without a time last, as PostgreSQL puts NULL).
+    awaiting = sorted(
+        (rl for rl in secretary_lists if rl.status == ListStatus.SUBMITTED),
+        key=lambda rl: (rl.submitted_at is None, rl.submitted_at or 0, rl.pk),
+    )
     return Checklist(
         lists=own_lists,
         tasks=tasks,
@@ -285,7 +293,7 @@ def my_checklist(user, year: int, today: date) -> Checklist:
         due_soon=[t for t in tasks if t.due_soon],
         team_lists=team_lists,
         committee_lists=committee,
-        awaiting=awaiting_confirmation(user, today),
+        awaiting=awaiting,
     )
 
 

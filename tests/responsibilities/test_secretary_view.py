@@ -159,3 +159,21 @@ def test_the_secretary_view_query_count_does_not_grow_with_tasks_team_or_awaitin
         _submit(rl, office_staff)
     assert len(client.get(URL).context["checklist"].awaiting) == 11
     assert queries_for(client, URL) == few
+
+
+def test_the_secretary_view_costs_the_same_queries_for_one_team_member_and_for_five(
+    client, tree, secretary, lists, superuser, office_staff
+):
+    client.force_login(secretary)
+    with_one = queries_for(client, URL)
+    for n in range(4):
+        add_member(tree["own"], superuser, name=f"李委员{n}")
+    services.lists_generate(organisation=tree["own"], year=THIS_YEAR, by=superuser)
+    for rl in ResponsibilityList.objects.filter(organisation=tree["own"], year=THIS_YEAR, kind=ListKind.MEMBER):
+        _submit(rl, office_staff)
+    page = client.get(URL)
+    checklist = page.context["checklist"]
+    assert len(checklist.team_lists) == 5
+    # A submitted member's list is both in the team's lists and awaiting confirmation.
+    assert {rl.pk for rl in checklist.awaiting} == {rl.pk for rl in checklist.team_lists}
+    assert queries_for(client, URL) == with_one
