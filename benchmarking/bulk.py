@@ -62,6 +62,10 @@ class Loader:
         last = self.cursor.fetchone()[0]
         return range(last - count + 1, last + 1)
 
+    def analyze(self) -> None:
+        """Give the planner the loaded tables' real sizes, for the queries that read them next."""
+        self.cursor.execute(f"ANALYZE {', '.join(self.loaded)}")
+
     def copy(self, model, columns: list[str], rows) -> int:
         """COPY ``rows`` (tuples in the order of ``columns``) into ``model``'s table. Every other field
         gets its default, as a model instance made without it would have."""

@@ -53,10 +53,12 @@ from responsibilities import tallies
 from responsibilities.models import (
     Department,
     Evidence,
+    ItemTally,
     ListItem,
     ListKind,
     Organisation,
     OrganisationKind,
+    OverdueTally,
     Person,
     PostLevel,
     ProgressEntry,
@@ -64,6 +66,7 @@ from responsibilities.models import (
     Role,
     Task,
     TaskStatus,
+    TaskTally,
     TeamMembership,
     TeamRole,
 )
@@ -116,8 +119,21 @@ class Summary:
         self.counts[name] = self.counts.get(name, 0) + number
 
 
-# The tables a province fills by the million, loaded in bulk (``bulk.loading``); the rest goes through the ORM.
-BULK_MODELS = [Organisation, Person, TeamMembership, ResponsibilityList, ListItem, Task, ProgressEntry, Evidence]
+# The tables a province fills by the million, loaded in bulk (``bulk.loading``; the tallies by their recount);
+# the rest goes through the ORM.
+BULK_MODELS = [
+    Organisation,
+    Person,
+    TeamMembership,
+    ResponsibilityList,
+    ListItem,
+    Task,
+    ProgressEntry,
+    Evidence,
+    TaskTally,
+    ItemTally,
+    OverdueTally,
+]
 
 
 def generate(organisations: int, seed: int = 2016, year: int | None = None, progress=print) -> Summary:
@@ -147,10 +163,14 @@ def generate(organisations: int, seed: int = 2016, year: int | None = None, prog
             progress(f"lists: {len(lists)}")
             _tasks(load, lists, year, rng, admin, summary)
             progress(f"tasks: {summary.counts['tasks']}")
+            load.analyze()
+            with connection.cursor() as cursor:
+                # The recount groups every task once per level of its organisation: in memory, not on disk.
+                cursor.execute("SET LOCAL work_mem = '512MB'")
+            # The tallies' statement triggers were off during the load: one recount instead.
+            tallies.rebuild()
+            progress("task tallies")
         progress("history rows, indexes and foreign keys")
-        # The tallies' statement triggers were off during the load: one recount instead.
-        tallies.rebuild()
-        progress("task tallies")
         _users(orgs, secretaries, admin, summary)
         _assessments([o for o in orgs if o.depth <= 3], year, rng, admin, summary)
         progress(f"assessment schemes: {summary.counts.get('schemes', 0)}")
