@@ -290,14 +290,18 @@ def _teams(load, orgs, rng, summary) -> tuple[list[tuple], list[tuple], dict[int
 
 def _lists(load, orgs, memberships, year, summary) -> list[tuple]:
     """What lists_generate writes for every organisation: the committee list and one per team member,
-    each with the template's items of its kind. Returns (list id, kind, person id, first item id) per list."""
+    each with the template's items of its kind. Returns (list id, kind, person id, first item id, items,
+    organisation's path) per list."""
     template = template_for(year)
     items_by_kind = {
         kind: list(template.items.filter(kind=kind).order_by("number").values_list("pk", "number", "title"))
         for kind in ListKind.values
     }
+    # The personal lists in the order memberships are listed (organisation's path, role), as they always were.
+    paths = {org.pk: org.path for org in orgs}
+    members = sorted(memberships, key=lambda m: (paths[m[1]], m[3], m[0]))
     owners = [(org.pk, ListKind.COMMITTEE, None, None) for org in orgs] + [
-        (org_id, ListKind.for_team_role(role), person_id, pk) for pk, org_id, person_id, role in memberships
+        (org_id, ListKind.for_team_role(role), person_id, pk) for pk, org_id, person_id, role in members
     ]
     list_ids = load.reserve(ResponsibilityList, len(owners))
     load.copy(
@@ -310,15 +314,15 @@ def _lists(load, orgs, memberships, year, summary) -> list[tuple]:
     )
     item_ids = load.reserve(ListItem, sum(len(items_by_kind[o[1]]) for o in owners))
     lists, next_item = [], item_ids.start
-    for pk, (_org_id, kind, person_id, _membership_id) in zip(list_ids, owners, strict=True):
-        lists.append((pk, kind, person_id, next_item, items_by_kind[kind]))
+    for pk, (org_id, kind, person_id, _membership_id) in zip(list_ids, owners, strict=True):
+        lists.append((pk, kind, person_id, next_item, items_by_kind[kind], paths[org_id]))
         next_item += len(items_by_kind[kind])
     load.copy(
         ListItem,
         ["id", "responsibility_list_id", "template_item_id", "number", "title"],
         (
             (first + offset, pk, template_item, number, title)
-            for pk, _kind, _person, first, items in lists
+            for pk, _kind, _person, first, items, _path in lists
             for offset, (template_item, number, title) in enumerate(items)
         ),
     )
@@ -334,14 +338,16 @@ def _tasks(load, lists, year, rng, admin, summary) -> None:
     """About a hundred tasks per organisation, a realistic mix of done, in progress and overdue,
     with a progress entry for each task begun and an evidence file for every third entry."""
     today = min(timezone.localdate(), date(year, 12, 31))
-    count = sum(len(items) * (4 if kind == ListKind.COMMITTEE else 3) for _pk, kind, _p, _f, items in lists)
+    count = sum(len(items) * (4 if kind == ListKind.COMMITTEE else 3) for _pk, kind, _p, _f, items, _o in lists)
     task_ids = load.reserve(Task, count)
     # What the progress entries need of each task, kept compactly: millions of tasks at N=50,000.
     statuses, completed = array("b"), array("l")
 
     def tasks():
         pks = iter(task_ids)
-        for _list, kind, person_id, first_item, items in lists:
+        # Lists in their default order (organisation's path, kind), items by number: the order the
+        # random draws have always been made in, so a seed gives the same tasks as it always did.
+        for _list, kind, person_id, first_item, items, _path in sorted(lists, key=lambda row: (row[5], row[1], row[0])):
             personal = kind != ListKind.COMMITTEE
             for offset, (_template_item, number, _title) in enumerate(items):
                 for index in range(3 if personal else 4):
