@@ -165,7 +165,7 @@ def generate(organisations: int, seed: int = 2016, year: int | None = None, prog
             progress(f"tasks: {summary.counts['tasks']}")
             load.analyze()
             with connection.cursor() as cursor:
-                # The recount groups every task once per level of its organisation: in memory, not on disk.
+                # The recount groups every task once per level of its organisation: in memory where it fits.
                 cursor.execute("SET LOCAL work_mem = '512MB'")
             # The tallies' statement triggers were off during the load: one recount instead.
             tallies.rebuild()
