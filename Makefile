@@ -100,7 +100,7 @@ guide: install
 	  $(PY) manage.py compilemessages --ignore=.venv --ignore=.pgdata >/dev/null && \
 	  GUIDE_SCREENSHOTS=docs/images/guide $(PY) -m pytest tests/e2e/test_user_guide.py -p no:randomly -n 0 -q
 
-# The performance benchmark (benchmarking/; about 10 minutes the first time, three of them generating N=5,000; the
+# The performance benchmark (benchmarking/; about 10 minutes the first time, under two of them generating N=5,000; the
 # databases bench_500 and bench_5000 are kept and reused). BENCH_ARGS, e.g. "--orgs 500 --runs 30".
 bench: install
 	@scripts/ensure-wrk.sh

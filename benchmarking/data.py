@@ -2,17 +2,22 @@
 lists with tasks, progress and evidence rows, three years of assessments, accountability cases, the
 year's 督办 and problems (问题清单) with their measures, and the benchmark logins' notifications.
 
-Rows are written in bulk (``bulk_create``), equal to what the services would write: the same
-organisation paths treebeard computes, the same lists and items the generation copies from the
-template, the same restrictions the rules compute. History triggers record every insert as usual.
-Deterministic for a given seed (and year).
+Rows are written in bulk, equal to what the services would write: the same organisation paths
+treebeard computes, the same lists and items the generation copies from the template, the same
+restrictions the rules compute. The tables that grow with N by the hundred thousand (organisations,
+people, teams, lists, items, tasks, progress, evidence) are streamed with COPY (``bulk.loading``:
+their indexes, foreign keys and triggers set aside, history rows written as the triggers would,
+the task tallies recounted once); the rest goes through ``bulk_create`` and the services, with
+their triggers. The same code builds every size. Deterministic for a given seed (and year).
 """
 
 import random
 import secrets
+from array import array
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from itertools import islice
 
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
@@ -43,14 +48,19 @@ from assessments.models import (
     Scheme,
     Tally,
 )
+from benchmarking import bulk
+from core.db import as_owner
 from core.models import Notification
+from responsibilities import tallies
 from responsibilities.models import (
     Department,
     Evidence,
+    ItemTally,
     ListItem,
     ListKind,
     Organisation,
     OrganisationKind,
+    OverdueTally,
     Person,
     PostLevel,
     Problem,
@@ -66,6 +76,7 @@ from responsibilities.models import (
     SupervisionReply,
     Task,
     TaskStatus,
+    TaskTally,
     TeamMembership,
     TeamRole,
 )
@@ -118,12 +129,30 @@ class Summary:
         self.counts[name] = self.counts.get(name, 0) + number
 
 
+# The tables a province fills by the million, loaded in bulk (``bulk.loading``; the tallies by their recount);
+# the rest goes through the ORM.
+BULK_MODELS = [
+    Organisation,
+    Person,
+    TeamMembership,
+    ResponsibilityList,
+    ListItem,
+    Task,
+    ProgressEntry,
+    Evidence,
+    TaskTally,
+    ItemTally,
+    OverdueTally,
+]
+
+
 def generate(organisations: int, seed: int = 2016, year: int | None = None, progress=print) -> Summary:
     rng = random.Random(seed)
     year = year or timezone.localdate().year
     summary = Summary()
     User = get_user_model()
-    with transaction.atomic():
+    # Setting the tables' indexes and triggers aside needs their owner (a no-op when that is who connects).
+    with as_owner(), transaction.atomic():
         with connection.cursor() as cursor:
             # Django's foreign keys are DEFERRABLE INITIALLY DEFERRED. Deferred checks queue up until
             # commit, and PostgreSQL walks that queue at the end of every statement: with hundreds of
@@ -135,18 +164,27 @@ def generate(organisations: int, seed: int = 2016, year: int | None = None, prog
         admin, _ = User.objects.get_or_create(
             username="bench-admin", defaults={"is_superuser": True, "is_staff": True, "first_name": "基准测试管理员"}
         )
-        orgs = _organisations(organisations, summary)
-        progress(f"organisations: {len(orgs)}")
-        people, secretaries = _teams(orgs, rng, summary)
-        progress(f"people and teams: {len(people)}")
+        with bulk.loading(BULK_MODELS) as load:
+            orgs = _organisations(load, organisations, summary)
+            progress(f"organisations: {len(orgs)}")
+            people, memberships, secretaries = _teams(load, orgs, rng, summary)
+            progress(f"people and teams: {len(people)}")
+            lists = _lists(load, orgs, memberships, year, summary)
+            progress(f"lists: {len(lists)}")
+            _tasks(load, lists, year, rng, admin, summary)
+            progress(f"tasks: {summary.counts['tasks']}")
+            load.analyze()
+            with connection.cursor() as cursor:
+                # The recount groups every task once per level of its organisation: in memory where it fits.
+                cursor.execute("SET LOCAL work_mem = '512MB'")
+            # The tallies' statement triggers were off during the load: one recount instead.
+            tallies.rebuild()
+            progress("task tallies")
+        progress("history rows, indexes and foreign keys")
         _users(orgs, secretaries, admin, summary)
-        lists = _lists(orgs, year, summary)
-        progress(f"lists: {len(lists)}")
-        _tasks(lists, year, rng, admin, summary)
-        progress(f"tasks: {summary.counts['tasks']}")
-        _assessments(orgs, year, rng, admin, summary)
+        _assessments([o for o in orgs if o.depth <= 3], year, rng, admin, summary)
         progress(f"assessment schemes: {summary.counts.get('schemes', 0)}")
-        _accountability(orgs, people, year, rng, admin, summary)
+        _accountability(len(orgs), people, year, rng, admin, summary)
         progress(f"cases: {summary.counts.get('cases', 0)}")
         _orders(orgs, year, rng, admin, summary)
         progress(f"督办 replies: {summary.counts.get('督办 replies', 0)}")
@@ -157,7 +195,7 @@ def generate(organisations: int, seed: int = 2016, year: int | None = None, prog
     return summary
 
 
-def _organisations(total: int, summary: Summary) -> list[Organisation]:
+def _organisations(load, total: int, summary: Summary) -> list[Organisation]:
     k = branching(total)
     rows = [
         Organisation(
@@ -209,39 +247,191 @@ def _organisations(total: int, summary: Summary) -> list[Organisation]:
                 kind=OrganisationKind.BRANCH,
             )
         )
-    created = Organisation.objects.bulk_create(rows, batch_size=BATCH)
-    summary.add("organisations", len(created))
-    return created
+    for org, pk in zip(rows, load.reserve(Organisation, len(rows)), strict=True):
+        org.pk = org.id = pk
+        org._state.adding, org._state.db = False, connection.alias  # as if saved: the ORM part refers to them
+    load.copy(
+        Organisation,
+        ["id", "path", "depth", "numchild", "name", "short_name", "code", "kind"],
+        ((o.pk, o.path, o.depth, o.numchild, o.name, o.short_name, o.code, o.kind) for o in rows),
+    )
+    summary.add("organisations", len(rows))
+    return rows
 
 
 def _name(rng) -> str:
     return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
 
 
-def _teams(orgs, rng, summary) -> tuple[list[Person], dict[int, Person]]:
-    people, memberships, secretaries = [], [], {}
-    roles = [TeamRole.SECRETARY, TeamRole.LEADER_IN_CHARGE] + [TeamRole.MEMBER] * 5
+TEAM_ROLES = [TeamRole.SECRETARY, TeamRole.LEADER_IN_CHARGE] + [TeamRole.MEMBER] * 5
+
+
+def _teams(load, orgs, rng, summary) -> tuple[list[tuple], list[tuple], dict[int, int]]:
+    """Seven people per organisation, each a member of its team: (person id, organisation id) per
+    person, (membership id, organisation id, person id, role) per membership, and each
+    organisation's secretary's person id."""
+    person_ids = iter(load.reserve(Person, len(orgs) * len(TEAM_ROLES)))
+    people, rows = [], []
     for org in orgs:
         level = LEVEL_POST[org.depth - 1]
-        for index, role in enumerate(roles):
-            person = Person(
-                name=_name(rng),
-                post=f"{org.short_name}{'书记' if index == 0 else '班子成员'}",
-                post_level=level if index == 0 else max(level - 10, PostLevel.TOWNSHIP_DEPUTY),
-                home_organisation=org,
+        for index, _role in enumerate(TEAM_ROLES):
+            pk = next(person_ids)
+            people.append((pk, org.pk))
+            rows.append(
+                (
+                    pk,
+                    _name(rng),
+                    f"{org.short_name}{'书记' if index == 0 else '班子成员'}",
+                    level if index == 0 else max(level - 10, PostLevel.TOWNSHIP_DEPUTY),
+                    org.pk,
+                )
             )
-            people.append((org, role, person))
-    created = Person.objects.bulk_create([p for _o, _r, p in people], batch_size=BATCH)
-    for (org, role, _p), person in zip(people, created, strict=True):
-        memberships.append(
-            TeamMembership(organisation=org, person=person, role=role, areas="党建", start_date=date(2022, 1, 1))
-        )
-        if role == TeamRole.SECRETARY:
-            secretaries[org.pk] = person
-    TeamMembership.objects.bulk_create(memberships, batch_size=BATCH)
-    summary.add("people", len(created))
+    load.copy(Person, ["id", "name", "post", "post_level", "home_organisation_id"], rows)
+    roles = TEAM_ROLES * len(orgs)
+    memberships = [
+        (pk, org_id, person_id, role)
+        for pk, (person_id, org_id), role in zip(load.reserve(TeamMembership, len(people)), people, roles, strict=True)
+    ]
+    start = date(2022, 1, 1)
+    load.copy(
+        TeamMembership,
+        ["id", "organisation_id", "person_id", "role", "areas", "start_date"],
+        ((pk, org_id, person_id, role, "党建", start) for pk, org_id, person_id, role in memberships),
+    )
+    secretaries = {org_id: person_id for _pk, org_id, person_id, role in memberships if role == TeamRole.SECRETARY}
+    summary.add("people", len(people))
     summary.add("memberships", len(memberships))
-    return created, secretaries
+    return people, memberships, secretaries
+
+
+def _lists(load, orgs, memberships, year, summary) -> list[tuple]:
+    """What lists_generate writes for every organisation: the committee list and one per team member,
+    each with the template's items of its kind. Returns (list id, kind, person id, first item id, items,
+    organisation's path) per list."""
+    template = template_for(year)
+    items_by_kind = {
+        kind: list(template.items.filter(kind=kind).order_by("number").values_list("pk", "number", "title"))
+        for kind in ListKind.values
+    }
+    # The personal lists in the order memberships are listed (organisation's path, role), as they always were.
+    paths = {org.pk: org.path for org in orgs}
+    members = sorted(memberships, key=lambda m: (paths[m[1]], m[3], m[0]))
+    owners = [(org.pk, ListKind.COMMITTEE, None, None) for org in orgs] + [
+        (org_id, ListKind.for_team_role(role), person_id, pk) for pk, org_id, person_id, role in members
+    ]
+    list_ids = load.reserve(ResponsibilityList, len(owners))
+    load.copy(
+        ResponsibilityList,
+        ["id", "organisation_id", "year", "kind", "person_id", "membership_id", "template_id"],
+        (
+            (pk, org_id, year, kind, person_id, membership_id, template.pk)
+            for pk, (org_id, kind, person_id, membership_id) in zip(list_ids, owners, strict=True)
+        ),
+    )
+    item_ids = load.reserve(ListItem, sum(len(items_by_kind[o[1]]) for o in owners))
+    lists, next_item = [], item_ids.start
+    for pk, (org_id, kind, person_id, _membership_id) in zip(list_ids, owners, strict=True):
+        lists.append((pk, kind, person_id, next_item, items_by_kind[kind], paths[org_id]))
+        next_item += len(items_by_kind[kind])
+    load.copy(
+        ListItem,
+        ["id", "responsibility_list_id", "template_item_id", "number", "title"],
+        (
+            (first + offset, pk, template_item, number, title)
+            for pk, _kind, _person, first, items, _path in lists
+            for offset, (template_item, number, title) in enumerate(items)
+        ),
+    )
+    summary.add("lists", len(lists))
+    summary.add("items", len(item_ids))
+    return lists
+
+
+STATUS_CODES = [TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS, TaskStatus.DONE]
+
+
+def _tasks(load, lists, year, rng, admin, summary) -> None:
+    """About a hundred tasks per organisation, a realistic mix of done, in progress and overdue,
+    with a progress entry for each task begun and an evidence file for every third entry."""
+    today = min(timezone.localdate(), date(year, 12, 31))
+    count = sum(len(items) * (4 if kind == ListKind.COMMITTEE else 3) for _pk, kind, _p, _f, items, _o in lists)
+    task_ids = load.reserve(Task, count)
+    # What the progress entries need of each task, kept compactly: millions of tasks at N=50,000.
+    statuses, completed = array("b"), array("l")
+
+    def tasks():
+        pks = iter(task_ids)
+        # Lists in their default order (organisation's path, kind), items by number: the order the
+        # random draws have always been made in, so a seed gives the same tasks as it always did.
+        for _list, kind, person_id, first_item, items, _path in sorted(lists, key=lambda row: (row[5], row[1], row[0])):
+            personal = kind != ListKind.COMMITTEE
+            for offset, (_template_item, number, _title) in enumerate(items):
+                for index in range(3 if personal else 4):
+                    deadline = date(year, rng.randint(1, 12), rng.randint(1, 28))
+                    due = deadline <= today
+                    roll = rng.random()
+                    if due and roll < 0.7 or not due and roll < 0.15:
+                        status, completed_on = TaskStatus.DONE, min(deadline, today)
+                    elif roll < 0.85:
+                        status, completed_on = TaskStatus.IN_PROGRESS, None
+                    else:
+                        status, completed_on = TaskStatus.NOT_STARTED, None
+                    statuses.append(STATUS_CODES.index(status))
+                    completed.append(completed_on.toordinal() if completed_on else 0)
+                    yield (
+                        next(pks),
+                        first_item + offset,
+                        f"第{number}项具体任务{index + 1}",
+                        Decimal(rng.randint(1, 12)),
+                        "次",
+                        deadline,
+                        "有记录、有材料",
+                        "按时完成",
+                        person_id,
+                        status,
+                        completed_on,
+                    )
+
+    columns = ["id", "item_id", "title", "quantity", "unit", "deadline", "standard", "requirement"]
+    load.copy(Task, [*columns, "responsible_person_id", "status", "completed_on"], tasks())
+    summary.add("tasks", len(task_ids))
+
+    not_started, done = STATUS_CODES.index(TaskStatus.NOT_STARTED), STATUS_CODES.index(TaskStatus.DONE)
+
+    def begun():
+        """(entry id, task id, status, completion day) of every task begun: one progress entry each."""
+        entries = iter(entry_ids)
+        for task, status, ordinal in zip(task_ids, statuses, completed, strict=True):
+            if status != not_started:
+                yield next(entries), task, status, ordinal
+
+    entry_ids = load.reserve(ProgressEntry, len(statuses) - statuses.count(not_started))
+    load.copy(
+        ProgressEntry,
+        ["id", "task_id", "date", "text", "recorded_by_id", "percent"],
+        (
+            (
+                pk,
+                task,
+                date.fromordinal(ordinal) if ordinal else today,
+                "已推进",
+                admin.pk,
+                100 if status == done else 50,
+            )
+            for pk, task, status, ordinal in begun()
+        ),
+    )
+    summary.add("progress entries", len(entry_ids))
+    evidence_ids = load.reserve(Evidence, (len(entry_ids) + 2) // 3)  # every third entry, from the first
+    load.copy(
+        Evidence,
+        ["id", "task_id", "progress_entry_id", "file", "original_name", "content_type", "size", "uploaded_by_id"],
+        (
+            (pk, task, entry, f"evidence/bench/{entry}.pdf", "会议纪要.pdf", "application/pdf", 120_000, admin.pk)
+            for pk, (entry, task, _status, _ordinal) in zip(evidence_ids, islice(begun(), 0, None, 3), strict=True)
+        ),
+    )
+    summary.add("evidence rows", len(evidence_ids))
 
 
 def _users(orgs, secretaries, admin, summary) -> None:
@@ -262,107 +452,9 @@ def _users(orgs, secretaries, admin, summary) -> None:
         user = User.objects.create_user(username=username, password="Bench@2026")
         Assignment.objects.create(user=user, organisation=org, role=role, department=department)
         if username == "bench-secretary":
-            Person.objects.filter(pk=secretaries[county.pk].pk).update(user=user)
+            Person.objects.filter(pk=secretaries[county.pk]).update(user=user)
     Assignment.objects.create(user=admin, organisation=root, role=Role.ADMIN)
     summary.add("users", len(specs) + 1)
-
-
-def _lists(orgs, year, summary) -> list[ResponsibilityList]:
-    """What lists_generate writes for every organisation: the committee list and one per team member."""
-    template = template_for(year)
-    items_by_kind = {kind: list(template.items.filter(kind=kind).order_by("number")) for kind in ListKind.values}
-    lists = [
-        ResponsibilityList(organisation=org, year=year, kind=ListKind.COMMITTEE, template=template) for org in orgs
-    ]
-    for membership in TeamMembership.objects.filter(organisation__in=orgs).only(
-        "pk", "organisation_id", "person_id", "role"
-    ):
-        lists.append(
-            ResponsibilityList(
-                organisation_id=membership.organisation_id,
-                year=year,
-                kind=ListKind.for_team_role(membership.role),
-                person_id=membership.person_id,
-                membership_id=membership.pk,
-                template=template,
-            )
-        )
-    created = ResponsibilityList.objects.bulk_create(lists, batch_size=BATCH)
-    items = [
-        ListItem(responsibility_list=rl, template_item=ti, number=ti.number, title=ti.title)
-        for rl in created
-        for ti in items_by_kind[rl.kind]
-    ]
-    ListItem.objects.bulk_create(items, batch_size=BATCH)
-    summary.add("lists", len(created))
-    summary.add("items", len(items))
-    return created
-
-
-def _tasks(lists, year, rng, admin, summary) -> None:
-    """About a hundred tasks per organisation, a realistic mix of done, in progress and overdue."""
-    today = min(timezone.localdate(), date(year, 12, 31))
-    items = (
-        ListItem.objects.filter(responsibility_list__in=lists)
-        .select_related("responsibility_list")
-        .only("pk", "number", "responsibility_list__kind", "responsibility_list__person_id")
-    )
-    tasks = []
-    for item in items:
-        personal = item.responsibility_list.kind != ListKind.COMMITTEE
-        for index in range(3 if personal else 4):
-            deadline = date(year, rng.randint(1, 12), rng.randint(1, 28))
-            due = deadline <= today
-            roll = rng.random()
-            if due and roll < 0.7 or not due and roll < 0.15:
-                status, completed = TaskStatus.DONE, min(deadline, today)
-            elif roll < 0.85:
-                status, completed = TaskStatus.IN_PROGRESS, None
-            else:
-                status, completed = TaskStatus.NOT_STARTED, None
-            tasks.append(
-                Task(
-                    item=item,
-                    title=f"第{item.number}项具体任务{index + 1}",
-                    quantity=Decimal(rng.randint(1, 12)),
-                    unit="次",
-                    deadline=deadline,
-                    standard="有记录、有材料",
-                    requirement="按时完成",
-                    responsible_person_id=item.responsibility_list.person_id,
-                    status=status,
-                    completed_on=completed,
-                )
-            )
-    created = Task.objects.bulk_create(tasks, batch_size=BATCH)
-    summary.add("tasks", len(created))
-    entries = [
-        ProgressEntry(
-            task=task,
-            date=task.completed_on or today,
-            text="已推进",
-            recorded_by=admin,
-            percent=100 if task.status == TaskStatus.DONE else 50,
-        )
-        for task in created
-        if task.status != TaskStatus.NOT_STARTED
-    ]
-    entries = ProgressEntry.objects.bulk_create(entries, batch_size=BATCH)
-    summary.add("progress entries", len(entries))
-    evidence = [
-        Evidence(
-            task_id=entry.task_id,
-            progress_entry=entry,
-            file=f"evidence/bench/{entry.pk}.pdf",
-            original_name="会议纪要.pdf",
-            content_type="application/pdf",
-            size=120_000,
-            uploaded_by=admin,
-        )
-        for entry in entries[::3]
-    ]
-    Evidence.objects.bulk_create(evidence, batch_size=BATCH)
-    summary.add("evidence rows", len(evidence))
 
 
 def _assessments(orgs, year, rng, admin, summary) -> None:
@@ -485,24 +577,24 @@ def _rounds(scheme, targets, scheme_year, rng, admin, summary) -> None:
         summary.add("ballot codes", 30)
 
 
-def _accountability(orgs, people, year, rng, admin, summary) -> None:
-    """About two thousand decided cases with their restrictions, and early-sign interventions."""
+def _accountability(org_count, people, year, rng, admin, summary) -> None:
+    """Two decided cases for every five organisations with their restrictions, and early-sign
+    interventions. ``people`` holds (person id, organisation id) pairs."""
     # The root was bulk-inserted (no signal): it adopts the product's default rules as a new root would.
-    adoption = accountability_services.adopt_default_for_root(orgs[0]) or RuleSetAdoption.objects.get(
-        organisation=orgs[0]
-    )
+    root = Organisation.objects.get(code=ROOT_CODE)
+    adoption = accountability_services.adopt_default_for_root(root) or RuleSetAdoption.objects.get(organisation=root)
     situations = list(Situation.objects.filter(subjects__contains=["member"]))
-    count = min(2000, max(20, len(orgs) * 2 // 5))
+    count = max(20, org_count * 2 // 5)
     chosen = rng.sample(people, min(count, len(people)))
     cases, facts = [], []
-    for index, person in enumerate(chosen):
+    for index, (person_id, org_id) in enumerate(chosen):
         facts_day = date(year - rng.randint(0, 2), rng.randint(1, 10), rng.randint(1, 28))
         facts.append(facts_day)
         cases.append(
             Case(
                 number=f"BM-{index + 1:05d}",
-                organisation_id=person.home_organisation_id,
-                person=person,
+                organisation_id=org_id,
+                person_id=person_id,
                 subject="member",
                 responsibility="individual",
                 facts="基准测试数据",
@@ -515,7 +607,8 @@ def _accountability(orgs, people, year, rng, admin, summary) -> None:
         )
     cases = Case.objects.bulk_create(cases, batch_size=BATCH)
     Case.situations.through.objects.bulk_create(
-        Case.situations.through(case_id=case.pk, situation_id=rng.choice(situations).pk) for case in cases
+        (Case.situations.through(case_id=case.pk, situation_id=rng.choice(situations).pk) for case in cases),
+        batch_size=BATCH,
     )
     measures_by_set = {}
     decisions, chosen_measures = [], []
@@ -542,8 +635,11 @@ def _accountability(orgs, people, year, rng, admin, summary) -> None:
         chosen_measures.append(measure)
     decisions = Decision.objects.bulk_create(decisions, batch_size=BATCH)
     Decision.measures.through.objects.bulk_create(
-        Decision.measures.through(decision_id=d.pk, measure_id=m.pk)
-        for d, m in zip(decisions, chosen_measures, strict=True)
+        (
+            Decision.measures.through(decision_id=d.pk, measure_id=m.pk)
+            for d, m in zip(decisions, chosen_measures, strict=True)
+        ),
+        batch_size=BATCH,
     )
     restrictions = []
     for decision, measure, case in zip(decisions, chosen_measures, cases, strict=True):
@@ -561,15 +657,18 @@ def _accountability(orgs, people, year, rng, admin, summary) -> None:
             )
     Restriction.objects.bulk_create(restrictions, batch_size=BATCH)
     Intervention.objects.bulk_create(
-        Intervention(
-            organisation_id=p.home_organisation_id,
-            person=p,
-            kind="remind",
-            reason="任务逾期",
-            date=date(year, 6, 1),
-            done_by=admin,
-        )
-        for p in chosen[: count // 2]
+        (
+            Intervention(
+                organisation_id=org_id,
+                person_id=person_id,
+                kind="remind",
+                reason="任务逾期",
+                date=date(year, 6, 1),
+                done_by=admin,
+            )
+            for person_id, org_id in chosen[: count // 2]
+        ),
+        batch_size=BATCH,
     )
     summary.add("cases", len(cases))
     summary.add("restrictions", len(restrictions))

@@ -6,14 +6,26 @@ empty tables, is in ``test_query_counts.py``).
 
 import pytest
 from django.db import connection, models, transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
+from accountability.models import Case
 from assessments.models import Result, Scheme
 from benchmarking import measures, runner
 from benchmarking.data import generate
 from responsibilities import tallies
-from responsibilities.models import ListItem, ListKind, Organisation, ResponsibilityList, Task
+from responsibilities.models import (
+    Evidence,
+    ListItem,
+    ListKind,
+    Organisation,
+    Person,
+    ProgressEntry,
+    ResponsibilityList,
+    Task,
+    TaskStatus,
+    TeamMembership,
+)
 from responsibilities.services.lists import template_for
 from tests.conftest import seed_rows
 
@@ -77,6 +89,43 @@ def test_the_generated_province_has_the_years_orders_problems_and_a_busy_inbox(p
     office = Notification.objects.filter(recipient__username="bench-office")
     assert office.count() == 80 and office.filter(read_at__isnull=True).exists()
     assert Notification.objects.filter(recipient__username="bench-secretary").count() == 8
+
+
+def test_the_bulk_load_builds_the_shape_the_size_asks_for(province):
+    # 40 organisations: two children per node on levels 2 to 4 (1 + 2 + 4 + 8 = 15 of them), the other
+    # 25 are branches under the 8 bureaus (the smallest such tree that holds 40 * 0.4 = 16).
+    per_level = dict(Organisation.objects.values_list("depth").annotate(n=Count("id")).order_by("depth"))
+    assert per_level == {1: 1, 2: 2, 3: 4, 4: 8, 5: 25}
+    people = dict(Person.objects.values_list("home_organisation__depth").annotate(n=Count("id")))
+    assert people == {depth: 7 * n for depth, n in per_level.items()}  # a team of seven everywhere
+    assert TeamMembership.objects.count() == 7 * 40
+    lists = ResponsibilityList.objects.filter(year=YEAR)
+    assert dict(lists.values_list("organisation__depth").annotate(n=Count("id"))) == {
+        depth: 8 * n
+        for depth, n in per_level.items()  # the committee's list and one per member
+    }
+    template = template_for(YEAR)
+    items = {kind: template.items.filter(kind=kind).count() for kind in ListKind.values}
+    # Per organisation: four tasks per item of the committee's list, three per item of each personal list.
+    personal = items[ListKind.SECRETARY] + items[ListKind.LEADER_IN_CHARGE] + 5 * items[ListKind.MEMBER]
+    per_org = 4 * items[ListKind.COMMITTEE] + 3 * personal
+    tasks = dict(Task.objects.values_list("item__responsibility_list__organisation__depth").annotate(n=Count("id")))
+    assert tasks == {depth: per_org * n for depth, n in per_level.items()}
+    begun = Task.objects.exclude(status=TaskStatus.NOT_STARTED).count()
+    assert ProgressEntry.objects.count() == begun
+    assert Evidence.objects.count() == (begun + 2) // 3
+    assert Case.objects.count() == 20  # two per five organisations, at least 20
+    assert not Case.objects.exclude(person__home_organisation=F("organisation")).exists()
+
+
+def test_the_bulk_load_wrote_the_history_the_triggers_would(province):
+    fields = ["item_id", "title", "quantity", "deadline", "responsible_person_id", "status", "completed_on", "version"]
+    events = Task.pgh_event_model.objects.filter(pgh_label="insert", pgh_context__isnull=True)
+    assert set(events.values_list("pgh_obj_id", *fields)) == set(Task.objects.values_list("pk", *fields))
+    assert events.count() == Task.objects.count()
+    for model in (Organisation, Person, TeamMembership, ResponsibilityList, ListItem, ProgressEntry, Evidence):
+        inserted = model.pgh_event_model.objects.filter(pgh_label="insert")
+        assert inserted.values("pgh_obj_id").distinct().count() == inserted.count() == model.objects.count(), model
 
 
 def test_generated_lists_hold_the_items_the_generation_would_copy(province):

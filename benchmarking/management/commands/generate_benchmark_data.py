@@ -6,7 +6,10 @@ from benchmarking.data import generate
 
 
 class Command(BaseCommand):
-    help = "生成基准测试数据：N 个组织（五级）、班子、一年的责任清单和任务、三年的考核、约两千件问责案件。"
+    help = (
+        "生成基准测试数据：N 个组织（五级）、班子、一年的责任清单和任务、三年的考核、"
+        "每五个组织两件问责案件（N=50000 时两万件）。"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--orgs", type=int, required=True, help="组织数量，例如 500 或 5000")
