@@ -748,8 +748,8 @@ def _problems(orgs, people, year, rng, admin, summary) -> None:
     today = min(timezone.localdate(), date(year, 12, 31))
     by_path = {org.path: org for org in orgs}
     staff = {}
-    for person in people:
-        staff.setdefault(person.home_organisation_id, []).append(person)
+    for person_id, organisation_id in people:  # (pk, home organisation) as the bulk load made them
+        staff.setdefault(organisation_id, []).append(person_id)
     first_item = dict(
         ListItem.objects.filter(responsibility_list__year=year, responsibility_list__kind=ListKind.COMMITTEE)
         .order_by("responsibility_list__organisation_id", "number")
@@ -775,7 +775,7 @@ def _problems(orgs, people, year, rng, admin, summary) -> None:
             problems.append(
                 Problem(
                     organisation=org,
-                    person=staff[org.pk][0] if n == 0 else None,
+                    person_id=staff[org.pk][0] if n == 0 else None,
                     found_by=by_path.get(org.path[:-4], org),
                     source=rng.choice(sources),
                     title=f"{org.short_name}第{n + 1}个问题：会议记录不完整",
@@ -809,7 +809,7 @@ def _problems(orgs, people, year, rng, admin, summary) -> None:
                 RectificationMeasure(
                     problem=problem,
                     text=f"整改措施{n + 1}：补齐记录并建立台账",
-                    responsible_person=team[(n + 1) % len(team)],
+                    responsible_person_id=team[(n + 1) % len(team)],
                     deadline=problem.deadline,
                     standard="有记录、有材料",
                     completed_on=min(problem.found_on + timedelta(days=15), today) if done else None,
