@@ -81,11 +81,11 @@ format: install
 # Finds PostgreSQL: DATABASE_URL, else 127.0.0.1:5432 if it answers, else the embedded one; on the last
 # two the tests use two roles (DATABASE_OWNER_URL owns the tables, DATABASE_URL is the application's).
 # Under CI=true, installs Debian's Chromium for the browser tests and fails if it cannot run, Debian's
-# pgbouncer for tests/reliability/test_pgbouncer.py, and fonts-noto-cjk for the PDF reports
-# (scripts/ensure-pdf.sh; elsewhere it fails clearly when missing).
+# pgbouncer for tests/reliability/test_pgbouncer.py, and fonts-noto-cjk for the PDF reports with
+# poppler-utils for their PNG renders (scripts/ensure-pdf.sh; elsewhere it fails clearly when missing).
 test: install
 	@if [ "$$CI" = "true" ]; then scripts/ensure-chromium.sh && scripts/ensure-pgbouncer.sh; fi
-	@scripts/ensure-pdf.sh $(PY)
+	@scripts/ensure-pdf.sh $(PY) tests
 	@ROLES="$$($(PY) scripts/devdb.py test-env)" && eval "$$ROLES" && \
 	  $(VENV)/bin/ruff check . && \
 	  $(VENV)/bin/ruff format --check . && \
