@@ -130,6 +130,27 @@ def test_roster_paginates_and_keeps_its_sort_and_filters_in_the_page_links(clien
     ]
 
 
+def test_a_table_counts_and_pages_at_most_its_limit_and_says_so(client, office_staff, tree, monkeypatch):
+    from core.tables import BoundedPaginator
+
+    monkeypatch.setattr(BoundedPaginator, "limit", 28)
+    for number in range(30):
+        PersonFactory(name=f"王{number:02d}", home_organisation=tree["own"])
+    client.force_login(office_staff)
+    first = client.get(reverse(URL), {"sort": "name", "q": "王"})
+    page = first.context["page"]
+    assert (page.paginator.count, page.paginator.num_pages, page.paginator.capped) == (28, 2, True)
+    text = first.content.decode()
+    assert "超过 28 条，只列出前 28 条（导出亦同）。请用上面的筛选条件缩小范围。" in text
+    assert "共 28 条" not in text
+    # The last page ends at the limit: 王27 is the 28th name.
+    assert shown(client.get(reverse(URL), {"sort": "name", "q": "王", "page": 2})) == ["王25", "王26", "王27"]
+    # At or under the limit the count is exact and the table says how many.
+    narrow = client.get(reverse(URL), {"sort": "name", "q": "王0"})
+    assert (narrow.context["page"].paginator.count, narrow.context["page"].paginator.capped) == (10, False)
+    assert "共 10 条" in narrow.content.decode()
+
+
 def test_roster_query_count_is_constant_for_every_filter(client, office_staff, tree):
     client.force_login(office_staff)
     queries = [
