@@ -44,7 +44,7 @@ from core.forms import as_id, attach_errors
 from core.models import EditConflict, Job
 from core.permissions import can, require
 from core.tables import Column, WorkingList
-from core.views import ServiceFormView, act_with_message, conflict_page, private_no_store
+from core.views import ServiceFormView, act_with_message, conflict_page, private_no_store, stored_file_response
 from responsibilities.models import Department, Organisation, Problem
 from responsibilities.selectors import organisations as org_selectors
 from responsibilities.services.lists import template_for
@@ -983,19 +983,8 @@ class HearingRoundCreate(ServiceFormView):
 @require_GET
 def hearing_file(request, pk):
     """A report's file, served only after the door check, as an attachment."""
-    from django.http import FileResponse
-
     attachment = selectors.hearing_file_for(request.user, pk)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    response = FileResponse(
-        handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return stored_file_response(attachment)
 
 
 def hearing_panel(request, person):

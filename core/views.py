@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.urls import reverse
@@ -38,6 +38,22 @@ def private_no_store(view):
         return response
 
     return wrapped
+
+
+def stored_file_response(attached) -> FileResponse:
+    """Serve an uploaded file (evidence, an answer's or a report's file) read through its door: an
+    attachment browsers will not sniff, kept by no cache (it may be confidential); 404 when the file is
+    gone from storage. ``attached`` has ``file``, ``original_name`` and ``content_type``."""
+    try:
+        handle = attached.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    response = FileResponse(
+        handle, as_attachment=True, filename=attached.original_name, content_type=attached.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def conflict_page(request, template, context, current, rows=()):

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +15,7 @@ from core import scope
 from core.forms import AcknowledgeForm, attach_errors, errors_as_text, keep_refused, take_refused
 from core.models import EditConflict
 from core.tables import Column, WorkingList
-from core.views import ArchiveView, ServiceFormView, TransitionView, act_with_message
+from core.views import ArchiveView, ServiceFormView, TransitionView, act_with_message, stored_file_response
 from responsibilities import rules, services
 from responsibilities.filters import IssuedTaskFilterSet
 from responsibilities.jobs import is_stalled, start_rollover
@@ -470,16 +470,7 @@ def evidence_upload(request, pk):
 def evidence_download(request, pk):
     """Evidence is served only here, after the scope check, as an attachment that browsers will not sniff."""
     evidence = selectors.evidence_for(request.user, pk, _today())
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    response = FileResponse(
-        handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return stored_file_response(evidence)
 
 
 # ---- My checklist -----------------------------------------------------------------------------

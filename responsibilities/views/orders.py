@@ -3,7 +3,7 @@ printable A4 督办通知单, and the answer files."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from core import excel
 from core.forms import as_id, attach_errors
 from core.models import EditConflict
 from core.tables import EXPORT_LIMIT, Column, WorkingList
+from core.views import stored_file_response
 from responsibilities.excel import order_workbook
 from responsibilities.filters import OrderFilterSet
 from responsibilities.models import Organisation, ReplyFile, ReplyStatus
@@ -208,13 +209,4 @@ def reply_close(request, pk):
 @require_GET
 def order_file(request, pk):
     attached = get_object_or_404(ReplyFile.objects.for_user(request.user), pk=pk)
-    try:
-        handle = attached.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    response = FileResponse(
-        handle, as_attachment=True, filename=attached.original_name, content_type=attached.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return stored_file_response(attached)

@@ -3,7 +3,6 @@ its measures (progress and evidence), 提请复核, 复核 (销号 or return), t
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +14,7 @@ from core.forms import attach_errors
 from core.models import EditConflict
 from core.permissions import can
 from core.tables import Column, WorkingList
+from core.views import stored_file_response
 from responsibilities.filters import ProblemFilterSet
 from responsibilities.list_forms import YearForm
 from responsibilities.models import MeasureEvidence, Organisation, ProblemStatus, RectificationMeasure
@@ -363,16 +363,7 @@ def problem_review(request, pk):
 @require_GET
 def measure_file(request, pk):
     attached = get_object_or_404(MeasureEvidence.objects.for_user(request.user), pk=pk)
-    try:
-        handle = attached.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    response = FileResponse(
-        handle, as_attachment=True, filename=attached.original_name, content_type=attached.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return stored_file_response(attached)
 
 
 @require_GET
