@@ -57,6 +57,11 @@ def attach_errors(form: forms.Form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+def picked(data: dict, *names: str) -> dict:
+    """The named entries of a form's cleaned_data, passed on as a service's keyword arguments."""
+    return {name: data[name] for name in names}
+
+
 def errors_as_text(form: forms.Form, separator: str = "；") -> str:
     """A form's errors in one line, each after its field's label: for a form that answers with a
     message instead of redrawing itself (a row edited in place, a small form on a listing page)."""

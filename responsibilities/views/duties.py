@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from core import scope
+from core.forms import picked
 from core.permissions import can
 from core.views import ServiceFormView, stored_file_response
 from responsibilities.duty_forms import DutyFilterForm, DutyRecordForm
@@ -72,8 +73,8 @@ class _DutyForm(ServiceFormView):
     def fields(self, form) -> dict:
         """The service's keyword arguments from the valid form."""
         data = form.cleaned_data
-        names = ("kind", "place", "participants", "content", "items", "files")
-        return {"day": data["date"], **{name: data[name] for name in names}, "by": self.request.user}
+        fields = picked(data, "kind", "place", "participants", "content", "items", "files")
+        return {"day": data["date"], **fields, "by": self.request.user}
 
 
 class DutyCreate(_DutyForm):
