@@ -111,6 +111,15 @@ def act_with_message(request, action, success_message):
     return result
 
 
+def act_on_form(request, form, action, success_message, *, invalid):
+    """``act_with_message`` for a small form: the service (``action`` is given the cleaned data) when
+    the form is valid, else ``invalid(form)`` says why. The result, or None."""
+    if not form.is_valid():
+        invalid(form)
+        return None
+    return act_with_message(request, lambda: action(form.cleaned_data), success_message)
+
+
 class ServiceFormView(View):
     """The edit page's skeleton, written once: the record through its door (``get_object``), a form
     bound to it, one service call (``perform``), the service's errors at their fields (400), a 409
@@ -229,8 +238,9 @@ class TransitionView(View):
     def success_message(self, target) -> str:
         raise NotImplementedError
 
-    def refused(self, form, error: ValidationError) -> None:
-        """A refused move: its reasons as a message on the page the browser goes back to."""
+    def refused(self, form, error: ValidationError):
+        """A refused move: its reasons as a message on the page the browser goes back to (None), or
+        the response to answer with instead."""
         messages.error(self.request, " ".join(error.messages))
 
     def success_url(self) -> str:
@@ -247,7 +257,8 @@ class TransitionView(View):
         try:
             self.perform(form)
         except ValidationError as error:
-            self.refused(form, error)
+            if (refusal := self.refused(form, error)) is not None:
+                return refusal
         except EditConflict:
             current = self.get_object()
             context = self.get_context(current) | {f"kept_{self.kept_field}": form.cleaned_data[self.kept_field]}
