@@ -181,6 +181,24 @@ class VersionField(forms.IntegerField):
         super().__init__(min_value=1, **kwargs)
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (evidence, an answer's files): a list, each file checked as one."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)] if data else []
+
+
 class ArchiveForm(StyledFormMixin, forms.Form):
     reason = forms.CharField(label=_("归档原因"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
     version = VersionField(required=False)

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core import pickers, uploads
-from core.forms import DateInput, StyledFormMixin, VersionField
+from core.forms import DateInput, MultipleFileField, StyledFormMixin, VersionField
 from responsibilities import rules
 from responsibilities.models import (
     IssuedTask,
@@ -137,21 +137,6 @@ class TaskForm(StyledFormMixin, ReasonMixin, forms.ModelForm):
 class ArchiveTaskForm(StyledFormMixin, forms.Form):
     reason = forms.CharField(label=_("归档原因"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
     version = VersionField()
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        if isinstance(data, list | tuple):
-            return [super(MultipleFileField, self).clean(item, initial) for item in data]
-        return [super().clean(data, initial)] if data else []
 
 
 PERCENT_MESSAGE = _("请填写 0 到 100 之间的整数作为完成百分比。")
