@@ -521,6 +521,18 @@ def personal_list(organisation: Organisation, year: int, person: Person | None, 
     )
 
 
+def hearing_rows(hearing: Hearing, today) -> tuple[list[tuple], set[int]]:
+    """The hearing's page rows, (person, membership or None, summary or None), for the team in office
+    (on its closing day once closed), and the ids of the people seated in it."""
+    summaries = {s.report.person_id: s for s in hearing_summaries(hearing_reports(hearing), today)}
+    team = team_on(hearing.organisation, min(today, hearing.closes_on))
+    seated = {m.person_id for m in team}
+    rows = [(m.person, m, summaries.get(m.person_id)) for m in team]
+    # A member who left after reporting keeps his report on the page.
+    rows += [(s.report.person, None, s) for pid, s in summaries.items() if pid not in seated]
+    return rows, seated
+
+
 def hearing_reports(hearing: Hearing) -> QuerySet[HearingReport]:
     return hearing.reports.select_related("hearing", "person", "responsibility_list").order_by("person__name", "pk")
 

@@ -822,13 +822,8 @@ def hearing_detail(request, pk):
     """The team in office with each member's report (or none yet), its list's completion and 评议."""
     hearing = selectors.hearing_for(request.user, pk)
     today = _today()
-    summaries = {s.report.person_id: s for s in selectors.hearing_summaries(selectors.hearing_reports(hearing), today)}
-    team = selectors.team_on(hearing.organisation, min(today, hearing.closes_on))
-    seated = {m.person_id for m in team}
+    rows, seated = selectors.hearing_rows(hearing, today)
     me = selectors.person_of(request.user)
-    rows = [(m.person, m, summaries.get(m.person_id)) for m in team]
-    # A member who left after reporting keeps his report on the page.
-    rows += [(s.report.person, None, s) for pid, s in summaries.items() if pid not in seated]
     may_report = (
         me is not None
         and me.pk in seated
