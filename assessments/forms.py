@@ -16,6 +16,7 @@ from assessments.models import (
     Scheme,
     SchemeKind,
 )
+from assessments.services import INDICATOR_FIELDS
 from core.forms import DateInput, MultipleFileField, StyledFormMixin, VersionField
 from responsibilities.forms import OrganisationChoiceField
 from responsibilities.models import Department, ListKind, Organisation, Person, TemplateItem
@@ -104,17 +105,7 @@ class IndicatorForm(StyledFormMixin, forms.ModelForm):
 
     class Meta:
         model = Indicator
-        fields = [
-            "title",
-            "max_score",
-            "quantity",
-            "unit",
-            "deadline",
-            "standard",
-            "requirement",
-            "deduction_per_shortfall",
-            "bonus_cap",
-        ]
+        fields = list(INDICATOR_FIELDS)  # what the service lets an indicator change
         widgets = {
             "deadline": DateInput(),
             "standard": forms.Textarea(attrs={"rows": 2}),

@@ -18,6 +18,7 @@ from responsibilities.models import (
     TaskStatus,
     TemplateItem,
 )
+from responsibilities.services.lists import TASK_FIELDS
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
@@ -80,17 +81,7 @@ class TaskForm(StyledFormMixin, ReasonMixin, forms.ModelForm):
 
     class Meta:
         model = Task
-        fields = [
-            "title",
-            "quantity",
-            "unit",
-            "deadline",
-            "standard",
-            "requirement",
-            "responsible_person",
-            "status",
-            "completed_on",
-        ]
+        fields = list(TASK_FIELDS)  # what the service lets a task change
         widgets = {
             "deadline": DateInput(),
             "completed_on": DateInput(),
