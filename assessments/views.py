@@ -911,13 +911,8 @@ def report_evaluate(request, pk):
     form = EvaluationForm(request.POST)
     if form.is_valid():
         try:
-            services.report_evaluate(
-                report=report,
-                rating=form.cleaned_data["rating"],
-                score=form.cleaned_data["score"],
-                comment=form.cleaned_data["comment"],
-                by=request.user,
-            )
+            fields = picked(form.cleaned_data, "rating", "score", "comment")
+            services.report_evaluate(report=report, **fields, by=request.user)
         except ValidationError as error:
             attach_errors(form, error)
         else:
