@@ -185,6 +185,23 @@ def restrictions_of(person: Person) -> QuerySet[Restriction]:
     return person.restrictions.select_related("decision__case", "consequence__measure").order_by("-starts_on", "kind")
 
 
+def combined_restrictions(decision: Decision) -> list[dict]:
+    """A decision's restrictions as its printed notice lists them: one row per kind of bar over the
+    combined period, with the measures that impose it (the decision was read through its case's door)."""
+    restrictions = list(decision.restrictions.select_related("consequence__measure"))
+    periods = rules.combined([rules.Period(r.kind, r.starts_on, r.ends_on) for r in restrictions])
+    labels = dict(RestrictionKind.choices)
+    return [
+        {
+            "label": labels[p.kind],
+            "starts_on": p.starts_on,
+            "ends_on": p.ends_on,
+            "measures": sorted({r.consequence.measure.printed_name for r in restrictions if r.kind == p.kind}),
+        }
+        for p in periods
+    ]
+
+
 def eligibility(person: Person | None, day: date, restrictions=None) -> Eligibility:
     """The person's eligibility on ``day``; pass ``restrictions`` (then ``person`` is not needed)
     when they are already loaded."""

@@ -35,6 +35,7 @@ from accountability.permissions import (
     may_manage_rules,
 )
 from core.models import lock_versioned
+from core.services import check_acknowledgement
 from responsibilities.models import Organisation, Person
 from responsibilities.services import service
 
@@ -800,16 +801,7 @@ def intervention_acknowledge(*, intervention: Intervention, feedback: str = "", 
     )
     if not may_acknowledge(by, locked):
         raise PermissionDenied(_("只有被提醒、批评或约谈的对象可以确认已阅。"))
-    if locked.acknowledged_at is not None:
-        raise ValidationError(
-            {
-                "feedback": _("该记录已于 %(at)s 确认已阅。")
-                % {"at": f"{timezone.localtime(locked.acknowledged_at):%Y-%m-%d %H:%M}"}
-            },
-            code="already_acknowledged",
-        )
-    if len(feedback) > 2000:
-        raise ValidationError({"feedback": _("反馈不能超过 2000 字。")}, code="too_long")
+    check_acknowledgement(locked.acknowledged_at, feedback, _("该记录已于 %(at)s 确认已阅。"))
     locked.acknowledged_at, locked.acknowledged_by, locked.feedback = timezone.now(), by, feedback.strip()
     locked.save(update_fields=["acknowledged_at", "acknowledged_by", "feedback"])
     return locked

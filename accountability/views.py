@@ -31,8 +31,8 @@ from accountability.forms import (
     consequence_rows,
     measure_initial,
 )
-from accountability.models import CaseStatus, Exemption, InterventionKind, RestrictionKind, Subject
-from core.forms import AcknowledgeForm, as_id, attach_errors, errors_as_text
+from accountability.models import CaseStatus, Exemption, InterventionKind, Subject
+from core.forms import AcknowledgeForm, as_id, attach_errors, errors_as_text, picked
 from core.models import EditConflict
 from core.panels import Panel
 from core.permissions import can, require
@@ -40,10 +40,10 @@ from core.tables import Column, WorkingList
 from core.views import (
     ServiceFormView,
     TransitionView,
+    act_on_form,
     act_with_message,
     conflict_page,
     private_no_store,
-    save_or_show_errors,
     transition_conflict,
 )
 from responsibilities.selectors import lists as list_selectors
@@ -136,36 +136,29 @@ def _draft_refusal(request, rule_set):
     return _("已发布的规则版本只读；如需改变规则，请复制为新草稿。")
 
 
-@require_http_methods(["GET", "POST"])
-def rule_set_edit(request, pk):
-    rule_set = selectors.rule_set_for(request.user, pk)
-    _require_rule_manager(request.user)
-    initial = {
-        "name": rule_set.name,
-        "source": rule_set.source,
-        "effective_from": rule_set.effective_from,
-        "version": rule_set.version,
-    }
-    form = RuleSetForm(request.POST or None, initial=initial)
-    context = {"rule_set": rule_set, "form": form, "refusal": _draft_refusal(request, rule_set)}
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        return save_or_show_errors(
-            request,
-            form,
-            "accountability/rule_set_form.html",
-            context,
-            lambda: services.rule_set_update(
-                rule_set=rule_set,
-                version=data["version"],
-                name=data["name"],
-                source=data["source"],
-                effective_from=data["effective_from"],
-                by=request.user,
-            ),
-            _("已保存草稿。"),
-        )
-    return render(request, "accountability/rule_set_form.html", context, status=400 if form.errors else 200)
+class RuleSetEdit(ServiceFormView):
+    template_name = "accountability/rule_set_form.html"
+    form_class = RuleSetForm
+    success_message = gettext_lazy("已保存草稿。")
+
+    def get_object(self):
+        rule_set = selectors.rule_set_for(self.request.user, self.kwargs["pk"])
+        _require_rule_manager(self.request.user)
+        return rule_set
+
+    def get_form_kwargs(self) -> dict:
+        names = ("name", "source", "effective_from", "version")
+        return {"initial": {name: getattr(self.object, name) for name in names}}
+
+    def get_context(self, form) -> dict:
+        return {"rule_set": self.object, "form": form, "refusal": _draft_refusal(self.request, self.object)}
+
+    def perform(self, form):
+        fields = picked(form.cleaned_data, "version", "name", "source", "effective_from")
+        return services.rule_set_update(rule_set=self.object, **fields, by=self.request.user)
+
+
+rule_set_edit = RuleSetEdit.as_view()
 
 
 @require_http_methods(["GET", "POST"])
@@ -337,33 +330,42 @@ def _case_form(request, data=None, initial=None):
     return CaseForm(data, initial=initial, organisations=selectors.handled_organisations(request.user), people=people)
 
 
-@require_http_methods(["GET", "POST"])
-def case_create(request):
-    if not selectors.handled_organisations(request.user).exists():
-        raise PermissionDenied
-    form = _case_form(request, request.POST or None, initial={"facts_date": _today(), "filed_on": _today()})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            case = services.case_file(
-                organisation=data["organisation"],
-                subject=data["subject"],
-                person=data["person"],
-                responsibility=data["responsibility"],
-                situations=data["situations"],
-                facts=data["facts"],
-                facts_date=data["facts_date"],
-                severity=data["severity"],
-                circumstances=data["circumstances"],
-                filed_on=data["filed_on"],
-                by=request.user,
-            )
-        except ValidationError as error:
-            attach_errors(form, error)
-        else:
-            messages.success(request, _("已立案：%(number)s。") % {"number": case.number})
-            return redirect(case.get_absolute_url())
-    return render(request, "accountability/case_form.html", {"form": form}, status=400 if form.errors else 200)
+class CaseCreate(ServiceFormView):
+    template_name = "accountability/case_form.html"
+
+    def refuse(self):
+        if not selectors.handled_organisations(self.request.user).exists():
+            raise PermissionDenied
+
+    def get_form(self):
+        initial = {"facts_date": _today(), "filed_on": _today()}
+        return _case_form(self.request, self.request.POST or None, initial=initial)
+
+    def get_context(self, form) -> dict:
+        return {"form": form}
+
+    def perform(self, form):
+        return services.case_file(**picked(form.cleaned_data, *CASE_FIELDS), by=self.request.user)
+
+    def succeeded(self, result):
+        messages.success(self.request, _("已立案：%(number)s。") % {"number": result.number})
+        return redirect(result.get_absolute_url())
+
+
+# What the user types to file a case, as services.case_file takes it.
+CASE_FIELDS = (
+    "organisation",
+    "subject",
+    "person",
+    "responsibility",
+    "situations",
+    "facts",
+    "facts_date",
+    "severity",
+    "circumstances",
+    "filed_on",
+)
+case_create = CaseCreate.as_view()
 
 
 @require_GET
@@ -382,6 +384,16 @@ def case_attribution(request):
     return render(request, "accountability/_attribution.html", {"hint": hint, "subjects": Subject.choices})
 
 
+def _case_targets(case, open_for_review):
+    """The moves the case's page offers: a decision is recorded by its own form, and a case under
+    investigation or review is closed by exempting it."""
+    return [
+        (target, CaseStatus(target).label)
+        for target in sorted(rules.CASE_TRANSITIONS[case.status], key=CaseStatus.values.index)
+        if target != CaseStatus.DECIDED and not (target == CaseStatus.CLOSED and open_for_review)
+    ]
+
+
 def _case_context(request, case, decision_form=None, preview=None, exemption_form=None):
     can_handle = can(request.user, "accountability.handle_cases", case.organisation)
     decision = getattr(case, "decision", None)
@@ -391,13 +403,7 @@ def _case_context(request, case, decision_form=None, preview=None, exemption_for
         "decision": decision,
         "restrictions": decision.restrictions.select_related("consequence__measure") if decision else [],
         "can_handle": can_handle,
-        "targets": [
-            (target, CaseStatus(target).label)
-            for target in sorted(rules.CASE_TRANSITIONS[case.status], key=CaseStatus.values.index)
-            if target != CaseStatus.DECIDED and not (target == CaseStatus.CLOSED and open_for_review)
-        ]
-        if can_handle
-        else [],
+        "targets": _case_targets(case, open_for_review) if can_handle else [],
         "can_decide": can_handle and rules.decision_allowed(case.status) and decision is None,
         "can_exempt": can_handle and open_for_review,
         "preview": preview,
@@ -506,15 +512,8 @@ class CaseExempt(CaseAction):
     form_name = "exemption_form"
 
     def perform(self, form):
-        data = form.cleaned_data
-        return services.case_exempt(
-            case=self.object,
-            version=data["version"],
-            exemption=data["exemption"],
-            ground=data["ground"],
-            note=data["note"],
-            by=self.request.user,
-        )
+        fields = picked(form.cleaned_data, "version", "exemption", "ground", "note")
+        return services.case_exempt(case=self.object, **fields, by=self.request.user)
 
     def succeeded(self, result):
         outcome = dict(Exemption.choices)[self.form.cleaned_data["exemption"]]
@@ -550,18 +549,9 @@ class CaseDecide(CaseAction):
                 measures=data["measures"],
                 deciding_organisation=data["deciding_organisation"],
             )
-        return services.decision_record(
-            case=self.object,
-            version=data["version"],
-            decided_on=data["decided_on"],
-            deciding_body=data["deciding_body"],
-            deciding_organisation=data["deciding_organisation"],
-            document_number=data["document_number"],
-            measures=data["measures"],
-            judicial_transfer=data["judicial_transfer"],
-            reasoning=data["reasoning"],
-            by=self.request.user,
-        )
+        fields = picked(data, "version", "decided_on", "deciding_body", "deciding_organisation", "document_number")
+        fields |= picked(data, "measures", "judicial_transfer", "reasoning")
+        return services.decision_record(case=self.object, **fields, by=self.request.user)
 
     def succeeded(self, result):
         if self.form.previewing:
@@ -584,18 +574,7 @@ def decision_print(request, pk):
     decision = getattr(case, "decision", None)
     if decision is None and not case.exempted:
         raise Http404
-    restrictions = list(decision.restrictions.select_related("consequence__measure")) if decision else []
-    periods = rules.combined([rules.Period(r.kind, r.starts_on, r.ends_on) for r in restrictions])
-    labels = dict(RestrictionKind.choices)
-    combined = [
-        {
-            "label": labels[p.kind],
-            "starts_on": p.starts_on,
-            "ends_on": p.ends_on,
-            "measures": sorted({r.consequence.measure.printed_name for r in restrictions if r.kind == p.kind}),
-        }
-        for p in periods
-    ]
+    combined = selectors.combined_restrictions(decision) if decision else []
     return render(
         request,
         "accountability/decision_print.html",
@@ -748,21 +727,20 @@ class EarlyWarning(WorkingList):
             list_selectors.annotate_deadline_state(task, self.today, self.thresholds())
         return rows
 
+    def groups_page(self, repeat_only):
+        """The page of groups (the overdue tasks of one organisation), under the organisation filtered on."""
+        root = self.filterset.form.cleaned_data.get("organisation") if self.filterset.is_valid() else None
+        groups = selectors.warning_groups(self.request.user, self.today, root=root, repeat_only=repeat_only)
+        return Paginator(groups, 20).get_page(self.request.GET.get("page"))
+
     def get_context(self):
         request, user, today = self.request, self.request.user, self.today
         repeat_only = request.GET.get("repeat") == "1"
-        valid = self.filterset.is_valid()
-        root = self.filterset.form.cleaned_data.get("organisation") if valid else None
-        groups = selectors.warning_groups(request.user, today, root=root, repeat_only=repeat_only)
-        page = Paginator(groups, 20).get_page(request.GET.get("page"))
+        page = self.groups_page(repeat_only)
         rows = selectors.warning_rows(request.user, today, page.object_list, thresholds=self.thresholds())
         secretary_ids = permissions.secretary_of(request.user, today)
         for row in rows:
             row.can_intervene = permissions.may_intervene(request.user, row.organisation, secretary_ids)
-        overdue_orders = list(org_selectors.overdue_orders(request.user, today)[:20])
-        overdue_problems = problem_selectors.decorate(
-            problem_selectors.overdue_problems(request.user, today)[:20], today, self.thresholds()
-        )
         recent = list(selectors.interventions_visible_to(request.user)[:10])
         for intervention in recent:
             intervention.can_follow_up = permissions.may_intervene(user, intervention.organisation, secretary_ids)
@@ -777,8 +755,10 @@ class EarlyWarning(WorkingList):
             "kinds": InterventionKind.choices,
             "repeat_only": repeat_only,
             "recent": recent,
-            "overdue_orders": overdue_orders,
-            "overdue_problems": overdue_problems,
+            "overdue_orders": list(org_selectors.overdue_orders(request.user, today)[:20]),
+            "overdue_problems": problem_selectors.decorate(
+                problem_selectors.overdue_problems(request.user, today)[:20], today, self.thresholds()
+            ),
         }
 
 
@@ -802,10 +782,7 @@ def intervention_create(request):
             organisation=organisation,
             person=person,
             task=task,
-            kind=data["kind"],
-            reason=data["reason"],
-            day=data["day"],
-            follow_up=data["follow_up"],
+            **picked(data, "kind", "reason", "day", "follow_up"),
             by=request.user,
         ),
         lambda intervention: _("已记录%(kind)s。") % {"kind": intervention.get_kind_display()},
@@ -816,46 +793,43 @@ def intervention_create(request):
 @require_POST
 def intervention_follow_up(request, pk):
     intervention = get_object_or_404(selectors.interventions_visible_to(request.user), pk=pk)
-    form = FollowUpForm(request.POST)
-    if form.is_valid():
-        act_with_message(
-            request,
-            lambda: services.intervention_follow_up(
-                intervention=intervention, follow_up=form.cleaned_data["follow_up"], by=request.user
-            ),
-            _("已记录跟进情况。"),
-        )
-    else:
-        messages.error(request, _("请填写跟进情况。"))
+    act_on_form(
+        request,
+        FollowUpForm(request.POST),
+        lambda data: services.intervention_follow_up(
+            intervention=intervention, follow_up=data["follow_up"], by=request.user
+        ),
+        _("已记录跟进情况。"),
+        invalid=lambda form: messages.error(request, _("请填写跟进情况。")),
+    )
     return redirect("accountability:early_warning")
 
 
-@private_no_store
-@require_http_methods(["GET", "POST"])
-def intervention_acknowledge(request, pk):
+@method_decorator(private_no_store, name="dispatch")
+class InterventionAcknowledge(ServiceFormView):
     """An intervention as its recipient reads it: 已阅 with the time, and an answer (反馈)."""
-    intervention = selectors.intervention_for_recipient(request.user, pk)
-    can_acknowledge = permissions.may_acknowledge(request.user, intervention) and not intervention.is_acknowledged
-    form = AcknowledgeForm(request.POST or None)
-    if request.method == "POST":
-        if not permissions.may_acknowledge(request.user, intervention):
+
+    template_name = "accountability/intervention_acknowledge.html"
+    form_class = AcknowledgeForm
+
+    def get_object(self):
+        return selectors.intervention_for_recipient(self.request.user, self.kwargs["pk"])
+
+    def refuse(self):
+        if self.request.method == "POST" and not permissions.may_acknowledge(self.request.user, self.object):
             raise PermissionDenied(_("只有被提醒、批评或约谈的对象可以确认已阅。"))
-        if form.is_valid():
-            try:
-                services.intervention_acknowledge(
-                    intervention=intervention, feedback=form.cleaned_data["feedback"], by=request.user
-                )
-            except ValidationError as error:
-                attach_errors(form, error)
-            else:
-                messages.success(request, _("已确认已阅。"))
-                return redirect("home")
-        status = 400
-    else:
-        status = 200
-    return render(
-        request,
-        "accountability/intervention_acknowledge.html",
-        {"intervention": intervention, "form": form, "can_acknowledge": can_acknowledge},
-        status=status,
-    )
+
+    def get_context(self, form) -> dict:
+        may = permissions.may_acknowledge(self.request.user, self.object) and not self.object.is_acknowledged
+        return {"intervention": self.object, "form": form, "can_acknowledge": may}
+
+    def perform(self, form):
+        feedback = form.cleaned_data["feedback"]
+        return services.intervention_acknowledge(intervention=self.object, feedback=feedback, by=self.request.user)
+
+    def succeeded(self, result):
+        messages.success(self.request, _("已确认已阅。"))
+        return redirect("home")
+
+
+intervention_acknowledge = InterventionAcknowledge.as_view()

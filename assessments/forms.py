@@ -16,7 +16,8 @@ from assessments.models import (
     Scheme,
     SchemeKind,
 )
-from core.forms import DateInput, StyledFormMixin, VersionField
+from assessments.services import INDICATOR_FIELDS
+from core.forms import DateInput, MultipleFileField, StyledFormMixin, VersionField
 from responsibilities.forms import OrganisationChoiceField
 from responsibilities.models import Department, ListKind, Organisation, Person, TemplateItem
 
@@ -104,17 +105,7 @@ class IndicatorForm(StyledFormMixin, forms.ModelForm):
 
     class Meta:
         model = Indicator
-        fields = [
-            "title",
-            "max_score",
-            "quantity",
-            "unit",
-            "deadline",
-            "standard",
-            "requirement",
-            "deduction_per_shortfall",
-            "bonus_cap",
-        ]
+        fields = list(INDICATOR_FIELDS)  # what the service lets an indicator change
         widgets = {
             "deadline": DateInput(),
             "standard": forms.Textarea(attrs={"rows": 2}),
@@ -210,7 +201,29 @@ class ScoreForm(forms.Form):
         return cleaned
 
 
-class RoundForm(StyledFormMixin, forms.Form):
+class PeriodMixin:
+    """A form's ``opens_on`` (today unless changed) and ``closes_on``, which may not come before it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["opens_on"].initial = timezone.localdate()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("opens_on") and cleaned.get("closes_on") and cleaned["closes_on"] < cleaned["opens_on"]:
+            self.add_error("closes_on", _("截止日期不能早于开始日期。"))
+        return cleaned
+
+
+class TargetPeriodMixin(PeriodMixin):
+    """A period for one ``organisation`` among the scheme's targets."""
+
+    def __init__(self, *args, targets, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = targets
+
+
+class RoundForm(TargetPeriodMixin, StyledFormMixin, forms.Form):
     organisation = OrganisationChoiceField(queryset=Organisation.objects.none(), label=_("被测评组织"))
     subject = forms.ChoiceField(
         label=_("测评对象"),
@@ -232,17 +245,6 @@ class RoundForm(StyledFormMixin, forms.Form):
     )
     opens_on = forms.DateField(label=_("开始日期"), widget=DateInput())
     closes_on = forms.DateField(label=_("截止日期"), widget=DateInput())
-
-    def __init__(self, *args, targets, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = targets
-        self.fields["opens_on"].initial = timezone.localdate()
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("opens_on") and cleaned.get("closes_on") and cleaned["closes_on"] < cleaned["opens_on"]:
-            self.add_error("closes_on", _("截止日期不能早于开始日期。"))
-        return cleaned
 
 
 class BallotCodeForm(forms.Form):
@@ -322,7 +324,7 @@ class BandsForm(forms.Form):
 # ---- 述责述廉 ------------------------------------------------------------------------------------------
 
 
-class HearingForm(StyledFormMixin, forms.Form):
+class HearingForm(TargetPeriodMixin, StyledFormMixin, forms.Form):
     organisation = OrganisationChoiceField(queryset=Organisation.objects.none(), label=_("述责述廉组织"))
     opens_on = forms.DateField(label=_("开始日期"), widget=DateInput())
     closes_on = forms.DateField(label=_("截止日期"), widget=DateInput())
@@ -333,33 +335,6 @@ class HearingForm(StyledFormMixin, forms.Form):
         initial=50,
         help_text=_("评议结果中班子成员评议所占比重，其余为群众评议。"),
     )
-
-    def __init__(self, *args, targets, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = targets
-        self.fields["opens_on"].initial = timezone.localdate()
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("opens_on") and cleaned.get("closes_on") and cleaned["closes_on"] < cleaned["opens_on"]:
-            self.add_error("closes_on", _("截止日期不能早于开始日期。"))
-        return cleaned
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data]
-        return [single(data, initial)] if data else []
 
 
 class ReportForm(StyledFormMixin, forms.Form):
@@ -389,7 +364,7 @@ class EvaluationForm(StyledFormMixin, forms.Form):
     comment = forms.CharField(label=_("评议意见"), max_length=500, required=False)
 
 
-class HearingRoundForm(StyledFormMixin, forms.Form):
+class HearingRoundForm(PeriodMixin, StyledFormMixin, forms.Form):
     questions = forms.CharField(
         label=_("评议项目（每行一项）"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -405,10 +380,3 @@ class HearingRoundForm(StyledFormMixin, forms.Form):
         from assessments.models import DEFAULT_HEARING_QUESTIONS
 
         self.fields["questions"].initial = "\n".join(DEFAULT_HEARING_QUESTIONS)
-        self.fields["opens_on"].initial = timezone.localdate()
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("opens_on") and cleaned.get("closes_on") and cleaned["closes_on"] < cleaned["opens_on"]:
-            self.add_error("closes_on", _("截止日期不能早于开始日期。"))
-        return cleaned

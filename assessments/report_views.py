@@ -19,9 +19,8 @@ from assessments.models import ReportStatus
 from assessments.permissions import may_move_report
 from assessments.report_forms import ReportDraftForm, ReportEditForm, ReportMoveForm, ReportYearForm
 from core.forms import attach_errors
-from core.models import EditConflict
 from core.permissions import can
-from core.views import ServiceFormView, private_no_store, transition_conflict
+from core.views import ServiceFormView, TransitionView, private_no_store
 from responsibilities.models import Organisation
 
 logger = logging.getLogger(__name__)
@@ -177,53 +176,48 @@ class ReportEdit(ServiceFormView):
         )
 
 
-@require_POST
-def report_move(request, pk):
-    report = selectors.annual_report_for(request.user, pk)
-    form = ReportMoveForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("操作无效，请刷新页面后重试。"))
-        return redirect(report.get_absolute_url())
-    target = ReportStatus(form.cleaned_data["target"])
-    try:
-        services.report_move(
-            report=report,
-            version=form.cleaned_data["version"],
-            target=target,
-            reason=form.cleaned_data["reason"],
-            by=request.user,
-        )
-    except PermissionDenied as refusal:
-        form.add_error(None, str(refusal))
-        return render(
-            request, "assessments/annual_report_detail.html", _context(request.user, report, form), status=403
-        )
-    except EditConflict:
-        current = selectors.annual_report_for(request.user, pk)
-        context = _context(request.user, current) | {"kept_reason": form.cleaned_data["reason"]}
-        return transition_conflict(
-            request,
-            "assessments/annual_report_detail.html",
-            context,
-            current,
-            field_label=_("状态"),
-            submitted=target.label,
-        )
-    except ValidationError as error:
+class ReportMove(TransitionView):
+    """A report's status move; a refusal is the report's page with the reasons above the moves (400,
+    or 403 when the rule is about who may move it)."""
+
+    form_class = ReportMoveForm
+    template_name = "assessments/annual_report_detail.html"
+    kept_field = "reason"
+    statuses = ReportStatus
+    forbidden = False
+
+    def get_object(self):
+        return selectors.annual_report_for(self.request.user, self.kwargs["pk"])
+
+    def get_context(self, obj) -> dict:
+        return _context(self.request.user, obj)
+
+    def perform(self, form):
+        data = form.cleaned_data
+        target = ReportStatus(data["target"])
+        try:
+            services.report_move(
+                report=self.object, version=data["version"], target=target, reason=data["reason"], by=self.request.user
+            )
+        except PermissionDenied as refusal:
+            self.forbidden = True
+            raise ValidationError(str(refusal)) from refusal
+
+    def refused(self, form, error):
         attach_errors(form, error)
-        return render(
-            request, "assessments/annual_report_detail.html", _context(request.user, report, form), status=400
-        )
-    messages.success(
-        request,
-        {
+        context = _context(self.request.user, self.object, form)
+        return render(self.request, self.template_name, context, status=403 if self.forbidden else 400)
+
+    def success_message(self, target) -> str:
+        return {
             ReportStatus.SUBMITTED: _("报告已提交书记确认。"),
             ReportStatus.CONFIRMED: _("报告已确认并报送上级。"),
             ReportStatus.RECEIVED: _("报告已接收。"),
             ReportStatus.RETURNED: _("报告已退回。"),
-        }[target],
-    )
-    return redirect(report.get_absolute_url())
+        }[target]
+
+
+report_move = ReportMove.as_view()
 
 
 @require_GET

@@ -521,6 +521,18 @@ def personal_list(organisation: Organisation, year: int, person: Person | None, 
     )
 
 
+def hearing_rows(hearing: Hearing, today) -> tuple[list[tuple], set[int]]:
+    """The hearing's page rows, (person, membership or None, summary or None), for the team in office
+    (on its closing day once closed), and the ids of the people seated in it."""
+    summaries = {s.report.person_id: s for s in hearing_summaries(hearing_reports(hearing), today)}
+    team = team_on(hearing.organisation, min(today, hearing.closes_on))
+    seated = {m.person_id for m in team}
+    rows = [(m.person, m, summaries.get(m.person_id)) for m in team]
+    # A member who left after reporting keeps his report on the page.
+    rows += [(s.report.person, None, s) for pid, s in summaries.items() if pid not in seated]
+    return rows, seated
+
+
 def hearing_reports(hearing: Hearing) -> QuerySet[HearingReport]:
     return hearing.reports.select_related("hearing", "person", "responsibility_list").order_by("person__name", "pk")
 
@@ -615,3 +627,27 @@ def reporting_rows(user, upper: Organisation, year: int, today) -> list[Reportin
         status = report.status if report else None
         rows.append(ReportingRow(child, report, rules.report_overdue(status, deadline, today)))
     return rows
+
+
+def deduction_problem_initial(deduction: Deduction) -> dict:
+    """The problem form's values when a deduction is raised as a problem (立为问题): its text, the
+    assessing organisation as finder, and the inspected organisation's items that the indicator measures."""
+    from assessments.services import deduction_problem_text
+    from responsibilities.models import ProblemSource
+    from responsibilities.services.problems import items_for
+
+    inspection = deduction.indicator_score.inspection
+    measured = deduction.indicator_score.indicator.list_items.values("pk")
+    items = items_for(inspection.organisation, inspection.scheme.year).filter(template_item__in=measured)
+    return {
+        **deduction_problem_text(deduction),
+        "found_by": inspection.scheme.assessor.pk,
+        "source": ProblemSource.INSPECTION,
+        "items": list(items.values_list("pk", flat=True)),
+    }
+
+
+def evaluator_names(report) -> list[str]:
+    """The names of those who have given a report its 评议, in the order they did."""
+    evaluations = report.evaluations.select_related("evaluator").order_by("evaluated_at", "pk")
+    return list(evaluations.values_list("evaluator__name", flat=True))

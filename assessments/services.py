@@ -43,7 +43,7 @@ from assessments.models import (
 from assessments.permissions import inspector_departments, may_define_indicators, may_manage, may_score
 from core.models import lock_versioned
 from core.permissions import can
-from core.uploads import check_evidence
+from core.uploads import checked_uploads, stored_fields
 from responsibilities.models import Department, Organisation, Person, TeamMembership, TeamRole
 from responsibilities.rules import deadline_in_year
 from responsibilities.services import service
@@ -946,12 +946,7 @@ def report_submit(*, hearing: Hearing, text: str, files=(), by, day: date | None
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": _("请填写述责述廉报告。")})
-    checked = []
-    for uploaded in files:
-        try:
-            checked.append((uploaded, check_evidence(uploaded)))
-        except ValidationError as error:
-            raise ValidationError({"files": error.message_dict.get("file", error.messages)}) from error
+    checked = checked_uploads(files)
     from responsibilities.models import ResponsibilityList
 
     personal = (
@@ -965,14 +960,7 @@ def report_submit(*, hearing: Hearing, text: str, files=(), by, day: date | None
     report.full_clean(validate_constraints=False)
     report.save()
     for uploaded, content_type in checked:
-        HearingFile.objects.create(
-            report=report,
-            file=uploaded,
-            original_name=uploaded.name[:255],
-            content_type=content_type,
-            size=uploaded.size,
-            uploaded_by=by,
-        )
+        HearingFile.objects.create(report=report, **stored_fields(uploaded, content_type, by))
     return report
 
 

@@ -40,11 +40,11 @@ from assessments.models import (
     slip_codes,
 )
 from core import excel, scope
-from core.forms import as_id, attach_errors
+from core.forms import as_id, attach_errors, picked
 from core.models import EditConflict, Job
 from core.permissions import can, require
 from core.tables import Column, WorkingList
-from core.views import ServiceFormView, act_with_message, conflict_page, private_no_store
+from core.views import ServiceFormView, act_with_message, conflict_page, private_no_store, stored_file_response
 from responsibilities.models import Department, Organisation, Problem
 from responsibilities.selectors import organisations as org_selectors
 from responsibilities.services.lists import template_for
@@ -63,6 +63,19 @@ def _managed_scheme(user, pk):
     if not permissions.may_manage(user, scheme):
         raise Http404
     return scheme
+
+
+class ManagedSchemeForm(ServiceFormView):
+    """A form run on a scheme the user manages (404 otherwise), offering the scheme's targets."""
+
+    def get_object(self):
+        return _managed_scheme(self.request.user, self.kwargs["pk"])
+
+    def get_form_kwargs(self):
+        return {"targets": self.object.targets.all()}
+
+    def get_context(self, form):
+        return {"form": form, "scheme": self.object}
 
 
 # ---- Schemes ------------------------------------------------------------------------------------
@@ -105,13 +118,10 @@ class SchemeCreate(ServiceFormView):
         return services.scheme_create(assessor=self.object, **fields, by=self.request.user)
 
 
-class SchemeEdit(ServiceFormView):
+class SchemeEdit(ManagedSchemeForm):
     template_name = "assessments/scheme_form.html"
     form_class = SchemeForm
     success_message = gettext_lazy("已保存考核方案。")
-
-    def get_object(self):
-        return _managed_scheme(self.request.user, self.kwargs["pk"])
 
     def get_form_kwargs(self):
         return {"instance": self.object, "assessor": self.object.assessor}
@@ -316,6 +326,18 @@ class InspectionStart(ServiceFormView):
         return services.inspection_start(scheme=self.object, **fields, by=self.request.user)
 
 
+def _score_form(inspection, row):
+    """An indicator's score form with its saved bonus, note and deductions."""
+    initial = {
+        "version": inspection.version,
+        "bonus": rules.plain(row.score.bonus) if row.score else 0,
+        "note": row.score.note if row.score else "",
+    }
+    for index, deduction in enumerate(row.deductions[: ScoreForm.ROWS]):
+        initial[f"points_{index}"], initial[f"reason_{index}"] = rules.plain(deduction.points), deduction.reason
+    return ScoreForm(initial=initial, indicator=row.indicator, prefix=f"i{row.indicator.pk}")
+
+
 def _inspection_context(request, inspection, forms=None):
     rows = selectors.scoring_rows(request.user, inspection)
     can_score = (
@@ -325,16 +347,7 @@ def _inspection_context(request, inspection, forms=None):
     )
     forms = forms or {}
     for row in rows:
-        initial = {
-            "version": inspection.version,
-            "bonus": rules.plain(row.score.bonus) if row.score else 0,
-            "note": row.score.note if row.score else "",
-        }
-        for index, deduction in enumerate(row.deductions[: ScoreForm.ROWS]):
-            initial[f"points_{index}"], initial[f"reason_{index}"] = rules.plain(deduction.points), deduction.reason
-        row.form = forms.get(row.indicator.pk) or ScoreForm(
-            initial=initial, indicator=row.indicator, prefix=f"i{row.indicator.pk}"
-        )
+        row.form = forms.get(row.indicator.pk) or _score_form(inspection, row)
         row.inputs = [(row.form[f"points_{i}"], row.form[f"reason_{i}"]) for i in range(ScoreForm.ROWS)]
     _mark_raised(request.user, inspection, rows)
     return {
@@ -438,18 +451,9 @@ def inspection_transition(request, pk, action):
 # ---- Mass evaluation ----------------------------------------------------------------------------
 
 
-class RoundCreate(ServiceFormView):
+class RoundCreate(ManagedSchemeForm):
     template_name = "assessments/round_form.html"
     form_class = RoundForm
-
-    def get_object(self):
-        return _managed_scheme(self.request.user, self.kwargs["pk"])
-
-    def get_form_kwargs(self):
-        return {"targets": self.object.targets.all()}
-
-    def get_context(self, form):
-        return {"form": form, "scheme": self.object}
 
     def perform(self, form):
         fields = {f: form.cleaned_data[f] for f in ROUND_FIELDS}
@@ -706,15 +710,12 @@ def results_export(request, pk):
     return excel.download(workbook, f"考核结果-{scheme.assessor.code}-{scheme.year}.xlsx")
 
 
-class Awards(ServiceFormView):
+class Awards(ManagedSchemeForm):
     """评先评优 nominations of a scheme: the list and the form to add one."""
 
     template_name = "assessments/awards.html"
     form_class = AwardForm
     success_message = gettext_lazy("已推荐。")
-
-    def get_object(self):
-        return _managed_scheme(self.request.user, self.kwargs["pk"])
 
     def get_form_kwargs(self):
         return {"people": selectors.award_candidates(self.object)}
@@ -724,79 +725,62 @@ class Awards(ServiceFormView):
         return {"scheme": self.object, "form": form, "nominations": nominations}
 
     def perform(self, form):
-        data = form.cleaned_data
-        return services.award_nominate(
-            scheme=self.object, person=data["person"], title=data["title"], by=self.request.user
-        )
+        fields = picked(form.cleaned_data, "person", "title")
+        return services.award_nominate(scheme=self.object, **fields, by=self.request.user)
 
     def succeeded(self, nomination):
         messages.success(self.request, self.success_message)
         return redirect("assessments:awards", pk=self.object.pk)
 
 
-@require_http_methods(["GET", "POST"])
-def deduction_problem(request, pk):
+class DeductionProblem(ServiceFormView):
     """立为问题: the problem form prefilled from a deduction; the assessing organisation records it."""
-    from responsibilities.models import ProblemSource
-    from responsibilities.services.problems import items_for
-    from responsibilities.views.problems import problem_form_context
 
-    deduction = get_object_or_404(
-        Deduction.objects.for_user(request.user).select_related(
-            "indicator_score__indicator",
-            "indicator_score__inspection__scheme__assessor",
-            "indicator_score__inspection__organisation",
-        ),
-        pk=pk,
-        withdrawn=False,
-    )
-    inspection = deduction.indicator_score.inspection
-    assessor = inspection.scheme.assessor
-    raised = Problem.objects.for_user(request.user).filter(source_key=services.deduction_source_key(deduction)).first()
-    if raised is not None:
-        messages.info(request, _("该扣分已立为问题。"))
+    template_name = "responsibilities/problem_form.html"
+    success_message = gettext_lazy("已立为问题，已通知被考核组织整改。")
+
+    def get_object(self):
+        deduction = get_object_or_404(
+            Deduction.objects.for_user(self.request.user).select_related(
+                "indicator_score__indicator",
+                "indicator_score__inspection__scheme__assessor",
+                "indicator_score__inspection__organisation",
+            ),
+            pk=self.kwargs["pk"],
+            withdrawn=False,
+        )
+        self.inspection = deduction.indicator_score.inspection
+        return deduction
+
+    def refuse(self):
+        key = services.deduction_source_key(self.object)
+        raised = Problem.objects.for_user(self.request.user).filter(source_key=key).first()
+        if raised is None:
+            return None
+        messages.info(self.request, _("该扣分已立为问题。"))
         return redirect(raised.get_absolute_url())
-    text = services.deduction_problem_text(deduction)
-    measured = deduction.indicator_score.indicator.list_items.values("pk")
-    initial = {
-        **text,
-        "found_by": assessor.pk,
-        "source": ProblemSource.INSPECTION,
-        "items": list(
-            items_for(inspection.organisation, inspection.scheme.year)
-            .filter(template_item__in=measured)
-            .values_list("pk", flat=True)
-        ),
-    }
-    form = problem_form_context(
-        request.user, inspection.organisation, request.POST or None, initial=initial, finders=[assessor]
-    )
-    for name in ("found_by", "source", "source_detail"):
-        form.fields[name].disabled = True
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            problem = services.deduction_raise_problem(
-                deduction=deduction,
-                title=data["title"],
-                description=data["description"],
-                deadline=data["deadline"],
-                person=data["person"],
-                items=data["items"],
-                long_term=data["long_term"],
-                by=request.user,
-            )
-        except ValidationError as error:
-            attach_errors(form, error)
-        else:
-            messages.success(request, _("已立为问题，已通知被考核组织整改。"))
-            return redirect(problem.get_absolute_url())
-    return render(
-        request,
-        "responsibilities/problem_form.html",
-        {"form": form, "organisation": inspection.organisation, "action": request.get_full_path()},
-        status=400 if request.method == "POST" else 200,
-    )
+
+    def get_form(self):
+        from responsibilities.views.problems import problem_form_context
+
+        initial = selectors.deduction_problem_initial(self.object)
+        assessor = self.inspection.scheme.assessor
+        data = self.request.POST or None
+        organisation = self.inspection.organisation
+        form = problem_form_context(self.request.user, organisation, data, initial=initial, finders=[assessor])
+        for name in ("found_by", "source", "source_detail"):
+            form.fields[name].disabled = True
+        return form
+
+    def get_context(self, form):
+        return {"form": form, "organisation": self.inspection.organisation, "action": self.request.get_full_path()}
+
+    def perform(self, form):
+        fields = picked(form.cleaned_data, "title", "description", "deadline", "person", "items", "long_term")
+        return services.deduction_raise_problem(deduction=self.object, **fields, by=self.request.user)
+
+
+deduction_problem = DeductionProblem.as_view()
 
 
 # ---- 述责述廉 and its 评议 ---------------------------------------------------------------------------
@@ -823,19 +807,10 @@ def hearing_list(request):
     )
 
 
-class HearingCreate(ServiceFormView):
+class HearingCreate(ManagedSchemeForm):
     template_name = "assessments/hearing_form.html"
     form_class = HearingForm
     success_message = gettext_lazy("已组织述责述廉。")
-
-    def get_object(self):
-        return _managed_scheme(self.request.user, self.kwargs["pk"])
-
-    def get_form_kwargs(self):
-        return {"targets": self.object.targets.all()}
-
-    def get_context(self, form):
-        return {"form": form, "scheme": self.object}
 
     def perform(self, form):
         return services.hearing_create(scheme=self.object, **form.cleaned_data, by=self.request.user)
@@ -847,13 +822,8 @@ def hearing_detail(request, pk):
     """The team in office with each member's report (or none yet), its list's completion and 评议."""
     hearing = selectors.hearing_for(request.user, pk)
     today = _today()
-    summaries = {s.report.person_id: s for s in selectors.hearing_summaries(selectors.hearing_reports(hearing), today)}
-    team = selectors.team_on(hearing.organisation, min(today, hearing.closes_on))
-    seated = {m.person_id for m in team}
+    rows, seated = selectors.hearing_rows(hearing, today)
     me = selectors.person_of(request.user)
-    rows = [(m.person, m, summaries.get(m.person_id)) for m in team]
-    # A member who left after reporting keeps his report on the page.
-    rows += [(s.report.person, None, s) for pid, s in summaries.items() if pid not in seated]
     may_report = (
         me is not None
         and me.pk in seated
@@ -916,11 +886,7 @@ def _report_page(request, report, form=None, status=200):
             "hearing": hearing,
             "summary": summary,
             "files": list(report.files.order_by("pk")),
-            "evaluators": list(
-                report.evaluations.select_related("evaluator")
-                .order_by("evaluated_at", "pk")
-                .values_list("evaluator__name", flat=True)
-            ),
+            "evaluators": selectors.evaluator_names(report),
             "mine": mine,
             "own_report": me is not None and me.pk == report.person_id,
             "member": member,
@@ -945,13 +911,8 @@ def report_evaluate(request, pk):
     form = EvaluationForm(request.POST)
     if form.is_valid():
         try:
-            services.report_evaluate(
-                report=report,
-                rating=form.cleaned_data["rating"],
-                score=form.cleaned_data["score"],
-                comment=form.cleaned_data["comment"],
-                by=request.user,
-            )
+            fields = picked(form.cleaned_data, "rating", "score", "comment")
+            services.report_evaluate(report=report, **fields, by=request.user)
         except ValidationError as error:
             attach_errors(form, error)
         else:
@@ -983,19 +944,8 @@ class HearingRoundCreate(ServiceFormView):
 @require_GET
 def hearing_file(request, pk):
     """A report's file, served only after the door check, as an attachment."""
-    from django.http import FileResponse
-
     attachment = selectors.hearing_file_for(request.user, pk)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    response = FileResponse(
-        handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return stored_file_response(attachment)
 
 
 def hearing_panel(request, person):

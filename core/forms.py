@@ -57,6 +57,11 @@ def attach_errors(form: forms.Form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+def picked(data: dict, *names: str) -> dict:
+    """The named entries of a form's cleaned_data, passed on as a service's keyword arguments."""
+    return {name: data[name] for name in names}
+
+
 def errors_as_text(form: forms.Form, separator: str = "；") -> str:
     """A form's errors in one line, each after its field's label: for a form that answers with a
     message instead of redrawing itself (a row edited in place, a small form on a listing page)."""
@@ -174,6 +179,24 @@ class VersionField(forms.IntegerField):
 
     def __init__(self, **kwargs):
         super().__init__(min_value=1, **kwargs)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (evidence, an answer's files): a list, each file checked as one."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)] if data else []
 
 
 class ArchiveForm(StyledFormMixin, forms.Form):

@@ -5,6 +5,7 @@ import functools
 import pghistory
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import scope
@@ -29,6 +30,16 @@ def service(func):
 def require_scope(user, organisation, action=scope.CHANGE) -> None:
     if not scope.may(user, action, organisation.path):
         raise PermissionDenied(_("您无权修改该组织的数据。"))
+
+
+def check_acknowledgement(acknowledged_at, feedback: str, already: str) -> None:
+    """已阅 is given once, with an answer (反馈) of at most 2000 characters; ``already`` says when it
+    was given (its ``%(at)s``)."""
+    if acknowledged_at is not None:
+        at = f"{timezone.localtime(acknowledged_at):%Y-%m-%d %H:%M}"
+        raise ValidationError({"feedback": already % {"at": at}}, code="already_acknowledged")
+    if len(feedback) > 2000:
+        raise ValidationError({"feedback": _("反馈不能超过 2000 字。")}, code="too_long")
 
 
 @service

@@ -103,3 +103,27 @@ def check_evidence(uploaded) -> str:
             code="content_mismatch",
         )
     return content_type
+
+
+def checked_uploads(files, field: str = "files") -> list[tuple]:
+    """Check every upload before any is stored: (upload, content type) pairs, or the first refusal
+    at ``field`` (the form's multi-file field)."""
+    checked = []
+    for uploaded in files:
+        try:
+            checked.append((uploaded, check_evidence(uploaded)))
+        except ValidationError as error:
+            raise ValidationError({field: error.messages}) from error
+    return checked
+
+
+def stored_fields(uploaded, content_type: str, by) -> dict:
+    """What every stored upload keeps beside what it belongs to: the file, its uploaded name (as
+    metadata only, see ``stored_name``), the checked content type, its size and who uploaded it."""
+    return {
+        "file": uploaded,
+        "original_name": uploaded.name[:255],
+        "content_type": content_type,
+        "size": uploaded.size,
+        "uploaded_by": by,
+    }

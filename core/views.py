@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.urls import reverse
@@ -38,6 +38,22 @@ def private_no_store(view):
         return response
 
     return wrapped
+
+
+def stored_file_response(attached) -> FileResponse:
+    """Serve an uploaded file (evidence, an answer's or a report's file) read through its door: an
+    attachment browsers will not sniff, kept by no cache (it may be confidential); 404 when the file is
+    gone from storage. ``attached`` has ``file``, ``original_name`` and ``content_type``."""
+    try:
+        handle = attached.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    response = FileResponse(
+        handle, as_attachment=True, filename=attached.original_name, content_type=attached.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def conflict_page(request, template, context, current, rows=()):
@@ -93,6 +109,15 @@ def act_with_message(request, action, success_message):
         return None
     messages.success(request, success_message(result) if callable(success_message) else success_message)
     return result
+
+
+def act_on_form(request, form, action, success_message, *, invalid):
+    """``act_with_message`` for a small form: the service (``action`` is given the cleaned data) when
+    the form is valid, else ``invalid(form)`` says why. The result, or None."""
+    if not form.is_valid():
+        invalid(form)
+        return None
+    return act_with_message(request, lambda: action(form.cleaned_data), success_message)
 
 
 class ServiceFormView(View):
@@ -213,8 +238,9 @@ class TransitionView(View):
     def success_message(self, target) -> str:
         raise NotImplementedError
 
-    def refused(self, form, error: ValidationError) -> None:
-        """A refused move: its reasons as a message on the page the browser goes back to."""
+    def refused(self, form, error: ValidationError):
+        """A refused move: its reasons as a message on the page the browser goes back to (None), or
+        the response to answer with instead."""
         messages.error(self.request, " ".join(error.messages))
 
     def success_url(self) -> str:
@@ -231,7 +257,8 @@ class TransitionView(View):
         try:
             self.perform(form)
         except ValidationError as error:
-            self.refused(form, error)
+            if (refusal := self.refused(form, error)) is not None:
+                return refusal
         except EditConflict:
             current = self.get_object()
             context = self.get_context(current) | {f"kept_{self.kept_field}": form.cleaned_data[self.kept_field]}

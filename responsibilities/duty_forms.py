@@ -4,10 +4,9 @@ validate; these forms read the input."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateInput, StyledFormMixin, VersionField
+from core.forms import DateInput, MultipleFileField, MultipleFileInput, StyledFormMixin, VersionField
 from core.uploads import ACCEPT, accepted_help
 from responsibilities.models import DutyKind
-from responsibilities.order_forms import MultipleFileField, MultipleFileInput
 
 ITEMS_NOT_OWN = _("只能选择履责人本人责任清单中的事项，不能记在他人的清单上。")
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core import pickers, uploads
-from core.forms import DateInput, StyledFormMixin, VersionField
+from core.forms import DateInput, MultipleFileField, StyledFormMixin, VersionField
 from responsibilities import rules
 from responsibilities.models import (
     IssuedTask,
@@ -18,6 +18,7 @@ from responsibilities.models import (
     TaskStatus,
     TemplateItem,
 )
+from responsibilities.services.lists import TASK_FIELDS
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
@@ -80,17 +81,7 @@ class TaskForm(StyledFormMixin, ReasonMixin, forms.ModelForm):
 
     class Meta:
         model = Task
-        fields = [
-            "title",
-            "quantity",
-            "unit",
-            "deadline",
-            "standard",
-            "requirement",
-            "responsible_person",
-            "status",
-            "completed_on",
-        ]
+        fields = list(TASK_FIELDS)  # what the service lets a task change
         widgets = {
             "deadline": DateInput(),
             "completed_on": DateInput(),
@@ -137,21 +128,6 @@ class TaskForm(StyledFormMixin, ReasonMixin, forms.ModelForm):
 class ArchiveTaskForm(StyledFormMixin, forms.Form):
     reason = forms.CharField(label=_("归档原因"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
     version = VersionField()
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        if isinstance(data, list | tuple):
-            return [super(MultipleFileField, self).clean(item, initial) for item in data]
-        return [super().clean(data, initial)] if data else []
 
 
 PERCENT_MESSAGE = _("请填写 0 到 100 之间的整数作为完成百分比。")

@@ -5,9 +5,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core import pickers
-from core.forms import DateInput, StyledFormMixin, VersionField
+from core.forms import DateInput, MultipleFileField, StyledFormMixin, VersionField
 from responsibilities.models import ProblemSource
-from responsibilities.order_forms import MultipleFileField
 
 
 def person_label(person) -> str:

@@ -340,6 +340,23 @@ def signing_of(user, responsibility_list: ResponsibilityList) -> Signing:
     return Signing(state=state, signatures=signatures, refusal=refusal)
 
 
+def mark_signing(user, own_lists, team_lists) -> None:
+    """On the user's own and team lists (the checklist page): the signature's state, when it was last
+    signed, the number of duty records, and whether the user may sign it now (his or her own list)."""
+    states = signature_states([rl.pk for rl in [*own_lists, *team_lists]])
+    duty_totals = team_duty_totals([rl.pk for rl in team_lists])
+    for rl in [*own_lists, *team_lists]:
+        rl.signature_state = states[rl.pk].signature_state
+        rl.last_signed_at = states[rl.pk].last_signed_at
+        rl.duty_total = duty_totals.get(rl.pk, 0)
+        rl.can_sign = rl.person.user_id == user.pk and not rules.signing_refusal(
+            list_person_user_id=rl.person.user_id,
+            by_user_id=user.pk,
+            status=rl.status,
+            state=rl.signature_state,
+        )
+
+
 def signature_states(list_ids) -> dict[int, ResponsibilityList]:
     """The lists by id with ``signature_state`` and ``last_signed_at``: one query for any number."""
     lists = ResponsibilityList.objects.filter(pk__in=list(list_ids)).annotate(**signature_annotations())

@@ -14,7 +14,7 @@ from core import scope
 from core.models import lock_versioned
 from core.permissions import can
 from core.services import service
-from core.uploads import check_evidence
+from core.uploads import check_evidence, stored_fields
 from responsibilities import duty_notifications as notifications
 from responsibilities import rules
 from responsibilities.models import (
@@ -92,14 +92,7 @@ def _items(items) -> list[ListItem]:
 def _attach(record: DutyRecord, files, by) -> None:
     for uploaded in files:
         content_type = check_evidence(uploaded)
-        attachment = DutyFile(
-            record=record,
-            file=uploaded,
-            original_name=uploaded.name[:255],
-            content_type=content_type,
-            size=uploaded.size,
-            uploaded_by=by,
-        )
+        attachment = DutyFile(record=record, **stored_fields(uploaded, content_type, by))
         attachment.full_clean(exclude=["file"])
         attachment.save()
 

@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.models import lock_versioned
-from core.services import require_scope, service
-from core.uploads import check_evidence
+from core.services import check_acknowledgement, require_scope, service
+from core.uploads import check_evidence, stored_fields
 from responsibilities import notifications, rules
 from responsibilities.models import (
     Evidence,
@@ -411,12 +411,8 @@ def _store_evidence(task, uploaded, description, by, progress_entry=None) -> Evi
     evidence = Evidence(
         task=task,
         progress_entry=progress_entry,
-        file=uploaded,
-        original_name=uploaded.name[:255],
-        content_type=content_type,
-        size=uploaded.size,
         description=description,
-        uploaded_by=by,
+        **stored_fields(uploaded, content_type, by),
     )
     evidence.full_clean(exclude=["file"])
     evidence.save()
@@ -474,16 +470,7 @@ def supervision_note_acknowledge(*, note: SupervisionNote, feedback: str = "", b
     owner = locked.responsibility_list.person
     if owner is None or owner.user_id != by.pk:
         raise PermissionDenied(_("只有被督促的班子成员本人可以确认已阅。"))
-    if locked.acknowledged_at is not None:
-        raise ValidationError(
-            {
-                "feedback": _("该督促记录已于 %(at)s 确认已阅。")
-                % {"at": f"{timezone.localtime(locked.acknowledged_at):%Y-%m-%d %H:%M}"}
-            },
-            code="already_acknowledged",
-        )
-    if len(feedback) > 2000:
-        raise ValidationError({"feedback": _("反馈不能超过 2000 字。")}, code="too_long")
+    check_acknowledgement(locked.acknowledged_at, feedback, _("该督促记录已于 %(at)s 确认已阅。"))
     locked.acknowledged_at, locked.feedback = timezone.now(), feedback.strip()
     locked.save(update_fields=["acknowledged_at", "feedback"])
     return locked

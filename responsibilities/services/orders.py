@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from core.models import lock_versioned
 from core.services import service
-from core.uploads import check_evidence
+from core.uploads import checked_uploads, stored_fields
 from responsibilities import order_notifications as notifications
 from responsibilities.models import (
     Organisation,
@@ -88,22 +88,8 @@ def order_answer(*, reply: SupervisionReply, version: int, answer: str, files=()
         raise ValidationError({"answer": _("该督办已反馈，等待督办单位审核。")}, code="answered")
     if not answer.strip():
         raise ValidationError({"answer": _("请填写反馈内容。")}, code="required")
-    stored = []
-    for uploaded in files:
-        try:
-            content_type = check_evidence(uploaded)
-        except ValidationError as error:
-            raise ValidationError({"files": error.messages}) from error
-        stored.append((uploaded, content_type))
-    for uploaded, content_type in stored:
-        ReplyFile.objects.create(
-            reply=locked,
-            file=uploaded,
-            original_name=uploaded.name[:255],
-            content_type=content_type,
-            size=uploaded.size,
-            uploaded_by=by,
-        )
+    for uploaded, content_type in checked_uploads(files):
+        ReplyFile.objects.create(reply=locked, **stored_fields(uploaded, content_type, by))
     locked.status, locked.answer = ReplyStatus.ANSWERED, answer.strip()
     locked.answered_by, locked.answered_at = by, timezone.now()
     locked.save()

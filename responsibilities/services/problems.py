@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from core.models import lock_versioned
 from core.permissions import can
 from core.services import service
-from core.uploads import check_evidence
+from core.uploads import checked_uploads, stored_fields
 from responsibilities import problem_notifications as notifications
 from responsibilities import rules
 from responsibilities.models import (
@@ -193,25 +193,12 @@ def measure_report(
         raise ValidationError({"note": _("该整改措施已完成。")}, code="done")
     if not note.strip():
         raise ValidationError({"note": _("请填写进展情况。")}, code="required")
-    checked = []
-    for uploaded in files:
-        try:
-            checked.append((uploaded, check_evidence(uploaded)))
-        except ValidationError as error:
-            raise ValidationError({"files": error.messages}) from error
+    checked = checked_uploads(files)
     if complete and not checked and not locked.evidence.exists():
         raise ValidationError({"files": _("标记完成前请上传至少一份整改佐证材料。")}, code="evidence_required")
     progress = MeasureProgress.objects.create(measure=locked, note=note.strip(), completes=complete, recorded_by=by)
     for uploaded, content_type in checked:
-        MeasureEvidence.objects.create(
-            measure=locked,
-            progress=progress,
-            file=uploaded,
-            original_name=uploaded.name[:255],
-            content_type=content_type,
-            size=uploaded.size,
-            uploaded_by=by,
-        )
+        MeasureEvidence.objects.create(measure=locked, progress=progress, **stored_fields(uploaded, content_type, by))
     if complete:
         locked.completed_on, locked.completed_by = timezone.localdate(), by
     locked.save()

@@ -6,17 +6,18 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
 
 from core import scope
-from core.forms import attach_errors
-from core.models import EditConflict
+from core.forms import picked
 from core.permissions import can
+from core.views import ServiceFormView, stored_file_response
 from responsibilities.duty_forms import DutyFilterForm, DutyRecordForm
 from responsibilities.list_forms import YearForm
 from responsibilities.models import DutyFile, ListItem, Person, ResponsibilityList
@@ -60,50 +61,99 @@ def _person_for(request) -> Person:
     return person
 
 
-@require_http_methods(["GET", "POST"])
-def duty_create(request):
-    person = _person_for(request)
-    today = timezone.localdate()
-    items = services.items_for(person, request.user, _years(today))
-    form = DutyRecordForm(request.POST or None, request.FILES or None, items=items, initial={"date": today})
-    if not services.may_record_for(request.user, person):
-        # Who sees the person but may not record for him or her (inspectors, other leaders): the rule's words.
-        context = {
-            "form": form,
-            "person": person,
-            "on_behalf": True,
-            "has_items": False,
-            "refusal": services.RECORD_REFUSED,
-        }
-        return render(request, "responsibilities/duty_form.html", context, status=403)
-    if request.method == "POST" and form.is_valid():
+class _DutyForm(ServiceFormView):
+    """履责纪实's form, written once for recording a record (DutyCreate) and changing one (DutyEdit)."""
+
+    template_name = "responsibilities/duty_form.html"
+    form_class = DutyRecordForm
+
+    def context(self, form, person, **more) -> dict:
+        return {"form": form, "person": person, "on_behalf": person.user_id != self.request.user.pk, **more}
+
+    def fields(self, form) -> dict:
+        """The service's keyword arguments from the valid form."""
         data = form.cleaned_data
+        fields = picked(data, "kind", "place", "participants", "content", "items", "files")
+        return {"day": data["date"], **fields, "by": self.request.user}
+
+
+class DutyCreate(_DutyForm):
+    success_message = gettext_lazy("已记录履责纪实。")
+
+    def get_object(self):
+        self.person = _person_for(self.request)
+        self.items = services.items_for(self.person, self.request.user, _years(timezone.localdate()))
+
+    def get_form_kwargs(self) -> dict:
+        return {"items": self.items, "initial": {"date": timezone.localdate()}}
+
+    def refuse(self):
+        if services.may_record_for(self.request.user, self.person):
+            return None
+        # Who sees the person but may not record for him or her (inspectors, other leaders): the rule's words.
+        context = self.context(self.get_form(), self.person, on_behalf=True, has_items=False)
+        return render(self.request, self.template_name, context | {"refusal": services.RECORD_REFUSED}, status=403)
+
+    def get_context(self, form) -> dict:
+        return self.context(form, self.person, has_items=self.items.exists())
+
+    def perform(self, form):
         try:
-            record = services.duty_record_create(
-                person=person,
-                kind=data["kind"],
-                day=data["date"],
-                place=data["place"],
-                participants=data["participants"],
-                content=data["content"],
-                items=data["items"],
-                files=data["files"],
-                by=request.user,
-            )
+            return services.duty_record_create(person=self.person, **self.fields(form))
         except PermissionDenied as refusal:
-            form.add_error(None, str(refusal) or services.RECORD_REFUSED)
-        except ValidationError as error:
-            attach_errors(form, error)
-        else:
-            messages.success(request, _("已记录履责纪实。"))
-            return redirect(record.get_absolute_url())
-    status = 400 if request.method == "POST" else 200
-    return render(
-        request,
-        "responsibilities/duty_form.html",
-        {"form": form, "person": person, "on_behalf": person.user_id != request.user.pk, "has_items": items.exists()},
-        status=status,
-    )
+            raise ValidationError(str(refusal) or services.RECORD_REFUSED) from refusal
+
+
+duty_create = DutyCreate.as_view()
+
+
+class DutyEdit(_DutyForm):
+    success_message = gettext_lazy("已保存修改。")
+
+    def get_object(self):
+        return selectors.duty_record_for(self.request.user, self.kwargs["pk"])
+
+    def refuse(self):
+        if can(self.request.user, "responsibilities.change_duty", self.object):
+            return None
+        messages.error(self.request, services.RECORD_REFUSED)
+        return _detail_page(self.request, self.object, status=403)
+
+    def get_form_kwargs(self) -> dict:
+        record = self.object
+        # The items it may name now, and those it names already (so that they stay ticked).
+        items = ListItem.objects.filter(
+            Q(pk__in=services.items_for(record.person, self.request.user, _years(timezone.localdate())).values("pk"))
+            | Q(pk__in=record.items.values("pk"))
+        ).select_related("responsibility_list__organisation")
+        names = ("version", "date", "kind", "place", "participants", "content")
+        initial = {name: getattr(record, name) for name in names} | {"items": list(record.items.all())}
+        return {"items": items, "initial": initial}
+
+    def get_form(self):
+        form = super().get_form()
+        form.fields["version"].required = True
+        self.locked = selectors.record_is_locked(self.object)
+        if self.locked and form.is_bound:
+            form.add_error(None, services.YEAR_CLOSED)
+        return form
+
+    def get_context(self, form) -> dict:
+        record = self.object
+        return self.context(form, record.person, record=record, locked=self.locked, has_items=True)
+
+    def perform(self, form):
+        return services.duty_record_update(
+            record=self.object, version=form.cleaned_data["version"], **self.fields(form)
+        )
+
+    def conflicted(self, conflict):
+        # The record's page shows what the other person saved; the form is not kept.
+        messages.error(self.request, _("该纪实已被他人修改，请查看最新内容后重试。"))
+        return redirect(self.object.get_absolute_url())
+
+
+duty_edit = DutyEdit.as_view()
 
 
 @require_GET
@@ -127,84 +177,10 @@ def _detail_page(request, record, status=200):
     )
 
 
-@require_http_methods(["GET", "POST"])
-def duty_edit(request, pk):
-    record = selectors.duty_record_for(request.user, pk)
-    if not can(request.user, "responsibilities.change_duty", record):
-        messages.error(request, services.RECORD_REFUSED)
-        return _detail_page(request, record, status=403)
-    today = timezone.localdate()
-    # The items it may name now, and those it names already (so that they stay ticked).
-    items = ListItem.objects.filter(
-        Q(pk__in=services.items_for(record.person, request.user, _years(today)).values("pk"))
-        | Q(pk__in=record.items.values("pk"))
-    ).select_related("responsibility_list__organisation")
-    initial = {
-        "version": record.version,
-        "date": record.date,
-        "kind": record.kind,
-        "place": record.place,
-        "participants": record.participants,
-        "content": record.content,
-        "items": list(record.items.all()),
-    }
-    form = DutyRecordForm(request.POST or None, request.FILES or None, items=items, initial=initial)
-    form.fields["version"].required = True
-    locked = selectors.record_is_locked(record)
-    if locked and request.method == "POST":
-        form.add_error(None, services.YEAR_CLOSED)
-    elif request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            record = services.duty_record_update(
-                record=record,
-                version=data["version"],
-                kind=data["kind"],
-                day=data["date"],
-                place=data["place"],
-                participants=data["participants"],
-                content=data["content"],
-                items=data["items"],
-                files=data["files"],
-                by=request.user,
-            )
-        except EditConflict:
-            messages.error(request, _("该纪实已被他人修改，请查看最新内容后重试。"))
-            return redirect(record.get_absolute_url())
-        except ValidationError as error:
-            attach_errors(form, error)
-        else:
-            messages.success(request, _("已保存修改。"))
-            return redirect(record.get_absolute_url())
-    status = 400 if request.method == "POST" else 200
-    return render(
-        request,
-        "responsibilities/duty_form.html",
-        {
-            "form": form,
-            "person": record.person,
-            "record": record,
-            "locked": locked,
-            "on_behalf": record.person.user_id != request.user.pk,
-            "has_items": True,
-        },
-        status=status,
-    )
-
-
 @require_GET
 def duty_file(request, pk):
     attached = get_object_or_404(DutyFile.objects.for_user(request.user), pk=pk)
-    try:
-        handle = attached.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    response = FileResponse(
-        handle, as_attachment=True, filename=attached.original_name, content_type=attached.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return stored_file_response(attached)
 
 
 @require_GET

@@ -97,7 +97,13 @@ def list_import(request, pk):
         else:
             messages.success(request, _("已导入 %(n)s 项任务。") % {"n": len(tasks)})
             return redirect(responsibility_list.get_absolute_url())
-    context = {
+    failed = bound and (responsibility_list.is_closed or bool(form.errors or row_errors))
+    context = _import_context(request, responsibility_list, form, row_errors)
+    return render(request, "responsibilities/list_import.html", context, status=400 if failed else 200)
+
+
+def _import_context(request, responsibility_list, form, row_errors) -> dict:
+    return {
         "list": responsibility_list,
         "organisation": responsibility_list.organisation,
         "ancestors": org_selectors.ancestors_of(responsibility_list.organisation, request.user),
@@ -107,8 +113,6 @@ def list_import(request, pk):
         "columns": [header for _field, header in excel.IMPORT_COLUMNS],
         "max_rows": excel.MAX_IMPORT_ROWS,
     }
-    failed = bound and (responsibility_list.is_closed or bool(form.errors or row_errors))
-    return render(request, "responsibilities/list_import.html", context, status=400 if failed else 200)
 
 
 # ---- Print ------------------------------------------------------------------------------------

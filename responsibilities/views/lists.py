@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +15,14 @@ from core import scope
 from core.forms import AcknowledgeForm, attach_errors, errors_as_text, keep_refused, take_refused
 from core.models import EditConflict
 from core.tables import Column, WorkingList
-from core.views import ArchiveView, ServiceFormView, TransitionView, act_with_message
+from core.views import (
+    ArchiveView,
+    ServiceFormView,
+    TransitionView,
+    act_on_form,
+    act_with_message,
+    stored_file_response,
+)
 from responsibilities import rules, services
 from responsibilities.filters import IssuedTaskFilterSet
 from responsibilities.jobs import is_stalled, start_rollover
@@ -137,15 +144,24 @@ def rollover_detail(request, pk):
 # ---- One list ---------------------------------------------------------------------------------
 
 
+def _transitions(user, responsibility_list):
+    """The moves the user may make on the list now, with their labels."""
+    status, organisation = responsibility_list.status, responsibility_list.organisation
+    return [
+        (target, ListStatus(target).label)
+        for target in rules.allowed_targets(status)
+        if may_act_as(user, rules.transition_actor(status, target), organisation)
+    ]
+
+
+def _is_own(user, responsibility_list) -> bool:
+    return responsibility_list.person_id is not None and responsibility_list.person.user_id == user.pk
+
+
 def list_context(request, responsibility_list):
     today = _today()
     organisation = responsibility_list.organisation
     can_edit = may_change(request.user, organisation) and not responsibility_list.is_closed
-    transitions = [
-        target
-        for target in rules.allowed_targets(responsibility_list.status)
-        if may_act_as(request.user, rules.transition_actor(responsibility_list.status, target), organisation)
-    ]
     shows_notes = rules.takes_supervision_notes(responsibility_list.kind)
     signing = duty_selectors.signing_of(request.user, responsibility_list) if responsibility_list.is_personal else None
     refused_move = take_refused(request, f"transition-{responsibility_list.pk}", TransitionForm)
@@ -157,7 +173,7 @@ def list_context(request, responsibility_list):
         "items": selectors.items_with_tasks(responsibility_list, today),
         "can_edit": can_edit,
         "needs_reason": rules.edit_needs_reason(responsibility_list.status),
-        "transitions": [(target, ListStatus(target).label) for target in transitions],
+        "transitions": _transitions(request.user, responsibility_list),
         "transition_needs_reason": {t for s, t in rules.TRANSITIONS_NEEDING_REASON if s == responsibility_list.status},
         "notes": selectors.supervision_notes(responsibility_list) if shows_notes else None,
         "can_note": shows_notes and is_secretary(request.user, organisation, today),
@@ -166,9 +182,7 @@ def list_context(request, responsibility_list):
         "kept_reason": refused_move.data.get("reason", "") if refused_move else "",
         "reason_errors": refused_move.errors.get("reason", []) if refused_move else [],
         # The member answers the notes on his or her own list (已阅 / 反馈).
-        "can_acknowledge_notes": shows_notes
-        and responsibility_list.person_id is not None
-        and responsibility_list.person.user_id == request.user.pk,
+        "can_acknowledge_notes": shows_notes and _is_own(request.user, responsibility_list),
         "acknowledge_form": AcknowledgeForm(),
         "today": today,
     }
@@ -245,18 +259,16 @@ class ListTransition(TransitionView):
 @require_POST
 def supervision_note_add(request, pk):
     responsibility_list = selectors.list_for(request.user, pk, _today())
-    form = SupervisionNoteForm(request.POST)
-    if form.is_valid():
-        act_with_message(
-            request,
-            lambda: services.supervision_note_add(
-                responsibility_list=responsibility_list, text=form.cleaned_data["text"], by=request.user
-            ),
-            _("已记录督促情况。"),
-        )
-    else:
+    act_on_form(
+        request,
+        SupervisionNoteForm(request.POST),
+        lambda data: services.supervision_note_add(
+            responsibility_list=responsibility_list, text=data["text"], by=request.user
+        ),
+        _("已记录督促情况。"),
         # The product's own message at the note's field, on the page the note was written on.
-        keep_refused(request, f"note-{responsibility_list.pk}", form)
+        invalid=lambda form: keep_refused(request, f"note-{responsibility_list.pk}", form),
+    )
     return redirect(request.POST.get("next") if _safe_next(request) else responsibility_list.get_absolute_url())
 
 
@@ -264,17 +276,13 @@ def supervision_note_add(request, pk):
 def supervision_note_acknowledge(request, pk):
     """The member marks a 督促 note read and may answer it; errors come back as a message."""
     note = get_object_or_404(selectors.notes_visible_to(request.user, _today()), pk=pk)
-    form = AcknowledgeForm(request.POST)
-    if form.is_valid():
-        act_with_message(
-            request,
-            lambda: services.supervision_note_acknowledge(
-                note=note, feedback=form.cleaned_data["feedback"], by=request.user
-            ),
-            _("已确认已阅。"),
-        )
-    else:
-        messages.error(request, " ".join(form.errors.get("feedback", [])))
+    act_on_form(
+        request,
+        AcknowledgeForm(request.POST),
+        lambda data: services.supervision_note_acknowledge(note=note, feedback=data["feedback"], by=request.user),
+        _("已确认已阅。"),
+        invalid=lambda form: messages.error(request, " ".join(form.errors.get("feedback", []))),
+    )
     return redirect(request.POST.get("next") if _safe_next(request) else note.get_absolute_url())
 
 
@@ -470,16 +478,7 @@ def evidence_upload(request, pk):
 def evidence_download(request, pk):
     """Evidence is served only here, after the scope check, as an attachment that browsers will not sniff."""
     evidence = selectors.evidence_for(request.user, pk, _today())
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    response = FileResponse(
-        handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return stored_file_response(evidence)
 
 
 # ---- My checklist -----------------------------------------------------------------------------
@@ -494,20 +493,8 @@ def my_checklist(request):
     for team_list in checklist.team_lists:
         team_list.refused_note = take_refused(request, f"note-{team_list.pk}", SupervisionNoteForm)
     tasks = {"overdue": checklist.overdue, "due_soon": checklist.due_soon}.get(show, checklist.tasks)
+    duty_selectors.mark_signing(request.user, checklist.lists, checklist.team_lists)
     own_ids = [rl.pk for rl in checklist.lists]
-    team_ids = [rl.pk for rl in checklist.team_lists]
-    states = duty_selectors.signature_states(own_ids + team_ids)
-    duty_totals = duty_selectors.team_duty_totals(team_ids)
-    for rl in [*checklist.lists, *checklist.team_lists]:
-        rl.signature_state = states[rl.pk].signature_state
-        rl.last_signed_at = states[rl.pk].last_signed_at
-        rl.duty_total = duty_totals.get(rl.pk, 0)
-        rl.can_sign = rl.person.user_id == request.user.pk and not rules.signing_refusal(
-            list_person_user_id=rl.person.user_id,
-            by_user_id=request.user.pk,
-            status=rl.status,
-            state=rl.signature_state,
-        )
     return render(
         request,
         "responsibilities/my_checklist.html",

@@ -3,17 +3,18 @@ printable A4 督办通知单, and the answer files."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from core import excel
-from core.forms import as_id, attach_errors
+from core.forms import as_id, attach_errors, picked
 from core.models import EditConflict
 from core.tables import EXPORT_LIMIT, Column, WorkingList
+from core.views import ServiceFormView, stored_file_response
 from responsibilities.excel import order_workbook
 from responsibilities.filters import OrderFilterSet
 from responsibilities.models import Organisation, ReplyFile, ReplyStatus
@@ -76,35 +77,28 @@ def _issuer_for(request):
     return issuer
 
 
-@require_http_methods(["GET", "POST"])
-def order_create(request):
-    issuer = _issuer_for(request)
-    candidates, people, tasks = selectors.order_choices(request.user, issuer, timezone.localdate())
-    initial = {"tasks": [pk for pk in [as_id(request.GET.get("task", ""))] if pk]}
-    form = OrderForm(
-        request.POST or None, initial=initial, issuer=issuer, candidates=candidates, people=people, tasks=tasks
-    )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            order = services.order_issue(
-                issuer=issuer,
-                recipients=data["recipients"],
-                person=data["person"],
-                title=data["title"],
-                subject=data["subject"],
-                text=data["text"],
-                reply_by=data["reply_by"],
-                tasks=data["tasks"],
-                by=request.user,
-            )
-        except ValidationError as error:
-            attach_errors(form, error)
-        else:
-            messages.success(request, _("已签发督办。"))
-            return redirect(order.get_absolute_url())
-    status = 400 if request.method == "POST" else 200
-    return render(request, "responsibilities/order_form.html", {"form": form, "issuer": issuer}, status=status)
+class OrderCreate(ServiceFormView):
+    template_name = "responsibilities/order_form.html"
+    form_class = OrderForm
+    success_message = gettext_lazy("已签发督办。")
+
+    def get_object(self):
+        self.issuer = _issuer_for(self.request)
+
+    def get_form_kwargs(self) -> dict:
+        candidates, people, tasks = selectors.order_choices(self.request.user, self.issuer, timezone.localdate())
+        initial = {"tasks": [pk for pk in [as_id(self.request.GET.get("task", ""))] if pk]}
+        return {"initial": initial, "issuer": self.issuer, "candidates": candidates, "people": people, "tasks": tasks}
+
+    def get_context(self, form) -> dict:
+        return {"form": form, "issuer": self.issuer}
+
+    def perform(self, form):
+        fields = picked(form.cleaned_data, "recipients", "person", "title", "subject", "text", "reply_by", "tasks")
+        return services.order_issue(issuer=self.issuer, **fields, by=self.request.user)
+
+
+order_create = OrderCreate.as_view()
 
 
 def _order_page(request, order, *, forms=None, status=200):
@@ -151,70 +145,67 @@ def order_print(request, pk):
     )
 
 
-@require_POST
-def reply_answer(request, pk):
+def _reply_action(request, pk, key, form, *, allowed, refusal, call, success):
+    """An answer or a close on a 督办's reply, written once: refused at the form's field (403) without the
+    rule, else the service; a message and the reply's page on success or when someone handled it first,
+    the page again with the errors at the fields (400)."""
     reply = get_object_or_404(selectors.replies_visible_to(request.user), pk=pk)
-    form = AnswerForm(request.POST, request.FILES)
-    if not may_answer(request.user, reply):
+    forms = {(key, reply.pk): form}
+    if not allowed(request.user, reply):
         form.is_valid()
-        form.add_error("answer", _("只有承办单位的党建工作人员、书记或指定的责任人可以反馈。"))
-        return _order_page(request, reply.order, forms={("answer", reply.pk): form}, status=403)
+        form.add_error(*refusal)
+        return _order_page(request, reply.order, forms=forms, status=403)
     if form.is_valid():
-        data = form.cleaned_data
         try:
-            services.order_answer(
-                reply=reply, version=data["version"], answer=data["answer"], files=data["files"], by=request.user
-            )
+            call(reply, form.cleaned_data)
         except EditConflict:
             messages.error(request, _("该督办已被他人处理，请查看最新情况。"))
             return redirect(reply.get_absolute_url())
         except ValidationError as error:
             attach_errors(form, error)
         else:
-            messages.success(request, _("已反馈。"))
+            messages.success(request, success(form.cleaned_data))
             return redirect(reply.get_absolute_url())
-    return _order_page(request, reply.order, forms={("answer", reply.pk): form}, status=400)
+    return _order_page(request, reply.order, forms=forms, status=400)
+
+
+@require_POST
+def reply_answer(request, pk):
+    return _reply_action(
+        request,
+        pk,
+        "answer",
+        AnswerForm(request.POST, request.FILES),
+        allowed=may_answer,
+        refusal=("answer", _("只有承办单位的党建工作人员、书记或指定的责任人可以反馈。")),
+        call=lambda reply, data: services.order_answer(
+            reply=reply, version=data["version"], answer=data["answer"], files=data["files"], by=request.user
+        ),
+        success=lambda data: _("已反馈。"),
+    )
 
 
 @require_POST
 def reply_close(request, pk):
-    reply = get_object_or_404(selectors.replies_visible_to(request.user), pk=pk)
-    form = CloseForm(request.POST)
-    if not may_close(request.user, reply):
-        form.is_valid()
-        form.add_error("reason", _("只有督办单位的党建工作人员或书记可以办结或退回。"))
-        return _order_page(request, reply.order, forms={("close", reply.pk): form}, status=403)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.order_close(
-                reply=reply,
-                version=data["version"],
-                accept=data["action"] == "accept",
-                reason=data["reason"],
-                by=request.user,
-            )
-        except EditConflict:
-            messages.error(request, _("该督办已被他人处理，请查看最新情况。"))
-            return redirect(reply.get_absolute_url())
-        except ValidationError as error:
-            attach_errors(form, error)
-        else:
-            messages.success(request, _("已办结。") if data["action"] == "accept" else _("已退回。"))
-            return redirect(reply.get_absolute_url())
-    return _order_page(request, reply.order, forms={("close", reply.pk): form}, status=400)
+    return _reply_action(
+        request,
+        pk,
+        "close",
+        CloseForm(request.POST),
+        allowed=may_close,
+        refusal=("reason", _("只有督办单位的党建工作人员或书记可以办结或退回。")),
+        call=lambda reply, data: services.order_close(
+            reply=reply,
+            version=data["version"],
+            accept=data["action"] == "accept",
+            reason=data["reason"],
+            by=request.user,
+        ),
+        success=lambda data: _("已办结。") if data["action"] == "accept" else _("已退回。"),
+    )
 
 
 @require_GET
 def order_file(request, pk):
     attached = get_object_or_404(ReplyFile.objects.for_user(request.user), pk=pk)
-    try:
-        handle = attached.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    response = FileResponse(
-        handle, as_attachment=True, filename=attached.original_name, content_type=attached.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return stored_file_response(attached)

@@ -60,30 +60,34 @@ def organisation_tree_children(request, pk):
     return render(request, "responsibilities/_tree_nodes.html", {"nodes": children})
 
 
-@require_GET
-def organisation_detail(request, pk):
-    organisation = selectors.organisation_for(request.user, pk)
-    date_form = DateChoiceForm(request.GET or None)
-    day = timezone.localdate()
-    if date_form.is_valid() and date_form.cleaned_data["on"]:
-        day = date_form.cleaned_data["on"]
-    can_change = may_change(request.user, organisation)
-    year = YearForm(request.GET or None).year_or(timezone.localdate().year)
+def _rollup(organisation, year, sort) -> dict:
+    """The year's roll-up of the organisation's children, each row with its signing counts, sorted."""
     rollup = list_selectors.rollup(organisation, year, timezone.localdate())
     signing = duty_selectors.signing_counts(organisation, [row.organisation for row in rollup.rows], year)
     for row in rollup.rows:
         row.signing = signing["children"][row.organisation.pk]
-    sort = request.GET.get("sort", "name")
-    team = selectors.team_on(organisation, day)
-    context = {
-        "can_export_subtree": may_export_subtree(request.user, organisation),
+    return {
         "rollup": rollup,
         "signing": signing,
         "team_lists": duty_selectors.personal_lists(organisation, year),
-        "can_record_duty": can_change,
         "rollup_rows": list_selectors.sort_rollup(rollup.rows, sort),
         "sort": sort,
         "chart": rollup_chart(rollup),
+    }
+
+
+@require_GET
+def organisation_detail(request, pk):
+    organisation = selectors.organisation_for(request.user, pk)
+    date_form = DateChoiceForm(request.GET or None)
+    chosen = date_form.cleaned_data["on"] if date_form.is_valid() else None
+    day = chosen or timezone.localdate()
+    can_change = may_change(request.user, organisation)
+    year = YearForm(request.GET or None).year_or(timezone.localdate().year)
+    team = selectors.team_on(organisation, day)
+    context = _rollup(organisation, year, request.GET.get("sort", "name")) | {
+        "can_export_subtree": may_export_subtree(request.user, organisation),
+        "can_record_duty": can_change,
         "organisation": organisation,
         "ancestors": selectors.ancestors_of(organisation, request.user),
         "day": day,

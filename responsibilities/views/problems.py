@@ -3,7 +3,6 @@ its measures (progress and evidence), 提请复核, 复核 (销号 or return), t
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,10 +10,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core import excel
-from core.forms import attach_errors
+from core.forms import attach_errors, picked
 from core.models import EditConflict
 from core.permissions import can
 from core.tables import Column, WorkingList
+from core.views import stored_file_response
 from responsibilities.filters import ProblemFilterSet
 from responsibilities.list_forms import YearForm
 from responsibilities.models import MeasureEvidence, Organisation, ProblemStatus, RectificationMeasure
@@ -188,12 +188,8 @@ def problem_create(request, pk):
     )
 
 
-def _page(request, problem, *, forms=None, status=200):
-    today = timezone.localdate()
-    user = request.user
-    forms = forms or {}
-    can_rectify = can(user, "responsibilities.rectify_problem", problem)
-    can_review = can(user, "responsibilities.review_problem", problem)
+def _measures(user, problem, today, forms):
+    """The problem's measures, each with whether the user may report on it and its report form."""
     rectifying = problem.status in (ProblemStatus.OPEN, ProblemStatus.RECTIFYING)
     measures = selectors.measures_of(problem, today)
     for measure in measures:
@@ -205,6 +201,17 @@ def _page(request, problem, *, forms=None, status=200):
             measure.report_form = given or MeasureReportForm(
                 initial={"version": measure.version}, prefix=f"m{measure.pk}"
             )
+    return measures
+
+
+def _page(request, problem, *, forms=None, status=200):
+    today = timezone.localdate()
+    user = request.user
+    forms = forms or {}
+    can_rectify = can(user, "responsibilities.rectify_problem", problem)
+    can_review = can(user, "responsibilities.review_problem", problem)
+    rectifying = problem.status in (ProblemStatus.OPEN, ProblemStatus.RECTIFYING)
+    measures = _measures(user, problem, today, forms)
     [problem] = selectors.decorate([problem], today)
     version = {"version": problem.version}
     context = {
@@ -214,17 +221,18 @@ def _page(request, problem, *, forms=None, status=200):
         "can_rectify": can_rectify,
         "can_review": can_review and problem.status == ProblemStatus.REVIEW,
         "measure_form": forms.get("measure")
-        or (
-            can_rectify
-            and rectifying
-            and MeasureForm(initial=version, people=_people_of(problem.organisation), within=problem.organisation_id)
-        ),
+        or (can_rectify and rectifying and MeasureForm(initial=version, **_measure_choices(problem))),
         "submit_form": forms.get("submit")
         or (can_rectify and problem.status == ProblemStatus.RECTIFYING and SubmitForm(initial=version)),
         "review_form": forms.get("review") or ReviewForm(initial=version),
         "open_measures": sum(1 for m in measures if not m.is_done),
     }
     return render(request, "responsibilities/problem_detail.html", context, status=status)
+
+
+def _measure_choices(problem) -> dict:
+    """A measure's 责任人 is one of the people of the problem's organisation."""
+    return {"people": _people_of(problem.organisation), "within": problem.organisation_id}
 
 
 @require_GET
@@ -271,7 +279,7 @@ def _handle(request, problem, key, form, action, call, success, target=None):
 @require_POST
 def measure_add(request, pk):
     problem = selectors.problem_for(request.user, pk)
-    form = MeasureForm(request.POST, people=_people_of(problem.organisation), within=problem.organisation_id)
+    form = MeasureForm(request.POST, **_measure_choices(problem))
     return _handle(
         request,
         problem,
@@ -280,14 +288,9 @@ def measure_add(request, pk):
         "responsibilities.rectify_problem",
         lambda data: services.measure_add(
             problem=problem,
-            version=data["version"],
-            text=data["text"],
-            responsible_person=data["responsible_person"],
-            deadline=data["deadline"],
-            quantity=data["quantity"],
-            unit=data["unit"],
-            standard=data["standard"],
-            milestone=data["milestone"],
+            **picked(
+                data, "version", "text", "responsible_person", "deadline", "quantity", "unit", "standard", "milestone"
+            ),
             by=request.user,
         ),
         _("已制定整改措施。"),
@@ -310,12 +313,7 @@ def measure_report(request, pk):
         MeasureReportForm(request.POST, request.FILES, prefix=f"m{measure.pk}"),
         "responsibilities.report_measure",
         lambda data: services.measure_report(
-            measure=measure,
-            version=data["version"],
-            note=data["note"],
-            files=data["files"],
-            complete=data["complete"],
-            by=request.user,
+            measure=measure, **picked(data, "version", "note", "files", "complete"), by=request.user
         ),
         _("已填报整改进展。"),
         target=measure,
@@ -363,16 +361,7 @@ def problem_review(request, pk):
 @require_GET
 def measure_file(request, pk):
     attached = get_object_or_404(MeasureEvidence.objects.for_user(request.user), pk=pk)
-    try:
-        handle = attached.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    response = FileResponse(
-        handle, as_attachment=True, filename=attached.original_name, content_type=attached.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return stored_file_response(attached)
 
 
 @require_GET
