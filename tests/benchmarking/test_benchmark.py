@@ -163,6 +163,16 @@ def test_the_export_measure_writes_every_row_up_to_the_limit(province):
     assert measured["bytes"] > 0 and measured["baseline_rss_mb"] > 0 and measured["peak_rss_mb"] > 0
 
 
+def test_the_export_is_a_million_rows_from_n_50000():
+    assert [runner.export_rows(n) for n in (500, 5000, 49_999, 50_000, 80_000)] == [
+        100_000,
+        100_000,
+        100_000,
+        1_000_000,
+        1_000_000,
+    ]
+
+
 def test_the_reminder_measure_tells_people_once_and_digests_once(province):
     from core.models import Delivery, Notification
 

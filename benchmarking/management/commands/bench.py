@@ -32,6 +32,7 @@ class Command(BaseCommand):
         parser.add_argument("--measure-into", help="(内部) 测量当前数据库，结果写入该 JSON 文件")
         parser.add_argument("--load-plan", action="store_true", help="(内部) 生成负载测试的会话和网址")
         parser.add_argument("--export-into", help="(内部) 在本进程中测量大表导出，结果写入该 JSON 文件")
+        parser.add_argument("--export-rows", type=int, default=100_000, help="(内部) 大表导出的行数")
         parser.add_argument(
             "--reminders-into", help="(内部) 对当前数据库做一天的到期提醒和每日汇总并计时（会写入数据）"
         )
@@ -49,7 +50,7 @@ class Command(BaseCommand):
             Path(options["reminders_into"]).write_text(json.dumps(measures.reminders_measure()))
             return
         if options["export_into"]:
-            Path(options["export_into"]).write_text(json.dumps(measures.export_measure()))
+            Path(options["export_into"]).write_text(json.dumps(measures.export_measure(options["export_rows"])))
             return
         if options["measure_into"] or options["load_plan"]:
             # WhiteNoise looks for collected static files, which in-process requests do not need.
