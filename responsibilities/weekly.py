@@ -1,6 +1,6 @@
 """The secretaries' weekly digest (每周班子落实情况): for each secretary, each team list's tasks done,
 due soon and overdue, the 蓝黄红 counts and the lists awaiting her confirmation, stored as one
-notification a week and sent through her channels as she chose (``core.notifications.notify``).
+notification a week and sent through her channels as she chose (``core.notifications.notify_many``).
 
 Recipients are the logins of the people holding a secretary's seat on the day, in organisations not
 archived: a vacant seat tells nobody, a former secretary is no longer told. What a digest counts is
@@ -14,8 +14,9 @@ from datetime import date, timedelta
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy
 
+from core import scope
 from core.models import Notification
-from core.notifications import notify, register_event
+from core.notifications import notify_many, register_event
 from responsibilities import rules
 from responsibilities.models import ListStatus, ResponsibilityList, Task, TaskStatus, TeamMembership, TeamRole
 from responsibilities.notifications import my_checklist_url
@@ -105,13 +106,16 @@ def team_progress(user, organisations, day: date, thresholds: rules.Thresholds):
 
 def send_weekly_digests(day: date) -> int:
     """The week's digest for every secretary on ``day``, at most one per secretary and ISO week.
-    Returns how many secretaries were considered. A fixed number of queries plus three per secretary
-    (her lists with their counts, their open tasks, the notification) and the deliveries she asked for."""
+    Returns how many secretaries were considered. A fixed number of queries plus two per secretary
+    (her lists with their counts, their open tasks); the notifications are inserted and dispatched
+    together (``notify_many``)."""
     thresholds = warning_thresholds()
     key = week_key(day)
     year, week, _weekday = day.isocalendar()
     secretaries = secretaries_on(day)
     already = set(Notification.objects.filter(key=key).values_list("recipient_id", flat=True))
+    scope.prime_assignments(user for user_pk, (user, _organisations) in secretaries.items() if user_pk not in already)
+    messages = []
     for user_pk, (user, organisations) in secretaries.items():
         if user_pk in already:
             continue
@@ -123,5 +127,6 @@ def send_weekly_digests(day: date) -> int:
             members=members,
             awaiting=awaiting,
         )
-        notify(event=WEEKLY_DIGEST, recipients=[user], text=text, url=my_checklist_url(), key=key)
+        messages.append(([user], text, None, key))
+    notify_many(event=WEEKLY_DIGEST, messages=messages, url=my_checklist_url())
     return len(secretaries)
