@@ -169,7 +169,7 @@ def digest(day) -> int:
     """One e-mail and/or SMS per digest user with the notifications not yet digested from before 08:00
     of ``day`` (up to a week back, so that a day the worker was down is caught up) of the events he
     or she chose for that channel; each notification in one digest at most. Returns how many
-    deliveries were queued. A fixed number of queries plus two per delivery."""
+    deliveries were queued. A fixed number of queries (the deliveries and their links inserted in bulk)."""
     end = timezone.make_aware(datetime.combine(day, time(8)))
     start = end - timedelta(days=7)
     preferences = {p.user_id: p for p in NotificationPreference.objects.filter(digest=True)}
@@ -182,13 +182,20 @@ def digest(day) -> int:
     for notification in pending:
         for channel in preferences[notification.recipient_id].channels_for(notification.event):
             grouped[(notification.recipient_id, channel)].append(notification)
-    made = []
+    planned = []
     for (user_id, channel), items in grouped.items():
         preference = preferences[user_id]
         address = preference.email if channel == Channel.EMAIL else preference.phone
-        delivery = Delivery.objects.create(recipient_id=user_id, channel=channel, address=address, digest=True)
-        delivery.notifications.set(items)
-        made.append(delivery)
+        planned.append((Delivery(recipient_id=user_id, channel=channel, address=address, digest=True), items))
+    made = Delivery.objects.bulk_create([delivery for delivery, _items in planned], batch_size=5000)
+    Delivery.notifications.through.objects.bulk_create(
+        (
+            Delivery.notifications.through(delivery_id=delivery.pk, notification_id=notification.pk)
+            for delivery, (_delivery, items) in zip(made, planned, strict=True)
+            for notification in {n.pk: n for n in items}.values()
+        ),
+        batch_size=5000,
+    )
     for delivery in made:
         transaction.on_commit(partial(queue, delivery.pk))
     return len(made)
