@@ -34,7 +34,8 @@ def inbox_link() -> str:
 
 def dispatch(notifications) -> list[Delivery]:
     """Make the e-mails and SMS the notifications' recipients asked for (not those who chose the daily
-    digest) and queue them once the transaction commits. Three queries whatever the number."""
+    digest) and queue them once the transaction commits. Three queries whatever the number, and one
+    per ``QUEUED_PER_QUERY`` deliveries to queue them."""
     notifications = [n for n in notifications if n.pk]
     if not notifications:
         return []
@@ -58,8 +59,7 @@ def dispatch(notifications) -> list[Delivery]:
         Delivery.notifications.through(delivery_id=delivery.pk, notification_id=notification.pk)
         for delivery, notification in zip(deliveries, [n for _d, n in planned], strict=True)
     )
-    for delivery in deliveries:
-        transaction.on_commit(partial(queue, delivery.pk))
+    transaction.on_commit(partial(queue_many, [delivery.pk for delivery in deliveries]))
     return deliveries
 
 
@@ -87,6 +87,19 @@ def queue(delivery_id: int) -> None:
                 logger.warning("delivery %s failed (attempt %s)", delivery_id, attempt + 1)
         return
     deliver.defer(delivery_id=delivery_id)
+
+
+QUEUED_PER_QUERY = 1000
+
+
+def queue_many(delivery_ids: list[int]) -> None:
+    """``queue`` for many deliveries: one job each, deferred ``QUEUED_PER_QUERY`` jobs per query."""
+    if settings.JOBS_INLINE:
+        for delivery_id in delivery_ids:
+            queue(delivery_id)
+        return
+    for start in range(0, len(delivery_ids), QUEUED_PER_QUERY):
+        deliver.batch_defer(*({"delivery_id": pk} for pk in delivery_ids[start : start + QUEUED_PER_QUERY]))
 
 
 @app.task(
@@ -169,7 +182,8 @@ def digest(day) -> int:
     """One e-mail and/or SMS per digest user with the notifications not yet digested from before 08:00
     of ``day`` (up to a week back, so that a day the worker was down is caught up) of the events he
     or she chose for that channel; each notification in one digest at most. Returns how many
-    deliveries were queued. A fixed number of queries plus two per delivery."""
+    deliveries were queued. A fixed number of queries (the deliveries and their links inserted, and
+    their jobs queued, in bulk)."""
     end = timezone.make_aware(datetime.combine(day, time(8)))
     start = end - timedelta(days=7)
     preferences = {p.user_id: p for p in NotificationPreference.objects.filter(digest=True)}
@@ -182,13 +196,19 @@ def digest(day) -> int:
     for notification in pending:
         for channel in preferences[notification.recipient_id].channels_for(notification.event):
             grouped[(notification.recipient_id, channel)].append(notification)
-    made = []
+    planned = []
     for (user_id, channel), items in grouped.items():
         preference = preferences[user_id]
         address = preference.email if channel == Channel.EMAIL else preference.phone
-        delivery = Delivery.objects.create(recipient_id=user_id, channel=channel, address=address, digest=True)
-        delivery.notifications.set(items)
-        made.append(delivery)
-    for delivery in made:
-        transaction.on_commit(partial(queue, delivery.pk))
+        planned.append((Delivery(recipient_id=user_id, channel=channel, address=address, digest=True), items))
+    made = Delivery.objects.bulk_create([delivery for delivery, _items in planned], batch_size=5000)
+    Delivery.notifications.through.objects.bulk_create(
+        (
+            Delivery.notifications.through(delivery_id=delivery.pk, notification_id=notification.pk)
+            for delivery, (_delivery, items) in zip(made, planned, strict=True)
+            for notification in {n.pk: n for n in items}.values()
+        ),
+        batch_size=5000,
+    )
+    transaction.on_commit(partial(queue_many, [delivery.pk for delivery in made]))
     return len(made)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.models import Notification
-from core.notifications import notify, register_event
+from core.notifications import notify, notify_many, register_event
 from responsibilities.models import ReplyStatus, SupervisionReply
 from responsibilities.notifications import office_staff_users, secretary_users
 
@@ -59,7 +59,8 @@ def order_closed(reply, accepted, by) -> None:
 
 
 def remind_overdue(day: date) -> int:
-    """The day after a 督办's deadline, unanswered: both sides are told, once (keyed)."""
+    """The day after a 督办's deadline, unanswered: both sides are told, once (keyed). A fixed number of
+    queries plus one per ``scope.DOORS_PER_QUERY`` recipients (``notify_many``)."""
     replies = list(
         SupervisionReply.objects.filter(
             order__reply_by=day - timedelta(days=1), status__in=[ReplyStatus.WAITING, ReplyStatus.RETURNED]
@@ -68,6 +69,7 @@ def remind_overdue(day: date) -> int:
     issuers = office_staff_users({r.order.issuer_id for r in replies})
     keys = [f"order_overdue:{reply.pk}" for reply in replies]
     before = Notification.objects.filter(key__in=keys).count()
+    messages = []
     for reply, people in _recipient_side(replies, day):
         people = people + issuers[reply.order.issuer_id] + [reply.order.issued_by]
         text = _("督办“%(title)s”已过反馈期限（%(day)s），%(org)s 尚未反馈。") % {
@@ -75,5 +77,6 @@ def remind_overdue(day: date) -> int:
             "day": reply.order.reply_by,
             "org": reply.organisation.name,
         }
-        notify(event=ORDER_OVERDUE, recipients=people, text=text, target=reply, key=f"order_overdue:{reply.pk}")
+        messages.append((people, text, reply, f"order_overdue:{reply.pk}"))
+    notify_many(event=ORDER_OVERDUE, messages=messages)
     return Notification.objects.filter(key__in=keys).count() - before

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.models import Notification
-from core.notifications import notify, register_event
+from core.notifications import notify, notify_many, register_event
 from responsibilities.models import Problem, ProblemStatus, RectificationMeasure
 from responsibilities.notifications import office_staff_users, secretary_users
 
@@ -67,7 +67,7 @@ def problem_reviewed(problem, closed: bool, by) -> None:
 
 def remind_problems(day: date) -> int:
     """The day's problem reminders (see the module docstring); returns how many were created. A fixed
-    number of queries for the recipients, then one ``notify`` per overdue problem or measure."""
+    number of queries plus one per ``scope.DOORS_PER_QUERY`` recipients (``notify_many``)."""
     yesterday = day - timedelta(days=1)
     problems = list(
         Problem.objects.filter(status__in=UNRECTIFIED, deadline=yesterday).select_related(
@@ -87,6 +87,7 @@ def remind_problems(day: date) -> int:
     keys = [f"problem_overdue:{p.pk}:{p.deadline}" for p in problems]
     keys += [f"measure_overdue:{m.pk}:{m.deadline}" for m in measures]
     before = Notification.objects.filter(key__in=keys).count()
+    late_problems, late_measures = [], []
     for problem in problems:
         people = staff[problem.organisation_id] + secretaries[problem.organisation_id] + staff[problem.found_by_id]
         if problem.person_id and problem.person.user_id:
@@ -96,8 +97,7 @@ def remind_problems(day: date) -> int:
             "day": problem.deadline,
             "org": problem.organisation.name,
         }
-        key = f"problem_overdue:{problem.pk}:{problem.deadline}"
-        notify(event=PROBLEM_OVERDUE, recipients=people, text=text, target=problem, key=key)
+        late_problems.append((people, text, problem, f"problem_overdue:{problem.pk}:{problem.deadline}"))
     for measure in measures:
         people = list(staff[measure.problem.organisation_id])
         if measure.responsible_person.user_id:
@@ -107,6 +107,7 @@ def remind_problems(day: date) -> int:
             "day": measure.deadline,
             "title": measure.problem.title,
         }
-        key = f"measure_overdue:{measure.pk}:{measure.deadline}"
-        notify(event=MEASURE_OVERDUE, recipients=people, text=text, target=measure.problem, key=key)
+        late_measures.append((people, text, measure.problem, f"measure_overdue:{measure.pk}:{measure.deadline}"))
+    notify_many(event=PROBLEM_OVERDUE, messages=late_problems)
+    notify_many(event=MEASURE_OVERDUE, messages=late_measures)
     return Notification.objects.filter(key__in=keys).count() - before
