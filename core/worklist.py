@@ -18,7 +18,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Window
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -41,6 +41,7 @@ class Todo:
         self.queryset, self.make_row = queryset, make_row
         self._rows = (rows or []) if queryset is None else None
         self._count = (count or len(rows or [])) if queryset is None else None
+        self._ids = None  # the keys of the first TODO_LIMIT rows, in order, when ``load_counts`` read them
 
     @property
     def count(self) -> int:
@@ -50,8 +51,19 @@ class Todo:
 
     @property
     def rows(self) -> list["TodoRow"]:
+        """The first ``TODO_LIMIT`` rows, read by their keys: the keys come in order from the door's
+        query without the joins that only draw a row (``load_counts`` reads them with the counts), then
+        the rows with their joins by key. Joined before the filter, the drawing joins made PostgreSQL
+        join every candidate row of a province."""
         if self._rows is None:
-            self._rows = [self.make_row(obj) for obj in self.queryset[:TODO_LIMIT]] if self.count else []
+            if not self.count:
+                self._rows = []
+            else:
+                ids = self._ids
+                if ids is None:
+                    ids = list(self.queryset.values_list("pk", flat=True)[:TODO_LIMIT])
+                found = {obj.pk: obj for obj in self.queryset.order_by().filter(pk__in=ids)}
+                self._rows = [self.make_row(found[pk]) for pk in ids if pk in found]
         return self._rows
 
     def __repr__(self):
@@ -72,7 +84,9 @@ def _compiled(queryset: QuerySet) -> tuple[str, tuple] | None:
 
 
 def load_counts(groups: list[Todo]) -> None:
-    """Count every group read from a queryset in one query per database (a scalar subquery each)."""
+    """Count every group read from a queryset, and find the keys of its first ``TODO_LIMIT`` rows in
+    order, in one query per database: a scalar subquery a group, its first keys each with the
+    group's full count beside it (a window count, so PostgreSQL plans each door once)."""
     by_db = defaultdict(list)
     for todo in groups:
         if todo._count is None:
@@ -81,19 +95,25 @@ def load_counts(groups: list[Todo]) -> None:
         parts, params = [], []
         counted = []
         for todo in todos:
-            compiled = _compiled(todo.queryset.order_by().values("pk"))
-            if compiled is None:
-                todo._count = 0
+            first = _compiled(
+                todo.queryset.annotate(worklist_total=Window(Count("pk"))).values_list("pk", "worklist_total")[
+                    :TODO_LIMIT
+                ]
+            )
+            if first is None:
+                todo._count, todo._ids = 0, []
                 continue
-            parts.append(f"(SELECT COUNT(*) FROM ({compiled[0]}) AS counted)")
-            params.extend(compiled[1])
+            parts.append(f"ARRAY(SELECT ARRAY[first.pk::bigint, first.worklist_total] FROM ({first[0]}) AS first)")
+            params.extend(first[1])
             counted.append(todo)
         if not counted:
             continue
         with connections[db].cursor() as cursor:
             cursor.execute("SELECT " + ", ".join(parts), params)
-            for todo, count in zip(counted, cursor.fetchone(), strict=True):
-                todo._count = count
+            found = cursor.fetchone()
+        for todo, pairs in zip(counted, found, strict=True):
+            todo._ids = [pk for pk, _total in pairs]
+            todo._count = pairs[0][1] if pairs else 0
 
 
 @dataclass

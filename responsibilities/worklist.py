@@ -272,11 +272,13 @@ def orders_todo(user, today) -> list[Todo]:
 
     office = office_paths(user)
     secretary = TeamMembership.objects.secretary_of(user, today)
+    person = person_of(user)
     visible = SupervisionReply.objects.for_user(user).select_related("order__issuer", "organisation")
     to_answer = (
         visible.filter(status__in=[ReplyStatus.WAITING, ReplyStatus.RETURNED])
         .filter(
-            Q(person__user=user)
+            # the person by key: a join to the people made PostgreSQL read all of them (14 ms at N = 5,000)
+            Q(person__in=[person.pk] if person else [])
             | Q(organisation__in=secretary)
             | (scope.within(office, field="organisation__path") & ~scope.within(office, field="order__issuer__path"))
         )
@@ -350,19 +352,24 @@ def problems_todo(user, today) -> list[Todo]:
     from responsibilities.permissions import RECORDING_ROLES
 
     office = office_paths(user)
+    person = person_of(user)
+    # The user's side is named by keys, not by joins: the person's id, and the open problems of the
+    # offices' organisations that somebody outside them found (or they found themselves). An OR across
+    # the joined person and organisations made PostgreSQL join every open measure of the province
+    # before filtering (50 ms at N = 5,000); this way it reads the open measures once with a hashed
+    # list of problems.
+    sides = Q(responsible_person__in=[person.pk] if person else [])
+    if office:
+        rectifying = Problem.objects.filter(
+            scope.within(office, field="organisation__path"),
+            ~scope.within(office, field="found_by__path") | Q(found_by=F("organisation")),
+            status__in=[ProblemStatus.OPEN, ProblemStatus.RECTIFYING],
+        )
+        sides |= Q(problem__in=rectifying.values("pk"))
     measures = (
         RectificationMeasure.objects.for_user(user)
         .filter(completed_on__isnull=True, problem__status__in=[ProblemStatus.OPEN, ProblemStatus.RECTIFYING])
-        .filter(
-            Q(responsible_person__user=user)
-            | (
-                scope.within(office, field="problem__organisation__path")
-                & (
-                    ~scope.within(office, field="problem__found_by__path")
-                    | Q(problem__found_by=F("problem__organisation"))
-                )
-            )
-        )
+        .filter(sides)
         .select_related("problem__organisation", "responsible_person")
         .order_by("deadline", "pk")
     )

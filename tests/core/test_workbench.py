@@ -203,6 +203,8 @@ def test_the_workbench_query_count_is_the_same_for_one_and_fifty_rows(
     assert counts() == one
     assert len(groups_of(leader)["tasks_due"].rows) == worklist.TODO_LIMIT
     assert groups_of(leader)["tasks_due"].count == 50
+    # The first rows in the group's order (deadline, then creation): the first batch's 任务0, then 任务0–任务18.
+    assert [row.text for row in groups_of(leader)["tasks_due"].rows] == ["任务0"] + [f"任务{i}" for i in range(19)]
 
 
 def test_finished_jobs_wait_for_their_requester_and_own_acts_are_listed_as_done(
