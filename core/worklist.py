@@ -51,19 +51,19 @@ class Todo:
 
     @property
     def rows(self) -> list["TodoRow"]:
-        """The first ``TODO_LIMIT`` rows, read by their keys: the keys come in order from the door's
-        query without the joins that only draw a row (``load_counts`` reads them with the counts), then
-        the rows with their joins by key. Joined before the filter, the drawing joins made PostgreSQL
-        join every candidate row of a province."""
+        """The first ``TODO_LIMIT`` rows. When ``load_counts`` found their keys (in order, from the door's
+        query without the joins that only draw a row), the rows are read by key with those joins:
+        joined before the filter, the drawing joins made PostgreSQL join every candidate row of a
+        province."""
         if self._rows is None:
             if not self.count:
-                self._rows = []
+                objects = []
+            elif self._ids is None:
+                objects = list(self.queryset[:TODO_LIMIT])
             else:
-                ids = self._ids
-                if ids is None:
-                    ids = list(self.queryset.values_list("pk", flat=True)[:TODO_LIMIT])
-                found = {obj.pk: obj for obj in self.queryset.order_by().filter(pk__in=ids)}
-                self._rows = [self.make_row(found[pk]) for pk in ids if pk in found]
+                found = {obj.pk: obj for obj in self.queryset.order_by().filter(pk__in=self._ids)}
+                objects = [found[pk] for pk in self._ids if pk in found]
+            self._rows = [self.make_row(obj) for obj in objects]
         return self._rows
 
     def __repr__(self):

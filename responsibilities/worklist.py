@@ -38,6 +38,13 @@ def office_paths(user) -> list[str]:
     return sorted({path for role, _dept, path in scope.assignments_of(user) if role == Role.OFFICE_STAFF})
 
 
+def own_person_keys(user) -> list[int]:
+    """The key of the user's person, as a list (empty without one): the 工作台's queries name the user's
+    own rows by this key, since a join to the people made PostgreSQL read all of them."""
+    person = person_of(user)
+    return [person.pk] if person else []
+
+
 def lists_todo(user, today) -> list[Todo]:
     groups = []
     to_confirm = (
@@ -89,8 +96,7 @@ def due_tasks(user, today, blue_days: int):
     # first, so that the tasks are found through the task table's own indexes (responsible person,
     # item): one OR across the joined lists made PostgreSQL read every task due so far in the
     # province (1.6 s at N = 5,000 in December; BENCHMARKS.md).
-    person = person_of(user)
-    persons = [person.pk] if person else []
+    persons = own_person_keys(user)
     lists = Q(responsibility_list__person__in=persons)
     paths = office_paths(user)
     if paths:
@@ -272,13 +278,11 @@ def orders_todo(user, today) -> list[Todo]:
 
     office = office_paths(user)
     secretary = TeamMembership.objects.secretary_of(user, today)
-    person = person_of(user)
     visible = SupervisionReply.objects.for_user(user).select_related("order__issuer", "organisation")
     to_answer = (
         visible.filter(status__in=[ReplyStatus.WAITING, ReplyStatus.RETURNED])
         .filter(
-            # the person by key: a join to the people made PostgreSQL read all of them (14 ms at N = 5,000)
-            Q(person__in=[person.pk] if person else [])
+            Q(person__in=own_person_keys(user))
             | Q(organisation__in=secretary)
             | (scope.within(office, field="organisation__path") & ~scope.within(office, field="order__issuer__path"))
         )
@@ -352,13 +356,12 @@ def problems_todo(user, today) -> list[Todo]:
     from responsibilities.permissions import RECORDING_ROLES
 
     office = office_paths(user)
-    person = person_of(user)
-    # The user's side is named by keys, not by joins: the person's id, and the open problems of the
+    # The user's side is named by keys, not by joins: the person's key, and the open problems of the
     # offices' organisations that somebody outside them found (or they found themselves). An OR across
     # the joined person and organisations made PostgreSQL join every open measure of the province
     # before filtering (50 ms at N = 5,000); this way it reads the open measures once with a hashed
     # list of problems.
-    sides = Q(responsible_person__in=[person.pk] if person else [])
+    sides = Q(responsible_person__in=own_person_keys(user))
     if office:
         rectifying = Problem.objects.filter(
             scope.within(office, field="organisation__path"),
