@@ -91,9 +91,7 @@ def todo(user, today) -> list[Todo]:
 def done(user, since) -> list[DoneSource]:
     return [
         DoneSource(
-            Intervention.objects.for_user(user)
-            .filter(done_by=user, date__gte=since.date())
-            .select_related("organisation"),
+            Intervention.objects.filter(done_by=user, date__gte=since.date()).select_related("organisation"),
             ("-date", "-pk"),
             lambda i: Done(
                 on_day(i.date),
@@ -102,18 +100,19 @@ def done(user, since) -> list[DoneSource]:
             ),
         ),
         DoneSource(
-            Intervention.objects.for_user(user, recipient=True)
-            .filter(acknowledged_by=user, acknowledged_at__gte=since)
-            .select_related("organisation"),
+            Intervention.objects.filter(acknowledged_by=user, acknowledged_at__gte=since).select_related(
+                "organisation"
+            ),
             ("-acknowledged_at",),
             lambda i: Done(
                 i.acknowledged_at,
                 _("已阅%(kind)s（%(org)s）") % {"kind": i.get_kind_display(), "org": i.organisation.name},
                 i.get_absolute_url(),
             ),
+            door=lambda interventions: interventions.for_user(user, recipient=True),
         ),
         DoneSource(
-            Case.objects.for_user(user).filter(filed_by=user, filed_on__gte=since.date()),
+            Case.objects.filter(filed_by=user, filed_on__gte=since.date()),
             ("-filed_on",),
             lambda c: Done(on_day(c.filed_on), _("立案：%(number)s") % {"number": c.number}, c.get_absolute_url()),
         ),

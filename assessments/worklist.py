@@ -76,18 +76,16 @@ def todo(user, today) -> list[Todo]:
 def done(user, since) -> list[DoneSource]:
     return [
         DoneSource(
-            Inspection.objects.for_user(user)
-            .filter(confirmed_by=user, confirmed_at__gte=since)
-            .select_related("organisation"),
+            Inspection.objects.filter(confirmed_by=user, confirmed_at__gte=since).select_related("organisation"),
             ("-confirmed_at",),
             lambda i: Done(
                 i.confirmed_at, _("确认检查考核：%(org)s") % {"org": i.organisation.name}, i.get_absolute_url()
             ),
         ),
         DoneSource(
-            EvaluationRound.objects.for_user(user)
-            .filter(created_by=user, opens_on__gte=since.date())
-            .select_related("organisation", "person"),
+            EvaluationRound.objects.filter(created_by=user, opens_on__gte=since.date()).select_related(
+                "organisation", "person"
+            ),
             ("-opens_on",),
             lambda r: Done(on_day(r.opens_on), _("组织民主测评：%(round)s") % {"round": r}, r.get_absolute_url()),
         ),
@@ -154,16 +152,14 @@ def hearing_done(user, since) -> list[DoneSource]:
 
     return [
         DoneSource(
-            HearingReport.objects.for_user(user)
-            .filter(submitted_by=user, submitted_at__gte=since)
-            .select_related("person"),
+            HearingReport.objects.filter(submitted_by=user, submitted_at__gte=since).select_related("person"),
             ("-submitted_at",),
             lambda r: Done(r.submitted_at, _("提交述责述廉报告：%(year)s 年") % {"year": r.year}, r.get_absolute_url()),
         ),
         DoneSource(
-            HearingEvaluation.objects.for_user(user)
-            .filter(evaluated_by=user, evaluated_at__gte=since)
-            .select_related("report__person"),
+            HearingEvaluation.objects.filter(evaluated_by=user, evaluated_at__gte=since).select_related(
+                "report__person"
+            ),
             ("-evaluated_at",),
             lambda e: Done(
                 e.evaluated_at,
@@ -238,7 +234,7 @@ def reports_todo(user, today) -> list[Todo]:
 def reports_done(user, since) -> list[DoneSource]:
     from assessments.models import AnnualReport
 
-    reports = AnnualReport.objects.for_user(user).select_related("organisation")
+    reports = AnnualReport.objects.select_related("organisation")
 
     def source(field, words):
         return DoneSource(

@@ -3,11 +3,12 @@
 Each app registers its providers here when it starts (its ``AppConfig.ready``), as with
 ``core.panels``, so that the kernel imports no domain app. A to-do provider is
 ``provider(user, today) -> list[Todo]`` and a done provider ``provider(user, since) -> list[DoneSource]``;
-each reads through the doors (``Model.objects.for_user``) and joins what it shows.
+every row shown is read through a door (``Model.objects.for_user``) with the joins it draws.
 
 The providers hand over querysets, not rows: the kernel counts every group of the page in one query
-(``load_counts``), reads the rows of the groups that have any, and finds the newest 已办 of every
-source in one query (``done``). A 工作台 of twenty groups and twenty sources of 已办 costs a few
+(``load_counts``), reads the rows of the groups that have any, asks in one query which sources of
+已办 hold anything of the user's, and finds the newest of those through their doors in one more
+(``done_rows``). A 工作台 of twenty groups and twenty sources of 已办 costs a few
 queries, not sixty, whatever the number of rows.
 """
 
@@ -136,13 +137,23 @@ class Done:
 
 @dataclass
 class DoneSource:
-    """One kind of 已办: the user's records (through their door, with the joins ``make`` needs), and how
-    one of them is shown. ``order`` is the newest-first ordering; at most ``limit`` rows are shown."""
+    """One kind of 已办: the user's own records (``mine``: a plain queryset of what the user did, with
+    the joins ``make`` needs), the door they are read through (``door(queryset)``, by default
+    ``queryset.for_user(user)``), and how one of them is shown. ``order`` is the newest-first
+    ordering; at most ``limit`` rows are shown.
 
-    queryset: QuerySet
+    The door is built only for a source where the user did something: most users did nothing of most
+    kinds in a month, and a door's queryset costs more to build and compile than the question
+    "did the user do any of this?" costs to answer (see ``done_rows``)."""
+
+    mine: QuerySet
     order: tuple[str, ...]
     make: Callable[[object], Done]
     limit: int = 10
+    door: Callable[[QuerySet], QuerySet] | None = None
+
+    def through_door(self, user) -> QuerySet:
+        return self.door(self.mine) if self.door is not None else self.mine.for_user(user)
 
 
 TODO_PROVIDERS: list[tuple[int, Callable]] = []
@@ -181,34 +192,53 @@ def todos(user, today: date | None = None) -> list[Todo]:
 def done(user, now: datetime | None = None) -> list[Done]:
     """The user's own actions in the last ``DONE_DAYS`` days, newest first."""
     since = (now or timezone.now()) - timedelta(days=DONE_DAYS)
-    rows = done_rows([source for provider in DONE_PROVIDERS for source in provider(user, since)])
+    rows = done_rows(user, [source for provider in DONE_PROVIDERS for source in provider(user, since)])
     return rows[:DONE_LIMIT]
 
 
-def done_rows(sources: list[DoneSource]) -> list[Done]:
-    """The rows of the sources, newest first: one query finds the newest ``limit`` keys of every source
-    (a UNION ALL), then one query per source that has any reads its records with their joins."""
-    keys = defaultdict(list)
+def _union_by_source(querysets: list[tuple[int, QuerySet]]) -> list[tuple[int, object]]:
+    """(source index, pk) of each queryset's rows (each already limited), in one UNION ALL query per
+    database."""
     by_db = defaultdict(list)
-    for index, source in enumerate(sources):
-        by_db[source.queryset.db].append((index, source))
+    for index, queryset in querysets:
+        by_db[queryset.db].append((index, queryset))
+    found = []
     for db, indexed in by_db.items():
         parts, params = [], []
-        for index, source in indexed:
-            compiled = _compiled(source.queryset.order_by(*source.order).values("pk")[: source.limit])
+        for index, queryset in indexed:
+            compiled = _compiled(queryset.values("pk"))
             if compiled is not None:
                 parts.append(f"(SELECT {int(index)} AS source, pk FROM ({compiled[0]}) AS newest)")
                 params.extend(compiled[1])
-        if not parts:
-            continue
-        with connections[db].cursor() as cursor:
-            cursor.execute(" UNION ALL ".join(parts), params)
-            for index, pk in cursor.fetchall():
-                keys[index].append(pk)
+        if parts:
+            with connections[db].cursor() as cursor:
+                cursor.execute(" UNION ALL ".join(parts), params)
+                found += cursor.fetchall()
+    return found
+
+
+def done_rows(user, sources: list[DoneSource]) -> list[Done]:
+    """The rows of the sources, newest first, in three steps:
+
+    1. one query asks which sources hold any of the user's own records (no door: the answer only
+       decides whether the door is asked, nothing of it is shown);
+    2. for those, one query finds the newest ``limit`` keys of each through its door (a UNION ALL);
+    3. one query per source that has any reads its records, through the door, with their joins."""
+    held = {
+        index
+        for index, _pk in _union_by_source(
+            [(index, source.mine.order_by()[:1]) for index, source in enumerate(sources)]
+        )
+    }
+    doors = {index: sources[index].through_door(user) for index in sorted(held)}
+    keys = defaultdict(list)
+    newest = [(index, door.order_by(*sources[index].order)[: sources[index].limit]) for index, door in doors.items()]
+    for index, pk in _union_by_source(newest):
+        keys[index].append(pk)
     rows = []
     for index, pks in sorted(keys.items()):  # in the sources' order, as ties were before
         source = sources[index]
-        rows += [source.make(obj) for obj in source.queryset.filter(pk__in=pks).order_by(*source.order)]
+        rows += [source.make(obj) for obj in doors[index].filter(pk__in=pks).order_by(*source.order)]
     rows.sort(key=lambda row: row.at, reverse=True)
     return rows
 
@@ -260,7 +290,7 @@ def jobs_done(user, since) -> list[DoneSource]:
 
     return [
         DoneSource(
-            Job.objects.for_user(user).filter(started_by=user, created_at__gte=since),
+            Job.objects.filter(started_by=user, created_at__gte=since),
             ("-created_at",),
             lambda job: Done(
                 job.created_at, _("发起后台任务：%(title)s") % {"title": job.title}, job.get_absolute_url()

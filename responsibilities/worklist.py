@@ -1,7 +1,8 @@
 """What the responsibilities app puts on the 工作台 (待办 and 已办); registered in its AppConfig.ready.
 
-Every query goes through a door (``for_user``), each provider runs a fixed number of queries (a
-count and the first rows, joined) whatever the number of rows.
+Every row shown is read through a door (``for_user``; an 已办 source names its door beside the
+user's own records, see ``core.worklist.DoneSource``), each provider runs a fixed number of queries
+(a count and the first rows, joined) whatever the number of rows.
 """
 
 from datetime import timedelta
@@ -168,7 +169,6 @@ def lists_done(user, since) -> list[DoneSource]:
             pgh_context__metadata__user=user.pk,
             pgh_created_at__gte=since,
             pgh_label="update",
-            pgh_obj__in=ResponsibilityList.objects.for_user(user),
         )
         .exclude(status=ListStatus.DRAFT, submitted_at__isnull=True)
         .select_related("pgh_obj__organisation", "pgh_obj__person")
@@ -186,11 +186,10 @@ def lists_done(user, since) -> list[DoneSource]:
                 },
                 event.pgh_obj.get_absolute_url(),
             ),
+            door=lambda events: events.filter(pgh_obj__in=ResponsibilityList.objects.for_user(user)),
         ),
         DoneSource(
-            ProgressEntry.objects.for_user(user)
-            .filter(recorded_by=user, recorded_at__gte=since)
-            .select_related("task"),
+            ProgressEntry.objects.filter(recorded_by=user, recorded_at__gte=since).select_related("task"),
             ("-recorded_at",),
             lambda p: Done(
                 p.recorded_at,
@@ -199,30 +198,28 @@ def lists_done(user, since) -> list[DoneSource]:
             ),
         ),
         DoneSource(
-            Evidence.objects.for_user(user).filter(uploaded_by=user, uploaded_at__gte=since).select_related("task"),
+            Evidence.objects.filter(uploaded_by=user, uploaded_at__gte=since).select_related("task"),
             ("-uploaded_at",),
             lambda e: Done(
                 e.uploaded_at, _("上传佐证材料：%(name)s") % {"name": e.original_name}, e.task.get_absolute_url()
             ),
         ),
         DoneSource(
-            SupervisionNote.objects.for_user(user)
-            .filter(written_by=user, created_at__gte=since)
-            .select_related("responsibility_list__person", "responsibility_list__organisation"),
+            SupervisionNote.objects.filter(written_by=user, created_at__gte=since).select_related(
+                "responsibility_list__person", "responsibility_list__organisation"
+            ),
             ("-created_at",),
             lambda n: Done(n.created_at, _("督促 %(list)s") % {"list": n.responsibility_list}, n.get_absolute_url()),
         ),
         DoneSource(
-            SupervisionNote.objects.for_user(user).filter(
-                responsibility_list__person__user=user, acknowledged_at__gte=since
-            ),
+            SupervisionNote.objects.filter(responsibility_list__person__user=user, acknowledged_at__gte=since),
             ("-acknowledged_at",),
             lambda n: Done(
                 n.acknowledged_at, _("已阅书记督促：%(text)s") % {"text": n.text[:40]}, n.get_absolute_url()
             ),
         ),
         DoneSource(
-            IssuedTask.objects.for_user(user).filter(issued_by=user, issued_at__gte=since),
+            IssuedTask.objects.filter(issued_by=user, issued_at__gte=since),
             ("-issued_at",),
             lambda i: Done(i.issued_at, _("下发任务：%(title)s") % {"title": i.title}, i.get_absolute_url()),
         ),
@@ -328,10 +325,10 @@ def orders_done(user, since) -> list[DoneSource]:
     """督办 the user issued, answered or closed."""
     from responsibilities.models import SupervisionOrder, SupervisionReply
 
-    replies = SupervisionReply.objects.for_user(user).select_related("order")
+    replies = SupervisionReply.objects.select_related("order")
     return [
         DoneSource(
-            SupervisionOrder.objects.for_user(user).filter(issued_by=user, issued_at__gte=since),
+            SupervisionOrder.objects.filter(issued_by=user, issued_at__gte=since),
             ("-issued_at",),
             lambda o: Done(o.issued_at, _("签发督办：%(title)s") % {"title": o.title}, o.get_absolute_url()),
         ),
@@ -418,15 +415,14 @@ def problems_done(user, since) -> list[DoneSource]:
     """Problems the user recorded or closed (销号)."""
     from responsibilities.models import Problem
 
-    visible = Problem.objects.for_user(user)
     return [
         DoneSource(
-            visible.filter(recorded_by=user, recorded_at__gte=since),
+            Problem.objects.filter(recorded_by=user, recorded_at__gte=since),
             ("-recorded_at",),
             lambda p: Done(p.recorded_at, _("登记问题：%(title)s") % {"title": p.title}, p.get_absolute_url()),
         ),
         DoneSource(
-            visible.filter(closed_by=user, closed_at__gte=since),
+            Problem.objects.filter(closed_by=user, closed_at__gte=since),
             ("-closed_at",),
             lambda p: Done(p.closed_at, _("问题销号：%(title)s") % {"title": p.title}, p.get_absolute_url()),
         ),

@@ -91,7 +91,7 @@ def test_the_workbench_lists_the_report_to_submit_and_the_reports_to_evaluate(he
     groups = {g.key: g for g in worklist.hearing_todo(qian, today)}
     assert (groups["hearing_reports_to_submit"].count, groups["hearing_reports_to_evaluate"].count) == (0, 0)
     since = timezone.now() - timedelta(days=30)
-    assert sorted(row.text for row in done_rows(worklist.hearing_done(qian, since))) == [
+    assert sorted(row.text for row in done_rows(qian, worklist.hearing_done(qian, since))) == [
         f"提交述责述廉报告：{THIS_YEAR} 年",
         "评议述责述廉报告：赵委员",
     ]
