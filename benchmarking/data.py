@@ -737,6 +737,18 @@ def _orders(orgs, year, rng, admin, summary) -> None:
                     closed_at=order.issued_at + timedelta(days=8) if status == ReplyStatus.CLOSED else None,
                 )
             )
+    # The measured secretary's county (the first, as in ``_users``) waits to answer its latest 督办 and
+    # to accept an answer to its own latest one at every N, so that its 工作台 is measured with those
+    # groups shown and its query count compares like with like across the sizes.
+    county = next(org for org in orgs if org.depth == 3)
+    waiting = next(reply for reply in reversed(replies) if reply.organisation.pk == county.pk)
+    waiting.status, waiting.answer, waiting.return_reason = ReplyStatus.WAITING, "", ""
+    waiting.answered_by = waiting.answered_at = waiting.closed_by = waiting.closed_at = None
+    answered = next((reply for reply in reversed(replies) if reply.order.issuer.pk == county.pk), None)
+    if answered is not None:  # a county with organisations below it
+        answered.status, answered.answer, answered.return_reason = ReplyStatus.ANSWERED, "已按要求落实。", ""
+        answered.answered_by, answered.answered_at = admin, answered.order.issued_at + timedelta(days=5)
+        answered.closed_by = answered.closed_at = None
     SupervisionReply.objects.bulk_create(replies, batch_size=BATCH)
     summary.add("督办", len(orders))
     summary.add("督办 replies", len(replies))
@@ -817,6 +829,13 @@ def _problems(orgs, people, year, rng, admin, summary) -> None:
                     created_by=admin,
                 )
             )
+    # The root's first problem is being rectified, with its first measure open, at every N: the
+    # province office staff's 工作台 is measured with its 待完成的整改措施 shown (see ``_orders``).
+    first = problems[0]
+    if first.status not in (ProblemStatus.OPEN, ProblemStatus.RECTIFYING):
+        Problem.objects.filter(pk=first.pk).update(status=ProblemStatus.RECTIFYING, closed_by=None, closed_at=None)
+    measure = next(measure for measure in measures if measure.problem is first)
+    measure.completed_on, measure.completed_by = None, None
     RectificationMeasure.objects.bulk_create(measures, batch_size=BATCH)
     summary.add("problems", len(problems))
     summary.add("rectification measures", len(measures))
