@@ -647,12 +647,24 @@ def signing_trigger_body(table: str, operation: str) -> str:
         else:
             raise ValueError(operation)
         touched = f"SELECT k.responsibility_list_id AS id FROM {SIGNED} k WHERE k.responsibility_list_id IN ({lists})"
+        # A list that may be signed (submitted or confirmed) is held in share mode first: a signature
+        # being made on it (``list_sign`` holds the list for update) commits before this statement
+        # looks for it, and one made after waits for this transaction, so its fingerprint sees this change.
+        before = f"""
+        PERFORM 1 FROM {LIST} l WHERE l.id IN ({lists}) AND l.status IN ('submitted', 'confirmed')
+            ORDER BY l.id FOR SHARE;"""
     else:
         raise ValueError(table)
-    return f"""
+    if table == SIGNATURE:
+        before = ""
+    # Two transactions changing one signed list take turns: each reads the state the other left
+    # (every statement of a trigger reads what was committed when it began), so no change counts twice.
+    return f"""{before}
         IF NOT EXISTS ({touched}) THEN
             RETURN NULL;
         END IF;
+        PERFORM 1 FROM {SIGNED} k WHERE k.responsibility_list_id IN ({touched})
+            ORDER BY k.responsibility_list_id FOR UPDATE;
         {_signing_refresh(touched)}
         RETURN NULL;
     """
