@@ -18,6 +18,7 @@ from responsibilities.models import (
     ListStatus,
     Organisation,
     ResponsibilityList,
+    SignedList,
     SigningTally,
 )
 
@@ -254,12 +255,12 @@ def subtree_signing(user, organisation: Organisation, year: int) -> SigningCount
         .filter(organisation__path__startswith=organisation.path, year=year)
         .exclude(kind=ListKind.COMMITTEE)
     )
-    signatures = ListSignature.objects.filter(responsibility_list=OuterRef("pk"))
-    signed_as_is = signatures.filter(fingerprint=ListFingerprint(F("responsibility_list_id")))
+    # Each list's state as the signing tallies keep it (``SignedList``), not a fingerprint per list.
+    signed = SignedList.objects.filter(responsibility_list=OuterRef("pk"))
     totals = lists.aggregate(
         lists=Count("pk"),
-        unsigned=Count("pk", filter=~Exists(signatures)),
-        changed=Count("pk", filter=Exists(signatures) & ~Exists(signed_as_is)),
+        unsigned=Count("pk", filter=~Exists(signed)),
+        changed=Count("pk", filter=Exists(signed.filter(as_is=False))),
     )
     return SigningCounts(totals["lists"], totals["unsigned"], totals["changed"])
 

@@ -122,3 +122,17 @@ def test_a_moved_organisation_takes_its_counts_to_its_new_ancestors(tree, superu
     assert row(other) == moved
     assert row(tree["own"]) == tuple(b - m for b, m in zip(before, moved, strict=True))
     assert tallies.signing_discrepancies() == []
+
+
+def test_the_duty_summary_counts_the_lists_the_user_sees_from_the_kept_states(tree, superuser, office_staff, signer):
+    user, own = signer
+    submit(own, superuser)
+    services.list_sign(responsibility_list=own, by=user)
+    add_task(own, superuser, title="新增任务", reason="年中增补")
+    lists = counted(tree["child"])[0]
+    summary = selectors.subtree_signing(office_staff, tree["own"], THIS_YEAR)
+    assert (summary.lists, summary.unsigned, summary.changed) == counted(tree["own"])
+    assert summary.changed == 1 and summary.lists >= lists
+    # Through the door: a user who sees none of these lists counts none.
+    outsider = make_user("outsider", tree["sibling"], "office_staff", superuser)
+    assert selectors.subtree_signing(outsider, tree["own"], THIS_YEAR).lists == 0
