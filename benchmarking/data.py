@@ -179,6 +179,7 @@ def generate(organisations: int, seed: int = 2016, year: int | None = None, prog
                 cursor.execute("SET LOCAL work_mem = '512MB'")
             # The tallies' statement triggers were off during the load: one recount instead.
             tallies.rebuild()
+            tallies.rebuild_signing()
             progress("task tallies")
         progress("history rows, indexes and foreign keys")
         _users(orgs, secretaries, admin, summary)

@@ -131,7 +131,8 @@ class RemoteSelect(FastSelect):
 
     def _plain_choices(self):
         chosen = {str(v) for v in (self._value if isinstance(self._value, list | tuple) else [self._value]) if v}
-        chosen = {value for value in chosen if value.isdigit()}
+        # A key is ASCII digits that fit a bigint: str.isdigit() also takes "²" or "١", which int() refuses.
+        chosen = {value for value in chosen if value.isascii() and value.isdigit() and len(value) <= 18}
         iterator = self.choices
         field = getattr(iterator, "field", None)
         if field is None:  # plain choices: as a select would

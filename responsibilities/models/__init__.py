@@ -8,6 +8,8 @@ from responsibilities.models.duties import (  # noqa: F401
     DutyRecord,
     DutyRecordItem,
     ListSignature,
+    SignedList,
+    SigningTally,
 )
 from responsibilities.models.lists import (  # noqa: F401
     STAFF_ROLES,

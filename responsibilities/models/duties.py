@@ -12,7 +12,15 @@ from django.utils.translation import gettext_lazy as _
 
 from core import scope, uploads
 from core.models import VersionedModel, refuse_deletes, track_history, track_links
-from responsibilities.models.lists import ListItem, ResponsibilityList, list_visibility
+from core.scope import links_to
+from responsibilities import tallies
+from responsibilities.models.lists import (
+    ListItem,
+    OrganisationCountQuerySet,
+    ResponsibilityList,
+    list_visibility,
+    signing_triggers,
+)
 from responsibilities.models.organisations import Organisation, Person
 
 
@@ -185,8 +193,52 @@ class ListSignature(models.Model):
         verbose_name = _("责任书签收")
         verbose_name_plural = _("责任书签收")
         ordering = ["responsibility_list", "-signed_at", "-pk"]
-        triggers = [refuse_deletes(), pgtrigger.Protect(name="protect_update", operation=pgtrigger.Update)]
+        triggers = [
+            refuse_deletes(),
+            pgtrigger.Protect(name="protect_update", operation=pgtrigger.Update),
+            *signing_triggers(tallies.SIGNATURE, operations=("INSERT",)),
+        ]
         indexes = [models.Index(fields=["responsibility_list", "-signed_at"], name="signature_list_time_idx")]
 
     def __str__(self):
         return f"{self.person.name} {self.signed_at:%Y-%m-%d %H:%M}"
+
+
+class SignedList(models.Model):
+    """A list with a signature, and whether one of its signatures was made on the list as it stands
+    (``tallies``): kept by triggers on signatures, items and tasks; never edited, so no history."""
+
+    responsibility_list = models.OneToOneField(
+        ResponsibilityList, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    as_is = models.BooleanField()
+
+    objects = links_to("responsibility_list")
+
+    class Meta:
+        verbose_name = _("已签收清单")
+        verbose_name_plural = _("已签收清单")
+
+    def __str__(self):
+        return f"{self.responsibility_list_id}: {'as signed' if self.as_is else 'changed'}"
+
+
+class SigningTally(models.Model):
+    """Personal lists of an organisation's whole subtree per year: how many, signed, and signed as
+    they stand (see ``tallies``). Kept by triggers and read by the roll-up; never edited, so no history."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    lists = models.IntegerField(default=0)
+    signed = models.IntegerField(default=0)
+    as_is = models.IntegerField(default=0)
+
+    objects = OrganisationCountQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("责任书签收统计")
+        verbose_name_plural = _("责任书签收统计")
+        constraints = [models.UniqueConstraint(fields=["organisation", "year"], name="signing_tally_key")]
+
+    def __str__(self):
+        return f"{self.organisation_id} {self.year}: {self.signed}/{self.lists} ({self.as_is})"

@@ -17,6 +17,21 @@ from responsibilities import tallies
 from responsibilities.models.organisations import Organisation, Person, TeamMembership, TeamRole
 
 
+def signing_triggers(table: str, operations=("INSERT", "UPDATE")) -> list:
+    """The statement triggers keeping the 责任书签收 tallies on ``table`` (see ``tallies``)."""
+    return [
+        pgtrigger.Trigger(
+            name=f"signing_{operation.lower()}",
+            level=pgtrigger.Statement,
+            when=pgtrigger.After,
+            operation=getattr(pgtrigger, operation.title()),
+            referencing=pgtrigger.Referencing(new="new_rows", **({"old": "old_rows"} if operation == "UPDATE" else {})),
+            func=tallies.signing_trigger_body(table, operation),
+        )
+        for operation in operations
+    ]
+
+
 class ListKind(models.TextChoices):
     """The four role-based lists of the 2016 article."""
 
@@ -275,10 +290,14 @@ class ResponsibilityList(VersionedModel):
         indexes = [models.Index(fields=["year", "organisation"], name="list_year_org_idx")]
         triggers = [
             refuse_deletes(),
-            # Task tallies count a list's tasks for its organisation and year: neither ever changes.
+            # Task tallies count a list's tasks for its organisation and year, signing tallies a personal
+            # list (its kind) for them: none ever changes.
             pgtrigger.Protect(
-                name="protect_owner", operation=pgtrigger.Update, condition=pgtrigger.AnyChange("organisation", "year")
+                name="protect_owner",
+                operation=pgtrigger.Update,
+                condition=pgtrigger.AnyChange("organisation", "year", "kind"),
             ),
+            *signing_triggers(tallies.LIST, operations=("INSERT",)),
             pgtrigger.Trigger(
                 name="overdue_on_closing",
                 when=pgtrigger.After,
@@ -336,6 +355,7 @@ class ListItem(models.Model):
             pgtrigger.Protect(
                 name="protect_list", operation=pgtrigger.Update, condition=pgtrigger.AnyChange("responsibility_list")
             ),
+            *signing_triggers(tallies.ITEM),
         ]
 
     def __str__(self):
@@ -448,6 +468,7 @@ class Task(VersionedModel, ArchivableModel):
                 )
                 for operation, old in (("INSERT", False), ("UPDATE", True))
             ),
+            *signing_triggers(tallies.TASK),
         ]
 
     def __str__(self):

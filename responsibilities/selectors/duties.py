@@ -5,11 +5,10 @@ signature state (未签收 / 已签收 / 签收后已修改). Every read goes th
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, F, Func, Max, OuterRef, Q, QuerySet, Subquery, TextField
-from django.db.models.functions import Substr
 from django.shortcuts import get_object_or_404
 
 from core import scope
-from responsibilities import rules
+from responsibilities import rules, tallies
 from responsibilities.models import (
     DutyRecord,
     DutyRecordItem,
@@ -19,6 +18,8 @@ from responsibilities.models import (
     ListStatus,
     Organisation,
     ResponsibilityList,
+    SignedList,
+    SigningTally,
 )
 
 SIGNABLE_STATUSES = (ListStatus.SUBMITTED, ListStatus.CONFIRMED)
@@ -30,17 +31,8 @@ class ListFingerprint(Func):
     signature to tell 签收后已修改; one expression, used when signing and when showing the state."""
 
     output_field = TextField()
-    template = (
-        "md5("
-        "coalesce((SELECT string_agg(fi.number::text || ':' || fi.title, '|' ORDER BY fi.number) "
-        "FROM responsibilities_listitem fi WHERE fi.responsibility_list_id = %(expressions)s), '')"
-        " || '#' || "
-        "coalesce((SELECT string_agg(concat_ws(':', ft.id, ft.item_id, ft.title, coalesce(ft.quantity::text, ''), "
-        "ft.unit, ft.deadline, ft.standard, ft.requirement, coalesce(ft.responsible_person_id::text, '')), '|' "
-        "ORDER BY ft.id) FROM responsibilities_task ft JOIN responsibilities_listitem fti ON fti.id = ft.item_id "
-        "WHERE fti.responsibility_list_id = %(expressions)s AND ft.archived_at IS NULL), '')"
-        ")"
-    )
+    # The SQL is the signing tallies' too (``tallies.FINGERPRINT``): one expression for both.
+    template = tallies.FINGERPRINT.format(list="%(expressions)s")
 
 
 def signature_annotations(list_ref: str = "pk") -> dict:
@@ -107,40 +99,23 @@ class SigningCounts:
 
 def signing_counts(organisation: Organisation, children: list[Organisation], year: int) -> dict:
     """Personal lists, unsigned and changed since signing, of the organisation's whole subtree and of
-    each child's subtree, for a year: one grouped query (keys: organisation ids; the organisation's
-    own lists are its subtree less its children's)."""
-    signatures = ListSignature.objects.filter(responsibility_list=OuterRef("pk"))
-    signed_as_is = signatures.filter(fingerprint=ListFingerprint(F("responsibility_list_id")))
-    child_length = len(organisation.path) + organisation.steplen
-    rows = (
-        ResponsibilityList.objects.filter(organisation__path__startswith=organisation.path, year=year)
-        .exclude(kind=ListKind.COMMITTEE)
-        .annotate(branch=Substr("organisation__path", 1, child_length))
-        .values("branch")
-        .annotate(
-            lists=Count("pk"),
-            unsigned=Count("pk", filter=~Exists(signatures)),
-            changed=Count("pk", filter=Exists(signatures) & ~Exists(signed_as_is)),
+    each child's subtree, for a year: read from the signing tallies (``tallies``), one query for the
+    organisation and its children (keys: organisation ids; the organisation's own lists are its
+    subtree less its children's)."""
+    rows = {
+        row["organisation_id"]: SigningCounts(row["lists"], row["lists"] - row["signed"], row["signed"] - row["as_is"])
+        for row in SigningTally.objects.filter(organisation__in=[organisation, *children], year=year).values(
+            "organisation_id", "lists", "signed", "as_is"
         )
-        .order_by()
-    )
-    by_path = {child.path: child.pk for child in children}
-    counts = {child.pk: SigningCounts() for child in children}
-    total = SigningCounts()
-    for row in rows:
-        for key in ("lists", "unsigned", "changed"):
-            setattr(total, key, getattr(total, key) + row[key])
-        if row["branch"] in by_path:
-            counts[by_path[row["branch"]]] = SigningCounts(row["lists"], row["unsigned"], row["changed"])
+    }
+    total = rows.get(organisation.pk, SigningCounts())
+    counts = {child.pk: rows.get(child.pk, SigningCounts()) for child in children}
     own = SigningCounts(
         total.lists - sum(c.lists for c in counts.values()),
         total.unsigned - sum(c.unsigned for c in counts.values()),
         total.changed - sum(c.changed for c in counts.values()),
     )
     return {"subtree": total, "own": own, "children": counts}
-
-
-# ---- Records ----------------------------------------------------------------------------------
 
 
 def duty_records_visible_to(user) -> QuerySet[DutyRecord]:
@@ -280,12 +255,12 @@ def subtree_signing(user, organisation: Organisation, year: int) -> SigningCount
         .filter(organisation__path__startswith=organisation.path, year=year)
         .exclude(kind=ListKind.COMMITTEE)
     )
-    signatures = ListSignature.objects.filter(responsibility_list=OuterRef("pk"))
-    signed_as_is = signatures.filter(fingerprint=ListFingerprint(F("responsibility_list_id")))
+    # Each list's state as the signing tallies keep it (``SignedList``), not a fingerprint per list.
+    signed = SignedList.objects.filter(responsibility_list=OuterRef("pk"))
     totals = lists.aggregate(
         lists=Count("pk"),
-        unsigned=Count("pk", filter=~Exists(signatures)),
-        changed=Count("pk", filter=Exists(signatures) & ~Exists(signed_as_is)),
+        unsigned=Count("pk", filter=~Exists(signed)),
+        changed=Count("pk", filter=Exists(signed.filter(as_is=False))),
     )
     return SigningCounts(totals["lists"], totals["unsigned"], totals["changed"])
 

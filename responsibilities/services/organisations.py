@@ -77,6 +77,7 @@ def _move(organisation: Organisation, parent: Organisation, by) -> None:
     tallies.move_tallies(organisation.pk, leaving=leaving, joining=joining)
     tallies.move_order_tallies(organisation.pk, leaving=leaving, joining=joining)
     tallies.move_problem_tallies(organisation.pk, leaving=leaving, joining=joining)
+    tallies.move_signing_tallies(organisation.pk, leaving=leaving, joining=joining)
 
 
 def _ancestor_ids(organisation: Organisation) -> set[int]:

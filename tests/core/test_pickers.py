@@ -148,6 +148,18 @@ def test_membership_form_renders_only_the_chosen_person_and_refuses_one_out_of_s
     assert posted.errors["person"] == ["选择一个有效的选项： 该选择不在可用的选项中。"]
 
 
+@pytest.mark.parametrize("posted", ["²", "١٢", "99999999999999999999", "-1"])
+def test_a_posted_picker_value_that_is_not_a_key_redraws_with_the_field_error_not_a_500(tree, posted):
+    form = MembershipForm(
+        {"person": posted, "role": "member", "start_date": "2026-01-01"},
+        organisation=tree["own"],
+        candidates=candidates_for_team(tree["own"]),
+    )
+    assert not form.is_valid() and "person" in form.errors
+    html = str(form["person"])
+    assert html.count("<option") == 1  # the empty one: nothing is looked up for a value that is not a key
+
+
 def test_person_form_home_organisation_is_a_picker_over_changeable_organisations(office_staff, tree):
     form = PersonForm(user=office_staff)
     html = str(form["home_organisation"])

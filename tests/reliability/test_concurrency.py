@@ -222,3 +222,56 @@ def test_the_versioned_admin_pages_carry_the_version(client, tree, superuser):
         page = client.get(url)
         assert page.status_code == 200
         assert f'name="seen_version" value="{record.version}"' in page.content.decode()
+
+
+def test_two_changes_to_one_signed_list_at_once_leave_exact_signing_counts(tree, superuser):
+    from responsibilities.models import ResponsibilityList, SigningTally, TeamRole
+    from responsibilities.services import duties
+    from tests.conftest import make_user
+    from tests.responsibilities.list_factories import THIS_YEAR, add_member
+
+    user = make_user("signer", tree["child"], "leader", superuser)
+    person = add_member(tree["child"], superuser, name="钱委员", user=user)
+    add_member(tree["child"], superuser, role=TeamRole.SECRETARY, name="孙书记")
+    committee_list(tree["child"], superuser)
+    own = ResponsibilityList.objects.get(organisation=tree["child"], year=THIS_YEAR, person=person)
+    first, second = (add_task(own, superuser, title=title) for title in ("第一项任务", "第二项任务"))
+    services.list_transition(responsibility_list=own, version=own.version, target="submitted", by=superuser)
+    duties.list_sign(responsibility_list=own, by=user)
+    finished, errors, backend = threading.Event(), [], {}
+    changing = threading.Event()
+
+    def change(task, hold):
+        # The first change waits before committing; the second must wait for it on the signed list.
+        try:
+            if not hold:
+                changing.wait(timeout=30)
+                backend["pid"] = connection.cursor().connection.info.backend_pid
+            with transaction.atomic():
+                services.task_update(task=task, version=task.version, by=superuser, reason="调整", quantity=9)
+                if hold:
+                    changing.set()
+                    finished.wait(timeout=30)
+        except Exception as error:
+            errors.append(repr(error))
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=change, args=(first, True))
+    other = threading.Thread(target=change, args=(second, False))
+    holder.start()
+    other.start()
+    for _ in range(200):  # up to ten seconds for the second change to reach the lock
+        if "pid" in backend and _waiting_on_a_lock(backend["pid"]):
+            break
+        time.sleep(0.05)
+    waited = other.is_alive() and _waiting_on_a_lock(backend.get("pid", 0))
+    finished.set()
+    holder.join()
+    other.join()
+
+    assert errors == []
+    assert waited, "the second change did not wait for the first on the signed list"
+    assert tallies.signing_discrepancies() == []
+    tally = SigningTally.objects.get(organisation=tree["child"], year=THIS_YEAR)
+    assert (tally.signed, tally.as_is) == (1, 0)  # signed once, changed since

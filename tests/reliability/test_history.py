@@ -14,7 +14,16 @@ pytestmark = pytest.mark.django_db
 BUSINESS_APPS = ("responsibilities", "accountability", "assessments")
 # Counts PostgreSQL keeps from the tasks, the 督办 replies and the problems (``responsibilities.tallies``):
 # no record of anyone's, and ``manage.py task_tallies --rebuild`` makes them again, so they may be emptied.
-DERIVED = ("TaskTally", "ItemTally", "OverdueTally", "OverdueClock", "OrderTally", "ProblemTally")
+DERIVED = (
+    "TaskTally",
+    "ItemTally",
+    "OverdueTally",
+    "OverdueClock",
+    "OrderTally",
+    "ProblemTally",
+    "SignedList",
+    "SigningTally",
+)
 # Links the product's forms add and remove (a scheme's targets, an indicator's items, a situation's
 # items, a duty record's list items while its year is open): a removal is recorded in the link's
 # history instead of refused (docs/开发说明.md, "Security: the audit trail").
