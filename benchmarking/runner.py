@@ -39,6 +39,19 @@ ROLLOVER_S = 60
 RESULTS_S = 20
 EXPORT_MB = 200
 REMINDERS_S = 120
+# The long work's targets at the largest deployment (the scale issue, N = 50,000): roll-over under five
+# minutes, the daily reminder run under ten, a year's results under a minute.
+LARGE_ORGS = 50_000
+LARGE_LIMITS_S = {"rollover": 300, "results": 60, "reminders": 600}
+
+
+def limit_s(kind: str, orgs: int) -> int:
+    """The time a long job may take at ``orgs`` organisations (its target at N = 5,000 below N = 50,000)."""
+    if orgs >= LARGE_ORGS:
+        return LARGE_LIMITS_S[kind]
+    return {"rollover": ROLLOVER_S, "results": RESULTS_S, "reminders": REMINDERS_S}[kind]
+
+
 # Targets: p95 and a query count constant in N (pages that gather many panels: the 工作台, the 驾驶舱).
 WORKBENCH_KEYS = ("workbench_office", "workbench_secretary", "dashboard")
 
@@ -516,28 +529,30 @@ def report(measured: dict, load: dict | None, runs: int, elapsed: float, through
     )
     for orgs in sizes:
         data = measured[orgs]
+        rollover_limit, results_limit = limit_s("rollover", orgs), limit_s("results", orgs)
         lines.append(
-            f"| Annual roll-over of all {orgs:,} organisations < {ROLLOVER_S} s | {data['rollover_s']:.1f} s "
-            f"({data['rollover_lists']:,} lists) | {_ok(data['rollover_s'] < ROLLOVER_S)} |"
+            f"| Annual roll-over of all {orgs:,} organisations < {rollover_limit} s | {data['rollover_s']:.1f} s "
+            f"({data['rollover_lists']:,} lists) | {_ok(data['rollover_s'] < rollover_limit)} |"
         )
         lines.append(
-            f"| Recompute every composite score of the year (N = {orgs:,}) < {RESULTS_S} s | "
+            f"| Recompute every composite score of the year (N = {orgs:,}) < {results_limit} s | "
             f"{data['results_s']:.1f} s ({data['results_schemes']} schemes, {data['results_rows']} results) | "
-            f"{_ok(data['results_s'] < RESULTS_S)} |"
+            f"{_ok(data['results_s'] < results_limit)} |"
         )
     for orgs in sizes:
         run = measured[orgs]["reminders"]
+        reminders_limit = limit_s("reminders", orgs)
         lines.append(
-            f"| Daily reminder run at N = {orgs:,} builds every notification of a day < {REMINDERS_S} s | "
+            f"| Daily reminder run at N = {orgs:,} builds every notification of a day < {reminders_limit} s | "
             f"{run['run_s']:.1f} s: {run['notifications']:,} notifications for {run['recipients']:,} people on "
             f"{run['day']} (the busiest day; {run['users']:,} logins), {run['single_deliveries']:,} e-mails queued; "
             f"a second run {run['rerun_s']:.1f} s, adding {run['rerun_added']} | "
-            f"{_ok(run['run_s'] < REMINDERS_S and run['rerun_added'] == 0)} |"
+            f"{_ok(run['run_s'] < reminders_limit and run['rerun_added'] == 0)} |"
         )
         lines.append(
-            f"| Secretaries' weekly digest at N = {orgs:,} < {REMINDERS_S} s | {run['weekly_digests']:,} digests "
+            f"| Secretaries' weekly digest at N = {orgs:,} < {reminders_limit} s | {run['weekly_digests']:,} digests "
             f"for {run['weekly_secretaries']:,} secretaries in {run['weekly_s']:.1f} s; a second run adds "
-            f"{run['weekly_again']} | {_ok(run['weekly_s'] < REMINDERS_S and run['weekly_again'] == 0)} |"
+            f"{run['weekly_again']} | {_ok(run['weekly_s'] < reminders_limit and run['weekly_again'] == 0)} |"
         )
         lines.append(
             f"| Daily digest at N = {orgs:,}: each person at most one digest | {run['digests']:,} digests in "

@@ -322,3 +322,9 @@ def test_the_trivial_page_is_served_through_the_products_middleware_to_a_logged_
     response = client.get(TRIVIAL_PATH)
     assert response.status_code == 200 and response.content.decode() == office_staff.username
     assert "Content-Security-Policy" in response  # the product's middleware ran
+
+
+def test_the_long_work_is_held_to_the_scale_targets_at_fifty_thousand():
+    # N = 5,000: roll-over 60 s, results 20 s, reminder run 120 s; N = 50,000: 5 min, 60 s, 10 min.
+    assert [runner.limit_s(kind, 5_000) for kind in ("rollover", "results", "reminders")] == [60, 20, 120]
+    assert [runner.limit_s(kind, 50_000) for kind in ("rollover", "results", "reminders")] == [300, 60, 600]
