@@ -20,6 +20,7 @@ from datetime import date, datetime, time, timedelta
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Count, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -84,10 +85,28 @@ def _compiled(queryset: QuerySet) -> tuple[str, tuple] | None:
         return None
 
 
+def _ranked(queryset: QuerySet) -> QuerySet:
+    """The group's keys, each with the group's full count and its place in the group's order.
+
+    The first rows are those ranked up to ``TODO_LIMIT``, not an ORDER BY … LIMIT: under a LIMIT
+    PostgreSQL may read the rows in index order, expecting to stop early, though the count needs them
+    all. For the teams without a secretary of a province that read 50,000 organisations one index
+    probe at a time (230 ms) instead of one hashed pass (30 ms)."""
+    ordering = queryset.query.order_by or queryset.model._meta.ordering or ("pk",)
+    return (
+        queryset.order_by()
+        .annotate(
+            worklist_total=Window(Count("pk")),
+            worklist_rank=Window(RowNumber(), order_by=[*ordering, "pk"]),
+        )
+        .values_list("pk", "worklist_total", "worklist_rank")
+    )
+
+
 def load_counts(groups: list[Todo]) -> None:
     """Count every group read from a queryset, and find the keys of its first ``TODO_LIMIT`` rows in
     order, in one query per database: a scalar subquery a group, its first keys each with the
-    group's full count beside it (a window count, so PostgreSQL plans each door once)."""
+    group's full count beside it (window functions, so PostgreSQL plans each door once; see ``_ranked``)."""
     by_db = defaultdict(list)
     for todo in groups:
         if todo._count is None:
@@ -96,15 +115,14 @@ def load_counts(groups: list[Todo]) -> None:
         parts, params = [], []
         counted = []
         for todo in todos:
-            first = _compiled(
-                todo.queryset.annotate(worklist_total=Window(Count("pk"))).values_list("pk", "worklist_total")[
-                    :TODO_LIMIT
-                ]
-            )
+            first = _compiled(_ranked(todo.queryset))
             if first is None:
                 todo._count, todo._ids = 0, []
                 continue
-            parts.append(f"ARRAY(SELECT ARRAY[first.pk::bigint, first.worklist_total] FROM ({first[0]}) AS first)")
+            parts.append(
+                "ARRAY(SELECT ARRAY[first.pk::bigint, first.worklist_total] FROM "
+                f"({first[0]}) AS first WHERE first.worklist_rank <= {int(TODO_LIMIT)} ORDER BY first.worklist_rank)"
+            )
             params.extend(first[1])
             counted.append(todo)
         if not counted:

@@ -8,7 +8,9 @@ class Command(BaseCommand):
     help = "核对或重建任务、督办、问题和责任书签收统计表（总览页的汇总数据由数据库触发器维护）。"
 
     def add_arguments(self, parser):
-        parser.add_argument("--rebuild", action="store_true", help="按任务、督办反馈、问题和签收记录重新统计，替换现有统计。")
+        parser.add_argument(
+            "--rebuild", action="store_true", help="按任务、督办反馈、问题和签收记录重新统计，替换现有统计。"
+        )
 
     def handle(self, *args, rebuild, **options):
         if rebuild:
