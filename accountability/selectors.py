@@ -472,6 +472,15 @@ def interventions_visible_to(user) -> QuerySet[Intervention]:
     return Intervention.objects.for_user(user).select_related("organisation", "person", "task", "done_by")
 
 
+def recent_interventions(user, limit: int = 10) -> list[Intervention]:
+    """The newest interventions the user sees, newest first: their keys found first, then those rows
+    read with their joins. Joined first, PostgreSQL joined every intervention of a province to its
+    person before sorting (120 ms at N = 50,000 for ten rows)."""
+    ordering = ("-date", "-pk")
+    newest = Intervention.objects.for_user(user).order_by(*ordering).values("pk")[:limit]
+    return list(interventions_visible_to(user).filter(pk__in=newest).order_by(*ordering))
+
+
 def intervention_for_recipient(user, pk) -> Intervention:
     """One intervention as its recipient or its handlers see it (the 已阅/反馈 page): 404 otherwise."""
     return get_object_or_404(

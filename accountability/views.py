@@ -741,7 +741,7 @@ class EarlyWarning(WorkingList):
         secretary_ids = permissions.secretary_of(request.user, today)
         for row in rows:
             row.can_intervene = permissions.may_intervene(request.user, row.organisation, secretary_ids)
-        recent = list(selectors.interventions_visible_to(request.user)[:10])
+        recent = selectors.recent_interventions(request.user)
         for intervention in recent:
             intervention.can_follow_up = permissions.may_intervene(user, intervention.organisation, secretary_ids)
         groups_query = request.GET.copy()

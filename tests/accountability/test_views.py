@@ -371,6 +371,26 @@ def test_early_warning_query_count_does_not_grow(client, tree, superuser, office
     assert queries_for(client, url) == few
 
 
+def test_early_warning_lists_the_ten_newest_interventions_the_user_sees_newest_first(
+    client, tree, superuser, office_staff
+):
+    from accountability import selectors, services
+
+    today = timezone.localdate()
+    for index in range(12):
+        intervention = services.intervention_record(
+            organisation=tree["child"], kind="remind", reason=f"提醒{index}", by=office_staff
+        )
+        Intervention.objects.filter(pk=intervention.pk).update(date=today - timedelta(days=12 - index))
+    services.intervention_record(organisation=tree["sibling"], kind="remind", reason="兄弟市委", by=superuser)
+    recent = selectors.recent_interventions(office_staff)
+    # The sibling city is outside the office's scope; of the other twelve, the ten newest by date.
+    assert [i.reason for i in recent] == [f"提醒{index}" for index in range(11, 1, -1)]
+    client.force_login(office_staff)
+    page = client.get(reverse("accountability:early_warning")).content.decode()
+    assert "提醒11" in page and "提醒2" in page and "提醒1<" not in page and "兄弟市委" not in page
+
+
 def test_early_warning_never_moves_the_clock_and_counts_right_while_it_is_behind(client, tree, superuser, office_staff):
     today = timezone.localdate()
     if (today.month, today.day) == (1, 1):
