@@ -244,41 +244,44 @@ def advance_clock(day: date) -> None:
         cursor.execute(f"UPDATE {CLOCK} SET as_of = %s WHERE id = 1", [day])
 
 
-def move_tallies(organisation_id: int, *, leaving: list[int], joining: list[int]) -> None:
-    """An organisation moved: its subtree's counts leave its old ancestors and join the new ones."""
+def _move_counts(
+    table: str, keys: str, counts: dict[str, str], upsert: str, organisation_id: int, leaving, joining
+) -> None:
+    """An organisation moved: the counts its own row of ``table`` holds (those of its whole subtree)
+    are taken from the ancestors it left and added to those it joined, by ``upsert``. ``keys`` are the
+    table's key columns besides the organisation; ``counts`` names each count column as the upsert reads it."""
+    columns = ", ".join(f"t.{key.strip()}" for key in keys.split(","))
+    moved = ", ".join(f"t.{column} * ancestor.sign AS {name}" for column, name in counts.items())
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
             WITH expanded AS (
-                SELECT ancestor.id AS organisation_id, t.year, t.status, t.deadline,
-                       t.task_count * ancestor.sign AS delta
-                FROM {TALLY} t
+                SELECT ancestor.id AS organisation_id, {columns}, {moved}
+                FROM {table} t
                 CROSS JOIN (
                     SELECT id, -1 AS sign FROM unnest(%s::bigint[]) AS id
                     UNION ALL SELECT id, 1 AS sign FROM unnest(%s::bigint[]) AS id
                 ) ancestor
                 WHERE t.organisation_id = %s
             )
-            {_UPSERT}
+            {upsert}
             """,
             [leaving, joining, organisation_id],
         )
-        cursor.execute(
-            f"""
-            WITH expanded AS (
-                SELECT ancestor.id AS organisation_id, t.year, t.kind, t.number, t.status,
-                       t.task_count * ancestor.sign AS delta
-                FROM {ITEM_TALLY} t
-                CROSS JOIN (
-                    SELECT id, -1 AS sign FROM unnest(%s::bigint[]) AS id
-                    UNION ALL SELECT id, 1 AS sign FROM unnest(%s::bigint[]) AS id
-                ) ancestor
-                WHERE t.organisation_id = %s
-            )
-            {_ITEM_UPSERT}
-            """,
-            [leaving, joining, organisation_id],
-        )
+
+
+def move_tallies(organisation_id: int, *, leaving: list[int], joining: list[int]) -> None:
+    """An organisation moved: its subtree's counts leave its old ancestors and join the new ones."""
+    _move_counts(TALLY, "year, status, deadline", {"task_count": "delta"}, _UPSERT, organisation_id, leaving, joining)
+    _move_counts(
+        ITEM_TALLY,
+        "year, kind, number, status",
+        {"task_count": "delta"},
+        _ITEM_UPSERT,
+        organisation_id,
+        leaving,
+        joining,
+    )
 
 
 def _differences(label: str, rows: str, expanded: str, table: str, column: str, key: str, limit: int) -> list[tuple]:
@@ -391,22 +394,9 @@ def rebuild_orders(using=None) -> None:
 
 def move_order_tallies(organisation_id: int, *, leaving: list[int], joining: list[int]) -> None:
     """An organisation moved: the 督办 its subtree received leave its old ancestors and join the new ones."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            WITH expanded AS (
-                SELECT ancestor.id AS organisation_id, t.status, t.reply_by, t.reply_count * ancestor.sign AS delta
-                FROM {ORDER_TALLY} t
-                CROSS JOIN (
-                    SELECT id, -1 AS sign FROM unnest(%s::bigint[]) AS id
-                    UNION ALL SELECT id, 1 AS sign FROM unnest(%s::bigint[]) AS id
-                ) ancestor
-                WHERE t.organisation_id = %s
-            )
-            {_ORDER_UPSERT}
-            """,
-            [leaving, joining, organisation_id],
-        )
+    _move_counts(
+        ORDER_TALLY, "status, reply_by", {"reply_count": "delta"}, _ORDER_UPSERT, organisation_id, leaving, joining
+    )
 
 
 def order_discrepancies(limit: int = 20) -> list[tuple]:
@@ -477,23 +467,15 @@ def rebuild_problems(using=None) -> None:
 
 def move_problem_tallies(organisation_id: int, *, leaving: list[int], joining: list[int]) -> None:
     """An organisation moved: its subtree's problem counts leave its old ancestors and join the new ones."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            WITH expanded AS (
-                SELECT ancestor.id AS organisation_id, t.year, t.status, t.deadline,
-                       t.problem_count * ancestor.sign AS delta
-                FROM {PROBLEM_TALLY} t
-                CROSS JOIN (
-                    SELECT id, -1 AS sign FROM unnest(%s::bigint[]) AS id
-                    UNION ALL SELECT id, 1 AS sign FROM unnest(%s::bigint[]) AS id
-                ) ancestor
-                WHERE t.organisation_id = %s
-            )
-            {_PROBLEM_UPSERT}
-            """,
-            [leaving, joining, organisation_id],
-        )
+    _move_counts(
+        PROBLEM_TALLY,
+        "year, status, deadline",
+        {"problem_count": "delta"},
+        _PROBLEM_UPSERT,
+        organisation_id,
+        leaving,
+        joining,
+    )
 
 
 def problem_discrepancies(limit: int = 20) -> list[tuple]:
@@ -692,24 +674,8 @@ def rebuild_signing(using=None) -> None:
 
 def move_signing_tallies(organisation_id: int, *, leaving: list[int], joining: list[int]) -> None:
     """An organisation moved: its subtree's signing counts leave its old ancestors and join the new ones."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            WITH expanded AS (
-                SELECT ancestor.id AS organisation_id, t.year,
-                       t.lists * ancestor.sign AS lists, t.signed * ancestor.sign AS signed,
-                       t.as_is * ancestor.sign AS as_is
-                FROM {SIGNING_TALLY} t
-                CROSS JOIN (
-                    SELECT id, -1 AS sign FROM unnest(%s::bigint[]) AS id
-                    UNION ALL SELECT id, 1 AS sign FROM unnest(%s::bigint[]) AS id
-                ) ancestor
-                WHERE t.organisation_id = %s
-            )
-            {_SIGNING_UPSERT}
-            """,
-            [leaving, joining, organisation_id],
-        )
+    counts = {"lists": "lists", "signed": "signed", "as_is": "as_is"}
+    _move_counts(SIGNING_TALLY, "year", counts, _SIGNING_UPSERT, organisation_id, leaving, joining)
 
 
 def signing_discrepancies(limit: int = 20) -> list[tuple]:

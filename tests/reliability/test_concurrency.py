@@ -225,16 +225,13 @@ def test_the_versioned_admin_pages_carry_the_version(client, tree, superuser):
 
 
 def test_two_changes_to_one_signed_list_at_once_leave_exact_signing_counts(tree, superuser):
-    from responsibilities.models import ResponsibilityList, SigningTally, TeamRole
+    from responsibilities.models import SigningTally
     from responsibilities.services import duties
     from tests.conftest import make_user
-    from tests.responsibilities.list_factories import THIS_YEAR, add_member
+    from tests.responsibilities.list_factories import THIS_YEAR, member_list_of
 
     user = make_user("signer", tree["child"], "leader", superuser)
-    person = add_member(tree["child"], superuser, name="钱委员", user=user)
-    add_member(tree["child"], superuser, role=TeamRole.SECRETARY, name="孙书记")
-    committee_list(tree["child"], superuser)
-    own = ResponsibilityList.objects.get(organisation=tree["child"], year=THIS_YEAR, person=person)
+    own = member_list_of(tree["child"], user, superuser)
     first, second = (add_task(own, superuser, title=title) for title in ("第一项任务", "第二项任务"))
     services.list_transition(responsibility_list=own, version=own.version, target="submitted", by=superuser)
     duties.list_sign(responsibility_list=own, by=user)

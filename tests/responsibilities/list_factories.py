@@ -23,6 +23,15 @@ def add_member(organisation, by, role=TeamRole.MEMBER, name=None, user=None, sta
     return person
 
 
+def member_list_of(organisation, user, by) -> ResponsibilityList:
+    """This year's lists of an organisation whose team is a secretary and a member (``user``'s person,
+    who may sign): the member's own list, for signing."""
+    person = add_member(organisation, by, name="钱委员", user=user)
+    add_member(organisation, by, role=TeamRole.SECRETARY, name="孙书记")
+    committee_list(organisation, by)
+    return ResponsibilityList.objects.get(organisation=organisation, year=THIS_YEAR, person=person)
+
+
 def add_task(
     responsibility_list,
     by,

@@ -6,11 +6,11 @@ import pytest
 
 from responsibilities import services as list_services
 from responsibilities import tallies
-from responsibilities.models import ListKind, ResponsibilityList, SignedList, SigningTally, Task, TaskStatus, TeamRole
+from responsibilities.models import ListKind, ResponsibilityList, SignedList, SigningTally, Task, TaskStatus
 from responsibilities.selectors import duties as selectors
 from responsibilities.services import duties as services
 from tests.conftest import make_user
-from tests.responsibilities.list_factories import THIS_YEAR, add_member, add_task, committee_list
+from tests.responsibilities.list_factories import THIS_YEAR, add_task, member_list_of
 from tests.responsibilities.test_duties import submit
 
 pytestmark = pytest.mark.django_db
@@ -34,11 +34,7 @@ def counted(organisation):
 @pytest.fixture
 def signer(tree, superuser):
     user = make_user("signer", tree["child"], "leader", superuser)
-    person = add_member(tree["child"], superuser, name="钱委员", user=user)
-    add_member(tree["child"], superuser, role=TeamRole.SECRETARY, name="孙书记")
-    committee_list(tree["child"], superuser)
-    own = ResponsibilityList.objects.get(organisation=tree["child"], year=THIS_YEAR, person=person)
-    return user, own
+    return user, member_list_of(tree["child"], user, superuser)
 
 
 def test_lists_made_count_for_the_organisation_and_every_ancestor(tree, superuser, signer):
