@@ -755,9 +755,9 @@ class EarlyWarning(WorkingList):
             "kinds": InterventionKind.choices,
             "repeat_only": repeat_only,
             "recent": recent,
-            "overdue_orders": list(org_selectors.overdue_orders(request.user, today)[:20]),
+            "overdue_orders": list(org_selectors.overdue_orders(request.user, today)),
             "overdue_problems": problem_selectors.decorate(
-                problem_selectors.overdue_problems(request.user, today)[:20], today, self.thresholds()
+                problem_selectors.overdue_problems(request.user, today), today, self.thresholds()
             ),
         }
 

@@ -42,6 +42,9 @@ class Page:
     url: str
     admin_url: str
     admin_rows: str
+    # Why this page is slower than its target at N = 50,000 and what would meet it, from the profiles of
+    # the stops that worked on it: printed beside the measured plan when the target is missed.
+    remedy: str = ""
 
 
 @dataclass
@@ -54,6 +57,8 @@ class Measure:
     admin_median_ms: float
     admin_queries: int
     status: int
+    slowest: list  # the page's slowest read queries: {"ms": median, "sql": the start of the statement}
+    plan: str  # EXPLAIN ANALYZE of the slowest one
 
 
 def bench_admin(model: str) -> str:
@@ -259,7 +264,7 @@ def _timed(client: Client, url: str, runs: int) -> tuple[list[float], list[str],
 
 def bare_sql_ms(queries: list[tuple], runs: int = 10) -> float:
     """Median time of running a page's read queries directly, with the same parameters."""
-    reads = [(sql, params) for sql, params in queries if sql.lstrip().upper().startswith(("SELECT", "WITH"))]
+    reads = _reads(queries)
     totals = []
     with connection.cursor() as cursor:
         for _ in range(runs):
@@ -269,6 +274,32 @@ def bare_sql_ms(queries: list[tuple], runs: int = 10) -> float:
                 cursor.fetchall()
             totals.append((time.perf_counter() - started) * 1000)
     return statistics.median(totals)
+
+
+def _reads(queries: list[tuple]) -> list[tuple]:
+    return [(sql, params) for sql, params in queries if sql.lstrip().upper().startswith(("SELECT", "WITH"))]
+
+
+def slowest_reads(queries: list[tuple], runs: int = 5, top: int = 3) -> tuple[list[dict], str]:
+    """The page's ``top`` slowest read queries (median of ``runs`` runs each) and the plan of the slowest,
+    as PostgreSQL executed it (EXPLAIN ANALYZE, with buffers): what the report shows for a missed target."""
+    timed = []
+    with connection.cursor() as cursor:
+        for sql, params in _reads(queries):
+            times = []
+            for _ in range(runs):
+                started = time.perf_counter()
+                cursor.execute(sql, params)
+                cursor.fetchall()
+                times.append((time.perf_counter() - started) * 1000)
+            timed.append((statistics.median(times), sql, params))
+        timed.sort(key=lambda entry: -entry[0])
+        plan = ""
+        if timed:
+            _, sql, params = timed[0]
+            cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+    return [{"ms": ms, "sql": " ".join(sql.split())[:400]} for ms, sql, _ in timed[:top]], plan
 
 
 def p95(values: list[float]) -> float:
@@ -295,6 +326,7 @@ def measure(runs: int = 30, keys: set[str] | None = None) -> list[Measure]:
             admin_times, admin_sqls, admin_status = _timed(admin, page.admin_url, max(10, runs // 3))
         if admin_status != 200:
             raise RuntimeError(f"{page.admin_url} answered {admin_status}")
+        slowest, plan = slowest_reads(sqls)
         results.append(
             Measure(
                 page=page,
@@ -305,6 +337,8 @@ def measure(runs: int = 30, keys: set[str] | None = None) -> list[Measure]:
                 admin_median_ms=statistics.median(admin_times),
                 admin_queries=len(admin_sqls),
                 status=status,
+                slowest=slowest,
+                plan=plan,
             )
         )
     return results
@@ -555,6 +589,9 @@ def measure_all(runs: int) -> dict:
                 "bare_sql_ms": m.bare_sql_ms,
                 "admin_median_ms": m.admin_median_ms,
                 "admin_queries": m.admin_queries,
+                "slowest": m.slowest,
+                "plan": m.plan,
+                "remedy": m.page.remedy,
             }
         )
     results_s, results_schemes, results_rows = results_seconds()

@@ -494,10 +494,13 @@ def report(measured: dict, load: dict | None, runs: int, elapsed: float, through
         lines.append("")
     lines += [f"## Targets at N = {sizes[-1]:,}", "", "| Target | measured | |", "|---|---|---|"]
     smallest = measured[sizes[0]]
+    missed = []
     for page in largest["pages"]:
         if page["key"] in WORKBENCH_KEYS:
             before = next(p for p in smallest["pages"] if p["key"] == page["key"])
             met = page["p95_ms"] < PAGE_P95_MS and page["queries"] == before["queries"]
+            if not met:
+                missed.append(page)
             lines.append(
                 f"| {page['label']}: p95 < {PAGE_P95_MS} ms, queries the same at N = {sizes[0]:,} and "
                 f"N = {sizes[-1]:,} | p95 {page['p95_ms']:.1f} ms, {before['queries']} → {page['queries']} queries | "
@@ -509,6 +512,8 @@ def report(measured: dict, load: dict | None, runs: int, elapsed: float, through
             and page["queries"] < MAX_QUERIES
             and page["median_ms"] <= page["admin_median_ms"]
         )
+        if not met:
+            missed.append(page)
         lines.append(
             f"| {page['label']}: p95 < {PAGE_P95_MS} ms, < {MAX_QUERIES} queries, not slower than the admin | "
             f"p95 {page['p95_ms']:.1f} ms, {page['queries']} queries, admin {page['admin_median_ms']:.1f} ms | "
@@ -569,6 +574,10 @@ def report(measured: dict, load: dict | None, runs: int, elapsed: float, through
             f"{_ok(export['peak_rss_mb'] < EXPORT_MB)} |"
         )
     lines.append("")
+    if missed:
+        lines += [f"## Why a page misses its target at N = {sizes[-1]:,}", ""]
+        for page in missed:
+            lines += miss_lines(page)
     if load is not None:
         p = {k: load[k] / 1000 for k in ("p50_us", "p95_us", "p99_us", "max_us")}
         total_weight = sum(entry["weight"] for entry in load["mix"])
@@ -598,6 +607,31 @@ def report(measured: dict, load: dict | None, runs: int, elapsed: float, through
         lines += throughput_lines(throughput)
     lines += [*fixes(), ""]
     return "\n".join(lines)
+
+
+PLAN_LINES = 60  # of a missed page's slowest query plan, in the report
+
+
+def miss_lines(page: dict) -> list[str]:
+    """A missed page target explained: where the time goes (the database or Python), the slowest queries,
+    the plan of the slowest as PostgreSQL ran it, and what would meet the target (the page's remedy)."""
+    sql_share = page["bare_sql_ms"] / page["median_ms"] if page["median_ms"] else 0
+    lines = [
+        f"### {page['label']}",
+        "",
+        f"- p95 {page['p95_ms']:.1f} ms against {PAGE_P95_MS} ms; median {page['median_ms']:.1f} ms, of which the "
+        f"read queries run bare take {page['bare_sql_ms']:.1f} ms ({100 * sql_share:.0f} %), the rest is Python "
+        f"(views, forms, templates); the admin changelist over {page['admin_rows']}: {page['admin_median_ms']:.1f} ms.",
+    ]
+    if page["slowest"]:
+        lines.append("- The slowest read queries (median of five runs each):")
+        lines += [f"  {rank}. {query['ms']:.1f} ms: `{query['sql']}`" for rank, query in enumerate(page["slowest"], 1)]
+    if page["plan"]:
+        plan = page["plan"].splitlines()
+        shown = plan[:PLAN_LINES] + ([f"… ({len(plan) - PLAN_LINES} more lines)"] if len(plan) > PLAN_LINES else [])
+        lines += ["- Its plan (EXPLAIN ANALYZE, BUFFERS):", "", "```text", *shown, "```", ""]
+    lines += [f"- What would meet it: {page['remedy'] or 'not analysed yet.'}", ""]
+    return lines
 
 
 def throughput_lines(throughput: dict) -> list[str]:

@@ -201,13 +201,15 @@ def inspector_assignments(user):
     )
 
 
-def overdue_orders(user, day):
-    """督办 answers overdue on a day (unanswered or returned past the deadline): 红 on 预警提醒."""
+def overdue_orders(user, day, limit: int = 20):
+    """The first ``limit`` 督办 answers overdue on a day (unanswered or returned past the deadline), the
+    oldest deadline first: 红 on 预警提醒."""
     from responsibilities.models import ReplyStatus, SupervisionReply
 
     return (
         SupervisionReply.objects.for_user(user)
         .filter(status__in=[ReplyStatus.WAITING, ReplyStatus.RETURNED], order__reply_by__lt=day)
-        .select_related("order__issuer", "organisation", "person")
         .order_by("order__reply_by", "pk")
+        .first_rows(limit)
+        .select_related("order__issuer", "organisation", "person")
     )

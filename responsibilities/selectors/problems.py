@@ -85,9 +85,10 @@ def recording_home(user) -> Organisation | None:
     return Organisation.objects.filter(path__in=paths[:1]).first()
 
 
-def overdue_problems(user, today: date) -> QuerySet[Problem]:
-    """Problems open past their deadline that the user sees: a row each on 预警提醒."""
-    return problems_visible_to(user).overdue_on(today).order_by("deadline", "pk")
+def overdue_problems(user, today: date, limit: int = 20) -> QuerySet[Problem]:
+    """The first ``limit`` problems open past their deadline that the user sees, the oldest deadline
+    first: a row each on 预警提醒."""
+    return problems_visible_to(user).overdue_on(today).order_by("deadline", "pk").first_rows(limit)
 
 
 # ---- Roll-up ------------------------------------------------------------------------------------

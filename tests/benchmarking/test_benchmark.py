@@ -204,6 +204,9 @@ def page(key, median, p95, queries=8, admin=200.0):
         "bare_sql_ms": 1.0,
         "admin_median_ms": admin,
         "admin_queries": 8,
+        "slowest": [{"ms": 0.75, "sql": f"SELECT {key}"}],
+        "plan": "\n".join(f"{key} plan line {n}" for n in range(1, 71)),
+        "remedy": f"fix {key}" if key == "warning" else "",
     }
 
 
@@ -297,6 +300,15 @@ def test_the_report_marks_each_target_met_or_missed():
     digests = [line for line in lines if line.startswith("| Daily digest")]
     assert digests[0].endswith("✅ |") and digests[1].endswith("❌ |")  # at most 2 per person at 5,000
     assert "## What the benchmark called for" in text
+    # The missed pages explained (warning: p95 160 ms; the 工作台: its query count), the others not.
+    why = text.split("## Why a page misses its target at N = 5,000")[1].split("## Load")[0]
+    assert [line for line in why.splitlines() if line.startswith("### ")] == ["### warning", "### workbench_office"]
+    warning = why.split("### workbench_office")[0]
+    assert "median 80.0 ms, of which the read queries run bare take 1.0 ms (1 %)" in warning
+    assert "  1. 0.8 ms: `SELECT warning`" in warning
+    assert "warning plan line 60\n… (10 more lines)\n```" in warning and "warning plan line 61" not in warning
+    assert "- What would meet it: fix warning" in warning
+    assert "- What would meet it: not analysed yet." in why.split("### workbench_office")[1]
 
 
 def test_the_report_gives_the_mixed_loads_ratio_to_the_trivial_page_before_and_after():

@@ -170,3 +170,45 @@ def test_every_problem_the_early_warning_and_the_problem_list_show_opens_for_its
         for problem in Problem.objects.all():
             status = client.get(problem.get_absolute_url()).status_code
             assert status == (200 if problem.title in seen[user] else 404), (user, problem.title)
+
+
+def test_the_first_overdue_problems_are_the_readers_own_oldest_in_one_query(
+    tree, superuser, office_staff, own_team, django_assert_num_queries
+):
+    """预警提醒 shows the first problems past their deadline: found by key through the door first
+    (``first_rows``), so a reader's first two are his own oldest two, not two of everyone's."""
+    from django.utils import timezone
+
+    from responsibilities.models import Problem
+    from responsibilities.selectors import problems as problem_selectors
+    from responsibilities.services import problems as problem_services
+
+    today = timezone.localdate()
+    province_staff = make_user("province_office", tree["parent"], Role.OFFICE_STAFF, superuser)
+    for days_late, person, title in (
+        (4, own_team["colleague"], "赵委员的问题"),
+        (3, None, "班子问题"),
+        (2, own_team["member"], "张委员的问题"),
+        (1, None, "班子的第二个问题"),
+    ):
+        problem = problem_services.problem_record(
+            organisation=tree["own"],
+            found_by=tree["parent"],
+            person=person,
+            source="tour",
+            title=title,
+            description="巡察发现",
+            deadline=today + timedelta(days=10),
+            by=province_staff,
+        )
+        Problem.objects.filter(pk=problem.pk).update(
+            found_on=today - timedelta(days=30), deadline=today - timedelta(days=days_late)
+        )
+    member = own_team["member_user"]
+    with django_assert_num_queries(1):
+        first = [(p.title, p.organisation.name) for p in problem_selectors.overdue_problems(member, today, limit=2)]
+    assert first == [("班子问题", tree["own"].name), ("张委员的问题", tree["own"].name)]
+    assert [p.title for p in problem_selectors.overdue_problems(office_staff, today, limit=2)] == [
+        "赵委员的问题",
+        "班子问题",
+    ]
