@@ -790,6 +790,8 @@ class Intervention(models.Model):
                 violation_error_message=_("方式无效。"),
             ),
         ]
+        # 预警提醒's ten newest (accountability.selectors.recent_interventions), read in this order.
+        indexes = [models.Index(fields=["-date", "-id"], name="intervention_newest")]
         triggers = [refuse_deletes()]
 
     def __str__(self):

@@ -379,12 +379,15 @@ def warning_groups(user, day: date, root: Organisation | None = None, repeat_onl
     scale. A query of its own, so that a page of it can be taken alone.
     """
     minimum = 2 if repeat_only else 1
+    # Equal counts in the order the organisations were entered (their keys), not the tree's order:
+    # so the tallies' index (overdue_tally_worst_first) yields the first page without joining every
+    # late person of the province to an organisation to sort them (at N = 50,000: 65 → 1 ms).
     if tallies.clock_day() == day:
         groups = OverdueTally.objects.for_user(user, scope.VIEW, day=day).filter(overdue_count__gte=minimum)
         if root is not None:
             groups = groups.filter(organisation__path__startswith=root.path)
         return groups.values("organisation", "person", count=F("overdue_count")).order_by(
-            "-overdue_count", "organisation__path", F("person").asc(nulls_first=True)
+            "-overdue_count", "organisation", F("person").asc(nulls_first=True)
         )
     owner = "item__responsibility_list__"
     return (
@@ -392,7 +395,7 @@ def warning_groups(user, day: date, root: Organisation | None = None, repeat_onl
         .values(organisation=F(f"{owner}organisation"), person=F(f"{owner}person"))
         .annotate(count=Count("pk"))
         .filter(count__gte=minimum)
-        .order_by("-count", F(f"{owner}organisation__path"), F(f"{owner}person").asc(nulls_first=True))
+        .order_by("-count", F(f"{owner}organisation"), F(f"{owner}person").asc(nulls_first=True))
     )
 
 
@@ -408,9 +411,15 @@ def warning_rows(user, day: date, groups, shown_tasks: int = 3, thresholds=None)
     organisations = Organisation.objects.in_bulk(org_ids)
     people = Person.objects.in_bulk(person_ids)
     tasks = defaultdict(list)
+    # The page's own (organisation, person) rows only: by organisation alone, every other late person of
+    # those organisations came too (309 tasks read for 60 shown at N = 50,000).
+    owner = "item__responsibility_list__"
+    of_rows = Q()
+    for group in groups:
+        of_rows |= Q(**{f"{owner}organisation": group["organisation"], f"{owner}person": group["person"]})
     first_tasks = (
         overdue_tasks(user, day)
-        .filter(item__responsibility_list__organisation__in=org_ids)
+        .filter(of_rows, item__responsibility_list__organisation__in=org_ids)
         # Only the first few of each row: the worst rows have hundreds of overdue tasks.
         .annotate(
             rank=Window(

@@ -43,13 +43,17 @@ class BoundedPaginator(Paginator):
 
     limit = EXPORT_LIMIT
     capped = False
+    exported = True  # the page's export stops at the same limit (the capped note says so)
+
+    def counted_rows(self):
+        """What is counted: bare ids, unsorted, so that PostgreSQL stops at limit + 1 rows (with the sort
+        or the shown columns' annotations kept, it would compute them for every row)."""
+        return self.object_list.order_by().values("pk")
 
     @property
     def count(self) -> int:
         if not hasattr(self, "_bounded_count"):
-            # COUNT(*) over a LIMIT subquery of bare ids, unsorted: PostgreSQL stops at limit + 1 rows
-            # (with the sort or the shown columns' annotations kept, it would compute them for every row).
-            counted = self.object_list.order_by().values("pk")[: self.limit + 1].count()
+            counted = self.counted_rows()[: self.limit + 1].count()
             self.capped = counted > self.limit
             self._bounded_count = min(counted, self.limit)
         return self._bounded_count

@@ -451,6 +451,12 @@ class Task(VersionedModel, ArchivableModel):
         ]
         indexes = [
             models.Index(fields=["deadline", "status"], name="task_deadline_status_idx"),
+            # 预警提醒's overdue tasks in their default order (deadline, then as entered), open ones only.
+            models.Index(
+                fields=["deadline", "id"],
+                condition=Q(archived_at__isnull=True) & ~Q(status=TaskStatus.DONE),
+                name="task_open_by_deadline",
+            ),
             models.Index(fields=["source"], name="task_source_idx"),
             trigram_index("title", name="task_search_trgm"),
         ]
@@ -545,6 +551,15 @@ class OverdueTally(models.Model):
         constraints = [
             # One row for the committee list too (no person): NULL counts as a value here.
             models.UniqueConstraint(fields=["organisation", "person"], name="overdue_tally_key", nulls_distinct=False),
+        ]
+        indexes = [
+            # 预警提醒's groups, worst first (accountability.selectors.warning_groups): the first page from here.
+            models.Index(
+                models.F("overdue_count").desc(),
+                models.F("organisation"),
+                models.F("person").asc(nulls_first=True),
+                name="overdue_tally_worst_first",
+            ),
         ]
 
     def __str__(self):

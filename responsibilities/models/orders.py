@@ -82,6 +82,8 @@ class SupervisionOrder(models.Model):
         verbose_name_plural = _("督办")
         ordering = ["-issued_at", "-pk"]
         triggers = [refuse_deletes()]
+        # 预警提醒's overdue answers, the oldest deadline first: their orders read in that order.
+        indexes = [models.Index(fields=["reply_by", "id"], name="order_by_reply_by")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(subject__in=OrderSubject.values),

@@ -196,6 +196,10 @@ class Problem(VersionedModel):
             models.Index(fields=["status", "deadline"], name="problem_status_deadline_idx"),
             # 问题清单's default order: its first page is read from here, not sorted from every visible row.
             models.Index(fields=["-found_on", "-id"], name="problem_found_newest_idx"),
+            # 预警提醒's first open problems past their deadline, in their order (not sorted from all of them).
+            models.Index(
+                fields=["deadline", "id"], condition=~Q(status=ProblemStatus.CLOSED), name="problem_open_by_deadline"
+            ),
         ]
 
     def __str__(self):

@@ -149,3 +149,25 @@ def test_warning_table_refuses_bad_input_and_keeps_its_query_count(client, offic
     # A reader of the sibling city sees none of these rows.
     client.force_login(make_user("sibling_warn", tree["sibling"], Role.OFFICE_STAFF, superuser))
     assert tasks_of(client.get(url)) == []
+
+
+@on_day(TODAY)
+def test_the_groups_page_over_their_first_rows_counted_or_not_from_the_tallies(
+    client, office_staff, overdue, monkeypatch
+):
+    """The groups above the table stop counting at their limit (GroupsPaginator) and say so, without the
+    table's note that the export stops there too (the groups are not exported); the same when the
+    overdue clock is behind and the groups are counted from the tasks."""
+    from accountability.views import GroupsPaginator
+
+    client.force_login(office_staff)
+    monkeypatch.setattr(GroupsPaginator, "limit", 1)
+    for clock in (TODAY, date(THIS_YEAR, 6, 1)):
+        tallies.advance_clock(clock)
+        response = client.get(reverse(URL))
+        page = response.context["groups_page"]
+        assert (page.paginator.count, page.paginator.capped, page.paginator.num_pages) == (1, True, 1)
+        assert [(row.organisation.name, row.count) for row in response.context["rows"]] == [("测试县委", 4)]
+        text = response.content.decode()
+        assert "超过 1 条，只列出前 1 条。请用上面的筛选条件缩小范围。" in text
+        assert "只列出前 1 条（导出亦同）" not in text
