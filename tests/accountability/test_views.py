@@ -431,6 +431,33 @@ def test_screening_query_count_does_not_grow(client, tree, superuser, discipline
     assert queries_for(client, url) == few
 
 
+def test_screening_pages_its_people_and_exports_them_all(client, tree, superuser, discipline_inspector, monkeypatch):
+    from accountability import views
+
+    monkeypatch.setattr(views, "SCREENING_PAGE", 1)
+    client.force_login(discipline_inspector)
+    for name in ("甲干部", "乙干部"):
+        person = PersonFactory(home_organisation=tree["child"], name=name)
+        decide(
+            file_case(tree["child"], superuser, person=person, subject="department", situation="FQ-04"),
+            superuser,
+            date(2025, 6, 20),
+            "降职",
+        )
+    query = {"root": tree["own"].pk, "day": "2026-03-01"}
+    url = reverse("accountability:screening")
+    first, second = (client.get(url, {**query, "page": number}) for number in (1, 2))
+    # By organisation, then name (乙 sorts before 甲 by code point).
+    assert [row.person.name for row in first.context["rows"]] == ["乙干部"]
+    assert [row.person.name for row in second.context["rows"]] == ["甲干部"]
+    assert "第 2 / 2 页" in second.content.decode() and "共 2 条" in second.content.decode()
+    assert f"root={tree['own'].pk}&amp;day=2026-03-01&amp;page=1" in second.content.decode()
+    export = client.get(url, {**query, "page": 2, "format": "xlsx"})
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(export.streaming_content)))
+    values = [cell for row in workbook.active.iter_rows(values_only=True) for cell in row]
+    assert "甲干部" in values and "乙干部" in values
+
+
 def test_closing_a_case_someone_else_moved_answers_409_and_keeps_the_note(
     client, tree, superuser, discipline_inspector, county_secretary
 ):
