@@ -1,8 +1,8 @@
 """Pages of accountability: negative list, rule sets, cases and decisions, eligibility, screening, early warning."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse

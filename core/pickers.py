@@ -11,14 +11,13 @@ refuses anything the picker would not offer (a forged value is the field's own e
 ``within`` narrows to an organisation's subtree (the team's candidates, a list's people); a kind
 that needs it checks the organisation through its door (404 out of scope). Former and transferred
 cadres (``include_former``) are left out unless the user ticks the box below the picker.
-Matching is ``icontains`` on trigram-indexed columns (``core.search.trigram_index``), one query per
+Matching is ``core.search.containing`` (trigram- and bigram-indexed columns), one query per
 page whatever the number of rows, ordered so that the closest (shortest) match leads.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Q
 from django.urls import reverse_lazy
 
 PAGE_SIZE = 20
@@ -47,12 +46,9 @@ def register_picker(key: str, **options) -> PickerKind:
 
 
 def matching(kind: PickerKind, queryset, text: str):
-    if not text:
-        return queryset
-    condition = Q()
-    for field in kind.search_fields:
-        condition |= Q(**{f"{field}__icontains": text})
-    return queryset.filter(condition)
+    from core.search import containing
+
+    return containing(queryset, kind.search_fields, text) if text else queryset
 
 
 def page_of(kind: PickerKind, user, *, text: str, page: int, within: int | None, include_former: bool):

@@ -15,8 +15,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
+from django.db.models import Func, Q, TextField
 from django.db.models.functions import Upper
 from django.utils.translation import gettext as _
 
@@ -40,6 +42,39 @@ def trigram_index(*columns: str, name: str) -> GinIndex:
     expression Django's ``icontains`` compares, so that a match of three characters or more uses it
     (one or two characters hold no trigram: those read the table)."""
     return GinIndex(*(OpClass(Upper(column), name="gin_trgm_ops") for column in columns), name=name)
+
+
+class Bigrams(Func):
+    """The distinct two-character pieces of a text: PostgreSQL's ``search_bigrams`` (core migration
+    0008), an immutable function, so that a GIN index can hold it (``bigram_index``)."""
+
+    function = "search_bigrams"
+    output_field = ArrayField(TextField())
+
+
+def bigram_index(*columns: str, name: str) -> GinIndex:
+    """A GIN index of each column's two-character pieces (over UPPER(column), as ``icontains`` compares):
+    it answers a two-character search, which holds no trigram. A Chinese name is two or three
+    characters, so a search for a whole two-character name read the whole table (the people of
+    N = 50,000, 350,000 rows: about 190 ms) where it now reads the few that hold the pair."""
+    return GinIndex(*(Bigrams(Upper(column)) for column in columns), name=name)
+
+
+def containing(queryset, fields: tuple[str, ...], text: str):
+    """``queryset``'s rows where one of ``fields`` contains ``text``, case-insensitive: the search's and
+    the pickers' match. Two characters are looked up in the bigram index (``bigram_index``: the text is
+    one of the column's pieces), longer text in the trigram index (``icontains``); one character reads
+    the table (every piece holding it would be as many rows)."""
+    if len(text) == 2:
+        aliases = {f"{column}_bigrams": Bigrams(Upper(column)) for column in fields}
+        condition = Q()
+        for alias in aliases:
+            condition |= Q(**{f"{alias}__contains": [text.upper()]})
+        return queryset.alias(**aliases).filter(condition)
+    condition = Q()
+    for column in fields:
+        condition |= Q(**{f"{column}__icontains": text})
+    return queryset.filter(condition)
 
 
 @dataclass

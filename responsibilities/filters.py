@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core import pickers, scope
+from core.search import containing
 from core.tables import SubtreeFilter, WorkingFilterSet, YearFilter
 from responsibilities import rules
 from responsibilities.models import (
@@ -18,7 +19,7 @@ from responsibilities.models import (
     WarningColour,
 )
 from responsibilities.selectors.lists import warning_thresholds
-from responsibilities.selectors.organisations import former_cadres
+from responsibilities.selectors.organisations import PEOPLE_SEARCH_FIELDS, former_cadres
 
 
 def visible_organisations(request):
@@ -61,7 +62,7 @@ class PeopleFilterSet(PickedOrganisationMixin, WorkingFilterSet):
     )
 
     def matching(self, queryset, name, value):
-        return queryset.filter(Q(name__icontains=value) | Q(post__icontains=value))
+        return containing(queryset, PEOPLE_SEARCH_FIELDS, value)
 
     def in_status(self, queryset, name, value):
         if value == PersonStatus.ARCHIVED:

@@ -11,7 +11,7 @@ from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 from core import scope
 from core.models import ArchivableModel, VersionedModel, refuse_deletes, track_history
 from core.reversing import reverse_pk
-from core.search import trigram_index
+from core.search import bigram_index, trigram_index
 
 
 class DateRange(Func):
@@ -89,7 +89,10 @@ class Organisation(VersionedModel, ArchivableModel, MP_Node):
         ]
         # The header search matches substrings (Chinese included) through trigrams (core.search); on
         # UPPER(column), which is what ``icontains`` compares.
-        indexes = [trigram_index("name", "short_name", "code", name="organisation_search_trgm")]
+        indexes = [
+            trigram_index("name", "short_name", "code", name="organisation_search_trgm"),
+            bigram_index("name", "short_name", "code", name="organisation_search_bigrams"),
+        ]
         triggers = [refuse_deletes()]
 
     def __str__(self):
@@ -182,6 +185,7 @@ class Person(VersionedModel, ArchivableModel):
         indexes = [
             models.Index(fields=["name"], name="person_name_idx"),
             trigram_index("name", "post", name="person_search_trgm"),
+            bigram_index("name", "post", name="person_search_bigrams"),
         ]
         triggers = [refuse_deletes()]
 

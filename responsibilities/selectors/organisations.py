@@ -7,7 +7,13 @@ from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, 
 from django.shortcuts import get_object_or_404
 
 from core import scope
+from core.search import containing
 from responsibilities.models import Organisation, Person, TeamMembership, TeamRole
+
+# The columns a search, a picker or a list filter matches text in (core.search.containing), each
+# indexed for it (trigram and bigram indexes on the models).
+PEOPLE_SEARCH_FIELDS = ("name", "post")
+ORGANISATION_SEARCH_FIELDS = ("name", "short_name", "code")
 
 
 def secretary_name_on(day: date):
@@ -74,11 +80,7 @@ def organisation_search(user, text: str, *, limit=50) -> list[SearchHit]:
     text = text.strip()
     if not text:
         return []
-    matches = list(
-        organisations_visible_to(user).filter(
-            Q(name__icontains=text) | Q(short_name__icontains=text) | Q(code__icontains=text)
-        )[:limit]
-    )
+    matches = list(containing(organisations_visible_to(user), ORGANISATION_SEARCH_FIELDS, text)[:limit])
     ancestor_paths = {path for org in matches for path in org.ancestor_paths()}
     by_path = {org.path: org for org in Organisation.objects.filter(path__in=ancestor_paths)}
     return [SearchHit(org, [by_path[path] for path in org.ancestor_paths() if path in by_path]) for org in matches]
@@ -111,7 +113,7 @@ def people_list(
     if not include_archived:
         people = people.active()
     if text:
-        people = people.filter(Q(name__icontains=text) | Q(post__icontains=text))
+        people = containing(people, PEOPLE_SEARCH_FIELDS, text)
     if organisation is not None:
         people = people.filter(home_organisation__path__startswith=organisation.path)
     if post_level:

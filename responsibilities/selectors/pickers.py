@@ -16,6 +16,8 @@ from core import scope
 from core.pickers import register_picker
 from responsibilities.models import Organisation, Person
 from responsibilities.selectors.organisations import (
+    ORGANISATION_SEARCH_FIELDS,
+    PEOPLE_SEARCH_FIELDS,
     candidates_for_team,
     former_cadres,
     organisation_for,
@@ -58,7 +60,7 @@ def organisation_label(organisation: Organisation) -> str:
 
 
 PEOPLE = {
-    "search_fields": ("name", "post"),
+    "search_fields": PEOPLE_SEARCH_FIELDS,
     "order_by": (Length("name"), "name", "pk"),
     "label": person_label,
     "detail": lambda person: person.get_post_level_display(),
@@ -66,7 +68,7 @@ PEOPLE = {
     "placeholder": _("输入姓名或职务"),
 }
 ORGANISATIONS = {
-    "search_fields": ("name", "short_name", "code"),
+    "search_fields": ORGANISATION_SEARCH_FIELDS,
     "order_by": ("path",),
     "label": organisation_label,
     "detail": lambda organisation: organisation.get_kind_display(),

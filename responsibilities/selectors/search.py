@@ -11,18 +11,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import scope
-from core.search import Hit, searches_long_text
+from core.search import Hit, containing, searches_long_text
 from responsibilities.models import DutyRecord, Problem, Task
-from responsibilities.selectors.organisations import organisations_visible_to, people_visible_to
+from responsibilities.selectors.organisations import (
+    ORGANISATION_SEARCH_FIELDS,
+    PEOPLE_SEARCH_FIELDS,
+    organisations_visible_to,
+    people_visible_to,
+)
 
 
 def organisations_matching(user, text: str, limit: int) -> list[Hit]:
-    organisations = (
-        organisations_visible_to(user)
-        .active()
-        .filter(Q(name__icontains=text) | Q(short_name__icontains=text) | Q(code__icontains=text))
-        .order_by(Length("name"), "path")[:limit]
-    )
+    organisations = containing(organisations_visible_to(user).active(), ORGANISATION_SEARCH_FIELDS, text).order_by(
+        Length("name"), "path"
+    )[:limit]
     return [
         Hit(
             organisation.name,
@@ -34,12 +36,9 @@ def organisations_matching(user, text: str, limit: int) -> list[Hit]:
 
 
 def people_matching(user, text: str, limit: int) -> list[Hit]:
-    people = (
-        people_visible_to(user)
-        .active()
-        .filter(Q(name__icontains=text) | Q(post__icontains=text))
-        .order_by(Length("name"), "name", "pk")[:limit]
-    )
+    people = containing(people_visible_to(user).active(), PEOPLE_SEARCH_FIELDS, text).order_by(
+        Length("name"), "name", "pk"
+    )[:limit]
     return [
         Hit(person.name, person.get_absolute_url(), f"{person.post} · {person.home_organisation.display_name}")
         for person in people

@@ -229,3 +229,31 @@ def test_problems_are_found_where_their_page_opens(tree, superuser, office_staff
     stranger = make_user("sibling_office", tree["sibling"], "office_staff", superuser)
     theirs = {hit.url for group in search(stranger, "会一课") for hit in group.hits}
     assert problem.get_absolute_url() not in theirs
+
+
+def test_two_characters_match_anywhere_from_the_bigram_index(tree, superuser):
+    """A two-character search (a whole two-character name) is looked up among each column's
+    two-character pieces: it matches in the middle and at the end, letters in either case, and
+    PostgreSQL can answer it from the bigram index (the expression the query compares is the index's)."""
+    from django.db import connection
+
+    from core.search import containing
+    from responsibilities.models import Organisation, Person
+    from responsibilities.selectors.organisations import ORGANISATION_SEARCH_FIELDS, PEOPLE_SEARCH_FIELDS
+    from tests.responsibilities.factories import PersonFactory
+
+    for name, post in (("欧阳庆华", "干事"), ("庆华", "科员"), ("李庆", "庆华街道干事"), ("张三", "科员")):
+        PersonFactory(home_organisation=tree["own"], name=name, post=post)
+    found = containing(Person.objects.all(), PEOPLE_SEARCH_FIELDS, "庆华")
+    assert sorted(found.values_list("name", flat=True)) == sorted(["欧阳庆华", "庆华", "李庆"])
+    assert list(
+        containing(Organisation.objects.all(), ORGANISATION_SEARCH_FIELDS, "县委").values_list("name", flat=True)
+    ) == ["测试县委"]
+    code = tree["own"].code
+    assert tree["own"] in containing(Organisation.objects.all(), ORGANISATION_SEARCH_FIELDS, code[:2].lower())
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        sql, params = found.query.sql_with_params()
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "person_search_bigrams" in plan
