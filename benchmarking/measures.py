@@ -94,6 +94,11 @@ def key_pages() -> list[Page]:
             reverse("responsibilities:organisation_detail", args=[root.pk]),
             f"{task_admin}?item__responsibility_list__year={year}",
             "本年度全部任务",
+            remedy=(
+                "the roll-up reads the kept tallies of the organisation and its children (TaskTally, SigningTally); "
+                "a miss here is the children's rows: the province's direct children and their tallies. What would "
+                "meet it: one tally row per child and year (today one per status and deadline bucket)."
+            ),
         ),
         Page(
             "tree",
@@ -126,6 +131,12 @@ def key_pages() -> list[Page]:
             reverse("accountability:early_warning"),
             f"{task_admin}?status__exact=in_progress&deadline__lt={day}",
             "逾期未完成的任务",
+            remedy=(
+                "the overdue tasks' bounded count (up to 5,001 rows, each joined to its item, list and organisation "
+                "for the door) and Python: compiling 19 door queries and drawing 20 groups with their tasks, forms and "
+                "measures. What would meet it: the table's count from OverdueTally when no filter is set (the tally "
+                "counts the same tasks per organisation and person), and the groups drawn without per-row includes."
+            ),
         ),
         Page(
             "ranking",
@@ -134,6 +145,11 @@ def key_pages() -> list[Page]:
             reverse("assessments:results", args=[scheme.pk]),
             f"{reverse('admin:assessments_result_changelist')}?scheme__id__exact={scheme.pk}",
             "该方案的结果",
+            remedy=(
+                "not slower than the admin: the page's SQL is a few milliseconds; the rest is drawing each result with "
+                "its indicator scores, grade and uses of the result, which the admin changelist does not show. What "
+                "would meet it: the rows drawn in one pass (a FastSelect-like renderer) instead of per-row templates."
+            ),
         ),
         Page(
             "screening",
@@ -142,6 +158,12 @@ def key_pages() -> list[Page]:
             f"{reverse('accountability:screening')}?root={city.pk}&day={day}",
             f"{reverse('admin:accountability_restriction_changelist')}?ends_on__gt={day}",
             "影响期内的限制",
+            remedy=(
+                "the whole city's restrictions in force (about 570 at N = 50,000) are read with their people, "
+                "decisions and measures and grouped in Python before one page of 50 people is drawn. What would meet "
+                "it: the page's people found first in SQL (ordered and counted there), then only their restrictions; "
+                "the export keeps reading them all."
+            ),
         ),
         # The 工作台 (home page) of the province's office staff and of a county's secretary.
         Page(
@@ -151,6 +173,14 @@ def key_pages() -> list[Page]:
             reverse("home"),
             f"{task_admin}?status__exact=in_progress&deadline__lt={day}",
             "逾期未完成的任务",
+            remedy=(
+                "one counting query for every group: each group counts all its rows through its door (the province's "
+                "problems to review and 督办 answers to accept are 10,000-15,000 rows each, the teams without a "
+                "secretary 50,000 organisations), and the profile panel counts the 350,000 people in scope. "
+                "What would meet it: kept counts per organisation subtree for the large groups (as TaskTally "
+                "keeps the roll-up's), or counts capped at a shown limit (“1,000+”) with the first rows read in "
+                "index order; the people count from a kept tally per organisation."
+            ),
         ),
         Page(
             "workbench_secretary",
@@ -176,6 +206,11 @@ def key_pages() -> list[Page]:
             f"{reverse('search')}?{urlencode({'q': common_name})}",
             f"{person_admin}?{urlencode({'q': common_name})}",
             "同名干部",
+            remedy=(
+                "one character reads the person and organisation tables (a piece held by that many rows is no help); "
+                "two are answered by the bigram indexes, three or more by the trigram indexes. What would meet it for "
+                "one character: a prefix match on a B-tree index instead of a substring."
+            ),
         ),
         # The 消息中心 of the province's office staff, the benchmark's busiest recipient (a year of
         # messages: two per organisation).
@@ -194,6 +229,11 @@ def key_pages() -> list[Page]:
             reverse("responsibilities:order_list"),
             bench_admin("responsibilities_supervisionreply"),
             "全部督办反馈",
+            remedy=(
+                "the 督办 list counts every answer in scope (about 55,000) for its pages and sorts the newest "
+                "orders by organisation. What would meet it: the count bounded as the other working tables' "
+                "(BoundedPaginator)."
+            ),
         ),
         Page(
             "problems",
@@ -219,6 +259,10 @@ def key_pages() -> list[Page]:
             f"{reverse('core:picker', args=['people'])}?{urlencode({'q': common_name})}",
             f"{person_admin}?{urlencode({'q': common_name})}",
             "同名干部",
+            remedy=(
+                "as the header search: the people picker matches names and posts through the same indexes; what "
+                "would meet it is the same."
+            ),
         ),
         Page(
             "export",

@@ -10,6 +10,7 @@ largest database with gunicorn as production does and drives it with wrk.
 import json
 import os
 import platform
+import re
 import shutil
 import socket
 import subprocess
@@ -406,7 +407,8 @@ def run(
         for when, server_env in (("before", BEFORE_ENV), ("after", None)):
             throughput[when]["mixed"] = load_test(largest_url, load_seconds, connections, server_env=server_env)
         load = throughput["after"]["mixed"]
-    output.write_text(report(measured, load, runs, time.monotonic() - started, throughput))
+    previous = previous_throughput(output.read_text()) if output.exists() else None
+    output.write_text(report(measured, load, runs, time.monotonic() - started, throughput, previous))
     say(f"wrote {output}")
     return measured, load
 
@@ -439,7 +441,14 @@ def _ok(condition: bool) -> str:
     return "✅" if condition else "❌"
 
 
-def report(measured: dict, load: dict | None, runs: int, elapsed: float, throughput: dict | None = None) -> str:
+def report(
+    measured: dict,
+    load: dict | None,
+    runs: int,
+    elapsed: float,
+    throughput: dict | None = None,
+    previous: dict | None = None,
+) -> str:
     sizes = sorted(measured)
     largest = measured[sizes[-1]]
     lines = [
@@ -604,7 +613,8 @@ def report(measured: dict, load: dict | None, runs: int, elapsed: float, through
             lines.append(f"| {100 * entry['weight'] / total_weight:.0f} % | {entry['user']} | {entry['label']} |")
         lines.append("")
     if throughput is not None:
-        lines += throughput_lines(throughput)
+        same_size = previous is not None and previous["orgs"] == sizes[-1]
+        lines += throughput_lines(throughput, previous if same_size else None)
     lines += [*fixes(), ""]
     return "\n".join(lines)
 
@@ -630,12 +640,36 @@ def miss_lines(page: dict) -> list[str]:
         plan = page["plan"].splitlines()
         shown = plan[:PLAN_LINES] + ([f"… ({len(plan) - PLAN_LINES} more lines)"] if len(plan) > PLAN_LINES else [])
         lines += ["- Its plan (EXPLAIN ANALYZE, BUFFERS):", "", "```text", *shown, "```", ""]
-    lines += [f"- What would meet it: {page['remedy'] or 'not analysed yet.'}", ""]
+    lines += [f"- Why, and what would meet it: {page['remedy'] or 'not analysed yet.'}", ""]
     return lines
 
 
-def throughput_lines(throughput: dict) -> list[str]:
-    """The mixed load's requests per second as a share of a trivial logged-in page's, before and after."""
+# The "after" row of the throughput table and the date line of a report this module wrote.
+_PREVIOUS_AFTER = re.compile(r"^\| after \| ([\d.]+) \| ([\d.]+) \| ([\d.]+) \|", re.MULTILINE)
+_PREVIOUS_WRITTEN = re.compile(r"^Written by `make bench` \(`python manage.py bench`\) on ([\d-]+)", re.MULTILINE)
+_PREVIOUS_SIZE = re.compile(r"^### N = ([\d,]+) organisations", re.MULTILINE)
+
+
+def previous_throughput(text: str) -> dict | None:
+    """What the report being replaced measured (its trivial page's and mixed load's requests per second
+    after, their ratio, its largest N and its date), so that the new report can set its ratio beside the
+    last one: the throughput fixes of the pages are measured there, not by the session setting alone."""
+    after, written, sizes = _PREVIOUS_AFTER.search(text), _PREVIOUS_WRITTEN.search(text), _PREVIOUS_SIZE.findall(text)
+    if after is None or written is None or not sizes:
+        return None
+    trivial, mixed, ratio = (float(value) for value in after.groups())
+    return {
+        "trivial": trivial,
+        "mixed": mixed,
+        "ratio": ratio,
+        "orgs": max(int(size.replace(",", "")) for size in sizes),
+        "written": written.group(1),
+    }
+
+
+def throughput_lines(throughput: dict, previous: dict | None = None) -> list[str]:
+    """The mixed load's requests per second as a share of a trivial logged-in page's, before and after
+    (and against the report this one replaces, when it measured the same N)."""
     ratios = {when: runs["mixed"]["rps"] / runs["trivial"]["rps"] for when, runs in throughput.items()}
     before_env = ", ".join(f"`{k}={v}`" for k, v in BEFORE_ENV.items())
     lines = [
@@ -660,6 +694,16 @@ def throughput_lines(throughput: dict) -> list[str]:
         )
     if "before" in ratios and ratios["before"]:
         lines += ["", f"The ratio after is {ratios['after'] / ratios['before']:.2f}× the ratio before."]
+    if previous is not None and previous["ratio"]:
+        lines += [
+            "",
+            f"The report this run replaced (written on {previous['written']}, largest N = {previous['orgs']:,}) "
+            f"measured after: trivial page {previous['trivial']:.1f}, mixed load {previous['mixed']:.1f} per "
+            f"second, ratio {previous['ratio']:.3f}. This run's ratio after is "
+            f"{ratios['after'] / previous['ratio']:.2f}× that, and its mixed load "
+            f"{throughput['after']['mixed']['rps'] / previous['mixed']:.2f}× (the pages' own work between the two "
+            "runs; the two may have run on different machines of the same kind).",
+        ]
     return [*lines, ""]
 
 

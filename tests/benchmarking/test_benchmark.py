@@ -307,8 +307,8 @@ def test_the_report_marks_each_target_met_or_missed():
     assert "median 80.0 ms, of which the read queries run bare take 1.0 ms (1 %)" in warning
     assert "  1. 0.8 ms: `SELECT warning`" in warning
     assert "warning plan line 60\n… (10 more lines)\n```" in warning and "warning plan line 61" not in warning
-    assert "- What would meet it: fix warning" in warning
-    assert "- What would meet it: not analysed yet." in why.split("### workbench_office")[1]
+    assert "- Why, and what would meet it: fix warning" in warning
+    assert "- Why, and what would meet it: not analysed yet." in why.split("### workbench_office")[1]
 
 
 def test_the_report_gives_the_mixed_loads_ratio_to_the_trivial_page_before_and_after():
@@ -323,6 +323,40 @@ def test_the_report_gives_the_mixed_loads_ratio_to_the_trivial_page_before_and_a
     assert "| before | 400.0 | 60.0 | 0.150 | 0 |" in lines
     assert "| after | 500.0 | 150.0 | 0.300 | 1 |" in lines
     assert "The ratio after is 2.00× the ratio before." in lines
+
+
+def test_the_throughput_is_set_beside_the_report_it_replaces():
+    # The lines of an earlier report that matter (as runner.report writes them).
+    earlier = "\n".join(
+        [
+            "# Benchmarks",
+            "",
+            "Written by `make bench` (`python manage.py bench`) on 2026-12-01 23:13, in 67 minutes.",
+            "### N = 500 organisations (55,500 tasks, 4,000 lists, 200 cases)",
+            "### N = 50,000 organisations (5,550,000 tasks, 400,000 lists, 20,000 cases)",
+            "| before | 518.7 | 16.4 | 0.032 | 0 |",
+            "| after | 812.1 | 16.5 | 0.020 | 0 |",
+        ]
+    )
+    previous = runner.previous_throughput(earlier)
+    assert previous == {"trivial": 812.1, "mixed": 16.5, "ratio": 0.020, "orgs": 50_000, "written": "2026-12-01"}
+    assert runner.previous_throughput("# Benchmarks\nno table here") is None
+
+    def run(rps):
+        return {"rps": rps, "errors": 0}
+
+    throughput = {
+        "before": {"trivial": run(500.0), "mixed": run(30.0)},
+        "after": {"trivial": run(800.0), "mixed": run(33.0)},
+    }
+    lines = runner.throughput_lines(throughput, previous)
+    # 33 / 800 = 0.04125 against 0.020: 2.06×; 33 / 16.5 = 2.00×.
+    assert lines[-2] == (
+        "The report this run replaced (written on 2026-12-01, largest N = 50,000) measured after: trivial page "
+        "812.1, mixed load 16.5 per second, ratio 0.020. This run's ratio after is 2.06× that, and its mixed "
+        "load 2.00× (the pages' own work between the two runs; the two may have run on different machines of "
+        "the same kind)."
+    )
 
 
 def test_the_trivial_page_is_served_through_the_products_middleware_to_a_logged_in_user(client, office_staff, settings):
