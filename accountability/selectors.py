@@ -266,13 +266,32 @@ class ScreeningRow:
     bars: list[tuple[str, date, list[Restriction]]]
 
 
-def screening(root: Organisation, day: date) -> list[ScreeningRow]:
-    """Everyone in a subtree barred on a day, and why: one query for all restrictions in force."""
-    restrictions = list(
+SCREENING_ORDER = ("person__home_organisation__path", "person__name", "person_id")
+
+
+def screened_people(root: Organisation, day: date) -> list[int]:
+    """The keys of the people of a subtree barred on a day, in the screening's order (organisation, then
+    name), from one query of bare keys: what the screening page pages over, fifty a page, before it
+    reads their restrictions with everything they show (``screening``)."""
+    keys = (
         Restriction.objects.in_force_on(day)
         .filter(person__home_organisation__path__startswith=root.path)
-        .select_related("person__home_organisation", "decision__case", "consequence__measure")
-        .order_by("person__home_organisation__path", "person__name", "person_id", "kind")
+        .order_by(*SCREENING_ORDER)
+        .values_list("person_id", flat=True)
+    )
+    return list(dict.fromkeys(keys))
+
+
+def screening(root: Organisation, day: date, people: list[int] | None = None) -> list[ScreeningRow]:
+    """Everyone in a subtree barred on a day (or only the ``people``, keys from ``screened_people``), and
+    why: one query for all their restrictions in force."""
+    restrictions = Restriction.objects.in_force_on(day).filter(person__home_organisation__path__startswith=root.path)
+    if people is not None:
+        restrictions = restrictions.filter(person__in=people)
+    restrictions = list(
+        restrictions.select_related("person__home_organisation", "decision__case", "consequence__measure").order_by(
+            *SCREENING_ORDER, "kind"
+        )
     )
     by_person: dict[int, list[Restriction]] = defaultdict(list)
     people = {}

@@ -654,13 +654,13 @@ def screening(request):
     form = ScreeningForm(request.GET or None, organisations=organisations)
     rows = page = None
     if form.is_valid():
-        rows = selectors.screening(form.cleaned_data["root"], form.cleaned_data["day"])
+        root, day = form.cleaned_data["root"], form.cleaned_data["day"]
         if request.GET.get("format") == "xlsx":
-            return exports.screening_download(form.cleaned_data["root"], form.cleaned_data["day"], rows)
+            return exports.screening_download(root, day, selectors.screening(root, day))
         # Fifty people a page (the export has them all): a city of a large province has hundreds barred,
-        # and drawing them all was most of the page (571 rows: about 200 ms at N = 50,000).
-        page = Paginator(rows, SCREENING_PAGE).get_page(request.GET.get("page"))
-        rows = page.object_list
+        # and reading and drawing them all was most of the page (571 rows: about 200 ms at N = 50,000).
+        page = Paginator(selectors.screened_people(root, day), SCREENING_PAGE).get_page(request.GET.get("page"))
+        rows = selectors.screening(root, day, people=list(page.object_list))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

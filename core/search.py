@@ -6,9 +6,9 @@ kind (problems, say) is one more ``register_search`` call. A provider is
 ``provider(user, text, limit) -> list[Hit]``: it reads through the kind's own door
 (``Model.objects.for_user(user, "view")``, the one the record's page opens with), so that a hit
 always opens, and runs a fixed number of queries whatever the number of matches (at most ``limit``
-rows, their joins done). Matching is a case-insensitive substring (``icontains``), which the
-PostgreSQL trigram indexes (``pg_trgm``, ``gin_trgm_ops``) on the searched columns answer, Chinese
-included.
+rows, their joins done). Matching is a case-insensitive substring (``containing``), which the
+PostgreSQL trigram indexes (``pg_trgm``, ``gin_trgm_ops``) on the searched columns answer from three
+characters, Chinese included, and bigram indexes (``bigram_index``) for two: a whole two-character name.
 """
 
 import re
@@ -46,7 +46,7 @@ def trigram_index(*columns: str, name: str) -> GinIndex:
 
 class Bigrams(Func):
     """The distinct two-character pieces of a text: PostgreSQL's ``search_bigrams`` (core migration
-    0008), an immutable function, so that a GIN index can hold it (``bigram_index``)."""
+    0009), an immutable function, so that a GIN index can hold it (``bigram_index``)."""
 
     function = "search_bigrams"
     output_field = ArrayField(TextField())
