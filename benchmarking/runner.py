@@ -587,6 +587,16 @@ def report(
         lines += [f"## Why a page misses its target at N = {sizes[-1]:,}", ""]
         for page in missed:
             lines += miss_lines(page)
+    rollover = largest["rollover_s"]
+    if rollover >= limit_s("rollover", sizes[-1]):
+        lists = largest["rollover_lists"]
+        lines += [
+            f"## Why the roll-over misses its target at N = {sizes[-1]:,}",
+            "",
+            f"- {rollover:.1f} s against {limit_s('rollover', sizes[-1])} s for {lists:,} lists: "
+            f"{1000 * rollover / max(lists, 1):.2f} ms a list. {ROLLOVER_REMEDY}",
+            "",
+        ]
     if load is not None:
         p = {k: load[k] / 1000 for k in ("p50_us", "p95_us", "p99_us", "max_us")}
         total_weight = sum(entry["weight"] for entry in load["mix"])
@@ -620,6 +630,12 @@ def report(
 
 
 PLAN_LINES = 60  # of a missed page's slowest query plan, in the report
+ROLLOVER_REMEDY = (
+    "One worker copies the province 100 organisations a transaction: each batch's templates and items are "
+    "read into Python and inserted in two bulk statements, with the history and tally triggers firing "
+    "per statement. What would meet it: each batch copied inside PostgreSQL (INSERT … SELECT from the "
+    "templates, no rows through Python), or the batches shared between two workers of the queue."
+)
 
 
 def miss_lines(page: dict) -> list[str]:

@@ -82,8 +82,13 @@ class SupervisionOrder(models.Model):
         verbose_name_plural = _("督办")
         ordering = ["-issued_at", "-pk"]
         triggers = [refuse_deletes()]
-        # 预警提醒's overdue answers, the oldest deadline first: their orders read in that order.
-        indexes = [models.Index(fields=["reply_by", "id"], name="order_by_reply_by")]
+        indexes = [
+            # 预警提醒's overdue answers, the oldest deadline first: their orders read in that order.
+            models.Index(fields=["reply_by", "id"], name="order_by_reply_by"),
+            # 督办's default order, the newest first: its first page read from the newest orders only (at
+            # N = 50,000 every answer of the province was joined and sorted for thirty: 160 → 1 ms).
+            models.Index(fields=["-issued_at", "-id"], name="order_newest"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(subject__in=OrderSubject.values),

@@ -309,6 +309,12 @@ def test_the_report_marks_each_target_met_or_missed():
     assert "warning plan line 60\n… (10 more lines)\n```" in warning and "warning plan line 61" not in warning
     assert "- Why, and what would meet it: fix warning" in warning
     assert "- Why, and what would meet it: not analysed yet." in why.split("### workbench_office")[1]
+    assert "## Why the roll-over misses" not in text  # 10 s for 100 lists at N = 5,000, against 60 s
+    slow = measured_run(30, 90)
+    slow["rollover_s"], slow["rollover_lists"] = 72.0, 40_000
+    slow_text = runner.report({500: measured_run(30, 90), 5000: slow}, load, 30, 600)
+    why_rollover = slow_text.split("## Why the roll-over misses its target at N = 5,000")[1]
+    assert why_rollover.startswith("\n\n- 72.0 s against 60 s for 40,000 lists: 1.80 ms a list. One worker")
 
 
 def test_the_report_gives_the_mixed_loads_ratio_to_the_trivial_page_before_and_after():
