@@ -124,6 +124,29 @@ def test_early_warning_shows_only_interventions_the_reader_may_see(tree, superus
     assert [len(r.interventions) for r in member_rows if r.person is None] == [0]
 
 
+def overdue_problem(tree, person, title, days_late, by):
+    """A problem the parent found at ``tree["own"]`` a month ago, ``days_late`` days past its deadline."""
+    from django.utils import timezone
+
+    from responsibilities.models import Problem
+    from responsibilities.services import problems as problem_services
+
+    today = timezone.localdate()
+    problem = problem_services.problem_record(
+        organisation=tree["own"],
+        found_by=tree["parent"],
+        person=person,
+        source="tour",
+        title=title,
+        description="巡察发现",
+        deadline=today + timedelta(days=10),
+        by=by,
+    )
+    Problem.objects.filter(pk=problem.pk).update(
+        found_on=today - timedelta(days=30), deadline=today - timedelta(days=days_late)
+    )
+
+
 def test_every_problem_the_early_warning_and_the_problem_list_show_opens_for_its_reader(
     client, tree, superuser, secretary, office_staff, own_team
 ):
@@ -134,7 +157,6 @@ def test_every_problem_the_early_warning_and_the_problem_list_show_opens_for_its
 
     from responsibilities.models import Problem
     from responsibilities.selectors import problems as problem_selectors
-    from responsibilities.services import problems as problem_services
 
     today = timezone.localdate()
     province_staff = make_user("province_office", tree["parent"], Role.OFFICE_STAFF, superuser)
@@ -143,19 +165,7 @@ def test_every_problem_the_early_warning_and_the_problem_list_show_opens_for_its
         (own_team["member"], "张委员的问题"),
         (own_team["colleague"], "赵委员的问题"),
     ):
-        problem = problem_services.problem_record(
-            organisation=tree["own"],
-            found_by=tree["parent"],
-            person=person,
-            source="tour",
-            title=title,
-            description="巡察发现",
-            deadline=today + timedelta(days=10),
-            by=province_staff,
-        )
-        Problem.objects.filter(pk=problem.pk).update(
-            found_on=today - timedelta(days=30), deadline=today - timedelta(days=1)
-        )
+        overdue_problem(tree, person, title, 1, province_staff)
     member = own_team["member_user"]
     seen = {
         user: {p.title for p in problem_selectors.overdue_problems(user, today)}
@@ -179,9 +189,7 @@ def test_the_first_overdue_problems_are_the_readers_own_oldest_in_one_query(
     (``first_rows``), so a reader's first two are his own oldest two, not two of everyone's."""
     from django.utils import timezone
 
-    from responsibilities.models import Problem
     from responsibilities.selectors import problems as problem_selectors
-    from responsibilities.services import problems as problem_services
 
     today = timezone.localdate()
     province_staff = make_user("province_office", tree["parent"], Role.OFFICE_STAFF, superuser)
@@ -191,19 +199,7 @@ def test_the_first_overdue_problems_are_the_readers_own_oldest_in_one_query(
         (2, own_team["member"], "张委员的问题"),
         (1, None, "班子的第二个问题"),
     ):
-        problem = problem_services.problem_record(
-            organisation=tree["own"],
-            found_by=tree["parent"],
-            person=person,
-            source="tour",
-            title=title,
-            description="巡察发现",
-            deadline=today + timedelta(days=10),
-            by=province_staff,
-        )
-        Problem.objects.filter(pk=problem.pk).update(
-            found_on=today - timedelta(days=30), deadline=today - timedelta(days=days_late)
-        )
+        overdue_problem(tree, person, title, days_late, province_staff)
     member = own_team["member_user"]
     with django_assert_num_queries(1):
         first = [(p.title, p.organisation.name) for p in problem_selectors.overdue_problems(member, today, limit=2)]
